@@ -1,0 +1,14 @@
+"""Numeric side of derivkit: compiled objectives, solvers, curvature, batch norm, docs, CLI.
+
+Examples
+========
+
+>>> from numerics import Objective, Solution, Status
+>>> Status.CONVERGED.value
+'converged'
+"""
+
+from .compile import Objective, compile_batched, compile_expressions, objective
+from .result import History, Solution, Status
+
+__all__ = ["Objective", "compile_batched", "compile_expressions", "objective", "History", "Solution", "Status"]

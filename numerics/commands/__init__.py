@@ -1,0 +1,1 @@
+"""One module per ``derivkit`` command; each exposes ``register(subparsers)``."""

@@ -1,0 +1,197 @@
+r"""The compile bridge: the one module where SymPy meets NumPy.
+
+* :func:`compile_expressions` turns expressions (or a matrix) into a NumPy
+  callable, with common-subexpression elimination, vectorized over any batch
+  shape of its arguments.
+* :func:`compile_batched` turns an expression with sums over a batch index
+  (``Sum(f(x[k]), (k, 1, m))``) into array code: ``x[j]`` becomes a row of an
+  ``(m, d)`` array and each sum a reduction over axis 0.
+* :func:`objective` turns a scalar expression into an :class:`Objective` whose
+  ``fun``, ``jac``, ``hess`` and ``hessp`` can be handed to
+  ``scipy.optimize.minimize``.
+
+Examples
+========
+
+>>> import numpy as np, sympy as sp
+>>> x, y = sp.symbols("x y")
+>>> f = compile_expressions([x * y, x + y], [x, y])
+>>> f(np.array([1.0, 2.0]), 3.0).tolist()
+[[3.0, 4.0], [6.0, 5.0]]
+>>> obj = objective((1 - x)**2 + 100 * (y - x**2)**2, [x, y])
+>>> obj.fun(np.array([1.0, 1.0])), obj.jac(np.array([1.0, 1.0])).tolist()
+(0.0, [0.0, 0.0])
+>>> obj.hessp(np.array([1.0, 1.0]), np.array([1.0, 0.0])).tolist()
+[802.0, -400.0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["compile_expressions", "compile_batched", "objective", "Objective"]
+
+
+def _as_list(exprs) -> tuple[list[sp.Basic], tuple[int, ...]]:
+    if isinstance(exprs, sp.MatrixBase):
+        return list(exprs), exprs.shape
+    if isinstance(exprs, (list, tuple)):
+        return [sp.sympify(e) for e in exprs], (len(exprs),)
+    return [sp.sympify(exprs)], ()
+
+
+def compile_expressions(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -> Callable[..., np.ndarray]:
+    """A NumPy function of ``args`` returning the expressions' values.
+
+    The output has shape ``batch + shape(exprs)``, where ``batch`` is the
+    broadcast shape of the arguments: a scalar expression gives the batch
+    shape, a list of ``k`` gives a trailing axis of ``k``, a matrix its shape.
+    """
+    flat, shape = _as_list(exprs)
+    raw = sp.lambdify(list(args), flat, modules="numpy", cse=cse)
+
+    def evaluate(*values):
+        outs = raw(*values)
+        batch = np.broadcast_shapes(*(np.shape(v) for v in values)) if values else ()
+        stacked = np.stack([np.broadcast_to(np.asarray(o, dtype=float), batch) for o in outs], axis=-1)
+        return stacked.reshape(batch + shape)
+
+    evaluate.__doc__ = f"Compiled from {len(flat)} SymPy expression(s) in {', '.join(map(str, args))}."
+    return evaluate
+
+
+# --------------------------------------------------------------------------- batch axis
+
+_batch_sum = sp.Function("batch_sum")
+
+
+def _to_array_form(expr: sp.Basic, size: sp.Symbol, arrays: Mapping[sp.IndexedBase, sp.Symbol]) -> sp.Basic:
+    """Sums over ``1..size`` become ``batch_sum``; ``x[k]`` becomes the array symbol of ``x``."""
+
+    def convert(e):
+        if isinstance(e, sp.Sum):
+            (k, lo, hi), = e.limits
+            if lo != 1 or hi != size:
+                raise ValueError(f"only sums over 1..{size} map to a batch axis, got {e.limits}")
+            return _batch_sum(convert(e.function))
+        if isinstance(e, sp.Indexed) and e.base in arrays:
+            return arrays[e.base]
+        if not e.args:
+            return e
+        return e.func(*[convert(a) for a in e.args])
+
+    return convert(expr)
+
+
+def compile_batched(
+    exprs,
+    *,
+    index: sp.Symbol,
+    size: sp.Symbol,
+    arrays: Mapping[sp.IndexedBase, str],
+    scalars: Sequence[sp.Symbol] = (),
+) -> Callable[..., tuple[np.ndarray, ...]]:
+    r"""Array code for per-sample expressions with sums over the batch index.
+
+    ``exprs`` are expressions in ``x[index]`` (one sample) and sums
+    ``Sum(..., (k, 1, size))``.  The returned function takes the arrays (shape
+    ``(m, ...)``, batch first) in the order of ``arrays``, then ``scalars``,
+    and returns one array per expression; sums keep a leading axis of 1 so
+    that they broadcast against samples.
+
+    Examples
+    ========
+
+    >>> import numpy as np, sympy as sp
+    >>> x, j, k, m = sp.IndexedBase("x"), *sp.symbols("j k m", integer=True, positive=True)
+    >>> centred = compile_batched([x[j] - sp.Sum(x[k], (k, 1, m)) / m], index=j, size=m, arrays={x: "x"})
+    >>> centred(np.array([[1.0], [3.0]]))[0].ravel().tolist()
+    [-1.0, 1.0]
+    """
+    flat, _ = _as_list(exprs)
+    array_symbols = {base: sp.Symbol(f"_arr_{name}") for base, name in arrays.items()}
+    converted = [_to_array_form(e, size, array_symbols) for e in flat]
+    for e in converted:
+        if e.has(index):
+            raise ValueError(f"index {index} appears outside a sample position in {e}")
+    args = list(array_symbols.values()) + [size] + list(scalars)
+    kernel = sp.lambdify(
+        args,
+        converted,
+        modules=[{"batch_sum": lambda a: np.sum(a, axis=0, keepdims=True)}, "numpy"],
+        cse=True,
+    )
+
+    def evaluate(*values):
+        n_arrays = len(array_symbols)
+        if len(values) != n_arrays + len(scalars):
+            raise TypeError(f"expected {n_arrays} arrays and {len(scalars)} scalars, got {len(values)} values")
+        m = np.shape(values[0])[0]
+        return tuple(kernel(*values[:n_arrays], m, *values[n_arrays:]))
+
+    return evaluate
+
+
+# --------------------------------------------------------------------------- objectives
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A compiled scalar objective with SciPy's calling conventions.
+
+    ``fun(x) -> float``, ``jac(x) -> (n,)``, ``hess(x) -> (n, n)`` and
+    ``hessp(x, p) -> (n,)`` for ``x`` of shape ``(n,)``.
+    """
+
+    expr: sp.Basic
+    variables: tuple[sp.Symbol, ...]
+    fun: Callable[[np.ndarray], float]
+    jac: Callable[[np.ndarray], np.ndarray]
+    hess: Callable[[np.ndarray], np.ndarray]
+    hessp: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+    @property
+    def n(self) -> int:
+        return len(self.variables)
+
+
+def gradient(expr: sp.Basic, variables: Sequence[sp.Symbol]) -> sp.Matrix:
+    """The gradient as a column matrix."""
+    return sp.Matrix([sp.diff(expr, v) for v in variables])
+
+
+def hessian(expr: sp.Basic, variables: Sequence[sp.Symbol], grad: sp.Matrix | None = None) -> sp.Matrix:
+    """The Hessian as the Jacobian of the gradient (one differentiation per entry)."""
+    g = gradient(expr, variables) if grad is None else grad
+    return g.jacobian(list(variables))
+
+
+def objective(expr, variables: Sequence[sp.Symbol]) -> Objective:
+    """Compile a scalar expression and its derivatives for ``scipy.optimize.minimize``."""
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.MatrixBase):
+        raise ValueError("an objective must be a scalar expression")
+    variables = tuple(variables)
+    g = gradient(expr, variables)
+    h = hessian(expr, variables, g)
+    f_num = sp.lambdify([variables], expr, modules="numpy", cse=True)
+    g_num = sp.lambdify([variables], list(g), modules="numpy", cse=True)
+    h_num = sp.lambdify([variables], h, modules="numpy", cse=True)
+
+    def fun(x):
+        return float(f_num(np.asarray(x, dtype=float)))
+
+    def jac(x):
+        return np.array(g_num(np.asarray(x, dtype=float)), dtype=float).reshape(-1)
+
+    def hess(x):
+        return np.array(h_num(np.asarray(x, dtype=float)), dtype=float).reshape(len(variables), len(variables))
+
+    def hessp(x, p):
+        return hess(x) @ np.asarray(p, dtype=float)
+
+    return Objective(expr, variables, fun, jac, hess, hessp)
