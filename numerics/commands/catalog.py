@@ -4,8 +4,11 @@ Examples
 ========
 
 >>> from numerics.cli import main
->>> main(["list", "--names"]) in (0,)
-True
+>>> main(["derive", "batchnorm.dbeta", "--format", "text"])  # doctest: +ELLIPSIS
+Gradient with respect to β  [batchnorm.dbeta]
+verified (1 definition, 1 proved; ...)
+...
+0
 """
 
 from __future__ import annotations
