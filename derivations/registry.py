@@ -27,7 +27,10 @@ from typing import Callable
 from .errors import InputError
 from .record import Derivation
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "derivations.curvature",
+    "derivations.newton",
+)
 
 
 @cache
