@@ -105,7 +105,7 @@ class CriticalPointReport:
 def _num(v) -> float | None:
     if v is None:
         return None
-    v = float(v)
+    v = float(v) + 0.0  # no negative zero
     return v if math.isfinite(v) else None
 
 
@@ -185,12 +185,11 @@ def multistart_critical_points(
     Newton correction is below :math:`10^{-4}(1 + \|x\|)`.
     """
     from scipy.optimize import root
-    from scipy.stats import qmc
 
     n = obj.n
     starts = starts if starts is not None else 60 + 40 * n
     deadline = time.monotonic() + seconds
-    points = np.vstack([np.zeros((1, n)), box * (2 * qmc.Halton(d=n, seed=seed).random(starts - 1) - 1)])
+    points = np.vstack([np.zeros((1, n)), np.random.default_rng(seed).uniform(-box, box, (starts - 1, n))])
 
     def dense_hess(x):
         h = obj.hess(x)
@@ -218,6 +217,7 @@ def multistart_critical_points(
         correction = np.linalg.lstsq(dense_hess(x), g, rcond=None)[0]
         if not np.linalg.norm(correction) <= 1e-4 * (1 + np.linalg.norm(x)):
             continue
+        x = np.where(np.abs(x) <= 1e-12 * (1 + np.linalg.norm(x)), 0.0, x)  # round-off around zero
         if _is_new(x, seen, 1e-6):
             seen.append(x)
             found.append(x)
@@ -251,7 +251,7 @@ def find_critical_points(
         return CriticalPointReport(tuple(map(str, variables)), tuple(analyses), True, symbolic.method,
                                    time.monotonic() - start)
     left = timeout - (time.monotonic() - start)
-    roots, finished = multistart_critical_points(obj, seconds=max(0.0, left), seed=seed, box=box,
+    roots, finished = multistart_critical_points(obj, seconds=max(0.0, 0.9 * left - 0.05), seed=seed, box=box,
                                                  known=[a.point for a in analyses])
     analyses += [analyze_point(obj, x) for x in roots]
     analyses.sort(key=lambda a: tuple(a.point))
