@@ -4,8 +4,8 @@ Examples
 ========
 
 >>> from numerics.cli import main
->>> main(["list", "--names"]) in (0,)
-True
+>>> main(["list", "--names"]) in (0,)  # doctest: +ELLIPSIS
+...True
 """
 
 from __future__ import annotations
