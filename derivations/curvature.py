@@ -237,14 +237,14 @@ def eigenpairs(h: sp.Matrix) -> list[EigenPair]:
     h = sp.Matrix(h)
     if h.shape not in ((1, 1), (2, 2), (3, 3)):
         raise ValueError("closed-form eigenpairs only for 1x1, 2x2 and 3x3 (use numerics.curvature for larger)")
+    tidy = sp.simplify if h.shape[0] <= 2 else (lambda e: e)  # 3x3 roots (Cardano) only grow under simplify
     out = []
-    for value, multiplicity, vectors in h.eigenvects(simplify=True):
-        basis = sp.GramSchmidt(vectors, orthonormal=True) if len(vectors) > 1 else [vectors[0] / vectors[0].norm()]
-        out.extend(EigenPair(sp.simplify(value), sp.simplify(v)) for v in basis)
-    try:
-        out.sort(key=lambda p: float(p.value))
-    except TypeError:
-        pass  # symbolic eigenvalues have no order
+    for value, multiplicity, vectors in h.eigenvects(simplify=False):
+        basis = sp.GramSchmidt(vectors, orthonormal=True) if len(vectors) > 1 else [
+            vectors[0] / sp.sqrt(sum(c**2 for c in vectors[0]))]
+        out.extend(EigenPair(tidy(value), v.applyfunc(tidy)) for v in basis)
+    if not h.free_symbols:
+        out.sort(key=lambda p: float(sp.re(sp.N(p.value))))
     return out
 
 
