@@ -34,6 +34,8 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Callable, Sequence
@@ -464,6 +466,48 @@ def critical_points(expr: sp.Expr, variables: Sequence[sp.Symbol], seconds: floa
     return CriticalPointSearch(points, complete, method)
 
 
+# --------------------------------------------------------------------------- display names
+
+_GREEK = {"Delta": r"\Delta", "theta": r"\theta", "alpha": r"\alpha", "lambda": r"\lambda", "kappa": r"\kappa",
+          "nabla": r"\nabla", "epsilon": r"\varepsilon", "rho": r"\rho", "delta": r"\delta"}
+_TEXT = [
+    ("d²/dt²", r"\frac{d^2}{dt^2}"), ("d/dt", r"\frac{d}{dt}"), ("dm/d", r"\partial m/\partial "),
+    ("lim ", r"\lim_{\alpha\to\infty} "), (" (series)", ""), (" (spread r)", ""), ("^T", r"^{\top}"),
+    ("^-1", r"^{-1}"), ("_nt", r"_{\mathrm{nt}}"), ("_alpha", r"_{\alpha}"), ("_{k+1}", "_{k+1}"), ("²", "^2"),
+    ("best*lo", r"\rho"), ("kappa_+", r"\kappa_{+}"), ("kappa_-", r"\kappa_{-}"), ("kappa_pm", r"\kappa_{\pm}"),
+    ("p(kappa_pm)", r"p(\kappa_{\pm})"), ("epsilon*", r"\varepsilon^*"), ("epsilon_max", r"\varepsilon_{\max}"),
+]
+
+
+def display_latex(name: str) -> str:
+    r"""LaTeX for a display symbol written in plain text (``"Delta theta_nt"`` becomes ``\Delta \theta_{\mathrm{nt}}``).
+
+    Examples
+    ========
+
+    >>> display_latex("g^T Delta theta_nt")
+    'g^{\\top} \\Delta \\theta_{\\mathrm{nt}}'
+    """
+    out = name
+    for a, b in _TEXT:
+        out = out.replace(a, b)
+    for word, tex in _GREEK.items():
+        out = re.sub(rf"(?<![A-Za-z\\]){word}(?![A-Za-z])", lambda m, tex=tex: tex, out)
+    return out
+
+
+def with_display_names(d: Derivation) -> Derivation:
+    """The derivation with LaTeX names for every display symbol written in plain text."""
+    known = {k for k, _ in d.latex_names}
+    symbols = set()
+    for s in d.steps:
+        symbols |= sp.sympify(s.lhs).free_symbols
+    symbols |= sp.sympify(d.result).free_symbols if isinstance(d.result, sp.Basic) else set()
+    extra = tuple((s, display_latex(s.name)) for s in sorted(symbols, key=str)
+                  if s not in known and isinstance(s, sp.Symbol) and re.search(r"[ ^/()*²+-]|_nt|_alpha|_pm|_max", s.name))
+    return dataclasses.replace(d, latex_names=d.latex_names + extra)
+
+
 # --------------------------------------------------------------------------- derivations
 
 _x, _y = sp.symbols("x y", real=True)
@@ -534,8 +578,9 @@ def taylor_model() -> Derivation:
              claim=Differs(dF)),
         Step(dF_sym, (gp.T * d)[0] + (d.T * Hp * d)[0] / 2, "the correct change: linear plus half the quadratic term",
              claim=Equals(dF)),
-        Step(sp.Symbol("F(1+t, 1)"), 1 + 3 * t + 3 * t**2, "not exact beyond quadratics: x³y from (1, 1) along (1, 0)",
-             claim=Differs((cubic).subs({_x: 1 + t, _y: 1}))),
+        Step(sp.Symbol("F(1+t, 1)"), (1 + 3 * t + 3 * t**2) + t**3,
+             "beyond quadratics the model (1 + 3t + 3t² for x³y from (1, 1) along (1, 0)) misses the t³ term",
+             claim=Equals((cubic).subs({_x: 1 + t, _y: 1}))),
     )
     return Derivation(
         "curvature.taylor_model", "The second-order Taylor model and what the Hessian predicts", steps,
@@ -701,11 +746,20 @@ def eigen_2x2() -> Derivation:
     )
 
 
+def _shown(build: Callable[[], Derivation]) -> Callable[[], Derivation]:
+    def built() -> Derivation:
+        return with_display_names(build())
+
+    built.__name__ = build.__name__
+    built.__doc__ = build.__doc__
+    return built
+
+
 RESULTS = {
-    "curvature.mixed_partials": mixed_partials,
-    "curvature.taylor_model": taylor_model,
-    "curvature.directional_curvature": directional_curvature_derivation,
-    "curvature.gd_stability": gd_stability,
-    "curvature.condition_number": condition_number_derivation,
-    "curvature.eigen_2x2": eigen_2x2,
+    "curvature.mixed_partials": _shown(mixed_partials),
+    "curvature.taylor_model": _shown(taylor_model),
+    "curvature.directional_curvature": _shown(directional_curvature_derivation),
+    "curvature.gd_stability": _shown(gd_stability),
+    "curvature.condition_number": _shown(condition_number_derivation),
+    "curvature.eigen_2x2": _shown(eigen_2x2),
 }

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .curvature import with_display_names
 from .record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
 
 _alpha = sp.Symbol("alpha", positive=True)
@@ -266,10 +267,19 @@ def negative_curvature() -> Derivation:
     )
 
 
+def _shown(build):
+    def built() -> Derivation:
+        return with_display_names(build())
+
+    built.__name__ = build.__name__
+    built.__doc__ = build.__doc__
+    return built
+
+
 RESULTS = {
-    "newton.step": step,
-    "newton.quadratic_exact": quadratic_exact,
-    "newton.regularized": regularized,
-    "newton.decrement": decrement,
-    "newton.negative_curvature": negative_curvature,
+    "newton.step": _shown(step),
+    "newton.quadratic_exact": _shown(quadratic_exact),
+    "newton.regularized": _shown(regularized),
+    "newton.decrement": _shown(decrement),
+    "newton.negative_curvature": _shown(negative_curvature),
 }
