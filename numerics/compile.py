@@ -8,7 +8,10 @@ r"""The compile bridge: the one module where SymPy meets NumPy.
   ``(m, d)`` array and each sum a reduction over axis 0.
 * :func:`objective` turns a scalar expression into an :class:`Objective` whose
   ``fun``, ``jac``, ``hess`` and ``hessp`` can be handed to
-  ``scipy.optimize.minimize``.
+  ``scipy.optimize.minimize``.  Its derivatives are formed term by term
+  (:func:`derivations.curvature.sparse_derivatives`) and compiled by
+  SymEngine's LLVM backend when available (SymPy's ``lambdify`` otherwise);
+  large Hessians come back as ``scipy.sparse`` CSR matrices.
 
 Examples
 ========
@@ -32,6 +35,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
+
+from derivations.curvature import sparse_derivatives
 
 __all__ = ["compile_expressions", "compile_batched", "objective", "Objective"]
 
@@ -169,43 +174,6 @@ class Objective:
         return len(self.variables)
 
 
-def _terms_by_symbol(expr, variables, is_add) -> dict:
-    """For each variable, the terms of the (top-level) sum that contain it."""
-    terms = expr.args if is_add(expr) else (expr,)
-    wanted = set(variables)
-    by: dict = {v: [] for v in variables}
-    for term in terms:
-        for s in term.free_symbols & wanted:
-            by[s].append(term)
-    return by
-
-
-def _sparse_derivatives(expr, variables, add, is_add):
-    r"""Gradient and upper-triangle Hessian entries, differentiating only where a symbol occurs.
-
-    :math:`\partial f/\partial x_i` sums the derivatives of the terms of
-    :math:`f` that contain :math:`x_i`; :math:`H_{ij} = \partial g_i/\partial x_j`
-    is formed only for :math:`j \ge i` with :math:`x_j` free in :math:`g_i`
-    (symmetry of mixed partials gives the rest).  For a sum of local terms
-    this is linear in the number of variables; the textbook double loop is
-    quadratic in it (and each derivative walks the whole sum).
-    """
-    by = _terms_by_symbol(expr, variables, is_add)
-    grad = [add(*[t.diff(v) for t in by[v]]) for v in variables]
-    position = {v: i for i, v in enumerate(variables)}
-    rows, cols, values = [], [], []
-    for i, gi in enumerate(grad):
-        for j in sorted(position[s] for s in gi.free_symbols if s in position):
-            if j < i:
-                continue
-            d = gi.diff(variables[j])
-            if d != 0:
-                rows.append(i)
-                cols.append(j)
-                values.append(d)
-    return grad, rows, cols, values
-
-
 def gradient(expr: sp.Basic, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     r"""The gradient :math:`\nabla f` as a column matrix, differentiating only the terms that contain each variable.
 
@@ -216,9 +184,8 @@ def gradient(expr: sp.Basic, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     >>> gradient(x**2 * y + y, [x, y]).T
     Matrix([[2*x*y, x**2 + 1]])
     """
-    variables = list(variables)
-    by = _terms_by_symbol(sp.sympify(expr), variables, lambda e: isinstance(e, sp.Add))
-    return sp.Matrix([sp.Add(*[t.diff(v) for t in by[v]]) for v in variables])
+    grad, *_ = sparse_derivatives(sp.sympify(expr), list(variables))
+    return sp.Matrix(grad)
 
 
 def hessian(expr: sp.Basic, variables: Sequence[sp.Symbol], grad: sp.Matrix | None = None) -> sp.Matrix:
@@ -295,7 +262,7 @@ def _callables(n, f_call, g_call, h_values, rows, cols, sparse):
         def hessp(x, p):
             p = np.asarray(p, dtype=float)
             v = h_values(np.ascontiguousarray(x, dtype=float))[source]
-            return np.bincount(full_r, weights=v * p[full_c], minlength=n)
+            return np.bincount(full_r, weights=v * p[full_c], minlength=n).astype(float, copy=False)
 
     return fun, jac, hess, hessp, (full_r, full_c)
 
@@ -306,7 +273,7 @@ def _symengine_objective(expr, variables, sparse):
 
     e = se.sympify(expr)
     xs = [se.sympify(v) for v in variables]
-    grad, rows, cols, values = _sparse_derivatives(e, xs, se.Add, lambda t: isinstance(t, se.Add))
+    grad, rows, cols, values = sparse_derivatives(e, xs, se.Add)
 
     def compiled(outputs):
         if not outputs:
@@ -320,7 +287,7 @@ def _symengine_objective(expr, variables, sparse):
 
 def _sympy_objective(expr, variables, sparse):
     """Derivatives in SymPy, compiled by ``lambdify`` (the fallback without SymEngine)."""
-    grad, rows, cols, values = _sparse_derivatives(expr, list(variables), sp.Add, lambda t: isinstance(t, sp.Add))
+    grad, rows, cols, values = sparse_derivatives(expr, list(variables), sp.Add)
     cse = len(values) <= _CSE_UP_TO
     f_num = sp.lambdify([variables], expr, modules="numpy", cse=True)
     g_num = sp.lambdify([variables], grad, modules="numpy", cse=cse)
