@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import sympy as sp
@@ -41,8 +41,8 @@ from derivations.curvature import Kind, StepGuidance, classify, critical_points,
 
 from .compile import Objective, objective
 
-__all__ = ["PointAnalysis", "CriticalPointReport", "analyze_point", "eigen", "find_critical_points",
-           "multistart_critical_points"]
+__all__ = ["PointAnalysis", "CriticalPointReport", "analyze_point", "default_starts", "eigen",
+           "find_critical_points", "multistart_critical_points"]
 
 ZERO_TOL = 1e-8  # an eigenvalue below ZERO_TOL * max(1, max|κ|) in magnitude counts as zero
 
@@ -167,6 +167,11 @@ def _is_new(x: np.ndarray, found: list[np.ndarray], tol: float) -> bool:
     return all(np.linalg.norm(x - y) > tol * (1 + np.linalg.norm(y)) for y in found)
 
 
+def default_starts(n: int) -> int:
+    """How many starting points the multi-start search tries in ``n`` dimensions."""
+    return 60 + 40 * n
+
+
 def multistart_critical_points(
     obj: Objective,
     *,
@@ -175,6 +180,7 @@ def multistart_critical_points(
     box: float = 5.0,
     seed: int = 0,
     known: Sequence[np.ndarray] = (),
+    progress: Callable[[], None] | None = None,
 ) -> tuple[list[np.ndarray], bool]:
     r"""Solve :math:`\nabla f(x) = 0` from quasi-random starts in :math:`[-box, box]^n`.
 
@@ -187,7 +193,7 @@ def multistart_critical_points(
     from scipy.optimize import root
 
     n = obj.n
-    starts = starts if starts is not None else 60 + 40 * n
+    starts = starts if starts is not None else default_starts(n)
     deadline = time.monotonic() + seconds
     points = np.vstack([np.zeros((1, n)), np.random.default_rng(seed).uniform(-box, box, (starts - 1, n))])
 
@@ -197,9 +203,11 @@ def multistart_critical_points(
 
     found: list[np.ndarray] = []
     seen = [np.asarray(k, dtype=float) for k in known]
-    for i, x0 in enumerate(points):
+    for x0 in points:
         if time.monotonic() > deadline:
             return found, False
+        if progress is not None:
+            progress()
         with np.errstate(all="ignore"):
             try:
                 sol = root(obj.jac, x0, jac=dense_hess, method="hybr", options={"maxfev": 100 * (n + 1)})
@@ -232,12 +240,14 @@ def find_critical_points(
     seed: int = 0,
     box: float = 5.0,
     obj: Objective | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> CriticalPointReport:
     """Every critical point found within ``timeout`` seconds, classified; ``complete`` if provably all.
 
     The symbolic search gets up to 40 % of the budget; if it is not complete,
     a numeric multi-start search adds the roots it finds (and the report is
     never complete: a numeric search cannot prove it missed nothing).
+    ``progress`` is called once per numeric start.
     """
     start = time.monotonic()
     variables = list(variables)
@@ -252,7 +262,7 @@ def find_critical_points(
                                    time.monotonic() - start)
     left = timeout - (time.monotonic() - start)
     roots, finished = multistart_critical_points(obj, seconds=max(0.0, 0.9 * left - 0.05), seed=seed, box=box,
-                                                 known=[a.point for a in analyses])
+                                                 known=[a.point for a in analyses], progress=progress)
     analyses += [analyze_point(obj, x) for x in roots]
     analyses.sort(key=lambda a: tuple(a.point))
     method = f"{symbolic.method}; multi-start root search ({'all starts' if finished else 'stopped by the time limit'})"

@@ -32,6 +32,7 @@ EXAMPLES = """examples:
   derivkit curvature "x^3 - 3*x*y^2" --json              the monkey saddle (degenerate), as JSON
   derivkit curvature "sin(x)*cos(y)" --timeout 5         numeric search, stopped after 5 s
   derivkit curvature --mlp SPEC --seed 1 --top 5         a neural-network loss (if available)
+  derivkit curvature -- "-x^4 - y^4"                     put -- before an expression that starts with -
 A search that cannot prove it found every critical point says so
 (JSON: "search_complete": false). Exit codes: 0 ok, 2 bad input."""
 
@@ -120,7 +121,8 @@ def run(args) -> int:
         raise InputError("the expression must be a scalar")
     variables = _variables(expr, args.vars)
     from ..compile import objective
-    from ..curvature import CriticalPointReport, analyze_point, find_critical_points
+    from ..curvature import CriticalPointReport, analyze_point, default_starts, find_critical_points
+    from ..progress import Progress
 
     try:
         obj = objective(expr, variables)
@@ -135,7 +137,9 @@ def run(args) -> int:
             raise InputError("the derivatives are undefined at this point (outside the domain of a derivative)")
         report = CriticalPointReport(tuple(v.name for v in variables), (analysis,), True, "one point", 0.0)
     else:
-        report = find_critical_points(expr, variables, timeout=args.timeout, seed=args.seed, obj=obj)
+        with Progress(default_starts(len(variables)), "critical points") as bar:
+            report = find_critical_points(expr, variables, timeout=args.timeout, seed=args.seed, obj=obj,
+                                          progress=bar.advance)
     if args.json:
         print(json.dumps(report.to_json(), indent=1, allow_nan=False))
     elif args.at is not None:
