@@ -680,8 +680,12 @@ def gd_stability() -> Derivation:
                 "the factor exceeds 1: the component grows and descent accelerates away from a saddle, seed "
                 "004's 'take a large step'. Seed 004's advice 'κ > 0: only take a small step' is this bound.",
         assumptions=("κ > 0 unless stated", "ε > 0"),
+        notes=("Seed 000 calls a saddle point 'locally flat' and says SGD 'gets stuck' there. Only the gradient "
+               "vanishes at a saddle (x² − y² has curvature ±2), and by the last step the component along a "
+               "negative-curvature direction grows by the factor 1 − εκ > 1 per step: gradient descent is stuck "
+               "only when started exactly on the saddle's stable manifold, and slow to leave when |κ| is small.",),
         domain=((s, (0.01, 0.99)), (kneg, (-2.5, -0.25))),
-        seeds=("004",),
+        seeds=("004", "000"),
         latex_names=_NAMES + ((th, r"\theta"), (th0, r"\theta_0"), (kneg, r"\kappa_-")),
     )
 
