@@ -285,13 +285,23 @@ def _symengine_objective(expr, variables, sparse):
     return _callables(len(xs), lambda x: f_num(x)[0], g_num, h_num, rows, cols, sparse)
 
 
+def _dirac_delta(x, *order):
+    """δ(x) (and its derivatives) as a function: zero away from the kink, where it is evaluated."""
+    return np.zeros_like(np.asarray(x, dtype=float))
+
+
+# derivatives of Abs, Max, Min, sign contain Heaviside and DiracDelta: numbers almost everywhere
+_NONSMOOTH = {"DiracDelta": _dirac_delta, "Heaviside": lambda x, h0=0.5: np.heaviside(x, h0)}
+
+
 def _sympy_objective(expr, variables, sparse):
     """Derivatives in SymPy, compiled by ``lambdify`` (the fallback without SymEngine)."""
     grad, rows, cols, values = sparse_derivatives(expr, list(variables), sp.Add)
     cse = len(values) <= _CSE_UP_TO
-    f_num = sp.lambdify([variables], expr, modules="numpy", cse=True)
-    g_num = sp.lambdify([variables], grad, modules="numpy", cse=cse)
-    h_num = sp.lambdify([variables], values, modules="numpy", cse=cse)
+    modules = [_NONSMOOTH, "numpy"]
+    f_num = sp.lambdify([variables], expr, modules=modules, cse=True)
+    g_num = sp.lambdify([variables], grad, modules=modules, cse=cse)
+    h_num = sp.lambdify([variables], values, modules=modules, cse=cse)
     n = len(variables)
 
     def g_call(x):

@@ -119,3 +119,11 @@ def test_objective_drives_scipy_newton_cg():
     res = minimize(obj.fun, np.full(10, -1.0), jac=obj.jac, hessp=obj.hessp, method="Newton-CG",
                    options={"xtol": 1e-12})
     np.testing.assert_allclose(res.x, np.ones(10), atol=1e-6)
+
+
+def test_nonsmooth_functions_compile_away_from_their_kinks():
+    expr = sp.Max(X, Y) * X + sp.Abs(X - 1) * Y**2
+    obj = objective(expr, [X, Y])
+    for point in ([2.0, 0.5], [0.3, 0.9], [-1.0, -2.0]):
+        x = np.array(point)
+        check_grads(obj.fun, obj.jac, x, hess=obj.hess)
