@@ -149,6 +149,11 @@ def analyze_point(obj: Objective, x: Sequence[float], kind: Kind | None = None) 
     g = np.asarray(obj.jac(x), dtype=float)
     h = obj.hess(x)
     h = np.asarray(h.toarray() if hasattr(h, "toarray") else h, dtype=float)
+    names = tuple(map(str, obj.variables))
+    if not np.all(np.isfinite(h)):  # outside the domain of a second derivative: nothing to decompose
+        nan = np.full(obj.n, np.nan)
+        return PointAnalysis(names, x, value, g, h, nan, np.full((obj.n, obj.n), np.nan), float("nan"),
+                             kind or Kind.DEGENERATE, None, ())
     values, vectors = eigen(h)
     cond = _condition(values)
     step = None
@@ -160,7 +165,7 @@ def analyze_point(obj: Objective, x: Sequence[float], kind: Kind | None = None) 
     kind = kind if kind is not None else classify(values.tolist(), tol=ZERO_TOL)
     scale = max(1.0, float(np.abs(values).max(initial=0.0)))
     guidance = tuple(step_guidance(k, float(v @ g), tol=ZERO_TOL * scale) for k, v in zip(values, vectors))
-    return PointAnalysis(tuple(map(str, obj.variables)), x, value, g, h, values, vectors, cond, kind, step, guidance)
+    return PointAnalysis(names, x, value, g, h, values, vectors, cond, kind, step, guidance)
 
 
 def _is_new(x: np.ndarray, found: list[np.ndarray], tol: float) -> bool:
