@@ -85,7 +85,7 @@ def _figure(ex: Example, expr: sp.Expr, variables, report: CriticalPointReport) 
         for k, v in zip(p.eigenvalues, p.eigenvectors):
             if abs(k) <= 1e-8 * max(1.0, top):
                 continue
-            length = 0.12 * span * (0.25 + 0.75 * abs(k) / top)
+            length = 0.12 * span * (0.4 + 0.6 * abs(k) / top)
             for sign in (1, -1):
                 ax.annotate("", xy=(px + sign * length * v[0], py + sign * length * v[1]), xytext=(px, py),
                             arrowprops={"arrowstyle": "->", "color": "#2166ac" if k > 0 else "#b2182b", "lw": 1.4},
