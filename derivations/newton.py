@@ -168,8 +168,11 @@ def regularized() -> Derivation:
     limit = scaled.applyfunc(lambda e: sp.limit(e, _alpha, sp.oo))
     w = sp.Symbol("w", positive=True)  # 1/α
     series = (d_alpha.subs(_alpha, 1 / w)).applyfunc(lambda e: sp.series(e, w, 0, 3).removeO())
-    k1 = sp.Symbol("kappa_1", real=True)
-    shift = sp.Symbol("s", positive=True)
+    k1, k2, r = sp.Symbol("kappa_1", real=True), sp.Symbol("kappa_2", real=True), sp.Symbol("r", real=True)
+    R = sp.Matrix([[1 - r**2, -2 * r], [2 * r, 1 - r**2]]) / (1 + r**2)  # a rotation, tan(φ/2) = r
+    He = R * sp.diag(k1, k2) * R.T
+    v1 = R[:, 0]
+    shifted = ((He + _alpha * sp.eye(2)) * v1).applyfunc(sp.simplify)
     steps = (
         Step(sp.Symbol("Delta theta_alpha"), -(H + _alpha * sp.eye(2)).inv() * g,
              "regularized Newton step: H + αI in place of H", seed="001"),
@@ -179,8 +182,9 @@ def regularized() -> Derivation:
         Step(sp.Symbol("Delta theta_alpha (series)"), series,
              "so Δθ_α = −g/α + Hg/α² + O(α⁻³): gradient descent with learning rate 1/α, as the seed says", seed="001",
              claim=Equals((-g * w + H * g * w**2))),
-        Step(sp.Symbol("kappa_i + alpha"), k1 + (-k1 + shift), "α > −κ_min makes every eigenvalue κᵢ + α of H + αI positive",
-             claim=Holds(k1 + (-k1 + shift) > 0)),
+        Step(sp.Symbol("(H + alpha I) v_1"), shifted,
+             "H + αI keeps the eigenvectors and shifts every eigenvalue by α: α > −κ_min makes it positive definite",
+             claim=Equals((k1 + _alpha) * v1)),
     )
     return Derivation(
         "newton.regularized", "Regularized Newton: −(H + αI)⁻¹g tends to gradient descent with rate 1/α", steps,
@@ -190,7 +194,7 @@ def regularized() -> Derivation:
                 "gradient step with learning rate 1/α (seed 001 states this correctly).",
         assumptions=("H symmetric", "α > 0"),
         seeds=("001",),
-        latex_names=_NAMES + ((w, r"\alpha^{-1}"), (k1, r"\kappa_i")),
+        latex_names=_NAMES + ((w, r"\alpha^{-1}"), (k1, r"\kappa_1"), (k2, r"\kappa_2")),
     )
 
 
