@@ -34,7 +34,9 @@ EXAMPLES = """examples:
   derivkit curvature --mlp SPEC --seed 1 --top 5         a neural-network loss (if available)
   derivkit curvature -- "-x^4 - y^4"                     put -- before an expression that starts with -
 A search that cannot prove it found every critical point says so
-(JSON: "search_complete": false). Exit codes: 0 ok, 2 bad input."""
+(JSON: "search_complete": false). In JSON, eigenvectors[i] is the unit eigenvector
+of eigenvalues[i] (ascending); infinite or undefined numbers are null.
+Exit codes: 0 ok, 2 bad input."""
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 
