@@ -89,9 +89,16 @@ def _point(text: str, variables: list[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
                              f"{', '.join(by_name)})")
         if by_name[name] in values:
             raise InputError(f"--at: {name} is given twice")
-        number = parse_expression(value)
+        try:
+            number = parse_expression(value)
+        except InputError as exc:
+            raise InputError(f"--at: the value of {name}: {exc}") from None
+        except (TypeError, ValueError, OverflowError):
+            number = sp.nan  # e.g. a literal too large for a float
         if number.free_symbols or not number.is_number:
             raise InputError(f"--at: the value of {name} must be a number, got {value.strip()!r}")
+        if not number.is_finite or not number.is_extended_real:
+            raise InputError(f"--at: the value of {name} must be a finite real number, got {value.strip()!r}")
         values[by_name[name]] = number
     missing = [v.name for v in variables if v not in values]
     if missing:
