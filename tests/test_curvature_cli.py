@@ -106,6 +106,7 @@ BAD = [
     (["x + y", "--vars", "x"], "not listed in --vars: y"),
     (["x + y", "--vars", "x,1y"], "not a variable name"),
     (["x^2 +"], "syntax error"),
+    (["x^2 + 1e400"], "not finite"),
     (["__import__('os')"], "not an allowed function"),
     (["x", "--timeout", "-1"], "--timeout"),
     (["x", "--mlp", "2-3-1"], "exactly one"),

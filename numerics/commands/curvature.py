@@ -125,7 +125,12 @@ def run(args) -> int:
         return run_mlp(args)
     if not (args.timeout > 0 and math.isfinite(args.timeout)):
         raise InputError("--timeout must be a positive number of seconds")
-    expr = parse_expression(args.expr)
+    try:
+        expr = parse_expression(args.expr)
+    except (TypeError, ValueError, OverflowError) as exc:  # ValueError includes InputError
+        if isinstance(exc, InputError):
+            raise
+        raise InputError("the expression contains a number that is not finite (too large for a float?)") from None
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixBase):
         raise InputError("the expression must be a scalar")
     variables = _variables(expr, args.vars)
