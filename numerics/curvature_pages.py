@@ -117,8 +117,39 @@ def _table(report: CriticalPointReport) -> list[str]:
     return lines
 
 
+def _stability_page() -> Page:
+    """Gradient descent on κθ²/2 with learning rates around 2/κ, iterated with the derived update rule."""
+    from derivations import registry
+
+    d = registry.get("curvature.gd_stability")
+    update = d.steps[1].rhs  # θ − ε κ θ, as derived
+    theta, eps, kappa = (next(s for s in update.free_symbols if s.name == n) for n in ("theta", "epsilon", "kappa"))
+    step = compile_expressions(update, [theta, eps, kappa])
+    k = 4.0
+    fig, ax = new_figure(5.6, 3.6)
+    for fraction, color in ((0.25, "#1a9850"), (0.5, "#2166ac"), (0.95, "#762a83"), (1.05, "#d73027")):
+        values = [1.0]
+        for _ in range(40):
+            values.append(float(step(values[-1], fraction * 2 / k, k)))
+        ax.semilogy(np.abs(values), color=color, label=f"ε = {fraction:g} · 2/κ")
+    ax.set_xlabel("iteration k")
+    ax.set_ylabel("|θ_k|")
+    ax.set_title("gradient descent on κθ²/2, κ = 4", fontsize=10)
+    ax.legend(fontsize=8)
+    png = "figures/curvature_gd_stability.png"
+    text = "\n".join([
+        "## Figure: learning rates around 2/κ", "",
+        f"![gradient descent around the stability bound]({png})", "",
+        "The iterates come from the derived update rule (step 2 above), compiled through the bridge. Below "
+        "2/κ the error shrinks by |1 − εκ| per step (ε = 1/κ, i.e. 0.5 · 2/κ, lands on the minimum at once and "
+        "is off the log scale); just above 2/κ it grows geometrically.",
+    ])
+    return Page("curvature.gd_stability.figure.md", "", text, files=((png, png_bytes(fig, dpi=90)),),
+                attach_to="curvature.gd_stability")
+
+
 def docs_pages() -> list[Page]:
-    """The curvature gallery page with one figure per example."""
+    """The curvature gallery page with one figure per example, and a figure for the 2/κ bound."""
     lines = [
         "# Curvature gallery: critical points, eigenvalues and eigen-directions",
         "",
@@ -155,4 +186,4 @@ def docs_pages() -> list[Page]:
         "",
     ]
     return [Page("curvature_gallery.md", "Curvature gallery: critical points and eigen-directions",
-                 "\n".join(lines), section="curvature", files=tuple(files))]
+                 "\n".join(lines), section="curvature", files=tuple(files)), _stability_page()]

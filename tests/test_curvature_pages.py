@@ -4,7 +4,8 @@ from numerics.curvature_pages import EXAMPLES, docs_pages
 
 
 def test_gallery_page_has_a_figure_and_table_per_example():
-    (page,) = docs_pages()
+    page, stability = docs_pages()
+    assert stability.attach_to == "curvature.gd_stability" and stability.files[0][1][:4] == b"\x89PNG"
     assert page.path == "curvature_gallery.md" and len(page.files) == len(EXAMPLES)
     for path, png in page.files:
         assert png[:4] == b"\x89PNG" and f"]({path})" in page.markdown
