@@ -116,7 +116,18 @@ def _terms_by_symbol(expr, variables, is_add) -> dict:
     return by
 
 
-def sparse_derivatives(expr, variables: Sequence, add: Callable = sp.Add, is_add: Callable | None = None):
+@dataclass(frozen=True)
+class SparseDerivatives:
+    """A gradient and the upper triangle of the Hessian: ``values[k]`` is the entry at ``(rows[k], cols[k])``."""
+
+    gradient: list
+    rows: list[int]
+    cols: list[int]
+    values: list
+
+
+def sparse_derivatives(expr, variables: Sequence, add: Callable = sp.Add,
+                       is_add: Callable | None = None) -> SparseDerivatives:
     r"""Gradient and the upper triangle of the Hessian, differentiating only where a symbol occurs.
 
     :math:`g_i = \partial f/\partial x_i` sums the derivatives of the terms of
@@ -127,15 +138,16 @@ def sparse_derivatives(expr, variables: Sequence, add: Callable = sp.Add, is_add
     quadratic (and each derivative walks the whole sum).  Works for SymPy and
     SymEngine expressions alike (pass that library's ``Add``).
 
-    Returns ``(gradient, rows, cols, values)`` with ``values[k]`` =
+    Returns a :class:`SparseDerivatives` with ``values[k]`` =
     :math:`H_{rows[k], cols[k]}`, ``rows[k] <= cols[k]``.
 
     Examples
     ========
 
     >>> x, y = sp.symbols("x y")
-    >>> sparse_derivatives(x**2 * y + y**3, [x, y])
-    ([2*x*y, x**2 + 3*y**2], [0, 0, 1], [0, 1, 1], [2*y, 2*x, 6*y])
+    >>> d = sparse_derivatives(x**2 * y + y**3, [x, y])
+    >>> d.gradient, list(zip(d.rows, d.cols, d.values))
+    ([2*x*y, x**2 + 3*y**2], [(0, 0, 2*y), (0, 1, 2*x), (1, 1, 6*y)])
     """
     is_add = is_add or (lambda e: isinstance(e, add))
     variables = list(variables)
@@ -151,7 +163,7 @@ def sparse_derivatives(expr, variables: Sequence, add: Callable = sp.Add, is_add
                     rows.append(i)
                     cols.append(j)
                     values.append(d)
-    return grad, rows, cols, values
+    return SparseDerivatives(grad, rows, cols, values)
 
 
 def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
@@ -164,8 +176,7 @@ def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     >>> gradient(x**2 * y + y, [x, y]).T
     Matrix([[2*x*y, x**2 + 1]])
     """
-    grad, *_ = sparse_derivatives(sp.sympify(expr), variables)
-    return sp.Matrix(grad)
+    return sp.Matrix(sparse_derivatives(sp.sympify(expr), variables).gradient)
 
 
 def hessian(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
@@ -182,9 +193,9 @@ def hessian(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     [  0,   0, 6*z]])
     """
     n = len(variables)
-    _, rows, cols, values = sparse_derivatives(sp.sympify(expr), variables)
+    d = sparse_derivatives(sp.sympify(expr), variables)
     entries = {}
-    for i, j, v in zip(rows, cols, values):
+    for i, j, v in zip(d.rows, d.cols, d.values):
         entries[(i, j)] = entries[(j, i)] = v
     return sp.SparseMatrix(n, n, entries).as_mutable()
 

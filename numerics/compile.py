@@ -184,8 +184,7 @@ def gradient(expr: sp.Basic, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     >>> gradient(x**2 * y + y, [x, y]).T
     Matrix([[2*x*y, x**2 + 1]])
     """
-    grad, *_ = sparse_derivatives(sp.sympify(expr), list(variables))
-    return sp.Matrix(grad)
+    return sp.Matrix(sparse_derivatives(sp.sympify(expr), list(variables)).gradient)
 
 
 def hessian(expr: sp.Basic, variables: Sequence[sp.Symbol], grad: sp.Matrix | None = None) -> sp.Matrix:
@@ -273,7 +272,8 @@ def _symengine_objective(expr, variables, sparse):
 
     e = se.sympify(expr)
     xs = [se.sympify(v) for v in variables]
-    grad, rows, cols, values = sparse_derivatives(e, xs, se.Add)
+    d = sparse_derivatives(e, xs, se.Add)
+    grad, rows, cols, values = d.gradient, d.rows, d.cols, d.values
 
     def compiled(outputs):
         if not outputs:
@@ -296,7 +296,8 @@ _NONSMOOTH = {"DiracDelta": _dirac_delta, "Heaviside": lambda x, h0=0.5: np.heav
 
 def _sympy_objective(expr, variables, sparse):
     """Derivatives in SymPy, compiled by ``lambdify`` (the fallback without SymEngine)."""
-    grad, rows, cols, values = sparse_derivatives(expr, list(variables), sp.Add)
+    d = sparse_derivatives(expr, list(variables), sp.Add)
+    grad, rows, cols, values = d.gradient, d.rows, d.cols, d.values
     cse = len(values) <= _CSE_UP_TO
     modules = [_NONSMOOTH, "numpy"]
     f_num = sp.lambdify([variables], expr, modules=modules, cse=True)

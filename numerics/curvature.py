@@ -41,8 +41,8 @@ from derivations.curvature import Kind, StepGuidance, classify, critical_points,
 
 from .compile import Objective, objective
 
-__all__ = ["PointAnalysis", "CriticalPointReport", "analyze_point", "default_starts", "eigen",
-           "find_critical_points", "multistart_critical_points"]
+__all__ = ["PointAnalysis", "CriticalPointReport", "Eigen", "MultistartResult", "analyze_point", "default_starts",
+           "eigen", "find_critical_points", "multistart_critical_points"]
 
 ZERO_TOL = 1e-8  # an eigenvalue below ZERO_TOL * max(1, max|κ|) in magnitude counts as zero
 
@@ -113,14 +113,30 @@ def _nums(values) -> list:
     return [_num(v) for v in np.ravel(values)]
 
 
-def eigen(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class Eigen:
+    """Ascending eigenvalues and the matching unit eigenvectors (row ``i`` belongs to ``values[i]``)."""
+
+    values: np.ndarray
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class MultistartResult:
+    """Distinct roots of the gradient, and whether every start ran before the time budget ran out."""
+
+    roots: tuple[np.ndarray, ...]
+    finished: bool
+
+
+def eigen(h: np.ndarray) -> Eigen:
     """Ascending eigenvalues and unit eigenvectors (as rows, sign fixed: largest entry positive) of a symmetric matrix.
 
     Examples
     ========
 
-    >>> values, vectors = eigen(np.array([[2.0, 1.0], [1.0, 2.0]]))
-    >>> values.round(12).tolist(), np.abs(vectors).round(6).tolist()
+    >>> e = eigen(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> e.values.round(12).tolist(), np.abs(e.vectors).round(6).tolist()
     ([1.0, 3.0], [[0.707107, 0.707107], [0.707107, 0.707107]])
     """
     h = np.asarray(h, dtype=float)
@@ -130,7 +146,7 @@ def eigen(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         k = int(np.argmax(np.abs(r)))
         if r[k] < 0:
             r *= -1
-    return values, rows
+    return Eigen(values, rows)
 
 
 def _condition(values: np.ndarray) -> float:
@@ -154,7 +170,8 @@ def analyze_point(obj: Objective, x: Sequence[float], kind: Kind | None = None) 
         nan = np.full(obj.n, np.nan)
         return PointAnalysis(names, x, value, g, h, nan, np.full((obj.n, obj.n), np.nan), float("nan"),
                              kind or Kind.DEGENERATE, None, ())
-    values, vectors = eigen(h)
+    decomposition = eigen(h)
+    values, vectors = decomposition.values, decomposition.vectors
     cond = _condition(values)
     step = None
     if math.isfinite(cond):
@@ -186,7 +203,7 @@ def multistart_critical_points(
     seed: int = 0,
     known: Sequence[np.ndarray] = (),
     progress: Callable[[], None] | None = None,
-) -> tuple[list[np.ndarray], bool]:
+) -> MultistartResult:
     r"""Solve :math:`\nabla f(x) = 0` from quasi-random starts in :math:`[-box, box]^n`.
 
     Returns the distinct roots found within :math:`[-2 box, 2 box]^n` (not
@@ -210,7 +227,7 @@ def multistart_critical_points(
     seen = [np.asarray(k, dtype=float) for k in known]
     for x0 in points:
         if time.monotonic() > deadline:
-            return found, False
+            return MultistartResult(tuple(found), False)
         if progress is not None:
             progress()
         with np.errstate(all="ignore"):
@@ -234,7 +251,7 @@ def multistart_critical_points(
         if _is_new(x, seen, 1e-6):
             seen.append(x)
             found.append(x)
-    return found, True
+    return MultistartResult(tuple(found), True)
 
 
 def find_critical_points(
@@ -266,9 +283,10 @@ def find_critical_points(
         return CriticalPointReport(tuple(map(str, variables)), tuple(analyses), True, symbolic.method,
                                    time.monotonic() - start)
     left = timeout - (time.monotonic() - start)
-    roots, finished = multistart_critical_points(obj, seconds=max(0.0, 0.9 * left - 0.05), seed=seed, box=box,
-                                                 known=[a.point for a in analyses], progress=progress)
-    analyses += [analyze_point(obj, x) for x in roots]
+    search = multistart_critical_points(obj, seconds=max(0.0, 0.9 * left - 0.05), seed=seed, box=box,
+                                        known=[a.point for a in analyses], progress=progress)
+    finished = search.finished
+    analyses += [analyze_point(obj, x) for x in search.roots]
     analyses.sort(key=lambda a: tuple(a.point))
     method = f"{symbolic.method}; multi-start root search ({'all starts' if finished else 'stopped by the time limit'})"
     return CriticalPointReport(tuple(map(str, variables)), tuple(analyses), False, method, time.monotonic() - start)
