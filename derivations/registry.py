@@ -29,6 +29,8 @@ from .record import Derivation
 
 MODULES: tuple[str, ...] = (
     "derivations.batchnorm",
+    "derivations.curvature",
+    "derivations.newton",
 )
 
 

@@ -39,6 +39,7 @@ from .progress import Progress
 
 PROVIDERS: tuple[str, ...] = (
     "numerics.batchnorm_pages",
+    "numerics.curvature_pages",
 )
 
 MANIFEST = ".derivkit-manifest.json"
