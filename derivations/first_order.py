@@ -29,7 +29,7 @@ Examples
 >>> rule.new_state[0]
 g*(1 - rho_1) + rho_1*s
 >>> sorted(n.split(".")[1] for n in RESULTS)[:3]
-['adagrad', 'adam', 'learning_rate_decay']
+['adagrad', 'adam', 'adam_bias_correction']
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class UpdateRule:
     ========
 
     >>> momentum_rule().step
-    -epsilon*g + alpha*v
+    alpha*v - epsilon*g
     """
 
     name: str
@@ -114,7 +114,7 @@ def momentum_rule() -> UpdateRule:
     r""":math:`v' = \alpha v - \varepsilon g,\ \Delta\theta = v'` (seeds 001, 004).
 
     >>> momentum_rule().new_state
-    (-epsilon*g + alpha*v,)
+    (alpha*v - epsilon*g,)
     """
     v_new = alpha * v - eps * g
     return UpdateRule("momentum", (v,), (v_new,), v_new, (eps, alpha))
