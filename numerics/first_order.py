@@ -363,60 +363,66 @@ def _square() -> Objective:
 
 @dataclass
 class _Trace:
-    """History buffers thinned by halving: at most about ``MAX_HISTORY`` entries."""
+    """Iterates kept for the history, thinned by halving to at most about ``MAX_HISTORY`` entries.
+
+    Only references to the iterates, their gradient norms and gradient counts
+    are kept during the run; objective values are computed at the end for the
+    entries that survive the thinning.
+    """
 
     x: list
-    f: list
     gnorm: list
-    evaluations: list
+    ngev: list
     iters: list
     stride: int = 1
 
-    def due(self, k: int) -> bool:
-        return k % self.stride == 0
-
-    def add(self, k: int, x, f: float, gnorm: float, evaluations: int) -> None:
-        if self.iters and self.iters[-1] == k:
-            return
-        self.x.append(np.array(x, dtype=float))
-        self.f.append(float(f))
-        self.gnorm.append(float(gnorm))
-        self.evaluations.append(int(evaluations))
+    def add(self, k: int, x, gnorm: float, ngev: int) -> None:
+        self.x.append(x)
+        self.gnorm.append(gnorm)
+        self.ngev.append(ngev)
         self.iters.append(k)
         if len(self.x) > MAX_HISTORY:
-            keep = slice(0, None, 2)
-            for name in ("x", "f", "gnorm", "evaluations", "iters"):
-                setattr(self, name, getattr(self, name)[keep])
+            for name in ("x", "gnorm", "ngev", "iters"):
+                setattr(self, name, getattr(self, name)[::2])
             self.stride *= 2
-
-    def history(self) -> History:
-        return History(tuple(self.x), tuple(self.f), tuple(self.gnorm), tuple(self.evaluations))
 
 
 def _inf_norm(g: np.ndarray) -> float:
-    return float(np.max(np.abs(g))) if g.size else 0.0
+    return float(np.abs(g).max()) if g.size else 0.0
+
+
+def _value(fun, x) -> float:
+    try:
+        return float(fun(x))
+    except (OverflowError, ZeroDivisionError, FloatingPointError):
+        return math.inf
 
 
 def minimize(optimizer: Optimizer, objective: Objective, x0, *, max_iter: int = 20000,
              gtol: float = 1e-5) -> Solution:
     r"""Run ``optimizer`` from ``x0`` until :math:`\|\nabla f\|_\infty \le` ``gtol`` or ``max_iter`` updates.
 
-    Only gradients drive the iteration; :math:`f` is evaluated at the
-    iterates kept in the history (thinned to at most about
-    :data:`MAX_HISTORY` entries) and at the end, and ``nfev``/``ngev`` count
-    what was evaluated.  A NaN or infinity stops the run with
-    ``Status.NONFINITE`` and the last finite iterate.
+    Only gradients drive the iteration.  The history keeps the iterates at
+    a stride that doubles whenever more than :data:`MAX_HISTORY` are kept
+    (so at most about that many, evenly spaced, plus the final one); the
+    objective is evaluated only at those, after the run, and ``nfev`` counts
+    these evaluations.  ``History.evaluations`` is the cumulative number of
+    gradient evaluations plus history objective evaluations.  A NaN or
+    infinity stops the run with ``Status.NONFINITE`` and the last finite
+    iterate; no exception escapes for it.
 
     >>> sol = minimize(gd(0.25), _square(), np.array([1.0]), gtol=1e-8)
     >>> sol.status.value, sol.nit, sol.x.tolist()  # x_k = (1 - 2ε)^k = 2^-k
     ('converged', 28, [3.725290298461914e-09])
+    >>> sol.nfev, sol.ngev, len(sol.history.f)
+    (29, 29, 29)
     """
     if max_iter < 0:
         raise InputError(f"max_iter must be non-negative, got {max_iter}")
     x = np.array(x0, dtype=float).reshape(-1)
     fun, jac = objective.fun, objective.jac
-    trace = _Trace([], [], [], [], [])
-    nfev = ngev = 0
+    trace = _Trace([], [], [], [])
+    ngev = 0
     status, message = Status.MAX_ITERATIONS, f"stopped after max_iter = {max_iter} updates"
     k = k_last = 0
     with np.errstate(all="ignore"):
@@ -430,14 +436,9 @@ def minimize(optimizer: Optimizer, objective: Objective, x0, *, max_iter: int = 
                 if not math.isfinite(gn):
                     status, message = Status.NONFINITE, f"non-finite gradient at update {k}"
                     break
-                if trace.due(k):
-                    f = fun(x)
-                    nfev += 1
-                    if not math.isfinite(f):
-                        status, message = Status.NONFINITE, f"non-finite objective at update {k}"
-                        break
-                    trace.add(k, x, f, gn, nfev + ngev)
                 x_last, gn_last, k_last = x, gn, k
+                if k % trace.stride == 0:
+                    trace.add(k, x, gn, ngev)
                 if gn <= gtol:
                     status, message = Status.CONVERGED, f"‖∇f‖∞ = {gn:.3g} ≤ gtol = {gtol:g}"
                     break
@@ -451,15 +452,16 @@ def minimize(optimizer: Optimizer, objective: Objective, x0, *, max_iter: int = 
                 gn = _inf_norm(g)
         except (OverflowError, ZeroDivisionError, FloatingPointError) as exc:
             status, message = Status.NONFINITE, f"{type(exc).__name__} at update {k}: {exc}"
-        if trace.iters and trace.iters[-1] == k_last:
-            f_last = trace.f[-1]
-        else:
-            try:
-                f_last = float(fun(x_last))
-                nfev += 1
-            except (OverflowError, ZeroDivisionError, FloatingPointError):
-                f_last = math.inf
-            if math.isfinite(f_last):
-                trace.add(k_last, x_last, f_last, gn_last, nfev + ngev)
-    return Solution(status, x_last.copy(), float(f_last), float(gn_last), k_last, nfev, ngev, 0,
-                    trace.history(), message)
+        if not trace.iters or trace.iters[-1] != k_last:
+            trace.add(k_last, x_last, gn_last, ngev)
+        fs = [_value(fun, xi) for xi in trace.x]
+    nfev = len(fs)
+    while len(fs) > 1 and not math.isfinite(fs[-1]):  # f overflowed though the gradient did not
+        status, message = Status.NONFINITE, f"non-finite objective at update {trace.iters[-1]}"
+        for name in ("x", "gnorm", "ngev", "iters"):
+            getattr(trace, name).pop()
+        fs.pop()
+    history = History(tuple(np.array(xi) for xi in trace.x), tuple(fs), tuple(trace.gnorm),
+                      tuple(n + j + 1 for j, n in enumerate(trace.ngev)))
+    return Solution(status, np.array(trace.x[-1]), fs[-1], trace.gnorm[-1], trace.iters[-1], nfev, ngev, 0,
+                    history, message)
