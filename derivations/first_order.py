@@ -57,7 +57,14 @@ i = sp.Symbol("i", integer=True, positive=True)
 theta, theta_t = sp.Symbol("theta", real=True), sp.Symbol("thetatilde", real=True)
 mu, m2 = sp.Symbol("mu", real=True), sp.Symbol("m_2", positive=True)  # E[g], E[g²] (stationary)
 G = sp.IndexedBase(sp.Symbol("g", real=True))  # the gradient sequence g_1, g_2, ...
-gradJ = sp.Function("nablaJ")  # an arbitrary gradient field ∇J(θ)
+
+
+class gradJ(sp.Function):
+    r"""An arbitrary gradient field :math:`\nabla J(\theta)` (undefined: identities hold for every :math:`J`)."""
+
+    def _latex(self, printer):
+        return rf"\nabla J\left({printer._print(self.args[0])}\right)"
+
 
 UNIT = (0.05, 0.95)  # decay rates and momentum are probed inside (0, 1)
 DOMAIN = ((alpha, UNIT), (rho, UNIT), (rho1, UNIT), (rho2, UNIT), (delta, (0.001, 0.5)))
@@ -272,7 +279,7 @@ def sgd() -> Derivation:
         "gradient as a mean over m examples.",
         ("000", "001", "003"), sizes=((m, (2, 3, 4)),), numeric_sizes=((m, (9,)),),
         latex_names=((L, r"\nabla_\theta L_{{{i}}}"), (theta_new, r"\theta'"), (dJ, r"\Delta J"),
-                     (_sym("g_seed003"), r"g^{\mathrm{seed\,003}}")),
+                     (_sym("g_seed003"), "g")),
         notes=("Seed 001 writes the estimate as (1/m) Σ ∇θ J(θ) with no example index in the summand; the "
                "per-example loss L(f(x⁽ⁱ⁾; θ), y⁽ⁱ⁾) is meant (as in seed 003).",
                "Seed 001 uses m both for the training-set size and for the minibatch size."),
@@ -357,7 +364,7 @@ def momentum() -> Derivation:
         "The EMA form of seed 000 and optax's trace form are the same iteration after rescaling.",
         ("000", "001", "003", "004"), sizes=SMALL_T, numeric_sizes=LARGE_T,
         domain=((beta_, UNIT), (eta, (0.05, 1.0))),
-        latex_names=((v_new, "v'"), (theta_new, r"\theta'"), (_sym("theta'_seed003"), r"\theta'_{\mathrm{seed\,003}}"),
+        latex_names=((v_new, "v'"), (theta_new, r"\theta'"), (_sym("theta'_seed003"), r"\theta'"),
                      (_sym("v'_ema"), "v'"), (m_ema, "m"), (trace, r"\tau"), (_sym("Delta_optax"), r"\Delta\theta"),
                      (eta, r"\eta"), (_sym("v_2"), "v_2"), (_sym("v_3"), "v_3"), (_sym("v_4"), "v_4"),
                      (_sym("v_t"), "v_t")),
@@ -384,27 +391,31 @@ def nesterov() -> Derivation:
     r"""Nesterov momentum: look-ahead form and the change of variables :math:`\tilde\theta = \theta + \alpha v`."""
     rule = nesterov_rule()
     v_la = alpha * v - eps * gradJ(theta + alpha * v)  # look-ahead velocity
-    theta_new = theta + v_la
-    v_new, tt_new = _sym("v'"), _sym("thetatilde'")
-    v_tilde = alpha * v - eps * gradJ(theta_t)
-    tt_from_theta = theta_new + alpha * v_la
+    v_new, th_new, tt_new = _sym("v'"), _sym("theta'"), _sym("thetatilde'")
+    iterates = _nesterov_iterates(3)
+    th_k = [_sym(f"theta_{k}") for k in (1, 2, 3)]
+    v_k = [_sym(f"v_{k}") for k in (1, 2, 3)]
+    tt_k = [_sym(f"thetatilde_{k}") for k in (1, 2, 3)]
+    definitions = ((theta_t, theta + alpha * v), (v_new, v_la), (th_new, theta + v_la),
+                   *((s_, it[0]) for s_, it in zip(th_k, iterates)), *((s_, it[1]) for s_, it in zip(v_k, iterates)),
+                   *((s_, it[2]) for s_, it in zip(tt_k, iterates)))
     steps = [
-        Step(v_new, v_la, "look-ahead velocity: the gradient at θ + α v", "001"),
-        Step(_sym("theta'"), theta_new, "gradient step θ ← θ + v", "001"),
-        Step(v_new, v_tilde.subs(theta_t, theta + alpha * v), "with θ̃ = θ + α v the velocity needs ∇J(θ̃) only",
+        Step(v_new, alpha * v - eps * gradJ(theta + alpha * v), "look-ahead velocity: the gradient at θ + α v",
+             "001"),
+        Step(th_new, theta + v_new, "gradient step θ ← θ + v", "001"),
+        Step(v_new, alpha * v - eps * gradJ(theta_t), "with θ̃ = θ + α v the velocity needs ∇J(θ̃) only",
              "001", Equals(v_la)),
-        Step(tt_new, (theta_t + v_la + alpha * (v_la - v)).subs(theta_t, theta + alpha * v),
-             "θ̃' = θ' + α v' = θ̃ + v' + α (v' − v)", "001", Equals(tt_from_theta)),
+        Step(tt_new, theta_t + v_new + alpha * (v_new - v), "θ̃' = θ' + α v' = θ̃ + v' + α (v' − v)", "001",
+             Equals(th_new + alpha * v_new)),
     ]
-    for k, (th, vv, tt, vt) in enumerate(_nesterov_iterates(3), 1):
-        steps.append(Step(_sym(f"thetatilde_{k}"), tt,
-                          f"after {k} iteration(s) the θ̃ iteration tracks θ_k + α v_k for any ∇J", "001",
-                          Equals(th + alpha * vv)))
-    g_tt = g  # ∇J(θ̃) as a value
-    v_num = alpha * v - eps * g_tt
+    for k in range(3):
+        steps.append(Step(tt_k[k], th_k[k] + alpha * v_k[k],
+                          f"after {k + 1} iteration(s) from the same start, the θ̃ iteration (gradient at θ̃) equals "
+                          "θ_k + α v_k of the look-ahead iteration, for any ∇J", "001", Equals(tt_k[k])))
+    v_num = alpha * v - eps * g
     correct = theta_t + v_num + alpha * (v_num - v)
     steps += [
-        Step(tt_new, rule.step + theta_t, "the update rule with g = ∇J(θ̃)", "001", Equals(correct)),
+        Step(tt_new, theta_t + rule.step, "derivkit's update rule, with g = ∇J(θ̃)", "001", Equals(correct)),
         Step(_sym("thetatilde_next"), theta_t,
              "seed 001 ends the iteration with 'set v_new = v_old, θ̃_new = θ̃_old': the assignment is reversed, "
              "so the next iteration would restart from θ̃_old (its code does it right: p_old = p)", "001",
@@ -419,11 +430,15 @@ def nesterov() -> Derivation:
         "θ̃ = θ + α v it needs only the gradient at the current iterate: v' = α v − ε ∇J(θ̃), "
         "θ̃' = θ̃ + v' + α (v' − v). The equivalence is proved for an arbitrary gradient field ∇J over three "
         "iterations.",
-        ("001", "004"),
-        latex_names=((v_new, "v'"), (tt_new, r"\tilde\theta'"), (_sym("theta'"), r"\theta'"),
-                     (_sym("thetatilde_next"), r"\tilde\theta_{\mathrm{next}}^{\mathrm{seed\,001}}"),
+        ("001", "004"), definitions=definitions,
+        latex_names=((v_new, "v'"), (tt_new, r"\tilde\theta'"), (th_new, r"\theta'"),
+                     (_sym("thetatilde_next"), r"\tilde\theta_{\mathrm{next}}"),
                      (_sym("Delta_optax"), r"\Delta\tilde\theta"),
-                     *((_sym(f"thetatilde_{k}"), rf"\tilde\theta_{k}") for k in (1, 2, 3))),
+                     *((s_, rf"\tilde\theta_{k}") for k, s_ in enumerate(tt_k, 1)),
+                     *((s_, rf"\theta_{k}") for k, s_ in enumerate(th_k, 1)),
+                     *((s_, rf"v_{k}") for k, s_ in enumerate(v_k, 1))),
+        notes=("θ̃ denotes θ + α v throughout; θ_k, v_k are the look-ahead iterates and θ̃_k the iterates of the "
+               "change of variables, both started from θ, v.",),
     )
 
 
@@ -458,19 +473,19 @@ def rmsprop() -> Derivation:
     r"""RMSProp: EMA of squared gradients; δ inside or outside the root differ."""
     inside, outside = rmsprop_rule(True), rmsprop_rule(False)
     r_new, step = _sym("r'"), _sym("Delta_theta")
-    step_out = _sym("Delta_theta_out")
     steps = [
         Step(r_new, inside.new_state[0], "exponentially weighted moving average of g ⊙ g", "004"),
         Step(step, inside.step, "δ inside the root, seed 004: f_scale = ε / √(δ + R)", "004",
              Equals(-eps * g / sp.sqrt(delta + rho * r + (1 - rho) * g**2))),
-        Step(step_out, outside.step,
-             "δ outside the root, seed 001's slide ε / (√a + ν) (its code uses √(a + ν))", "001",
+        Step(step, outside.step,
+             "δ outside the root (right), seed 001's slide ε / (√a + ν) (its code uses √(a + ν)): a different step",
+             "001",
              Differs(inside.step)),
         Step(_sym("gain_in"), sp.limit((inside.step / g).subs(r, 0), g, 0),
              "near a stationary point (r → 0, g → 0) the inside form moves by −(ε/√δ) g", "",
              Equals(-eps / sp.sqrt(delta))),
-        Step(_sym("gain_out"), sp.limit((outside.step / g).subs(r, 0), g, 0),
-             "but the outside form by −(ε/δ) g: 1/√δ times more (1000× for δ = 1e-6)", "",
+        Step(_sym("gain_in"), sp.limit((outside.step / g).subs(r, 0), g, 0),
+             "the outside form (right) moves by −(ε/δ) g instead: 1/√δ times more (1000× for δ = 1e-6)", "001",
              Differs(-eps / sp.sqrt(delta))),
         Step(_sym("r_t"), (1 - rho) * sp.Sum(rho ** (t - i) * G[i] ** 2, (i, 1, t)), "unrolled from r_0 = 0",
              "001", Equals(RMSAverage(t))),
@@ -486,11 +501,10 @@ def rmsprop() -> Derivation:
         "small constant δ in two places, √(δ + r) (seed 004, seed 001's code, optax's default eps_in_sqrt=True) and "
         "δ + √r (seed 001's slide); the steps differ, most when r is small compared with δ.",
         ("001", "003", "004"), sizes=SMALL_T,
-        latex_names=((r_new, "r'"), (step, r"\Delta\theta"), (step_out, r"\Delta\theta_{\delta\ \mathrm{outside}}"),
+        latex_names=((r_new, "r'"), (step, r"\Delta\theta"),
                      (_sym("r_t"), "r_t"), (_sym("gain_in"), r"\lim_{g\to0}\Delta\theta/g\,|_{r=0}"),
-                     (_sym("gain_out"), r"\lim_{g\to0}\Delta\theta_{\delta\ \mathrm{outside}}/g\,|_{r=0}"),
-                     (_sym("r_seed003"), r"r'_{\mathrm{seed\,003}}"),
-                     (_sym("Delta_seed003"), r"\Delta\theta_{\mathrm{seed\,003}}")),
+                     (_sym("r_seed003"), "r'"),
+                     (_sym("Delta_seed003"), r"\Delta\theta")),
         notes=("derivkit's rmsprop uses δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5).",
                "Seed 001 writes the decay as β (typical 0.99) and δ as ν; seed 004 writes ρ and δ = 1e-6."),
     )
@@ -556,9 +570,9 @@ def adam() -> Derivation:
         ("000", "001", "003", "004"),
         domain=((t, (1.0, 6.0)),),
         latex_names=((s_new, "s'"), (r_new, "r'"), (step, r"\Delta\theta"), (_sym("Delta_theta_1"), r"\Delta\theta_1"),
-                     (_sym("Delta_seed003"), r"\Delta\theta^{\mathrm{seed\,003}}"),
-                     (_sym("R_2_seed004"), r"R_2^{\mathrm{seed\,004}}"), (_sym("S_2_seed004"), r"S_2^{\mathrm{seed\,004}}"),
-                     (_sym("Delta_seed000"), r"\Delta\theta_1^{\mathrm{seed\,000}}")),
+                     (_sym("Delta_seed003"), r"\Delta\theta"),
+                     (_sym("R_2_seed004"), r"\hat r_2"), (_sym("S_2_seed004"), r"\hat s_2"),
+                     (_sym("Delta_seed000"), r"\Delta\theta_1")),
         notes=("Seed 001 writes β1, β2 (defaults 0.9, 0.999), v for s, a for r and ν for δ; its code uses "
                "beta2 = 0.99, not the 0.999 of its text.",
                "The step equals optax.scale_by_adam with eps_root = 0 followed by scaling with −ε "
@@ -596,8 +610,8 @@ def adam_bias_correction() -> Derivation:
         latex_names=((s_t, "s_t"), (r_t, "r_t"),
                      (Es, r"\mathbb{E}[s_t]"), (Er, r"\mathbb{E}[r_t]"), (_sym("E_shat"), r"\mathbb{E}[\hat s_t]"),
                      (_sym("E_rhat"), r"\mathbb{E}[\hat r_t]"),
-                     (_sym("shat_seed003"), r"\hat s_t^{\mathrm{seed\,003}}"),
-                     (_sym("rhat_seed003"), r"\hat r_t^{\mathrm{seed\,003}}")),
+                     (_sym("shat_seed003"), r"\hat s_t"),
+                     (_sym("rhat_seed003"), r"\hat r_t")),
     )
 
 
