@@ -232,6 +232,7 @@ def _recurrence(name: str, latex: str, decay: sp.Basic, inflow):
 
 
 Velocity = _recurrence("Velocity", "v_{{{}}}", alpha, lambda n: -eps * G[n])
+ConstantVelocity = _recurrence("ConstantVelocity", "v_{{{}}}", alpha, lambda n: -eps * g)
 AdaGradSum = _recurrence("AdaGradSum", "r_{{{}}}", sp.S.One, lambda n: G[n] ** 2)
 RMSAverage = _recurrence("RMSAverage", "r_{{{}}}", rho, lambda n: (1 - rho) * G[n] ** 2)
 FirstMoment = _recurrence("FirstMoment", "s_{{{}}}", rho1, lambda n: (1 - rho1) * G[n])
@@ -266,7 +267,7 @@ def sgd() -> Derivation:
     rule = sgd_rule()
     steps = [
         Step(g, g_def, "minibatch gradient estimate: the mean of the m per-example gradients", "001"),
-        Step(_sym("g_seed003"), sp.Sum(L[i], (i, 0, m)) / m,
+        Step(_sym("g"), sp.Sum(L[i], (i, 0, m)) / m,
              "seed 003 eqs. (7), (10), (13) sum from i = 0 to m: m + 1 terms divided by m", "003",
              Differs(g_def)),
         Step(theta_new, theta + rule.step, "gradient step θ ← θ − ε g", "001", Equals(theta - eps * g)),
@@ -279,7 +280,7 @@ def sgd() -> Derivation:
         "gradient as a mean over m examples.",
         ("000", "001", "003"), sizes=((m, (2, 3, 4)),), numeric_sizes=((m, (9,)),),
         latex_names=((L, r"\nabla_\theta L_{{{i}}}"), (theta_new, r"\theta'"), (dJ, r"\Delta J"),
-                     (_sym("g_seed003"), "g")),
+                     (_sym("g"), "g")),
         notes=("Seed 001 writes the estimate as (1/m) Σ ∇θ J(θ) with no example index in the summand; the "
                "per-example loss L(f(x⁽ⁱ⁾; θ), y⁽ⁱ⁾) is meant (as in seed 003).",
                "Seed 001 uses m both for the training-set size and for the minibatch size."),
@@ -340,10 +341,8 @@ def momentum() -> Derivation:
     steps = [
         Step(v_new, rule.new_state[0], "velocity update", "001"),
         Step(theta_new, theta + rule.step, "gradient step θ ← θ + v", "001", Equals(theta + alpha * v - eps * g)),
-        Step(_sym("theta'_seed003"), theta - rule.step, "seed 003 eq. (9) writes θ_(τ+1) = θ_τ − v_τ with "
+        Step(_sym("theta'"), theta - rule.step, "seed 003 eq. (9) writes θ_(τ+1) = θ_τ − v_τ with "
              "v_τ = α v_(τ−1) − ε g_τ: a sign slip that steps uphill", "003", Differs(theta + rule.step)),
-        Step(_sym("v_t"), unrolled, "unrolling v_t = α v_(t−1) − ε g_t from v_0 = 0 (t = 1..5 symbolically, "
-             "t = 12 numerically)", "001", Equals(vt)),
         Step(_sym("v_2"), -alpha * eps * G[1] - eps * G[2], "seed 001's v_2", "001", Equals(Velocity(2))),
         Step(_sym("v_3"), -eps * (alpha**2 * G[1] + alpha * G[2] + G[3]), "seed 001's v_3", "001",
              Equals(Velocity(3))),
@@ -358,17 +357,40 @@ def momentum() -> Derivation:
              "is the same rule with v = −ε τ", "", Equals(rule.step.subs(v, -eps * trace))),
     ]
     return _derivation(
-        "momentum", "Momentum: update, unrolled velocity and equivalent forms", steps,
-        sp.Eq(_sym("v_t"), unrolled),
+        "momentum", "Momentum: update, the seed's expansions and equivalent forms", steps,
+        sp.Eq(theta_new, theta + rule.step),
         "Momentum keeps a velocity v, an exponentially decaying sum of past gradients; θ moves by v. "
         "The EMA form of seed 000 and optax's trace form are the same iteration after rescaling.",
-        ("000", "001", "003", "004"), sizes=SMALL_T, numeric_sizes=LARGE_T,
+        ("000", "001", "003", "004"),
         domain=((beta_, UNIT), (eta, (0.05, 1.0))),
-        latex_names=((v_new, "v'"), (theta_new, r"\theta'"), (_sym("theta'_seed003"), r"\theta'"),
+        latex_names=((v_new, "v'"), (theta_new, r"\theta'"), (_sym("theta'"), r"\theta'"),
                      (_sym("v'_ema"), "v'"), (m_ema, "m"), (trace, r"\tau"), (_sym("Delta_optax"), r"\Delta\theta"),
                      (eta, r"\eta"), (_sym("v_2"), "v_2"), (_sym("v_3"), "v_3"), (_sym("v_4"), "v_4"),
                      (_sym("v_t"), "v_t")),
         notes=("Seed 001's slide lost the velocity update in conversion; its code `p = alpha*p - eps*g` restores it.",),
+    )
+
+
+def momentum_unrolled() -> Derivation:
+    r"""The momentum velocity unrolled: :math:`v_t = -\varepsilon \sum_{i=1}^t \alpha^{t-i} g_i`."""
+    unrolled = -eps * sp.Sum(alpha ** (t - i) * G[i], (i, 1, t))
+    vt = _sym("v_t")
+    steps = [
+        Step(vt, Velocity(t), "v_t = α v_(t−1) − ε g_t from v_0 = 0, applied t times", "001"),
+        Step(vt, unrolled, "unrolled: t = 1..5 symbolically, t = 12 numerically", "001", Equals(Velocity(t))),
+        Step(_sym("v_t_alpha0"), unrolled.subs(alpha, 0), "with α = 0 only the current gradient remains", "001",
+             Equals(-eps * G[t])),
+        Step(_sym("v_t_const"), -eps * g * (1 - alpha**t),
+             "for a constant gradient g_i = g a geometric sum: v_t = −ε g (1 − α^t)/(1 − α), tending to "
+             "−ε g/(1 − α) (10× the plain step for α = 0.9)", "",
+             Equals((1 - alpha) * ConstantVelocity(t))),
+    ]
+    return _derivation(
+        "momentum_unrolled", "Momentum's velocity as a decaying sum of past gradients", steps, sp.Eq(vt, unrolled),
+        "The velocity is an exponentially decaying sum of all past gradients, each weighted by α^(t−i): the "
+        "effective step along a constant gradient grows to ε/(1 − α).",
+        ("001",), sizes=SMALL_T, numeric_sizes=LARGE_T,
+        latex_names=((vt, "v_t"), (_sym("v_t_alpha0"), r"v_t|_{\alpha=0}"), (_sym("v_t_const"), r"(1-\alpha)\,v_t|_{g_i=g}")),
     )
 
 
@@ -489,9 +511,9 @@ def rmsprop() -> Derivation:
              Differs(-eps / sp.sqrt(delta))),
         Step(_sym("r_t"), (1 - rho) * sp.Sum(rho ** (t - i) * G[i] ** 2, (i, 1, t)), "unrolled from r_0 = 0",
              "001", Equals(RMSAverage(t))),
-        Step(_sym("r_seed003"), r + g**2, "seed 003 eq. (11) accumulates r_τ = r_(τ−1) + g ⊙ g: that is AdaGrad's "
+        Step(_sym("r'"), r + g**2, "seed 003 eq. (11) accumulates r_τ = r_(τ−1) + g ⊙ g: that is AdaGrad's "
              "sum, not RMSProp's moving average", "003", Differs(inside.new_state[0])),
-        Step(_sym("Delta_seed003"), -eps / (delta + r) * g, "seed 003's step ε/(δ + r) ⊙ g drops the square root "
+        Step(_sym("Delta_theta"), -eps / (delta + r) * g, "seed 003's step ε/(δ + r) ⊙ g drops the square root "
              "(wrong units: it scales like 1/g instead of being scale-free)", "003",
              Differs(-eps / (delta + sp.sqrt(r)) * g)),
     ]
@@ -503,8 +525,8 @@ def rmsprop() -> Derivation:
         ("001", "003", "004"), sizes=SMALL_T,
         latex_names=((r_new, "r'"), (step, r"\Delta\theta"),
                      (_sym("r_t"), "r_t"), (_sym("gain_in"), r"\lim_{g\to0}\Delta\theta/g\,|_{r=0}"),
-                     (_sym("r_seed003"), "r'"),
-                     (_sym("Delta_seed003"), r"\Delta\theta")),
+                     (_sym("r'"), "r'"),
+                     (_sym("Delta_theta"), r"\Delta\theta")),
         notes=("derivkit's rmsprop uses δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5).",
                "Seed 001 writes the decay as β (typical 0.99) and δ as ν; seed 004 writes ρ and δ = 1e-6."),
     )
@@ -545,7 +567,7 @@ def adam() -> Derivation:
                     / (sp.sqrt((rho2 * r + (1 - rho2) * g**2) / (1 - rho2**t)) + delta))),
         Step(_sym("Delta_theta_1"), first, "the first step (s = r = 0, t = 1) is −ε g/(|g| + δ): shorter than ε "
              "whatever the gradient's scale", "001", Holds(sp.Abs(first) < eps)),
-        Step(_sym("Delta_seed003"), -eps * s / (delta + r) * g, "seed 003's step ε ŝ / (δ + r̂) ⊙ g drops the root "
+        Step(_sym("Delta_theta"), -eps * s / (delta + r) * g, "seed 003's step ε ŝ / (δ + r̂) ⊙ g drops the root "
              "and multiplies by g a second time", "003", Differs(-eps * s / (delta + sp.sqrt(r)))),
     ]
     # seed 004 stores the bias-corrected value back into the accumulators; constant gradient g, T = 1, 2
@@ -554,12 +576,12 @@ def adam() -> Derivation:
     S1 = (rho1 * 0 + (1 - rho1) * g) / (1 - rho1)
     S2 = (rho1 * S1 + (1 - rho1) * g) / (1 - rho1**2)
     steps += [
-        Step(_sym("R_2_seed004"), R2, "seed 004 f_accum(R, G) = (ρR + (1 − ρ)G⊙G)/(1 − ρ^T) feeds the corrected "
+        Step(_sym("rhat_2"), R2, "seed 004 f_accum(R, G) = (ρR + (1 − ρ)G⊙G)/(1 − ρ^T) feeds the corrected "
              "value back into R: for a constant gradient R_2 = g²/(1 − ρ2²), where Adam's r̂_2 = g²", "004",
              Differs(g**2)),
-        Step(_sym("S_2_seed004"), S2, "and S ← (φS + (1 − φ)G)/(1 − φ^T) likewise gives S_2 = g/(1 − φ²) ≠ g",
+        Step(_sym("shat_2"), S2, "and S ← (φS + (1 − φ)G)/(1 − φ^T) likewise gives S_2 = g/(1 − φ²) ≠ g",
              "004", Differs(g)),
-        Step(_sym("Delta_seed000"), -eps * (1 - rho1) * g / (sp.sqrt((1 - rho2) * g**2) + delta),
+        Step(_sym("Delta_theta_1"), -eps * (1 - rho1) * g / (sp.sqrt((1 - rho2) * g**2) + delta),
              "seed 000 calls the rule without bias correction Adam: its first step is about (1 − ρ1)/√(1 − ρ2) "
              "times Adam's (≈ 3.2 for 0.9, 0.999)", "000", Differs(first)),
     ]
@@ -570,9 +592,9 @@ def adam() -> Derivation:
         ("000", "001", "003", "004"),
         domain=((t, (1.0, 6.0)),),
         latex_names=((s_new, "s'"), (r_new, "r'"), (step, r"\Delta\theta"), (_sym("Delta_theta_1"), r"\Delta\theta_1"),
-                     (_sym("Delta_seed003"), r"\Delta\theta"),
-                     (_sym("R_2_seed004"), r"\hat r_2"), (_sym("S_2_seed004"), r"\hat s_2"),
-                     (_sym("Delta_seed000"), r"\Delta\theta_1")),
+                     (_sym("Delta_theta"), r"\Delta\theta"),
+                     (_sym("rhat_2"), r"\hat r_2"), (_sym("shat_2"), r"\hat s_2"),
+                     (_sym("Delta_theta_1"), r"\Delta\theta_1")),
         notes=("Seed 001 writes β1, β2 (defaults 0.9, 0.999), v for s, a for r and ν for δ; its code uses "
                "beta2 = 0.99, not the 0.999 of its text.",
                "The step equals optax.scale_by_adam with eps_root = 0 followed by scaling with −ε "
@@ -595,9 +617,9 @@ def adam_bias_correction() -> Derivation:
         Step(_sym("E_shat"), MeanFirstMoment(t) / (1 - rho1**t),
              "so ŝ_t = s_t / (1 − ρ1^t) is unbiased", "001", Equals(mu)),
         Step(_sym("E_rhat"), MeanSecondMoment(t) / (1 - rho2**t), "and r̂_t = r_t / (1 − ρ2^t)", "001", Equals(m2)),
-        Step(_sym("shat_seed003"), s_t / (1 - rho1), "seed 003 eq. (16) divides by 1 − ρ1 instead of 1 − ρ1^τ "
+        Step(_sym("shat_t"), s_t / (1 - rho1), "seed 003 eq. (16) divides by 1 − ρ1 instead of 1 − ρ1^τ "
              "(equal only at τ = 1)", "003", Differs(s_t / (1 - rho1**t))),
-        Step(_sym("rhat_seed003"), r_t / (1 - rho2), "seed 003 eq. (17): likewise 1 − ρ2 for 1 − ρ2^τ", "003",
+        Step(_sym("rhat_t"), r_t / (1 - rho2), "seed 003 eq. (17): likewise 1 − ρ2 for 1 − ρ2^τ", "003",
              Differs(r_t / (1 - rho2**t))),
     ]
     return _derivation(
@@ -610,8 +632,8 @@ def adam_bias_correction() -> Derivation:
         latex_names=((s_t, "s_t"), (r_t, "r_t"),
                      (Es, r"\mathbb{E}[s_t]"), (Er, r"\mathbb{E}[r_t]"), (_sym("E_shat"), r"\mathbb{E}[\hat s_t]"),
                      (_sym("E_rhat"), r"\mathbb{E}[\hat r_t]"),
-                     (_sym("shat_seed003"), r"\hat s_t"),
-                     (_sym("rhat_seed003"), r"\hat r_t")),
+                     (_sym("shat_t"), r"\hat s_t"),
+                     (_sym("rhat_t"), r"\hat r_t")),
     )
 
 
@@ -658,6 +680,7 @@ RESULTS = {
     "first_order.sgd": sgd,
     "first_order.minibatch": minibatch,
     "first_order.momentum": momentum,
+    "first_order.momentum_unrolled": momentum_unrolled,
     "first_order.nesterov": nesterov,
     "first_order.adagrad": adagrad,
     "first_order.rmsprop": rmsprop,

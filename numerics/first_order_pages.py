@@ -187,7 +187,7 @@ def docs_pages() -> list[Page]:
         "`rmsprop` and `adam` as `(init, update)` pairs and `minimize(optimizer, objective, x0)`.",
         "",
         "Derivations: [SGD](first_order.sgd.md), [minibatch scaling](first_order.minibatch.md), "
-        "[momentum](first_order.momentum.md), [Nesterov](first_order.nesterov.md), "
+        "[momentum](first_order.momentum.md) and [unrolled](first_order.momentum_unrolled.md), [Nesterov](first_order.nesterov.md), "
         "[AdaGrad](first_order.adagrad.md), [RMSProp](first_order.rmsprop.md), "
         "[RMSProp with momentum](first_order.rmsprop_momentum.md), [Adam](first_order.adam.md), "
         "[Adam's bias correction](first_order.adam_bias_correction.md), "
