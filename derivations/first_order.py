@@ -487,7 +487,12 @@ def adagrad() -> Derivation:
         ("001", "004"), sizes=SMALL_T,
         latex_names=((r_new, "r'"), (step, r"\Delta\theta"), (_sym("r_t"), "r_t"),
                      (_sym("Delta_theta_1"), r"\Delta\theta_1")),
-        notes=("Seed 001 calls the accumulator a and δ ν (ν = 1e-7); seed 004 writes R and δ.",),
+        notes=("Seed 001 calls the accumulator a and δ ν (ν = 1e-7); seed 004 writes R and δ.",
+               "Seed 001's text says 'a running sum of squares of gradient norms', but its formula and code "
+               "accumulate g ⊙ g elementwise (one learning rate per parameter, as seed 004 says); the norm would "
+               "give a single global rate.",
+               "Seed 004 sums (not averages) the per-case gradients of a minibatch into G; AdaGrad, RMSProp and Adam "
+               "are invariant to that scale except through δ."),
     )
 
 
