@@ -32,6 +32,7 @@ MODULES: tuple[str, ...] = (
     "derivations.curvature",
     "derivations.newton",
 )
+MODULES: tuple[str, ...] = ("derivations.first_order",)
 
 
 @cache

@@ -3,6 +3,7 @@
 Examples
 ========
 
+>>> import contextlib, io
 >>> from numerics.cli import main
 >>> main(["derive", "batchnorm.dbeta", "--format", "text"])  # doctest: +ELLIPSIS
 Gradient with respect to β  [batchnorm.dbeta]
