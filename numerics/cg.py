@@ -78,7 +78,7 @@ class CGDirection:
         slope = float(g @ d)
         if state.d is None or slope >= 0 or state.alpha <= 0:
             return first_step(g)
-        return min(1.0, state.alpha * state.slope / slope) if state.slope < 0 else 1.0
+        return state.alpha * state.slope / slope if state.slope < 0 else 1.0
 
     def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
         restart = abs(float(g_new @ g)) >= 0.2 * float(g_new @ g_new)

@@ -113,6 +113,10 @@ def cubic_minimizer(a: float, fa: float, da: float, b: float, fb: float, db: flo
     return alpha if math.isfinite(alpha) else None
 
 
+_ZOOM_MARGIN = 1e-3  # a zoom trial keeps this fraction of the bracket from either end
+_EXTRAPOLATION = 10.0  # a bracketing step grows by at most this multiple of the last increase
+
+
 def _finite(v: float) -> bool:
     return v is not None and math.isfinite(v)
 
@@ -128,10 +132,10 @@ def strong_wolfe(
 ) -> LineSearchResult:
     r"""A step satisfying the strong Wolfe conditions (Nocedal & Wright Algorithms 3.5 and 3.6).
 
-    The bracketing phase grows the step by cubic extrapolation (at most four
+    The bracketing phase grows the step by cubic extrapolation (at most ten
     times the last increase) until it brackets an acceptable step; ``zoom``
-    then shrinks the bracket ``[lo, hi]`` with safeguarded cubic
-    interpolation, keeping the invariants: ``lo`` satisfies sufficient
+    then shrinks the bracket ``[lo, hi]`` with cubic interpolation (bisection
+    after two trials that did not halve the bracket), keeping the invariants: ``lo`` satisfies sufficient
     decrease with the lowest value found, and :math:`\phi'(lo)(hi - lo) < 0`.
 
     Examples
@@ -173,19 +177,23 @@ def strong_wolfe(
         return LineSearchResult(a, f, g, d, False, f < f0, evaluations, smallest, nonfinite, message)
 
     def zoom(lo, f_lo, d_lo, hi, f_hi, d_hi):
+        slow = 0  # consecutive trials that did not halve the bracket: then bisect
         while evaluations < max_evaluations:
             width = hi - lo
             if abs(width) <= 1e-15 * max(abs(lo), abs(hi)) or abs(width) * abs(d0) <= 1e-17 * max(1.0, abs(f0)):
                 return give_up("bracket shrank to floating-point resolution")
             trial = None
-            if _finite(f_hi) and _finite(d_hi):
-                trial = cubic_minimizer(lo, f_lo, d_lo, hi, f_hi, d_hi)
-            elif _finite(f_hi):  # quadratic through phi(lo), phi'(lo), phi(hi)
-                denom = 2.0 * (f_hi - f_lo - d_lo * width)
-                trial = lo - d_lo * width * width / denom if denom > 0 else None
-            low, high = min(lo, hi) + 0.1 * abs(width), max(lo, hi) - 0.1 * abs(width)
-            if trial is None or not (low <= trial <= high):
-                trial = lo + 0.5 * width if trial is None else min(max(trial, low), high)
+            if slow < 2:
+                if _finite(f_hi) and _finite(d_hi):
+                    trial = cubic_minimizer(lo, f_lo, d_lo, hi, f_hi, d_hi)
+                if trial is None and _finite(f_hi):  # quadratic through phi(lo), phi'(lo), phi(hi)
+                    denom = 2.0 * (f_hi - f_lo - d_lo * width)
+                    trial = lo - d_lo * width * width / denom if denom > 0 else None
+            margin = _ZOOM_MARGIN * abs(width)
+            low, high = min(lo, hi) + margin, max(lo, hi) - margin
+            if trial is None or not math.isfinite(trial):
+                trial = lo + 0.5 * width
+            trial = min(max(trial, low), high)
             f, d, g = evaluate(trial)
             if not armijo(trial, f) or f >= f_lo:
                 hi, f_hi, d_hi = trial, f, d
@@ -195,6 +203,7 @@ def strong_wolfe(
                 if d * (hi - lo) >= 0:
                     hi, f_hi, d_hi = lo, f_lo, d_lo
                 lo, f_lo, d_lo = trial, f, d
+            slow = slow + 1 if abs(hi - lo) > 0.5 * abs(width) else 0
         return give_up("too many evaluations while zooming")
 
     if not (d0 < 0):
@@ -215,8 +224,8 @@ def strong_wolfe(
             return give_up("step reached alpha_max")
         step = alpha - prev
         trial = cubic_minimizer(prev, f_prev, d_prev, alpha, f, d)
-        low, high = alpha + 1.1 * step, alpha + 4.0 * step
-        trial = high if trial is None or trial < low else min(trial, high)
+        low, high = alpha + 1.1 * step, alpha + _EXTRAPOLATION * step
+        trial = alpha + 2.0 * step if trial is None or trial <= alpha else min(max(trial, low), high)
         prev, f_prev, d_prev = alpha, f, d
         alpha = min(trial, alpha_max)
     return give_up("too many evaluations while bracketing")

@@ -101,8 +101,12 @@ class BFGSDirection:
         if not ys > _CURVATURE_TOL * float(np.linalg.norm(s) * np.linalg.norm(y)):
             return state  # skip: the update would not keep H positive definite
         H = state.H
-        if not state.updated:
-            H = (ys / float(y @ y)) * np.eye(x.size)
+        import os
+        if not state.updated and os.environ.get("NOSCALE") is None:
+            gam = ys / float(y @ y)
+            if os.environ.get("PRINTG"): print("gamma", gam)
+            if os.environ.get("LT1") is None or gam < 1:
+                H = gam * np.eye(x.size)
         return BFGSState(bfgs_update(H, s, y), True, False)
 
     def restart(self, state, x, f, g):
