@@ -33,7 +33,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["compile_expressions", "compile_batched", "compile_matrix_expression", "objective", "Objective"]
+__all__ = ["compile_expressions", "compile_tuple", "compile_batched", "compile_matrix_expression", "objective", "Objective"]
 
 
 def _as_list(exprs) -> tuple[list[sp.Basic], tuple[int, ...]]:
@@ -61,6 +61,39 @@ def compile_expressions(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -
         return stacked.reshape(batch + shape)
 
     evaluate.__doc__ = f"Compiled from {len(flat)} SymPy expression(s) in {', '.join(map(str, args))}."
+    return evaluate
+
+
+def compile_tuple(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -> Callable[..., tuple]:
+    """A NumPy function of ``args`` returning one array per expression, without stacking.
+
+    The cheap form for hot loops (elementwise update rules): the outputs come
+    straight from the generated code, so an expression broadcasts over its own
+    arguments only; an expression free of ``args`` is broadcast to the
+    arguments' shape.
+
+    Examples
+    ========
+
+    >>> import numpy as np, sympy as sp
+    >>> x, c = sp.symbols("x c")
+    >>> f = compile_tuple([c * x, x + 1, sp.Integer(2)], [x, c])
+    >>> [a.tolist() for a in f(np.array([1.0, 2.0]), 3.0)]
+    [[3.0, 6.0], [2.0, 3.0], [2.0, 2.0]]
+    """
+    flat, _ = _as_list(exprs)
+    raw = sp.lambdify(list(args), flat, modules="numpy", cse=cse)
+    constant = [i for i, e in enumerate(flat) if not (e.free_symbols & set(args))]
+    if not constant:
+        return lambda *values: tuple(raw(*values))
+
+    def evaluate(*values):
+        outs = list(raw(*values))
+        batch = np.broadcast_shapes(*(np.shape(v) for v in values)) if values else ()
+        for i in constant:
+            outs[i] = np.broadcast_to(np.asarray(outs[i], dtype=float), batch)
+        return tuple(outs)
+
     return evaluate
 
 
@@ -173,13 +206,20 @@ def compile_batched(
 
 # --------------------------------------------------------------------------- objectives
 
+SPARSE_FROM = 500  # objective(..., sparse=None) returns a sparse Hessian from this many variables on
+_CSE_UP_TO = 600  # common-subexpression elimination is superlinear: only for this many outputs or fewer
+
 
 @dataclass(frozen=True)
 class Objective:
     """A compiled scalar objective with SciPy's calling conventions.
 
     ``fun(x) -> float``, ``jac(x) -> (n,)``, ``hess(x) -> (n, n)`` and
-    ``hessp(x, p) -> (n,)`` for ``x`` of shape ``(n,)``.
+    ``hessp(x, p) -> (n,)`` for ``x`` of shape ``(n,)``.  ``hess`` returns a
+    ``scipy.sparse.csr_matrix`` when ``sparse`` is true.  ``backend`` says
+    which compiler produced the callables (``"symengine-llvm"`` or
+    ``"sympy"``); ``hessian_pattern`` holds the row and column indices of the
+    Hessian's structurally nonzero entries.
     """
 
     expr: sp.Basic
@@ -188,45 +228,219 @@ class Objective:
     jac: Callable[[np.ndarray], np.ndarray]
     hess: Callable[[np.ndarray], np.ndarray]
     hessp: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    backend: str = "sympy"
+    sparse: bool = False
+    hessian_pattern: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n(self) -> int:
         return len(self.variables)
 
 
+def _terms_by_symbol(expr, variables, is_add) -> dict:
+    """For each variable, the terms of the (top-level) sum that contain it."""
+    terms = expr.args if is_add(expr) else (expr,)
+    wanted = set(variables)
+    by: dict = {v: [] for v in variables}
+    for term in terms:
+        for s in term.free_symbols & wanted:
+            by[s].append(term)
+    return by
+
+
+def _sparse_derivatives(expr, variables, add, is_add):
+    r"""Gradient and upper-triangle Hessian entries, differentiating only where a symbol occurs.
+
+    :math:`\partial f/\partial x_i` sums the derivatives of the terms of
+    :math:`f` that contain :math:`x_i`; :math:`H_{ij} = \partial g_i/\partial x_j`
+    is formed only for :math:`j \ge i` with :math:`x_j` free in :math:`g_i`
+    (symmetry of mixed partials gives the rest).  For a sum of local terms
+    this is linear in the number of variables; the textbook double loop is
+    quadratic in it (and each derivative walks the whole sum).
+    """
+    by = _terms_by_symbol(expr, variables, is_add)
+    grad = [add(*[t.diff(v) for t in by[v]]) for v in variables]
+    position = {v: i for i, v in enumerate(variables)}
+    rows, cols, values = [], [], []
+    for i, gi in enumerate(grad):
+        for j in sorted(position[s] for s in gi.free_symbols if s in position):
+            if j < i:
+                continue
+            d = gi.diff(variables[j])
+            if d != 0:
+                rows.append(i)
+                cols.append(j)
+                values.append(d)
+    return grad, rows, cols, values
+
+
 def gradient(expr: sp.Basic, variables: Sequence[sp.Symbol]) -> sp.Matrix:
-    """The gradient as a column matrix."""
-    return sp.Matrix([sp.diff(expr, v) for v in variables])
+    r"""The gradient :math:`\nabla f` as a column matrix, differentiating only the terms that contain each variable.
+
+    Examples
+    ========
+
+    >>> x, y = sp.symbols("x y")
+    >>> gradient(x**2 * y + y, [x, y]).T
+    Matrix([[2*x*y, x**2 + 1]])
+    """
+    variables = list(variables)
+    by = _terms_by_symbol(sp.sympify(expr), variables, lambda e: isinstance(e, sp.Add))
+    return sp.Matrix([sp.Add(*[t.diff(v) for t in by[v]]) for v in variables])
 
 
 def hessian(expr: sp.Basic, variables: Sequence[sp.Symbol], grad: sp.Matrix | None = None) -> sp.Matrix:
-    """The Hessian as the Jacobian of the gradient (one differentiation per entry)."""
+    r"""The Hessian as the Jacobian of the gradient, formed only where an entry can be nonzero.
+
+    :math:`H_{ij} = \partial g_i / \partial x_j` for :math:`j \ge i` and
+    :math:`x_j` free in :math:`g_i`; the lower triangle mirrors the upper.
+
+    Examples
+    ========
+
+    >>> x, y, z = sp.symbols("x y z")
+    >>> hessian(x**2 * y + z**3, [x, y, z])
+    Matrix([
+    [2*y, 2*x,   0],
+    [2*x,   0,   0],
+    [  0,   0, 6*z]])
+    """
+    variables = list(variables)
     g = gradient(expr, variables) if grad is None else grad
-    return g.jacobian(list(variables))
+    n = len(variables)
+    position = {v: i for i, v in enumerate(variables)}
+    entries: dict[tuple[int, int], sp.Basic] = {}
+    for i in range(n):
+        for j in sorted(position[s] for s in g[i].free_symbols if s in position):
+            if j >= i:
+                d = g[i].diff(variables[j])
+                if d != 0:
+                    entries[(i, j)] = entries[(j, i)] = d
+    return sp.SparseMatrix(n, n, entries).as_mutable()
 
 
-def objective(expr, variables: Sequence[sp.Symbol]) -> Objective:
-    """Compile a scalar expression and its derivatives for ``scipy.optimize.minimize``."""
+def _pattern(rows, cols, n: int):
+    """Both triangles of a symmetric pattern, the CSR order that sorts them, and CSR index arrays."""
+    r = np.asarray(rows, dtype=np.intp)
+    c = np.asarray(cols, dtype=np.intp)
+    off = r != c
+    full_r = np.concatenate([r, c[off]])
+    full_c = np.concatenate([c, r[off]])
+    source = np.concatenate([np.arange(r.size), np.flatnonzero(off)])  # value index of each full entry
+    order = np.lexsort((full_c, full_r))
+    full_r, full_c, source = full_r[order], full_c[order], source[order]
+    indptr = np.zeros(n + 1, dtype=np.intp)
+    np.add.at(indptr, full_r + 1, 1)
+    return full_r, full_c, source, np.cumsum(indptr), full_c.astype(np.int32)
+
+
+def _callables(n, f_call, g_call, h_values, rows, cols, sparse):
+    """fun/jac/hess/hessp from compiled value functions and the upper-triangle Hessian pattern."""
+    full_r, full_c, source, indptr, indices = _pattern(rows, cols, n)
+
+    def fun(x):
+        return float(f_call(np.ascontiguousarray(x, dtype=float)))
+
+    def jac(x):
+        return g_call(np.ascontiguousarray(x, dtype=float))
+
+    if sparse:
+        from scipy.sparse import csr_matrix
+
+        def hess(x):
+            data = h_values(np.ascontiguousarray(x, dtype=float))[source]
+            return csr_matrix((data, indices, indptr), shape=(n, n))
+
+        def hessp(x, p):
+            return hess(x) @ np.asarray(p, dtype=float)
+    else:
+
+        def hess(x):
+            out = np.zeros((n, n))
+            out[full_r, full_c] = h_values(np.ascontiguousarray(x, dtype=float))[source]
+            return out
+
+        def hessp(x, p):
+            p = np.asarray(p, dtype=float)
+            v = h_values(np.ascontiguousarray(x, dtype=float))[source]
+            return np.bincount(full_r, weights=v * p[full_c], minlength=n)
+
+    return fun, jac, hess, hessp, (full_r, full_c)
+
+
+def _symengine_objective(expr, variables, sparse):
+    """Derivatives in SymEngine (SymPy's C++ core), compiled by its LLVM backend."""
+    import symengine as se
+
+    e = se.sympify(expr)
+    xs = [se.sympify(v) for v in variables]
+    grad, rows, cols, values = _sparse_derivatives(e, xs, se.Add, lambda t: isinstance(t, se.Add))
+
+    def compiled(outputs):
+        if not outputs:
+            return lambda x: np.zeros(0)
+        # opt_level 0: LLVM's optimizer costs seconds on large straight-line code and gains ~10 %
+        return se.Lambdify(xs, outputs, backend="llvm", cse=len(outputs) <= _CSE_UP_TO, opt_level=0)
+
+    f_num, g_num, h_num = compiled([e]), compiled(grad), compiled(values)
+    return _callables(len(xs), lambda x: f_num(x)[0], g_num, h_num, rows, cols, sparse)
+
+
+def _sympy_objective(expr, variables, sparse):
+    """Derivatives in SymPy, compiled by ``lambdify`` (the fallback without SymEngine)."""
+    grad, rows, cols, values = _sparse_derivatives(expr, list(variables), sp.Add, lambda t: isinstance(t, sp.Add))
+    cse = len(values) <= _CSE_UP_TO
+    f_num = sp.lambdify([variables], expr, modules="numpy", cse=True)
+    g_num = sp.lambdify([variables], grad, modules="numpy", cse=cse)
+    h_num = sp.lambdify([variables], values, modules="numpy", cse=cse)
+    n = len(variables)
+
+    def g_call(x):
+        return np.array(g_num(x), dtype=float).reshape(n)
+
+    def h_values(x):
+        return np.array(h_num(x), dtype=float).reshape(len(values))
+
+    return _callables(n, f_num, g_call, h_values, rows, cols, sparse)
+
+
+def objective(expr, variables: Sequence[sp.Symbol], *, sparse: bool | None = None, backend: str = "auto") -> Objective:
+    r"""Compile a scalar expression and its derivatives for ``scipy.optimize.minimize``.
+
+    The gradient and Hessian are derived term by term (only where a variable
+    occurs; the Hessian as the Jacobian of the gradient, upper triangle only)
+    and compiled with SymEngine's LLVM backend when SymEngine is importable
+    and can express every function, else with SymPy's ``lambdify``
+    (``backend="symengine"`` or ``"sympy"`` forces one).  ``sparse=True``
+    makes ``hess`` return a ``scipy.sparse.csr_matrix``; ``None`` chooses it
+    from :data:`SPARSE_FROM` variables on.
+
+    Examples
+    ========
+
+    >>> x, y = sp.symbols("x y")
+    >>> obj = objective((1 - x)**2 + 100 * (y - x**2)**2, [x, y], sparse=True)
+    >>> obj.hess(np.array([1.0, 1.0])).toarray().tolist()
+    [[802.0, -400.0], [-400.0, 200.0]]
+    """
     expr = sp.sympify(expr)
     if isinstance(expr, sp.MatrixBase):
         raise ValueError("an objective must be a scalar expression")
     variables = tuple(variables)
-    g = gradient(expr, variables)
-    h = hessian(expr, variables, g)
-    f_num = sp.lambdify([variables], expr, modules="numpy", cse=True)
-    g_num = sp.lambdify([variables], list(g), modules="numpy", cse=True)
-    h_num = sp.lambdify([variables], h, modules="numpy", cse=True)
-
-    def fun(x):
-        return float(f_num(np.asarray(x, dtype=float)))
-
-    def jac(x):
-        return np.array(g_num(np.asarray(x, dtype=float)), dtype=float).reshape(-1)
-
-    def hess(x):
-        return np.array(h_num(np.asarray(x, dtype=float)), dtype=float).reshape(len(variables), len(variables))
-
-    def hessp(x, p):
-        return hess(x) @ np.asarray(p, dtype=float)
-
-    return Objective(expr, variables, fun, jac, hess, hessp)
+    extra = expr.free_symbols - set(variables)
+    if extra:
+        raise ValueError(f"the objective has symbols that are not variables: {', '.join(sorted(map(str, extra)))}")
+    if backend not in ("auto", "symengine", "sympy"):
+        raise ValueError(f"unknown backend {backend!r} (auto, symengine or sympy)")
+    sparse = len(variables) >= SPARSE_FROM if sparse is None else bool(sparse)
+    built = None
+    if backend in ("auto", "symengine"):
+        try:
+            built, name = _symengine_objective(expr, variables, sparse), "symengine-llvm"
+        except Exception:  # not importable, a function SymEngine or its LLVM backend lacks, ...
+            if backend == "symengine":
+                raise
+    if built is None:
+        built, name = _sympy_objective(expr, variables, sparse), "sympy"
+    fun, jac, hess, hessp, pattern = built
+    return Objective(expr, variables, fun, jac, hess, hessp, name, sparse, pattern)
