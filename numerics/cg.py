@@ -7,7 +7,7 @@ r"""Nonlinear conjugate gradients: Fletcher–Reeves and Polak–Ribière+ with 
 (Nocedal & Wright eqs. 5.41a, 5.44-5.45).  The line search is strong Wolfe
 with :math:`c_2 = 0.1` (for FR, :math:`c_2 < 1/2` guarantees descent,
 N&W Lemma 5.6); the first trial step is
-:math:`\alpha_{k-1}\nabla f_{k-1}^Td_{k-1} / \nabla f_k^Td_k` (N&W eq. 3.60).
+:math:`\alpha_{k-1}\nabla f_{k-1}^Td_{k-1} / \nabla f_k^Td_k` (N&W eq. 3.60), kept below ten times the length of the previous step.
 The method restarts with :math:`d = -\nabla f` every :math:`n` iterations and
 whenever consecutive gradients are far from orthogonal,
 :math:`|\nabla f_{k+1}^T\nabla f_k| \ge 0.2\,\|\nabla f_{k+1}\|^2` (N&W eq. 5.52).
@@ -37,6 +37,7 @@ from .result import Solution
 __all__ = ["minimize_cg", "CGDirection", "BETAS"]
 
 BETAS = ("fr", "pr+")
+_GROWTH = 10.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,10 @@ class CGDirection:
         slope = float(g @ d)
         if state.d is None or slope >= 0 or state.alpha <= 0:
             return first_step(g)
-        return state.alpha * state.slope / slope if state.slope < 0 else 1.0
+        guess = state.alpha * state.slope / slope if state.slope < 0 else 1.0
+        # keep the first trial within ten times the length of the previous step
+        longest = _GROWTH * state.alpha * float(np.linalg.norm(state.d)) / float(np.linalg.norm(d))
+        return min(guess, longest)
 
     def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
         restart = abs(float(g_new @ g)) >= 0.2 * float(g_new @ g_new)

@@ -158,15 +158,11 @@ def _line(counter: Counter, x: np.ndarray, d: np.ndarray, f0: float, slope0: flo
     def value(alpha):
         return counter.f(x + alpha * d)
 
-    def value_and_slope(alpha):
-        z = x + alpha * d
-        f = counter.f(z)
-        if not math.isfinite(f):
-            return f, math.nan, np.full_like(x, math.nan)
-        g = counter.g(z)
-        return f, float(g @ d), g
+    def slope(alpha):
+        g = counter.g(x + alpha * d)
+        return float(g @ d), g
 
-    return Line(value, value_and_slope, f0, slope0)
+    return Line(value, slope, f0, slope0)
 
 
 def _is_descent(d: np.ndarray, g: np.ndarray) -> bool:

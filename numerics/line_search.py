@@ -15,7 +15,10 @@ safeguarded cubic interpolation of :math:`\phi` and :math:`\phi'`.  A NaN or
 infinite :math:`\phi` is treated as "step too long" and shrinks the step.
 
 The searches take the line as a :class:`Line`: ``value(alpha)`` gives
-:math:`\phi` and ``value_and_slope(alpha)`` gives :math:`(\phi, \phi', \nabla f)`.
+:math:`\phi` and ``slope(alpha)`` gives :math:`(\phi'(\alpha), \nabla f)` at the
+same point.  The strong-Wolfe search asks for the gradient only at trial
+steps that already satisfy sufficient decrease (elsewhere it interpolates
+from values), so a rejected trial costs one function evaluation only.
 
 Examples
 ========
@@ -42,10 +45,14 @@ __all__ = ["Line", "LineSearchResult", "strong_wolfe", "backtracking", "cubic_mi
 
 @dataclass(frozen=True)
 class Line:
-    r"""The restriction :math:`\phi(\alpha) = f(x + \alpha d)` with its value and slope at 0."""
+    r"""The restriction :math:`\phi(\alpha) = f(x + \alpha d)` with its value and slope at 0.
+
+    ``value(alpha)`` evaluates :math:`f`; ``slope(alpha)`` evaluates the
+    gradient at the same point and returns :math:`(\phi'(\alpha), \nabla f)`.
+    """
 
     value: Callable[[float], float]
-    value_and_slope: Callable[[float], tuple[float, float, np.ndarray]]
+    slope: Callable[[float], tuple[float, np.ndarray]]
     f0: float
     slope0: float
 
@@ -55,11 +62,11 @@ class Line:
         f0 = fun(x) if f0 is None else f0
         g0 = jac(x) if g0 is None else g0
 
-        def value_and_slope(alpha):
+        def slope(alpha):
             g = jac(x + alpha * d)
-            return fun(x + alpha * d), float(g @ d), g
+            return float(g @ d), g
 
-        return Line(lambda a: fun(x + a * d), value_and_slope, float(f0), float(g0 @ d))
+        return Line(lambda a: fun(x + a * d), slope, float(f0), float(g0 @ d))
 
 
 @dataclass(frozen=True)
@@ -157,15 +164,22 @@ def strong_wolfe(
     def armijo(alpha, f):
         return f <= f0 + c1 * alpha * d0
 
-    def evaluate(alpha):
+    def evaluate(alpha, f_prev=math.inf):
+        """phi(alpha); phi'(alpha) and the gradient only if sufficient decrease holds and f < f_prev."""
         nonlocal evaluations, smallest, nonfinite, best
         evaluations += 1
         smallest = min(smallest, alpha)
-        f, d, g = line.value_and_slope(alpha)
-        if not (_finite(f) and _finite(d) and np.all(np.isfinite(g))):
+        f = line.value(alpha)
+        if not _finite(f):
             nonfinite = True
             return math.inf, math.nan, None
-        if armijo(alpha, f) and f < best[1]:
+        if not armijo(alpha, f) or f >= f_prev:
+            return f, math.nan, None
+        d, g = line.slope(alpha)
+        if not (_finite(d) and np.all(np.isfinite(g))):
+            nonfinite = True
+            return math.inf, math.nan, None
+        if f < best[1]:
             best = (alpha, f, d, g)
         return f, d, g
 
@@ -192,9 +206,9 @@ def strong_wolfe(
             margin = _ZOOM_MARGIN * abs(width)
             low, high = min(lo, hi) + margin, max(lo, hi) - margin
             if trial is None or not math.isfinite(trial):
-                trial = lo + 0.5 * width
+                trial = lo + (0.5 if _finite(f_hi) else 0.1) * width  # overflow at hi: shrink fast
             trial = min(max(trial, low), high)
-            f, d, g = evaluate(trial)
+            f, d, g = evaluate(trial, f_lo)
             if not armijo(trial, f) or f >= f_lo:
                 hi, f_hi, d_hi = trial, f, d
             else:
@@ -211,7 +225,7 @@ def strong_wolfe(
     prev, f_prev, d_prev = 0.0, f0, d0
     alpha = min(alpha0, alpha_max)
     while evaluations < max_evaluations:
-        f, d, g = evaluate(alpha)
+        f, d, g = evaluate(alpha, f_prev if evaluations > 0 else math.inf)
         if not _finite(f):  # overflow or NaN: the step is too long
             return zoom(prev, f_prev, d_prev, alpha, f, d)
         if not armijo(alpha, f) or (evaluations > 1 and f >= f_prev):
