@@ -120,6 +120,11 @@ def _lower(name: str, k: int) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix(k, k, entry)
 
 
+def _first_axis(name: str, k: int) -> sp.ImmutableMatrix:
+    """A vector along the first axis, ``(σ, 0, …)``: generic up to a rotation of coordinates."""
+    return sp.ImmutableMatrix(k, 1, lambda i, j: _sym(name, positive=True) if i == 0 else sp.S.Zero)
+
+
 def _orthogonal_to(v: sp.ImmutableMatrix, t: str) -> sp.ImmutableMatrix:
     """A generic vector orthogonal to ``v``: a rotation of ``v`` (n = 2) or a cross product (n = 3)."""
     if v.shape[0] == 2:
@@ -231,13 +236,15 @@ def bfgs_positive_definite() -> Derivation:
     defs = _definitions(sizes, pairs)
     quad = z.T * Hp * z
     sos = (L.T * w).T * (L.T * w) + (s.T * z).T * rho() * (s.T * z)
+    v = [_sym(f"v_{i + 1}") for i in range(sizes[-1])]
+    _nonnegative = sum(vi**2 for vi in v) + sp.Symbol("rho", positive=True) * _sym("tau") ** 2
     steps = (
         Step(Hp, bfgs_inverse(H, s, y), "BFGS inverse update", seed="001"),
         Step(w, (I - y * rho() * s.T) * z, "name the vector H acts on"),
         Step(quad, w.T * H * w + (s.T * z).T * rho() * (s.T * z), "expand zᵀH⁺z", claim=Equals(quad)),
         Step(quad, sos, "H = LLᵀ: a sum of squares plus ρ(sᵀz)²", claim=Equals(quad)),
-        Step(_scalar(sos), _scalar(sos), "both terms are nonnegative when ρ > 0",
-             claim=Holds(sp.GreaterThan(_scalar(sos), 0))),
+        Step(_scalar(sos), _nonnegative, "with v = Lᵀw, τ = sᵀz and ρ = 1/(c sᵀs) > 0 every term is ≥ 0",
+             claim=Holds(sp.GreaterThan(_nonnegative, 0))),
         Step(zp.T * s, sp.ZeroMatrix(1, 1), "equality needs sᵀz = 0", claim=Equals(zp.T * s)),
         Step(zp.T * Hp * zp, zp.T * H * zp, "then w = z and zᵀH⁺z = zᵀHz > 0 unless z = 0",
              claim=Equals(zp.T * Hp * zp)),
@@ -250,7 +257,7 @@ def bfgs_positive_definite() -> Derivation:
                 "definite and ρ > 0; both vanish only if sᵀz = 0 (so w = z) and zᵀHz = 0, i.e. z = 0.",
         assumptions=("H = LLᵀ with L lower triangular, positive diagonal", "y = c s + t, c > 0, tᵀs = 0 "
                      "(exactly the pairs with yᵀs > 0)", _RHO),
-        sizes=((n, sizes),), definitions=defs, latex_names=_LATEX + ((zp, r"z_{\perp}"),), seeds=_SEED,
+        sizes=((n, sizes),), definitions=defs, latex_names=_LATEX + ((zp, r"z_{\perp}"), (sp.Symbol("rho", positive=True), r"\rho")), seeds=_SEED,
         notes=("Numeric probes at n = 50 (random positive definite H, pairs with yᵀs > 0) are in "
                "tests/test_quasi_newton_derivations.py.",),
     )
@@ -315,7 +322,8 @@ def lbfgs_two_loop() -> Derivation:
     alpha = r * s.T * g
     q = g - y * alpha
     pairs = _GENERIC + [
-        (H0, lambda k: _symmetric("h", k)), (s1, lambda k: _vector("s1", k)), (y1, lambda k: _vector("y1", k)),
+        (H0, lambda k: _sym("gamma", positive=True) * sp.ImmutableMatrix(sp.eye(k))),
+        (s1, lambda k: _first_axis("sigma", k)), (y1, lambda k: _vector("y1", k)),
         (s2, lambda k: _vector("s2", k)), (y2, lambda k: _vector("y2", k)),
         (Hp, bfgs_inverse(H, s, y)),
         (H1, bfgs_inverse(H0, s1, y1)), (H2, bfgs_inverse(H1, s2, y2)),
@@ -332,7 +340,7 @@ def lbfgs_two_loop() -> Derivation:
              claim=Equals(Hp * g)),
         Step(q1, g - y2 * rho(y2, s2) * s2.T * g, "first loop, newest pair: α₂ = ρ₂ s₂ᵀg"),
         Step(q0, q1 - y1 * rho(y1, s1) * s1.T * q1, "first loop, oldest pair: α₁ = ρ₁ s₁ᵀq₁"),
-        Step(r0, H0 * q0, "the initial matrix H₀"),
+        Step(r0, H0 * q0, "the initial matrix H₀ = γI"),
         Step(r1, r0 + s1 * (rho(y1, s1) * s1.T * q1 - rho(y1, s1) * y1.T * r0), "second loop: r₁ = r₀ + s₁(α₁ − β₁)"),
         Step(r2, r1 + s2 * (rho(y2, s2) * s2.T * g - rho(y2, s2) * y2.T * r1), "second loop: r₂ = r₁ + s₂(α₂ − β₂)"),
         Step(r2, H2 * g, "two BFGS updates from H₀ applied to g", claim=Equals(r2)),
@@ -344,7 +352,7 @@ def lbfgs_two_loop() -> Derivation:
         summary="H⁺g = Vᵀ(H(Vg)) + ρs(sᵀg): the first loop applies the V's newest to oldest, the second "
                 "applies the Vᵀ's and adds the ρssᵀ terms oldest to newest. With all k pairs in memory the "
                 "recursion equals k BFGS updates of H₀ applied to g, at O(kn) cost and without forming H.",
-        assumptions=("H, H₀ symmetric", "yᵢᵀsᵢ ≠ 0"), sizes=((n, sizes),), definitions=defs,
+        assumptions=("H symmetric (induction step)", "H₀ = γI (unrolled case, as L-BFGS uses); then the recursion commutes with rotations, so s₁ = (σ, 0)", "yᵢᵀsᵢ ≠ 0"), sizes=((n, sizes),), definitions=defs,
         latex_names=_LATEX, seeds=_SEED,
         notes=("Seed 001 says the recurrence 'requires iterating over i = 0, …, k'; L-BFGS keeps the last m "
                "pairs and starts from H₀ = γI, γ = sᵀy/yᵀy of the newest pair.",
@@ -360,10 +368,11 @@ def bfgs_quadratic_termination() -> Derivation:
     s1, s2 = sp.MatrixSymbol("s_1", n, 1), sp.MatrixSymbol("s_2", n, 1)
     pairs = [
         (A, lambda k: _symmetric("a", k)),
-        (H, lambda k: sp.ImmutableMatrix(sp.diag(*[_sym(f"h_{i + 1}") for i in range(k)]))),
-        (s1, lambda k: _vector("s", k)),
+        (H, lambda k: _sym("h", positive=True) * sp.ImmutableMatrix(sp.eye(k))),
+        # H₀ = hI is unchanged by a rotation of coordinates, so s₁ = (σ, 0) loses no generality
+        (s1, lambda k: _first_axis("sigma", k)),
         # s₂ ⊥ A s₁: the steps are A-conjugate, as exact line searches make them on a quadratic
-        (s2, lambda k: _orthogonal_to(_symmetric("a", k) * _vector("s", k), "t")),
+        (s2, lambda k: _orthogonal_to(_symmetric("a", k) * _first_axis("sigma", k), "t")),
         (H1, bfgs_inverse(H, s1, A * s1)), (H2, bfgs_inverse(H1, s2, A * s2)),
     ]
     defs = _definitions(sizes, pairs)
@@ -386,7 +395,7 @@ def bfgs_quadratic_termination() -> Derivation:
         steps=steps, result=sp.Eq(H2, A.inverse()),
         summary="A BFGS matrix is an approximation: after one pair it only satisfies H₁y = s. On a "
                 "quadratic, n A-conjugate steps (exact line searches) make Hₙ = A⁻¹ from any H₀.",
-        assumptions=("A symmetric invertible", "s₂ᵀAs₁ = 0", "H₀ diagonal (any diagonal scaling)"), sizes=((n, sizes),), definitions=defs,
+        assumptions=("A symmetric invertible", "s₂ᵀAs₁ = 0", "H₀ = hI (any scaling of the identity)", "coordinates rotated so that s₁ = (σ, 0)"), sizes=((n, sizes),), definitions=defs,
         latex_names=_LATEX, seeds=_SEED,
     )
 

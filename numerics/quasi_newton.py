@@ -2,8 +2,8 @@ r"""Quasi-Newton minimizers: BFGS (dense inverse update) and L-BFGS (two-loop re
 
 Both take :math:`d_k = -H_k \nabla f_k` with :math:`H_k` approximating the
 inverse Hessian (the seed's :math:`\mathbf{H}_k^{-1}`, seed 001) and a
-strong-Wolfe line search (:math:`c_1 = 10^{-4}`, :math:`c_2 = 0.9`, first
-trial step 1).  After a step :math:`s = x_{k+1}-x_k`,
+strong-Wolfe line search (:math:`c_1 = 10^{-4}`; :math:`c_2 = 0.5` for BFGS,
+:math:`0.9` for L-BFGS, first trial step 1 for L-BFGS).  After a step :math:`s = x_{k+1}-x_k`,
 :math:`y = \nabla f_{k+1} - \nabla f_k` with :math:`y^Ts > 0`:
 
 * **BFGS** applies the inverse update derived and verified in
@@ -51,6 +51,10 @@ from .result import Solution
 __all__ = ["minimize_bfgs", "minimize_lbfgs", "BFGSDirection", "LBFGSDirection", "two_loop", "bfgs_update"]
 
 _CURVATURE_TOL = 1e-10
+# Curvature constant of BFGS's strong-Wolfe search.  Measured on the 20 problems of
+# numerics.problems (gtol 1e-5): median gradient evaluations 31.5 with c2 = 0.5 against
+# 34.5 with 0.9, 35 with 0.4 (SciPy BFGS: 31.5); every value solved all 20.
+BFGS_C2 = 0.5
 
 
 @cache
@@ -223,7 +227,7 @@ def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) ->
     >>> sol.status.value, bool(abs(sol.x[0] - 2.0) < 1e-3)
     ('converged', True)
     """
-    return minimize_descent(objective, x0, BFGSDirection(), wolfe_search(c2=0.9), gtol=gtol,
+    return minimize_descent(objective, x0, BFGSDirection(), wolfe_search(c2=BFGS_C2), gtol=gtol,
                             max_iter=max_iter, name="BFGS")
 
 
