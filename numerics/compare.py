@@ -316,11 +316,15 @@ def check_solvers(names: Iterable[str]) -> list[str]:
     derivations.errors.InputError: unknown solver 'scipy:lbfgsb' (did you mean 'scipy:L-BFGS-B'?)
     """
     names = list(names)
+
+    def key(name: str) -> str:  # case and punctuation do not tell solvers apart
+        return "".join(c for c in name.lower() if c.isalnum() or c == ":")
+
+    by_key = {key(k): k for k in _RUNNERS}
     for n in names:
         if n not in _RUNNERS:
-            lower = {k.lower(): k for k in _RUNNERS}
-            if n.lower() in lower:
-                raise InputError(f"unknown solver {n!r} (did you mean {lower[n.lower()]!r}?)")
+            if key(n) in by_key:
+                raise InputError(f"unknown solver {n!r} (did you mean {by_key[key(n)]!r}?)")
             raise InputError(unknown("solver", n, _RUNNERS))
     return names
 

@@ -20,7 +20,7 @@ Examples
 >>> p.dimension, p.x0, p.f_star, p.x_star
 (2, (-1.2, 1.0), 0.0, (1.0, 1.0))
 >>> p.expression
-(1 - x1)**2 + 100*(-x1**2 + x2)**2
+(1 - x1)**2 + (-10*x1**2 + 10*x2)**2
 >>> u = Problem.from_expression("(x - 1)^2 + 4*y^2", [0, 1], f_star=0)
 >>> u.variables, u.x0, u.f_star
 ((x, y), (0.0, 1.0), 0.0)
@@ -481,7 +481,7 @@ def unknown(kind: str, name: str, known) -> str:
     """
     import difflib
 
-    close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.5)
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
     if close:
-        return f"unknown {kind} {name!r} (did you mean {' or '.join(repr(c) for c in close)}?)"
+        return f"unknown {kind} {name!r} (did you mean {close[0]!r}?)"
     return f"unknown {kind} {name!r} (known: {', '.join(list(known)[:6])}, ...)"
