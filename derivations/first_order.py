@@ -57,7 +57,14 @@ i = sp.Symbol("i", integer=True, positive=True)
 theta, theta_t = sp.Symbol("theta", real=True), sp.Symbol("thetatilde", real=True)
 mu, m2 = sp.Symbol("mu", real=True), sp.Symbol("m_2", positive=True)  # E[g], E[g²] (stationary)
 G = sp.IndexedBase(sp.Symbol("g", real=True))  # the gradient sequence g_1, g_2, ...
-gradJ = sp.Function("nablaJ")  # an arbitrary gradient field ∇J(θ)
+
+
+class gradJ(sp.Function):
+    r"""An arbitrary gradient field :math:`\nabla J(\theta)` (undefined: identities hold for every :math:`J`)."""
+
+    def _latex(self, printer):
+        return rf"\nabla J\left({printer._print(self.args[0])}\right)"
+
 
 UNIT = (0.05, 0.95)  # decay rates and momentum are probed inside (0, 1)
 DOMAIN = ((alpha, UNIT), (rho, UNIT), (rho1, UNIT), (rho2, UNIT), (delta, (0.001, 0.5)))
@@ -225,6 +232,7 @@ def _recurrence(name: str, latex: str, decay: sp.Basic, inflow):
 
 
 Velocity = _recurrence("Velocity", "v_{{{}}}", alpha, lambda n: -eps * G[n])
+ConstantVelocity = _recurrence("ConstantVelocity", "v_{{{}}}", alpha, lambda n: -eps * g)
 AdaGradSum = _recurrence("AdaGradSum", "r_{{{}}}", sp.S.One, lambda n: G[n] ** 2)
 RMSAverage = _recurrence("RMSAverage", "r_{{{}}}", rho, lambda n: (1 - rho) * G[n] ** 2)
 FirstMoment = _recurrence("FirstMoment", "s_{{{}}}", rho1, lambda n: (1 - rho1) * G[n])
@@ -259,7 +267,7 @@ def sgd() -> Derivation:
     rule = sgd_rule()
     steps = [
         Step(g, g_def, "minibatch gradient estimate: the mean of the m per-example gradients", "001"),
-        Step(_sym("g_seed003"), sp.Sum(L[i], (i, 0, m)) / m,
+        Step(_sym("g"), sp.Sum(L[i], (i, 0, m)) / m,
              "seed 003 eqs. (7), (10), (13) sum from i = 0 to m: m + 1 terms divided by m", "003",
              Differs(g_def)),
         Step(theta_new, theta + rule.step, "gradient step θ ← θ − ε g", "001", Equals(theta - eps * g)),
@@ -272,7 +280,7 @@ def sgd() -> Derivation:
         "gradient as a mean over m examples.",
         ("000", "001", "003"), sizes=((m, (2, 3, 4)),), numeric_sizes=((m, (9,)),),
         latex_names=((L, r"\nabla_\theta L_{{{i}}}"), (theta_new, r"\theta'"), (dJ, r"\Delta J"),
-                     (_sym("g_seed003"), r"g^{\mathrm{seed\,003}}")),
+                     (_sym("g"), "g")),
         notes=("Seed 001 writes the estimate as (1/m) Σ ∇θ J(θ) with no example index in the summand; the "
                "per-example loss L(f(x⁽ⁱ⁾; θ), y⁽ⁱ⁾) is meant (as in seed 003).",
                "Seed 001 uses m both for the training-set size and for the minibatch size."),
@@ -333,10 +341,8 @@ def momentum() -> Derivation:
     steps = [
         Step(v_new, rule.new_state[0], "velocity update", "001"),
         Step(theta_new, theta + rule.step, "gradient step θ ← θ + v", "001", Equals(theta + alpha * v - eps * g)),
-        Step(_sym("theta'_seed003"), theta - rule.step, "seed 003 eq. (9) writes θ_(τ+1) = θ_τ − v_τ with "
+        Step(_sym("theta'"), theta - rule.step, "seed 003 eq. (9) writes θ_(τ+1) = θ_τ − v_τ with "
              "v_τ = α v_(τ−1) − ε g_τ: a sign slip that steps uphill", "003", Differs(theta + rule.step)),
-        Step(_sym("v_t"), unrolled, "unrolling v_t = α v_(t−1) − ε g_t from v_0 = 0 (t = 1..5 symbolically, "
-             "t = 12 numerically)", "001", Equals(vt)),
         Step(_sym("v_2"), -alpha * eps * G[1] - eps * G[2], "seed 001's v_2", "001", Equals(Velocity(2))),
         Step(_sym("v_3"), -eps * (alpha**2 * G[1] + alpha * G[2] + G[3]), "seed 001's v_3", "001",
              Equals(Velocity(3))),
@@ -351,17 +357,40 @@ def momentum() -> Derivation:
              "is the same rule with v = −ε τ", "", Equals(rule.step.subs(v, -eps * trace))),
     ]
     return _derivation(
-        "momentum", "Momentum: update, unrolled velocity and equivalent forms", steps,
-        sp.Eq(_sym("v_t"), unrolled),
+        "momentum", "Momentum: update, the seed's expansions and equivalent forms", steps,
+        sp.Eq(theta_new, theta + rule.step),
         "Momentum keeps a velocity v, an exponentially decaying sum of past gradients; θ moves by v. "
         "The EMA form of seed 000 and optax's trace form are the same iteration after rescaling.",
-        ("000", "001", "003", "004"), sizes=SMALL_T, numeric_sizes=LARGE_T,
+        ("000", "001", "003", "004"),
         domain=((beta_, UNIT), (eta, (0.05, 1.0))),
-        latex_names=((v_new, "v'"), (theta_new, r"\theta'"), (_sym("theta'_seed003"), r"\theta'_{\mathrm{seed\,003}}"),
+        latex_names=((v_new, "v'"), (theta_new, r"\theta'"), (_sym("theta'"), r"\theta'"),
                      (_sym("v'_ema"), "v'"), (m_ema, "m"), (trace, r"\tau"), (_sym("Delta_optax"), r"\Delta\theta"),
                      (eta, r"\eta"), (_sym("v_2"), "v_2"), (_sym("v_3"), "v_3"), (_sym("v_4"), "v_4"),
                      (_sym("v_t"), "v_t")),
         notes=("Seed 001's slide lost the velocity update in conversion; its code `p = alpha*p - eps*g` restores it.",),
+    )
+
+
+def momentum_unrolled() -> Derivation:
+    r"""The momentum velocity unrolled: :math:`v_t = -\varepsilon \sum_{i=1}^t \alpha^{t-i} g_i`."""
+    unrolled = -eps * sp.Sum(alpha ** (t - i) * G[i], (i, 1, t))
+    vt = _sym("v_t")
+    steps = [
+        Step(vt, Velocity(t), "v_t = α v_(t−1) − ε g_t from v_0 = 0, applied t times", "001"),
+        Step(vt, unrolled, "unrolled: t = 1..5 symbolically, t = 12 numerically", "001", Equals(Velocity(t))),
+        Step(_sym("v_t_alpha0"), unrolled.subs(alpha, 0), "with α = 0 only the current gradient remains", "001",
+             Equals(-eps * G[t])),
+        Step(_sym("v_t_const"), -eps * g * (1 - alpha**t),
+             "for a constant gradient g_i = g a geometric sum: v_t = −ε g (1 − α^t)/(1 − α), tending to "
+             "−ε g/(1 − α) (10× the plain step for α = 0.9)", "",
+             Equals((1 - alpha) * ConstantVelocity(t))),
+    ]
+    return _derivation(
+        "momentum_unrolled", "Momentum's velocity as a decaying sum of past gradients", steps, sp.Eq(vt, unrolled),
+        "The velocity is an exponentially decaying sum of all past gradients, each weighted by α^(t−i): the "
+        "effective step along a constant gradient grows to ε/(1 − α).",
+        ("001",), sizes=SMALL_T, numeric_sizes=LARGE_T,
+        latex_names=((vt, "v_t"), (_sym("v_t_alpha0"), r"v_t|_{\alpha=0}"), (_sym("v_t_const"), r"(1-\alpha)\,v_t|_{g_i=g}")),
     )
 
 
@@ -384,27 +413,31 @@ def nesterov() -> Derivation:
     r"""Nesterov momentum: look-ahead form and the change of variables :math:`\tilde\theta = \theta + \alpha v`."""
     rule = nesterov_rule()
     v_la = alpha * v - eps * gradJ(theta + alpha * v)  # look-ahead velocity
-    theta_new = theta + v_la
-    v_new, tt_new = _sym("v'"), _sym("thetatilde'")
-    v_tilde = alpha * v - eps * gradJ(theta_t)
-    tt_from_theta = theta_new + alpha * v_la
+    v_new, th_new, tt_new = _sym("v'"), _sym("theta'"), _sym("thetatilde'")
+    iterates = _nesterov_iterates(3)
+    th_k = [_sym(f"theta_{k}") for k in (1, 2, 3)]
+    v_k = [_sym(f"v_{k}") for k in (1, 2, 3)]
+    tt_k = [_sym(f"thetatilde_{k}") for k in (1, 2, 3)]
+    definitions = ((theta_t, theta + alpha * v), (v_new, v_la), (th_new, theta + v_la),
+                   *((s_, it[0]) for s_, it in zip(th_k, iterates)), *((s_, it[1]) for s_, it in zip(v_k, iterates)),
+                   *((s_, it[2]) for s_, it in zip(tt_k, iterates)))
     steps = [
-        Step(v_new, v_la, "look-ahead velocity: the gradient at θ + α v", "001"),
-        Step(_sym("theta'"), theta_new, "gradient step θ ← θ + v", "001"),
-        Step(v_new, v_tilde.subs(theta_t, theta + alpha * v), "with θ̃ = θ + α v the velocity needs ∇J(θ̃) only",
+        Step(v_new, alpha * v - eps * gradJ(theta + alpha * v), "look-ahead velocity: the gradient at θ + α v",
+             "001"),
+        Step(th_new, theta + v_new, "gradient step θ ← θ + v", "001"),
+        Step(v_new, alpha * v - eps * gradJ(theta_t), "with θ̃ = θ + α v the velocity needs ∇J(θ̃) only",
              "001", Equals(v_la)),
-        Step(tt_new, (theta_t + v_la + alpha * (v_la - v)).subs(theta_t, theta + alpha * v),
-             "θ̃' = θ' + α v' = θ̃ + v' + α (v' − v)", "001", Equals(tt_from_theta)),
+        Step(tt_new, theta_t + v_new + alpha * (v_new - v), "θ̃' = θ' + α v' = θ̃ + v' + α (v' − v)", "001",
+             Equals(th_new + alpha * v_new)),
     ]
-    for k, (th, vv, tt, vt) in enumerate(_nesterov_iterates(3), 1):
-        steps.append(Step(_sym(f"thetatilde_{k}"), tt,
-                          f"after {k} iteration(s) the θ̃ iteration tracks θ_k + α v_k for any ∇J", "001",
-                          Equals(th + alpha * vv)))
-    g_tt = g  # ∇J(θ̃) as a value
-    v_num = alpha * v - eps * g_tt
+    for k in range(3):
+        steps.append(Step(tt_k[k], th_k[k] + alpha * v_k[k],
+                          f"after {k + 1} iteration(s) from the same start, the θ̃ iteration (gradient at θ̃) equals "
+                          "θ_k + α v_k of the look-ahead iteration, for any ∇J", "001", Equals(tt_k[k])))
+    v_num = alpha * v - eps * g
     correct = theta_t + v_num + alpha * (v_num - v)
     steps += [
-        Step(tt_new, rule.step + theta_t, "the update rule with g = ∇J(θ̃)", "001", Equals(correct)),
+        Step(tt_new, theta_t + rule.step, "derivkit's update rule, with g = ∇J(θ̃)", "001", Equals(correct)),
         Step(_sym("thetatilde_next"), theta_t,
              "seed 001 ends the iteration with 'set v_new = v_old, θ̃_new = θ̃_old': the assignment is reversed, "
              "so the next iteration would restart from θ̃_old (its code does it right: p_old = p)", "001",
@@ -419,11 +452,15 @@ def nesterov() -> Derivation:
         "θ̃ = θ + α v it needs only the gradient at the current iterate: v' = α v − ε ∇J(θ̃), "
         "θ̃' = θ̃ + v' + α (v' − v). The equivalence is proved for an arbitrary gradient field ∇J over three "
         "iterations.",
-        ("001", "004"),
-        latex_names=((v_new, "v'"), (tt_new, r"\tilde\theta'"), (_sym("theta'"), r"\theta'"),
-                     (_sym("thetatilde_next"), r"\tilde\theta_{\mathrm{next}}^{\mathrm{seed\,001}}"),
+        ("001", "004"), definitions=definitions,
+        latex_names=((v_new, "v'"), (tt_new, r"\tilde\theta'"), (th_new, r"\theta'"),
+                     (_sym("thetatilde_next"), r"\tilde\theta_{\mathrm{next}}"),
                      (_sym("Delta_optax"), r"\Delta\tilde\theta"),
-                     *((_sym(f"thetatilde_{k}"), rf"\tilde\theta_{k}") for k in (1, 2, 3))),
+                     *((s_, rf"\tilde\theta_{k}") for k, s_ in enumerate(tt_k, 1)),
+                     *((s_, rf"\theta_{k}") for k, s_ in enumerate(th_k, 1)),
+                     *((s_, rf"v_{k}") for k, s_ in enumerate(v_k, 1))),
+        notes=("θ̃ denotes θ + α v throughout; θ_k, v_k are the look-ahead iterates and θ̃_k the iterates of the "
+               "change of variables, both started from θ, v.",),
     )
 
 
@@ -450,7 +487,12 @@ def adagrad() -> Derivation:
         ("001", "004"), sizes=SMALL_T,
         latex_names=((r_new, "r'"), (step, r"\Delta\theta"), (_sym("r_t"), "r_t"),
                      (_sym("Delta_theta_1"), r"\Delta\theta_1")),
-        notes=("Seed 001 calls the accumulator a and δ ν (ν = 1e-7); seed 004 writes R and δ.",),
+        notes=("Seed 001 calls the accumulator a and δ ν (ν = 1e-7); seed 004 writes R and δ.",
+               "Seed 001's text says 'a running sum of squares of gradient norms', but its formula and code "
+               "accumulate g ⊙ g elementwise (one learning rate per parameter, as seed 004 says); the norm would "
+               "give a single global rate.",
+               "Seed 004 sums (not averages) the per-case gradients of a minibatch into G; AdaGrad, RMSProp and Adam "
+               "are invariant to that scale except through δ."),
     )
 
 
@@ -458,25 +500,25 @@ def rmsprop() -> Derivation:
     r"""RMSProp: EMA of squared gradients; δ inside or outside the root differ."""
     inside, outside = rmsprop_rule(True), rmsprop_rule(False)
     r_new, step = _sym("r'"), _sym("Delta_theta")
-    step_out = _sym("Delta_theta_out")
     steps = [
         Step(r_new, inside.new_state[0], "exponentially weighted moving average of g ⊙ g", "004"),
         Step(step, inside.step, "δ inside the root, seed 004: f_scale = ε / √(δ + R)", "004",
              Equals(-eps * g / sp.sqrt(delta + rho * r + (1 - rho) * g**2))),
-        Step(step_out, outside.step,
-             "δ outside the root, seed 001's slide ε / (√a + ν) (its code uses √(a + ν))", "001",
+        Step(step, outside.step,
+             "δ outside the root (right), seed 001's slide ε / (√a + ν) (its code uses √(a + ν)): a different step",
+             "001",
              Differs(inside.step)),
         Step(_sym("gain_in"), sp.limit((inside.step / g).subs(r, 0), g, 0),
              "near a stationary point (r → 0, g → 0) the inside form moves by −(ε/√δ) g", "",
              Equals(-eps / sp.sqrt(delta))),
-        Step(_sym("gain_out"), sp.limit((outside.step / g).subs(r, 0), g, 0),
-             "but the outside form by −(ε/δ) g: 1/√δ times more (1000× for δ = 1e-6)", "",
+        Step(_sym("gain_in"), sp.limit((outside.step / g).subs(r, 0), g, 0),
+             "the outside form (right) moves by −(ε/δ) g instead: 1/√δ times more (1000× for δ = 1e-6)", "001",
              Differs(-eps / sp.sqrt(delta))),
         Step(_sym("r_t"), (1 - rho) * sp.Sum(rho ** (t - i) * G[i] ** 2, (i, 1, t)), "unrolled from r_0 = 0",
              "001", Equals(RMSAverage(t))),
-        Step(_sym("r_seed003"), r + g**2, "seed 003 eq. (11) accumulates r_τ = r_(τ−1) + g ⊙ g: that is AdaGrad's "
+        Step(_sym("r'"), r + g**2, "seed 003 eq. (11) accumulates r_τ = r_(τ−1) + g ⊙ g: that is AdaGrad's "
              "sum, not RMSProp's moving average", "003", Differs(inside.new_state[0])),
-        Step(_sym("Delta_seed003"), -eps / (delta + r) * g, "seed 003's step ε/(δ + r) ⊙ g drops the square root "
+        Step(_sym("Delta_theta"), -eps / (delta + r) * g, "seed 003's step ε/(δ + r) ⊙ g drops the square root "
              "(wrong units: it scales like 1/g instead of being scale-free)", "003",
              Differs(-eps / (delta + sp.sqrt(r)) * g)),
     ]
@@ -486,11 +528,10 @@ def rmsprop() -> Derivation:
         "small constant δ in two places, √(δ + r) (seed 004, seed 001's code, optax's default eps_in_sqrt=True) and "
         "δ + √r (seed 001's slide); the steps differ, most when r is small compared with δ.",
         ("001", "003", "004"), sizes=SMALL_T,
-        latex_names=((r_new, "r'"), (step, r"\Delta\theta"), (step_out, r"\Delta\theta_{\delta\ \mathrm{outside}}"),
+        latex_names=((r_new, "r'"), (step, r"\Delta\theta"),
                      (_sym("r_t"), "r_t"), (_sym("gain_in"), r"\lim_{g\to0}\Delta\theta/g\,|_{r=0}"),
-                     (_sym("gain_out"), r"\lim_{g\to0}\Delta\theta_{\delta\ \mathrm{outside}}/g\,|_{r=0}"),
-                     (_sym("r_seed003"), r"r'_{\mathrm{seed\,003}}"),
-                     (_sym("Delta_seed003"), r"\Delta\theta_{\mathrm{seed\,003}}")),
+                     (_sym("r'"), "r'"),
+                     (_sym("Delta_theta"), r"\Delta\theta")),
         notes=("derivkit's rmsprop uses δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5).",
                "Seed 001 writes the decay as β (typical 0.99) and δ as ν; seed 004 writes ρ and δ = 1e-6."),
     )
@@ -531,7 +572,7 @@ def adam() -> Derivation:
                     / (sp.sqrt((rho2 * r + (1 - rho2) * g**2) / (1 - rho2**t)) + delta))),
         Step(_sym("Delta_theta_1"), first, "the first step (s = r = 0, t = 1) is −ε g/(|g| + δ): shorter than ε "
              "whatever the gradient's scale", "001", Holds(sp.Abs(first) < eps)),
-        Step(_sym("Delta_seed003"), -eps * s / (delta + r) * g, "seed 003's step ε ŝ / (δ + r̂) ⊙ g drops the root "
+        Step(_sym("Delta_theta"), -eps * s / (delta + r) * g, "seed 003's step ε ŝ / (δ + r̂) ⊙ g drops the root "
              "and multiplies by g a second time", "003", Differs(-eps * s / (delta + sp.sqrt(r)))),
     ]
     # seed 004 stores the bias-corrected value back into the accumulators; constant gradient g, T = 1, 2
@@ -540,12 +581,12 @@ def adam() -> Derivation:
     S1 = (rho1 * 0 + (1 - rho1) * g) / (1 - rho1)
     S2 = (rho1 * S1 + (1 - rho1) * g) / (1 - rho1**2)
     steps += [
-        Step(_sym("R_2_seed004"), R2, "seed 004 f_accum(R, G) = (ρR + (1 − ρ)G⊙G)/(1 − ρ^T) feeds the corrected "
+        Step(_sym("rhat_2"), R2, "seed 004 f_accum(R, G) = (ρR + (1 − ρ)G⊙G)/(1 − ρ^T) feeds the corrected "
              "value back into R: for a constant gradient R_2 = g²/(1 − ρ2²), where Adam's r̂_2 = g²", "004",
              Differs(g**2)),
-        Step(_sym("S_2_seed004"), S2, "and S ← (φS + (1 − φ)G)/(1 − φ^T) likewise gives S_2 = g/(1 − φ²) ≠ g",
+        Step(_sym("shat_2"), S2, "and S ← (φS + (1 − φ)G)/(1 − φ^T) likewise gives S_2 = g/(1 − φ²) ≠ g",
              "004", Differs(g)),
-        Step(_sym("Delta_seed000"), -eps * (1 - rho1) * g / (sp.sqrt((1 - rho2) * g**2) + delta),
+        Step(_sym("Delta_theta_1"), -eps * (1 - rho1) * g / (sp.sqrt((1 - rho2) * g**2) + delta),
              "seed 000 calls the rule without bias correction Adam: its first step is about (1 − ρ1)/√(1 − ρ2) "
              "times Adam's (≈ 3.2 for 0.9, 0.999)", "000", Differs(first)),
     ]
@@ -556,9 +597,9 @@ def adam() -> Derivation:
         ("000", "001", "003", "004"),
         domain=((t, (1.0, 6.0)),),
         latex_names=((s_new, "s'"), (r_new, "r'"), (step, r"\Delta\theta"), (_sym("Delta_theta_1"), r"\Delta\theta_1"),
-                     (_sym("Delta_seed003"), r"\Delta\theta^{\mathrm{seed\,003}}"),
-                     (_sym("R_2_seed004"), r"R_2^{\mathrm{seed\,004}}"), (_sym("S_2_seed004"), r"S_2^{\mathrm{seed\,004}}"),
-                     (_sym("Delta_seed000"), r"\Delta\theta_1^{\mathrm{seed\,000}}")),
+                     (_sym("Delta_theta"), r"\Delta\theta"),
+                     (_sym("rhat_2"), r"\hat r_2"), (_sym("shat_2"), r"\hat s_2"),
+                     (_sym("Delta_theta_1"), r"\Delta\theta_1")),
         notes=("Seed 001 writes β1, β2 (defaults 0.9, 0.999), v for s, a for r and ν for δ; its code uses "
                "beta2 = 0.99, not the 0.999 of its text.",
                "The step equals optax.scale_by_adam with eps_root = 0 followed by scaling with −ε "
@@ -581,9 +622,9 @@ def adam_bias_correction() -> Derivation:
         Step(_sym("E_shat"), MeanFirstMoment(t) / (1 - rho1**t),
              "so ŝ_t = s_t / (1 − ρ1^t) is unbiased", "001", Equals(mu)),
         Step(_sym("E_rhat"), MeanSecondMoment(t) / (1 - rho2**t), "and r̂_t = r_t / (1 − ρ2^t)", "001", Equals(m2)),
-        Step(_sym("shat_seed003"), s_t / (1 - rho1), "seed 003 eq. (16) divides by 1 − ρ1 instead of 1 − ρ1^τ "
+        Step(_sym("shat_t"), s_t / (1 - rho1), "seed 003 eq. (16) divides by 1 − ρ1 instead of 1 − ρ1^τ "
              "(equal only at τ = 1)", "003", Differs(s_t / (1 - rho1**t))),
-        Step(_sym("rhat_seed003"), r_t / (1 - rho2), "seed 003 eq. (17): likewise 1 − ρ2 for 1 − ρ2^τ", "003",
+        Step(_sym("rhat_t"), r_t / (1 - rho2), "seed 003 eq. (17): likewise 1 − ρ2 for 1 − ρ2^τ", "003",
              Differs(r_t / (1 - rho2**t))),
     ]
     return _derivation(
@@ -596,8 +637,8 @@ def adam_bias_correction() -> Derivation:
         latex_names=((s_t, "s_t"), (r_t, "r_t"),
                      (Es, r"\mathbb{E}[s_t]"), (Er, r"\mathbb{E}[r_t]"), (_sym("E_shat"), r"\mathbb{E}[\hat s_t]"),
                      (_sym("E_rhat"), r"\mathbb{E}[\hat r_t]"),
-                     (_sym("shat_seed003"), r"\hat s_t^{\mathrm{seed\,003}}"),
-                     (_sym("rhat_seed003"), r"\hat r_t^{\mathrm{seed\,003}}")),
+                     (_sym("shat_t"), r"\hat s_t"),
+                     (_sym("rhat_t"), r"\hat r_t")),
     )
 
 
@@ -644,6 +685,7 @@ RESULTS = {
     "first_order.sgd": sgd,
     "first_order.minibatch": minibatch,
     "first_order.momentum": momentum,
+    "first_order.momentum_unrolled": momentum_unrolled,
     "first_order.nesterov": nesterov,
     "first_order.adagrad": adagrad,
     "first_order.rmsprop": rmsprop,

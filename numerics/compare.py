@@ -34,6 +34,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib
 import math
 import time
@@ -73,12 +75,33 @@ _SECOND_ORDER = {
 }
 
 # Fixed learning rates ε of the first-order methods per problem (others use DEFAULT_RATES).
-# Chosen once by benchmarks/tune_rates.py: the largest rate of the grid 10^(k/2), k = -12..0,
-# that gives the lowest final f within the default budget; fixed here so that every
+# Chosen once by benchmarks/tune_rates.py: the rate of the grid 10^k, k = -6..0, that gives the
+# lowest final f within the default budget (ties: the larger rate); fixed here so that every
 # benchmark run is reproducible.  Momentum and Nesterov use α = 0.9, RMSProp ρ = 0.9,
 # Adam β₁ = 0.9, β₂ = 0.999.
 DEFAULT_RATES = {"gd": 1e-3, "momentum": 1e-4, "nesterov": 1e-4, "adagrad": 0.1, "rmsprop": 1e-2, "adam": 1e-2}
-LEARNING_RATES: dict[str, dict[str, float]] = {}
+LEARNING_RATES: dict[str, dict[str, float]] = {  # fmt: off
+    "rosenbrock": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 0.1},
+    "freudenstein-roth": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
+    "powell-badly-scaled": {"gd": 0.001, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 0.0001, "rmsprop": 1e-05, "adam": 0.0001},
+    "brown-badly-scaled": {"gd": 1e-06, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 1, "rmsprop": 1, "adam": 1},
+    "beale": {"gd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 1, "rmsprop": 0.001, "adam": 1},
+    "helical-valley": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
+    "box-3d": {"gd": 0.1, "momentum": 0.1, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.1, "adam": 1},
+    "powell-singular": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
+    "wood": {"gd": 0.0001, "momentum": 1e-05, "nesterov": 0.0001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
+    "biggs-exp6": {"gd": 0.1, "momentum": 0.1, "nesterov": 0.1, "adagrad": 1, "rmsprop": 0.01, "adam": 0.1},
+    "watson": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.001, "adam": 1},
+    "penalty-1": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 1, "adam": 0.1},
+    "trigonometric": {"gd": 0.1, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.01, "rmsprop": 1, "adam": 1},
+    "broyden-tridiagonal": {"gd": 0.01, "momentum": 0.001, "nesterov": 0.001, "adagrad": 0.1, "rmsprop": 0.001, "adam": 0.1},
+    "extended-rosenbrock": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 0.1},
+    "extended-powell": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
+    "himmelblau": {"gd": 0.01, "momentum": 0.01, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.1, "adam": 1},
+    "booth": {"gd": 0.1, "momentum": 0.01, "nesterov": 0.01, "adagrad": 1, "rmsprop": 0.1, "adam": 1},
+    "goldstein-price": {"gd": 0.0001, "momentum": 1e-05, "nesterov": 1e-05, "adagrad": 1, "rmsprop": 1, "adam": 1},
+    "ill-conditioned-quadratic": {"gd": 0.0001, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 1, "rmsprop": 0.001, "adam": 0.1},
+}
 
 
 def learning_rate(problem: str, solver: str) -> float:
@@ -99,7 +122,7 @@ class Settings:
     """Budgets of one benchmark: iterations and a wall-clock bound per run (seconds)."""
 
     max_iter: int = 2000
-    first_order_iter: int = 3000
+    first_order_iter: int = 2000
     time_limit: float = 5.0
     gtol: float = GTOL
     history_points: int = 300
@@ -189,7 +212,7 @@ class Counter:
         return np.array(x, dtype=float).reshape(-1)
 
     def _leave(self, x: np.ndarray, value, what: str):
-        finite = bool(np.all(np.isfinite(value))) and bool(np.all(np.isfinite(x)))
+        finite = math.isfinite(value) if isinstance(value, float) else bool(np.isfinite(value).all())
         if not finite:
             raise _NonFinite(f"non-finite {what} after {self.nfev} f and {self.ngev} gradient evaluations")
         self.last_finite = x
@@ -293,11 +316,15 @@ def check_solvers(names: Iterable[str]) -> list[str]:
     derivations.errors.InputError: unknown solver 'scipy:lbfgsb' (did you mean 'scipy:L-BFGS-B'?)
     """
     names = list(names)
+
+    def key(name: str) -> str:  # case and punctuation do not tell solvers apart
+        return "".join(c for c in name.lower() if c.isalnum() or c == ":")
+
+    by_key = {key(k): k for k in _RUNNERS}
     for n in names:
         if n not in _RUNNERS:
-            lower = {k.lower(): k for k in _RUNNERS}
-            if n.lower() in lower:
-                raise InputError(f"unknown solver {n!r} (did you mean {lower[n.lower()]!r}?)")
+            if key(n) in by_key:
+                raise InputError(f"unknown solver {n!r} (did you mean {by_key[key(n)]!r}?)")
             raise InputError(unknown("solver", n, _RUNNERS))
     return names
 
@@ -374,7 +401,72 @@ def run_group(problem: Problem, solvers: Sequence[str], settings: Settings = Set
         compiled = problem.compile()
     except Exception as exc:
         return [_failed(problem, s, f"compile failed: {type(exc).__name__}: {exc}") for s in solvers]
-    return [run_one(problem, compiled, s, settings) for s in solvers]
+    with single_threaded_blas():
+        _warm_up(compiled, np.array(problem.x0, dtype=float), solvers)
+        return [run_one(problem, compiled, s, settings) for s in solvers]
+
+
+# OpenBLAS's thread-count setters under the names NumPy's and SciPy's bundled copies export
+_BLAS_THREADS = (("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
+                 ("scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads"),
+                 ("openblas_set_num_threads", "openblas_get_num_threads"))
+
+
+@contextlib.contextmanager
+def single_threaded_blas():
+    """One BLAS thread inside the block (restored after it).
+
+    The harness's matrices are tiny: threaded BLAS only adds synchronisation,
+    and on a loaded machine its threads wait for cores the other workers use
+    (a 2x2 solve then takes milliseconds instead of microseconds).  Without a
+    loaded OpenBLAS (or off Linux) this does nothing.
+    """
+    restore = []
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+    except OSError:
+        paths = []
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for setter, getter in _BLAS_THREADS:
+            if hasattr(lib, setter) and hasattr(lib, getter):
+                set_threads, get_threads = getattr(lib, setter), getattr(lib, getter)
+                restore.append((set_threads, int(get_threads())))
+                set_threads(1)
+                break
+    try:
+        yield
+    finally:
+        for set_threads, n in restore:
+            set_threads(n)
+
+
+def _warm_up(compiled: Objective, x0: np.ndarray, solvers: Sequence[str]) -> None:
+    """First calls (JIT compilation, imports, compiled update rules) before any run's clock starts."""
+    with np.errstate(all="ignore"):
+        for call in (lambda: compiled.fun(x0), lambda: compiled.jac(x0), lambda: compiled.hess(x0),
+                     lambda: compiled.hessp(x0, x0)):
+            try:
+                call()
+            except Exception:
+                pass  # a failure here shows up, attributed, in the runs themselves
+        for s in solvers:
+            try:
+                if s in FIRST_ORDER:
+                    from . import first_order
+
+                    opt = first_order.OPTIMIZERS[s](learning_rate=0.1)
+                    opt.update(np.ones(1), opt.init(np.zeros(1)))
+                elif s in _SECOND_ORDER:
+                    importlib.import_module(_SECOND_ORDER[s][0])
+                else:
+                    import scipy.optimize  # noqa: F401
+            except Exception:
+                pass
 
 
 def _failed(problem: Problem, solver: str, message: str) -> Run:

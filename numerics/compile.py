@@ -65,7 +65,7 @@ def compile_expressions(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -
 
 
 def compile_tuple(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -> Callable[..., tuple]:
-    """A NumPy function of ``args`` returning one array per expression, without stacking.
+    """A NumPy function of ``args`` returning one array per expression (a sequence), without stacking.
 
     The cheap form for hot loops (elementwise update rules): the outputs come
     straight from the generated code, so an expression broadcasts over its own
@@ -85,7 +85,7 @@ def compile_tuple(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -> Call
     raw = sp.lambdify(list(args), flat, modules="numpy", cse=cse)
     constant = [i for i, e in enumerate(flat) if not (e.free_symbols & set(args))]
     if not constant:
-        return lambda *values: tuple(raw(*values))
+        return raw  # returns a list, one array per expression
 
     def evaluate(*values):
         outs = list(raw(*values))

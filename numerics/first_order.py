@@ -40,7 +40,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Callable, Union
 
@@ -316,7 +316,7 @@ class LinearDecay:
     eps0: float
     eps_tau: float
     tau: int
-    _f: Callable = None  # compiled from derivations.first_order.linear_decay_expr
+    _f: Callable = field(default=None, repr=False, compare=False)  # compiled from linear_decay_expr
 
     def __call__(self, k: int) -> float:
         return float(self._f(k, self.eps0, self.eps_tau, self.tau))
@@ -327,8 +327,8 @@ def _compiled_decay():
     import sympy as sp
 
     k, e0, et, tau = sp.symbols("k epsilon_0 epsilon_tau tau", positive=True)
-    (f,) = (compile_tuple([rules.linear_decay_expr(k, e0, et, tau)], [k, e0, et, tau]),)
-    return lambda *a: f(*a)[0]
+    f = compile_tuple([rules.linear_decay_expr(k, e0, et, tau)], [k, e0, et, tau])
+    return lambda *values: f(*values)[0]
 
 
 def linear_decay(eps0: float = 0.01, eps_tau: float = 0.001, tau: int = 500) -> LinearDecay:

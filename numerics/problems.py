@@ -20,7 +20,7 @@ Examples
 >>> p.dimension, p.x0, p.f_star, p.x_star
 (2, (-1.2, 1.0), 0.0, (1.0, 1.0))
 >>> p.expression
-(1 - x1)**2 + 100*(-x1**2 + x2)**2
+(1 - x1)**2 + (-10*x1**2 + 10*x2)**2
 >>> u = Problem.from_expression("(x - 1)^2 + 4*y^2", [0, 1], f_star=0)
 >>> u.variables, u.x0, u.f_star
 ((x, y), (0.0, 1.0), 0.0)
@@ -404,21 +404,19 @@ def goldstein_price() -> Problem:
                    "local minima f = 30 at (-0.6, -0.4), 84 at (1.8, 0.2), 840 at (1.2, 0.8)")
 
 
-def ill_conditioned_quadratic(n: int = 10, condition: int = 10**4) -> Problem:
-    r""":math:`f = \tfrac12 (Qx)^\top D (Qx)`, :math:`D = \operatorname{diag}(\kappa^{(i-1)/(n-1)})`, :math:`Q = I - 2\mathbf{1}\mathbf{1}^\top/n`.
+def ill_conditioned_quadratic(n: int = 10) -> Problem:
+    r""":math:`f = \tfrac12 (Qx)^\top D (Qx)`, :math:`D = \operatorname{diag}(1^4, 2^4, \dots, n^4)`, :math:`Q = I - 2\mathbf{1}\mathbf{1}^\top/n`.
 
     The Householder reflection :math:`Q` turns the eigenbasis away from the
     coordinate axes (so per-coordinate step sizes cannot undo the conditioning);
-    the Hessian :math:`Q^\top D Q` has condition number :math:`\kappa`.
+    the Hessian :math:`Q^\top D Q` has eigenvalues :math:`i^4` and condition
+    number :math:`n^4` (:math:`10^4` for the default :math:`n = 10`).
     """
     xs = _xs(n)
-    x = sp.Matrix(xs)
-    q = sp.eye(n) - R(2, n) * sp.ones(n, n)
-    z = q * x
-    d = [sp.Integer(condition) ** R(i, n - 1) for i in range(n)]
-    expr = R(1, 2) * sp.Add(*[d[i] * z[i] ** 2 for i in range(n)])
+    z = (sp.eye(n) - R(2, n) * sp.ones(n, n)) * sp.Matrix(xs)
+    expr = R(1, 2) * sp.Add(*[(i + 1) ** 4 * z[i] ** 2 for i in range(n)])
     return Problem("ill-conditioned-quadratic", expr, xs, (1.0,) * n, 0.0, (0.0,) * n,
-                   f"constructed here (Householder-rotated diagonal quadratic, n = {n}, condition number {condition:g})")
+                   f"constructed here (Householder-rotated diagonal quadratic, n = {n}, condition number {n**4})")
 
 
 PROBLEMS: dict[str, Callable[[], Problem]] = {
@@ -483,7 +481,7 @@ def unknown(kind: str, name: str, known) -> str:
     """
     import difflib
 
-    close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.5)
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
     if close:
-        return f"unknown {kind} {name!r} (did you mean {' or '.join(repr(c) for c in close)}?)"
+        return f"unknown {kind} {name!r} (did you mean {close[0]!r}?)"
     return f"unknown {kind} {name!r} (known: {', '.join(list(known)[:6])}, ...)"

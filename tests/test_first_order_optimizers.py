@@ -275,3 +275,18 @@ def test_bad_hyperparameters_are_input_errors():
                  lambda: adagrad(0.1, delta=0.0), lambda: linear_decay(0.1, 0.01, 0)):
         with pytest.raises(InputError):
             make()
+
+
+def test_docs_pages_attach_to_registered_derivations_and_gd_count_matches_theory():
+    from derivations import registry
+    from numerics import first_order_pages as pages
+
+    built = pages.docs_pages()
+    assert all(p.attach_to in registry.names() for p in built if p.attach_to)
+    assert all(data[:4] == b"\x89PNG" for p in built for _, data in p.files)
+    # GD with ε = 2/(λmin + λmax) on (x² + κ y²)/2: gradient components λ_i (1 - ε λ_i)^k x0_i
+    lam = np.array([1.0, pages.KAPPA])
+    lr = 2 / (lam[0] + lam[1])
+    predicted = next(k for k in range(10_000) if np.max(np.abs(lam * (1 - lr * lam) ** k * pages.X0)) <= 1e-6)
+    gd_row = next(r for r in pages.quadratic_table() if r.name == "gd")
+    assert gd_row.nit == predicted and gd_row.status == "converged"
