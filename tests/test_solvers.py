@@ -26,10 +26,6 @@ SOLVERS = {
 }
 GTOL = 1e-5
 
-# SymEngine's Lambdify with cse=True (the bridge's default backend) returns a wrong Hessian
-# for this problem (max error 95; cse=False and the SymPy backend are right).
-_HESSIAN_MISCOMPILED = {"ill-conditioned-quadratic"}
-
 
 @cache
 def compiled(name):
@@ -42,16 +38,8 @@ def solved(p, sol_f, gnorm):
     return gnorm <= GTOL or (p.f_star is not None and sol_f - p.f_star <= 1e-8 * (1 + abs(p.f_star)))
 
 
-def _cases():
-    for name in problems.names():
-        for solver in SOLVERS:
-            marks = ()
-            if solver == "newton" and name in _HESSIAN_MISCOMPILED:
-                marks = pytest.mark.xfail(strict=True, reason="the compiled Hessian is wrong (SymEngine cse)")
-            yield pytest.param(name, solver, marks=marks, id=f"{solver}-{name}")
-
-
-@pytest.mark.parametrize("name, solver", list(_cases()))
+@pytest.mark.parametrize("solver", sorted(SOLVERS))
+@pytest.mark.parametrize("name", problems.names())
 def test_solver_on_problem(name, solver):
     p, obj = compiled(name)
     sol = SOLVERS[solver](obj, np.array(p.x0), gtol=GTOL)
@@ -72,10 +60,6 @@ def test_solver_on_problem(name, solver):
 def test_compiled_derivatives_pass_the_gradient_checker(name):
     p, obj = compiled(name)
     x = np.array(p.x0) + 0.1
-    if name in _HESSIAN_MISCOMPILED:
-        with pytest.raises(AssertionError, match="Hessian"):
-            check_grads(obj.fun, obj.jac, x, hess=obj.hess, rtol=1e-5, h=1e-5 * max(1.0, np.max(np.abs(x))))
-        return
     check_grads(obj.fun, obj.jac, x, hess=obj.hess, rtol=1e-5, h=1e-5 * max(1.0, np.max(np.abs(x))))
 
 
