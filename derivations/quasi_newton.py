@@ -14,9 +14,12 @@ can be reconstructed from the sequence of :math:`s_k, y_k`" is not (see
 
 Every result here is a matrix identity in generic symbolic matrices
 (``MatrixSymbol`` of size :math:`n`), proved entrywise for :math:`n = 2`
-(and :math:`3` where the proof takes well under a second) by instantiating
+(and :math:`3` where the proof takes about a second) by instantiating
 the symbols as explicit matrices with independent entries (symmetric where
-the math requires it).  The scalar :math:`\rho = (y^Ts)^{-1}` is written as
+the math requires it).  The identities commute with rotations of coordinates
+(:math:`H \mapsto Q^THQ` stays generic), so most take the step along the first
+axis, :math:`s = (\sigma, 0, \dots)`, without loss of generality; random
+probes at :math:`n = 50` in the tests cover the unrotated case.  The scalar :math:`\rho = (y^Ts)^{-1}` is written as
 the inverse of the :math:`1\times1` matrix :math:`y^T s`.
 
 Examples
@@ -161,6 +164,11 @@ _GENERIC = [
     (z, lambda k: _vector("z", k)),
     (g, lambda k: _vector("g", k)),
 ]
+# Every identity here is unchanged by a rotation of coordinates (H ↦ QᵀHQ stays generic
+# symmetric), so the step may be taken along the first axis without loss of generality.
+_ROTATED = [(H, lambda k: _symmetric("h", k)), (s, lambda k: _first_axis("sigma", k)),
+            (y, lambda k: _vector("y", k)), (z, lambda k: _vector("z", k)), (g, lambda k: _vector("g", k))]
+_WLOG = "coordinates rotated so that s = (σ, 0): no loss of generality, H stays generic"
 _LATEX = ((Hp, r"H^{+}"), (Bp, r"B^{+}"))
 _SEED = ("001",)
 _RHO = "ρ = (yᵀs)⁻¹ is a 1×1 matrix inverse"
@@ -176,8 +184,8 @@ def _scalar(e: sp.MatrixExpr) -> sp.Basic:
 
 def bfgs_secant() -> Derivation:
     """The BFGS inverse update satisfies the secant condition H⁺y = s."""
-    sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(Hp, bfgs_inverse(H, s, y))])
+    sizes = (2, 3)
+    defs = _definitions(sizes, _ROTATED + [(Hp, bfgs_inverse(H, s, y))])
     V = I - y * rho() * s.T
     steps = (
         Step(Hp, bfgs_inverse(H, s, y), "BFGS inverse update", seed="001"),
@@ -192,7 +200,7 @@ def bfgs_secant() -> Derivation:
         steps=steps, result=sp.Eq(Hp * y, s),
         summary="The updated inverse-Hessian approximation maps the gradient change y to the step s, "
                 "as the inverse Hessian of a quadratic does.",
-        assumptions=("yᵀs ≠ 0", _RHO, "H symmetric"), sizes=((n, sizes),), definitions=defs,
+        assumptions=("yᵀs ≠ 0", _RHO, "H symmetric", _WLOG), sizes=((n, sizes),), definitions=defs,
         latex_names=_LATEX, seeds=_SEED,
         notes=("Since yᵀH⁺y = yᵀs, a positive definite H⁺ requires yᵀs > 0 (the curvature condition, "
                "guaranteed by a Wolfe line search).",),
@@ -201,8 +209,8 @@ def bfgs_secant() -> Derivation:
 
 def bfgs_symmetric() -> Derivation:
     """The BFGS inverse update keeps H symmetric."""
-    sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(Hp, bfgs_inverse(H, s, y))])
+    sizes = (2, 3)
+    defs = _definitions(sizes, _ROTATED + [(Hp, bfgs_inverse(H, s, y))])
     r = rho()
     steps = (
         Step(Hp, bfgs_inverse(H, s, y), "BFGS inverse update", seed="001"),
@@ -212,24 +220,24 @@ def bfgs_symmetric() -> Derivation:
     )
     return Derivation(
         name="quasi_newton.bfgs_symmetric", title="BFGS: the inverse update is symmetric",
-        steps=steps, result=sp.Eq(Hp.T, Hp), assumptions=("Hᵀ = H", "yᵀs ≠ 0"),
+        steps=steps, result=sp.Eq(Hp.T, Hp), assumptions=("Hᵀ = H", "yᵀs ≠ 0", _WLOG),
         sizes=((n, sizes),), definitions=defs, latex_names=_LATEX, seeds=_SEED,
     )
 
 
 def bfgs_positive_definite() -> Derivation:
     """zᵀH⁺z is a sum of nonnegative terms when H = LLᵀ and yᵀs > 0; zero only for z = 0."""
-    sizes = (2,)
+    sizes = (2, 3)
     c = _sym("c", positive=True)
     zp = sp.MatrixSymbol("z_perp", n, 1)  # a vector with sᵀz = 0
     pairs = [
         (H, L * L.T),
         (L, lambda k: _lower("l", k)),
-        (s, lambda k: _vector("s", k)),
+        (s, lambda k: _first_axis("sigma", k)),
         # y = c s + t with t ⊥ s and c > 0: every pair with yᵀs > 0 (s ≠ 0) has this form
-        (y, lambda k: c * _vector("s", k) + _orthogonal_to(_vector("s", k), "t")),
+        (y, lambda k: c * _first_axis("sigma", k) + _orthogonal_to(_first_axis("sigma", k), "t")),
         (z, lambda k: _vector("z", k)),
-        (zp, lambda k: _orthogonal_to(_vector("s", k), "a")),
+        (zp, lambda k: _orthogonal_to(_first_axis("sigma", k), "a")),
         (w, (I - y * rho() * s.T) * z),
         (Hp, bfgs_inverse(H, s, y)),
     ]
@@ -256,7 +264,7 @@ def bfgs_positive_definite() -> Derivation:
         summary="With w = (I − ρysᵀ)z, zᵀH⁺z = wᵀHw + ρ(sᵀz)². Both terms are ≥ 0 for H positive "
                 "definite and ρ > 0; both vanish only if sᵀz = 0 (so w = z) and zᵀHz = 0, i.e. z = 0.",
         assumptions=("H = LLᵀ with L lower triangular, positive diagonal", "y = c s + t, c > 0, tᵀs = 0 "
-                     "(exactly the pairs with yᵀs > 0)", _RHO),
+                     "(exactly the pairs with yᵀs > 0)", _RHO, _WLOG + " (L generic lower triangular)"),
         sizes=((n, sizes),), definitions=defs, latex_names=_LATEX + ((zp, r"z_{\perp}"), (sp.Symbol("rho", positive=True), r"\rho")), seeds=_SEED,
         notes=("Numeric probes at n = 50 (random positive definite H, pairs with yᵀs > 0) are in "
                "tests/test_quasi_newton_derivations.py.",),
@@ -266,7 +274,7 @@ def bfgs_positive_definite() -> Derivation:
 def bfgs_inverse_of_direct() -> Derivation:
     """The inverse update is the inverse of the direct BFGS update of B = H⁻¹ (Sherman–Morrison–Woodbury)."""
     sizes = (2,)
-    pairs = [(B, lambda k: _symmetric("b", k)), (H, B.inverse()), (s, lambda k: _vector("s", k)),
+    pairs = [(B, lambda k: _symmetric("b", k)), (H, B.inverse()), (s, lambda k: _first_axis("sigma", k)),
              (y, lambda k: _vector("y", k)), (Hp, bfgs_inverse(H, s, y)), (Bp, bfgs_direct(B, s, y))]
     defs = _definitions(sizes, pairs)
     steps = (
@@ -281,15 +289,15 @@ def bfgs_inverse_of_direct() -> Derivation:
         steps=steps, result=sp.Eq(Hp, Bp.inverse()),
         summary="B⁺ = B − Bssᵀ B/(sᵀBs) + yyᵀ/(yᵀs) is a rank-two change of B; the Sherman–Morrison–"
                 "Woodbury formula turns its inverse into the product form of H⁺.",
-        assumptions=("B symmetric and invertible, H = B⁻¹", "sᵀBs ≠ 0, yᵀs ≠ 0"),
+        assumptions=("B symmetric and invertible, H = B⁻¹", "sᵀBs ≠ 0, yᵀs ≠ 0", _WLOG),
         sizes=((n, sizes),), definitions=defs, latex_names=_LATEX, seeds=_SEED,
     )
 
 
 def bfgs_expanded_form() -> Derivation:
     """The product form equals the O(n²) rank-two form with u = Hy."""
-    sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(u, H * y), (Hp, bfgs_inverse(H, s, y))])
+    sizes = (2, 3)
+    defs = _definitions(sizes, _ROTATED + [(u, H * y), (Hp, bfgs_inverse(H, s, y))])
     r = rho()
     steps = (
         Step(Hp, bfgs_inverse(H, s, y), "BFGS inverse update", seed="001"),
@@ -304,7 +312,7 @@ def bfgs_expanded_form() -> Derivation:
         steps=steps, result=sp.Eq(Hp, bfgs_expanded(H, s, y, u)),
         summary="With u = Hy the update needs one product Hy and three outer products, O(n²) work "
                 "instead of the O(n³) of the product form. Numeric BFGS compiles this expression.",
-        assumptions=("Hᵀ = H", "yᵀs ≠ 0"), sizes=((n, sizes),), definitions=defs, latex_names=_LATEX,
+        assumptions=("Hᵀ = H", "yᵀs ≠ 0", _WLOG), sizes=((n, sizes),), definitions=defs, latex_names=_LATEX,
         seeds=_SEED,
     )
 
@@ -321,7 +329,7 @@ def lbfgs_two_loop() -> Derivation:
     r = rho()
     alpha = r * s.T * g
     q = g - y * alpha
-    pairs = _GENERIC + [
+    pairs = _ROTATED + [
         (H0, lambda k: _sym("gamma", positive=True) * sp.ImmutableMatrix(sp.eye(k))),
         (s1, lambda k: _first_axis("sigma", k)), (y1, lambda k: _vector("y1", k)),
         (s2, lambda k: _vector("s2", k)), (y2, lambda k: _vector("y2", k)),
@@ -406,7 +414,7 @@ def bfgs_quadratic_termination() -> Derivation:
 def dfp_update() -> Derivation:
     """DFP: the other rank-two update with the secant condition (BFGS with H ↔ B, s ↔ y)."""
     sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(Hp, dfp_inverse(H, s, y))])
+    defs = _definitions(sizes, _ROTATED + [(Hp, dfp_inverse(H, s, y))])
     steps = (
         Step(Hp, dfp_inverse(H, s, y), "DFP inverse update"),
         Step(Hp * y, s, "secant condition", claim=Equals(Hp * y)),
@@ -419,15 +427,15 @@ def dfp_update() -> Derivation:
         steps=steps, result=sp.Eq(Hp, dfp_inverse(H, s, y)),
         summary="DFP updates H the way BFGS updates B. It also satisfies the secant condition and keeps "
                 "positive definiteness for yᵀs > 0, but corrects bad curvature estimates far more slowly.",
-        assumptions=("Hᵀ = H", "yᵀHy ≠ 0, yᵀs ≠ 0"), sizes=((n, sizes),), definitions=defs,
+        assumptions=("Hᵀ = H", "yᵀHy ≠ 0, yᵀs ≠ 0", _WLOG), sizes=((n, sizes),), definitions=defs,
         latex_names=_LATEX + ((Bp, r"B^{+}_{\mathrm{BFGS}}(H; y, s)"),),
     )
 
 
 def sr1_update() -> Derivation:
     """SR1: secant condition, but positive definiteness can be lost and the denominator can vanish."""
-    sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(Hp, sr1_inverse(H, s, y))])
+    sizes = (2, 3)
+    defs = _definitions(sizes, _ROTATED + [(Hp, sr1_inverse(H, s, y))])
     eye = sp.ImmutableMatrix(sp.eye(2))
     s_c = sp.ImmutableMatrix([1, 0])
     y_bad = sp.ImmutableMatrix([sp.Rational(1, 2), 1])  # yᵀs = 1/2 > 0
@@ -454,7 +462,7 @@ def sr1_update() -> Derivation:
         summary="SR1 is the unique symmetric rank-one secant update. Unlike BFGS it may produce an "
                 "indefinite H⁺ even when yᵀs > 0, and it is undefined when (s − Hy)ᵀy = 0 with s ≠ Hy; "
                 "implementations skip the update when |(s − Hy)ᵀy| is small.",
-        assumptions=("Hᵀ = H", "(s − Hy)ᵀy ≠ 0"), sizes=((n, sizes),), definitions=defs, latex_names=_LATEX,
+        assumptions=("Hᵀ = H", "(s − Hy)ᵀy ≠ 0", _WLOG), sizes=((n, sizes),), definitions=defs, latex_names=_LATEX,
     )
 
 
