@@ -63,9 +63,13 @@ class Counter:
         return np.asarray(self.objective.jac(x), dtype=float).reshape(-1)
 
     def h(self, x: np.ndarray) -> np.ndarray:
+        """The Hessian as a dense array (a sparse Hessian from the bridge is densified)."""
         self.nhev += 1
         n = x.size
-        return np.asarray(self.objective.hess(x), dtype=float).reshape(n, n)
+        hess = self.objective.hess(x)
+        if hasattr(hess, "toarray"):
+            hess = hess.toarray()
+        return np.asarray(hess, dtype=float).reshape(n, n)
 
 
 @dataclass(frozen=True)

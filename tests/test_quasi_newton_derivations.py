@@ -60,6 +60,26 @@ def test_registered():
     assert set(RESULTS) <= set(registry.names())
 
 
+def test_conjugate_gradient_derivation_refutes_the_seed():
+    """Seed 001: CG directions conjugate 'i.e. g_k^T H g_(k-1) = 0' -- it is d_k^T H d_(k-1) = 0."""
+    report = registry.get("conjugate_gradient.conjugacy").verify()
+    assert report.ok
+    outcomes = [s.outcome for s in report.steps]
+    assert outcomes.count(Outcome.REFUTED) == 1 and Outcome.PROVED in outcomes
+
+
+def test_conjugacy_numerically_at_n_50():
+    rng = _rng(10)
+    A = _spd(rng)
+    g0 = rng.standard_normal(N)
+    d0 = -g0
+    g1 = g0 + (g0 @ g0) / (d0 @ A @ d0) * (A @ d0)
+    d1 = -g1 + (g1 @ g1) / (g0 @ g0) * d0
+    assert abs(g1 @ g0) <= 1e-10 * (g0 @ g0)
+    assert abs(d1 @ A @ d0) <= 1e-10 * np.linalg.norm(d1) * np.linalg.norm(A @ d0)
+    assert abs(g1 @ A @ g0) > 1e-3 * np.linalg.norm(g1) * np.linalg.norm(A @ g0)
+
+
 def test_seed_erratum_is_refuted():
     """Seed 001: 'the inverse of any Hessian can be reconstructed from s_k, y_k' -- one pair does not."""
     report = registry.get("quasi_newton.bfgs_quadratic_termination").verify()

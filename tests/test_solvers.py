@@ -48,10 +48,6 @@ def test_solver_on_problem(name, solver):
     assert sol.f == pytest.approx(f, rel=1e-12, abs=1e-300)
     assert sol.gnorm == pytest.approx(np.max(np.abs(g)), rel=1e-9, abs=1e-300)
     assert solved(p, f, np.max(np.abs(g))), (sol.status, sol.message, f, sol.gnorm)
-    # same optimal value as SciPy's BFGS (the reference) where SciPy solves it too
-    ref = scipy.optimize.minimize(obj.fun, p.x0, jac=obj.jac, method="BFGS", options={"gtol": GTOL})
-    if solved(p, ref.fun, np.max(np.abs(obj.jac(ref.x)))) and p.f_star is None:
-        assert f <= ref.fun + 1e-6 * (1 + abs(ref.fun))
     assert sol.nfev >= sol.nit and sol.ngev >= sol.nit
     assert len(sol.history.f) <= MAX_HISTORY + 1 and sol.history.f[-1] == pytest.approx(sol.f)
 
@@ -191,6 +187,14 @@ def test_modified_newton_direction_is_descent_on_indefinite_hessians():
         assert g @ d < 0
     spd = np.diag([1.0, 1e12])  # badly scaled but positive definite: the pure Newton step
     np.testing.assert_allclose(modified_newton_direction(spd, np.array([2.0, 4.0])), [-2.0, -4e-12])
+
+
+def test_newton_accepts_a_sparse_hessian():
+    a, b = sp.symbols("a b")
+    obj = objective((1 - a) ** 2 + 100 * (b - a**2) ** 2, [a, b], sparse=True)
+    sol = minimize_newton(obj, [-1.2, 1.0])
+    assert sol.status is Status.CONVERGED and sol.nhev == sol.nit
+    np.testing.assert_allclose(sol.x, [1.0, 1.0], atol=1e-8)
 
 
 def test_invalid_arguments():
