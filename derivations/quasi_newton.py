@@ -462,7 +462,11 @@ def sr1_update() -> Derivation:
         summary="SR1 is the unique symmetric rank-one secant update. Unlike BFGS it may produce an "
                 "indefinite H⁺ even when yᵀs > 0, and it is undefined when (s − Hy)ᵀy = 0 with s ≠ Hy; "
                 "implementations skip the update when |(s − Hy)ᵀy| is small.",
-        assumptions=("Hᵀ = H", "(s − Hy)ᵀy ≠ 0", _WLOG), sizes=((n, sizes),), definitions=defs, latex_names=_LATEX,
+        assumptions=("Hᵀ = H", "(s − Hy)ᵀy ≠ 0", _WLOG), sizes=((n, sizes),), definitions=defs,
+        latex_names=_LATEX + ((sp.Symbol("(s − Hy)ᵀy"), r"(s - H y)^{T} y"),
+                              (sp.Symbol("tr H^+_{BFGS}"), r"\operatorname{tr} H^{+}_{\mathrm{BFGS}}"),
+                              (sp.Symbol("H^+_{SR1}"), r"H^{+}_{\mathrm{SR1}}"),
+                              (sp.Symbol("H^+_{BFGS}"), r"H^{+}_{\mathrm{BFGS}}")),
     )
 
 
