@@ -126,6 +126,7 @@ class Settings:
     time_limit: float = 5.0
     gtol: float = GTOL
     history_points: int = 300
+    rates: Callable[[str, str], float] | None = None  # (problem, solver) -> ε; default learning_rate
 
 
 def judge(f: float, gnorm: float, f_star: float | None) -> bool:
@@ -257,7 +258,8 @@ def _ours_first_order(name: str) -> Callable:
     def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Outcome:
         from . import first_order
 
-        opt = first_order.OPTIMIZERS[name](learning_rate=learning_rate(problem.name, name))
+        rate = (settings.rates or learning_rate)(problem.name, name)
+        opt = first_order.OPTIMIZERS[name](learning_rate=rate)
         sol = first_order.minimize(opt, obj, x0, max_iter=settings.first_order_iter, gtol=settings.gtol)
         return _from_solution(sol)
 
