@@ -28,7 +28,7 @@ from .compile import compile_expressions
 from .performance_profile import Profile
 from .plots import new_figure, png_bytes
 
-__all__ = ["profile_figure", "convergence_figure", "trajectory_figure", "png_bytes"]
+__all__ = ["profile_figure", "convergence_figure", "trajectory_figure", "grid_figure", "solver_legend", "png_bytes"]
 
 
 def _style(solver: str) -> dict:
@@ -59,9 +59,9 @@ def profile_figure(profile: Profile, title: str = "Performance profile (cost = f
     return fig
 
 
-def convergence_figure(runs: Sequence, title: str):
-    r""":math:`f - f^*` (or :math:`\|\nabla f\|_\infty`) against evaluations, one line per run."""
-    fig, ax = new_figure(6.5, 4.0)
+def convergence_figure(runs: Sequence, title: str, ax=None, legend: bool = True):
+    r""":math:`f - f^*` (or :math:`\|\nabla f\|_\infty`) against evaluations, one line per run (on ``ax`` if given)."""
+    fig, ax = new_figure(6.5, 4.0) if ax is None else (ax.figure, ax)
     f_star = next((r.f_star for r in runs if r.f_star is not None), None)
     for r in runs:
         h = r.history
@@ -79,17 +79,38 @@ def convergence_figure(runs: Sequence, title: str):
     ax.set_ylabel("f − f*" if f_star is not None else "‖∇f‖∞")
     ax.set_title(title, fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=6, ncol=2)
+    if legend:
+        ax.legend(fontsize=6, ncol=2)
     return fig
 
 
-def trajectory_figure(problem, runs: Sequence, title: str, bounds=None, markers=()):
+def grid_figure(count: int, columns: int = 4, width: float = 3.4, height: float = 2.8):
+    """A figure with ``count`` small axes in rows of ``columns`` (spare axes hidden)."""
+    rows = -(-count // columns)
+    fig, axes = new_figure(width * columns, height * rows, nrows=rows, ncols=columns, squeeze=False)
+    flat = list(axes.ravel())
+    for ax in flat[count:]:
+        ax.set_visible(False)
+    return fig, flat[:count]
+
+
+def solver_legend(fig, solvers: Sequence[str]) -> None:
+    """One legend for all panels of a grid figure."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], label=s, **_style(s)) for s in solvers]
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(solvers), 8), fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, 0.0))
+    fig.subplots_adjust(bottom=0.1)
+
+
+def trajectory_figure(problem, runs: Sequence, title: str, bounds=None, markers=(), ax=None, legend: bool = True):
     r"""Iterates of 2-D runs over contours of :math:`\log_{10}(1 + f - f^*)`.
 
     ``bounds`` is ``((xmin, xmax), (ymin, ymax))`` (default: the box around all
     iterates, clipped to the points' 5–95 % range); ``markers`` are labelled points.
     """
-    fig, ax = new_figure(6.5, 5.0)
+    fig, ax = new_figure(6.5, 5.0) if ax is None else (ax.figure, ax)
     pts = [np.asarray(r.history.x) for r in runs if r.history.x]
     if bounds is None:
         allp = np.vstack(pts + [np.array([problem.x0])])
@@ -97,7 +118,7 @@ def trajectory_figure(problem, runs: Sequence, title: str, bounds=None, markers=
         pad = 0.1 * np.maximum(hi - lo, 1.0)
         bounds = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
     (x0, x1), (y0, y1) = bounds
-    gx, gy = np.meshgrid(np.linspace(x0, x1, 240), np.linspace(y0, y1, 240))
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 160), np.linspace(y0, y1, 160))
     f = compile_expressions(problem.expression, problem.variables)
     with np.errstate(all="ignore"):
         z = np.log10(1 + np.maximum(f(gx, gy) - (problem.f_star or 0.0), 0.0))
@@ -118,6 +139,7 @@ def trajectory_figure(problem, runs: Sequence, title: str, bounds=None, markers=
     ax.set_xlabel(str(problem.variables[0]))
     ax.set_ylabel(str(problem.variables[1]))
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="best")
+    if legend:
+        ax.legend(fontsize=7, loc="best")
     return fig
 

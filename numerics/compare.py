@@ -126,6 +126,7 @@ class Settings:
     time_limit: float = 5.0
     gtol: float = GTOL
     history_points: int = 300
+    rates: Callable[[str, str], float] | None = None  # (problem, solver) -> ε; default learning_rate
 
 
 def judge(f: float, gnorm: float, f_star: float | None) -> bool:
@@ -257,7 +258,8 @@ def _ours_first_order(name: str) -> Callable:
     def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Outcome:
         from . import first_order
 
-        opt = first_order.OPTIMIZERS[name](learning_rate=learning_rate(problem.name, name))
+        rate = (settings.rates or learning_rate)(problem.name, name)
+        opt = first_order.OPTIMIZERS[name](learning_rate=rate)
         sol = first_order.minimize(opt, obj, x0, max_iter=settings.first_order_iter, gtol=settings.gtol)
         return _from_solution(sol)
 
@@ -454,6 +456,7 @@ def _warm_up(compiled: Objective, x0: np.ndarray, solvers: Sequence[str]) -> Non
                 call()
             except Exception:
                 pass  # a failure here shows up, attributed, in the runs themselves
+        tiny = None
         for s in solvers:
             try:
                 if s in FIRST_ORDER:
@@ -462,9 +465,22 @@ def _warm_up(compiled: Objective, x0: np.ndarray, solvers: Sequence[str]) -> Non
                     opt = first_order.OPTIMIZERS[s](learning_rate=0.1)
                     opt.update(np.ones(1), opt.init(np.zeros(1)))
                 elif s in _SECOND_ORDER:
-                    importlib.import_module(_SECOND_ORDER[s][0])
+                    if tiny is None:  # a few steps on a small quadratic compile the solver's derived updates
+                        import sympy as sp
+
+                        from .compile import objective
+
+                        u, v = sp.symbols("u v")
+                        tiny = objective((u - 1) ** 2 + 2 * (v + 1) ** 2 + u * v, [u, v])
+                    module, function, kwargs = _SECOND_ORDER[s]
+                    getattr(importlib.import_module(module), function)(tiny, np.zeros(2), max_iter=3, **kwargs)
                 else:
-                    import scipy.optimize  # noqa: F401
+                    from scipy.optimize import minimize
+
+                    method = s.split(":", 1)[1]
+                    hess = (lambda z: 2 * np.eye(2)) if method in ("Newton-CG", "trust-exact") else None
+                    minimize(lambda z: float(z @ z), np.ones(2), jac=lambda z: 2 * z, hess=hess, method=method,
+                             options={"maxiter": 2})
             except Exception:
                 pass
 
