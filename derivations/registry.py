@@ -33,6 +33,7 @@ MODULES: tuple[str, ...] = (
     "derivations.newton",
 )
 MODULES: tuple[str, ...] = ("derivations.first_order",)
+MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient")
 
 
 @cache

@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "numerics.commands.catalog",
     "numerics.commands.docs",
     "numerics.commands.curvature",
+    "numerics.commands.bench",
 )
 
 EPILOG = """examples:

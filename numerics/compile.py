@@ -38,7 +38,7 @@ import sympy as sp
 
 from derivations.curvature import sparse_derivatives
 
-__all__ = ["compile_expressions", "compile_tuple", "compile_batched", "objective", "Objective"]
+__all__ = ["compile_expressions", "compile_tuple", "compile_batched", "compile_matrix_expression", "objective", "Objective"]
 
 
 def _as_list(exprs) -> tuple[list[sp.Basic], tuple[int, ...]]:
@@ -99,6 +99,41 @@ def compile_tuple(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -> Call
             outs[i] = np.broadcast_to(np.asarray(outs[i], dtype=float), batch)
         return tuple(outs)
 
+    return evaluate
+
+
+# --------------------------------------------------------------------------- matrix algebra
+
+
+def _inverse(a: np.ndarray) -> np.ndarray:
+    """Matrix inverse; a 1 x 1 matrix (a scalar such as ``(y^T s)^{-1}``) without LAPACK."""
+    a = np.asarray(a, dtype=float)
+    return 1.0 / a if a.shape == (1, 1) else np.linalg.inv(a)
+
+
+def compile_matrix_expression(expr: sp.MatrixExpr, args: Sequence[sp.MatrixSymbol]) -> Callable[..., np.ndarray]:
+    r"""NumPy code for a matrix expression in ``MatrixSymbol`` arguments of any size.
+
+    Products are evaluated left to right as written (write :math:`s\,(u^T)` rather
+    than :math:`s\,y^T H` to keep a rank-one term :math:`O(n^2)`); vectors are
+    2-D columns of shape ``(n, 1)``; a 1 x 1 ``Inverse`` is a division.
+
+    Examples
+    ========
+
+    >>> import numpy as np, sympy as sp
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> s, y = sp.MatrixSymbol("s", n, 1), sp.MatrixSymbol("y", n, 1)
+    >>> outer = compile_matrix_expression(s * sp.Inverse(y.T * s) * s.T, [s, y])
+    >>> outer(np.array([[1.0], [2.0]]), np.array([[1.0], [0.0]])).tolist()
+    [[1.0, 2.0], [2.0, 4.0]]
+    """
+    raw = sp.lambdify(list(args), expr, modules=[{"inv": _inverse}, "numpy"], cse=True)
+
+    def evaluate(*values):
+        return np.asarray(raw(*values), dtype=float)
+
+    evaluate.__doc__ = f"Compiled from the matrix expression {expr} in {', '.join(map(str, args))}."
     return evaluate
 
 
