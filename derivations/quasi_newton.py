@@ -14,9 +14,12 @@ can be reconstructed from the sequence of :math:`s_k, y_k`" is not (see
 
 Every result here is a matrix identity in generic symbolic matrices
 (``MatrixSymbol`` of size :math:`n`), proved entrywise for :math:`n = 2`
-(and :math:`3` where the proof takes well under a second) by instantiating
+(and :math:`3` where the proof takes about a second) by instantiating
 the symbols as explicit matrices with independent entries (symmetric where
-the math requires it).  The scalar :math:`\rho = (y^Ts)^{-1}` is written as
+the math requires it).  The identities commute with rotations of coordinates
+(:math:`H \mapsto Q^THQ` stays generic), so most take the step along the first
+axis, :math:`s = (\sigma, 0, \dots)`, without loss of generality; random
+probes at :math:`n = 50` in the tests cover the unrotated case.  The scalar :math:`\rho = (y^Ts)^{-1}` is written as
 the inverse of the :math:`1\times1` matrix :math:`y^T s`.
 
 Examples
@@ -120,6 +123,11 @@ def _lower(name: str, k: int) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix(k, k, entry)
 
 
+def _first_axis(name: str, k: int) -> sp.ImmutableMatrix:
+    """A vector along the first axis, ``(σ, 0, …)``: generic up to a rotation of coordinates."""
+    return sp.ImmutableMatrix(k, 1, lambda i, j: _sym(name, positive=True) if i == 0 else sp.S.Zero)
+
+
 def _orthogonal_to(v: sp.ImmutableMatrix, t: str) -> sp.ImmutableMatrix:
     """A generic vector orthogonal to ``v``: a rotation of ``v`` (n = 2) or a cross product (n = 3)."""
     if v.shape[0] == 2:
@@ -156,6 +164,11 @@ _GENERIC = [
     (z, lambda k: _vector("z", k)),
     (g, lambda k: _vector("g", k)),
 ]
+# Every identity here is unchanged by a rotation of coordinates (H ↦ QᵀHQ stays generic
+# symmetric), so the step may be taken along the first axis without loss of generality.
+_ROTATED = [(H, lambda k: _symmetric("h", k)), (s, lambda k: _first_axis("sigma", k)),
+            (y, lambda k: _vector("y", k)), (z, lambda k: _vector("z", k)), (g, lambda k: _vector("g", k))]
+_WLOG = "coordinates rotated so that s = (σ, 0): no loss of generality, H stays generic"
 _LATEX = ((Hp, r"H^{+}"), (Bp, r"B^{+}"))
 _SEED = ("001",)
 _RHO = "ρ = (yᵀs)⁻¹ is a 1×1 matrix inverse"
@@ -171,8 +184,8 @@ def _scalar(e: sp.MatrixExpr) -> sp.Basic:
 
 def bfgs_secant() -> Derivation:
     """The BFGS inverse update satisfies the secant condition H⁺y = s."""
-    sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(Hp, bfgs_inverse(H, s, y))])
+    sizes = (2, 3)
+    defs = _definitions(sizes, _ROTATED + [(Hp, bfgs_inverse(H, s, y))])
     V = I - y * rho() * s.T
     steps = (
         Step(Hp, bfgs_inverse(H, s, y), "BFGS inverse update", seed="001"),
@@ -187,7 +200,7 @@ def bfgs_secant() -> Derivation:
         steps=steps, result=sp.Eq(Hp * y, s),
         summary="The updated inverse-Hessian approximation maps the gradient change y to the step s, "
                 "as the inverse Hessian of a quadratic does.",
-        assumptions=("yᵀs ≠ 0", _RHO, "H symmetric"), sizes=((n, sizes),), definitions=defs,
+        assumptions=("yᵀs ≠ 0", _RHO, "H symmetric", _WLOG), sizes=((n, sizes),), definitions=defs,
         latex_names=_LATEX, seeds=_SEED,
         notes=("Since yᵀH⁺y = yᵀs, a positive definite H⁺ requires yᵀs > 0 (the curvature condition, "
                "guaranteed by a Wolfe line search).",),
@@ -196,8 +209,8 @@ def bfgs_secant() -> Derivation:
 
 def bfgs_symmetric() -> Derivation:
     """The BFGS inverse update keeps H symmetric."""
-    sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(Hp, bfgs_inverse(H, s, y))])
+    sizes = (2, 3)
+    defs = _definitions(sizes, _ROTATED + [(Hp, bfgs_inverse(H, s, y))])
     r = rho()
     steps = (
         Step(Hp, bfgs_inverse(H, s, y), "BFGS inverse update", seed="001"),
@@ -207,37 +220,39 @@ def bfgs_symmetric() -> Derivation:
     )
     return Derivation(
         name="quasi_newton.bfgs_symmetric", title="BFGS: the inverse update is symmetric",
-        steps=steps, result=sp.Eq(Hp.T, Hp), assumptions=("Hᵀ = H", "yᵀs ≠ 0"),
+        steps=steps, result=sp.Eq(Hp.T, Hp), assumptions=("Hᵀ = H", "yᵀs ≠ 0", _WLOG),
         sizes=((n, sizes),), definitions=defs, latex_names=_LATEX, seeds=_SEED,
     )
 
 
 def bfgs_positive_definite() -> Derivation:
     """zᵀH⁺z is a sum of nonnegative terms when H = LLᵀ and yᵀs > 0; zero only for z = 0."""
-    sizes = (2,)
+    sizes = (2, 3)
     c = _sym("c", positive=True)
     zp = sp.MatrixSymbol("z_perp", n, 1)  # a vector with sᵀz = 0
     pairs = [
         (H, L * L.T),
         (L, lambda k: _lower("l", k)),
-        (s, lambda k: _vector("s", k)),
+        (s, lambda k: _first_axis("sigma", k)),
         # y = c s + t with t ⊥ s and c > 0: every pair with yᵀs > 0 (s ≠ 0) has this form
-        (y, lambda k: c * _vector("s", k) + _orthogonal_to(_vector("s", k), "t")),
+        (y, lambda k: c * _first_axis("sigma", k) + _orthogonal_to(_first_axis("sigma", k), "t")),
         (z, lambda k: _vector("z", k)),
-        (zp, lambda k: _orthogonal_to(_vector("s", k), "a")),
+        (zp, lambda k: _orthogonal_to(_first_axis("sigma", k), "a")),
         (w, (I - y * rho() * s.T) * z),
         (Hp, bfgs_inverse(H, s, y)),
     ]
     defs = _definitions(sizes, pairs)
     quad = z.T * Hp * z
     sos = (L.T * w).T * (L.T * w) + (s.T * z).T * rho() * (s.T * z)
+    v = [_sym(f"v_{i + 1}") for i in range(sizes[-1])]
+    _nonnegative = sum(vi**2 for vi in v) + sp.Symbol("rho", positive=True) * _sym("tau") ** 2
     steps = (
         Step(Hp, bfgs_inverse(H, s, y), "BFGS inverse update", seed="001"),
         Step(w, (I - y * rho() * s.T) * z, "name the vector H acts on"),
         Step(quad, w.T * H * w + (s.T * z).T * rho() * (s.T * z), "expand zᵀH⁺z", claim=Equals(quad)),
         Step(quad, sos, "H = LLᵀ: a sum of squares plus ρ(sᵀz)²", claim=Equals(quad)),
-        Step(_scalar(sos), _scalar(sos), "both terms are nonnegative when ρ > 0",
-             claim=Holds(sp.GreaterThan(_scalar(sos), 0))),
+        Step(_scalar(sos), _nonnegative, "with v = Lᵀw, τ = sᵀz and ρ = 1/(c sᵀs) > 0 every term is ≥ 0",
+             claim=Holds(sp.GreaterThan(_nonnegative, 0))),
         Step(zp.T * s, sp.ZeroMatrix(1, 1), "equality needs sᵀz = 0", claim=Equals(zp.T * s)),
         Step(zp.T * Hp * zp, zp.T * H * zp, "then w = z and zᵀH⁺z = zᵀHz > 0 unless z = 0",
              claim=Equals(zp.T * Hp * zp)),
@@ -249,8 +264,8 @@ def bfgs_positive_definite() -> Derivation:
         summary="With w = (I − ρysᵀ)z, zᵀH⁺z = wᵀHw + ρ(sᵀz)². Both terms are ≥ 0 for H positive "
                 "definite and ρ > 0; both vanish only if sᵀz = 0 (so w = z) and zᵀHz = 0, i.e. z = 0.",
         assumptions=("H = LLᵀ with L lower triangular, positive diagonal", "y = c s + t, c > 0, tᵀs = 0 "
-                     "(exactly the pairs with yᵀs > 0)", _RHO),
-        sizes=((n, sizes),), definitions=defs, latex_names=_LATEX + ((zp, r"z_{\perp}"),), seeds=_SEED,
+                     "(exactly the pairs with yᵀs > 0)", _RHO, _WLOG + " (L generic lower triangular)"),
+        sizes=((n, sizes),), definitions=defs, latex_names=_LATEX + ((zp, r"z_{\perp}"), (sp.Symbol("rho", positive=True), r"\rho")), seeds=_SEED,
         notes=("Numeric probes at n = 50 (random positive definite H, pairs with yᵀs > 0) are in "
                "tests/test_quasi_newton_derivations.py.",),
     )
@@ -259,7 +274,7 @@ def bfgs_positive_definite() -> Derivation:
 def bfgs_inverse_of_direct() -> Derivation:
     """The inverse update is the inverse of the direct BFGS update of B = H⁻¹ (Sherman–Morrison–Woodbury)."""
     sizes = (2,)
-    pairs = [(B, lambda k: _symmetric("b", k)), (H, B.inverse()), (s, lambda k: _vector("s", k)),
+    pairs = [(B, lambda k: _symmetric("b", k)), (H, B.inverse()), (s, lambda k: _first_axis("sigma", k)),
              (y, lambda k: _vector("y", k)), (Hp, bfgs_inverse(H, s, y)), (Bp, bfgs_direct(B, s, y))]
     defs = _definitions(sizes, pairs)
     steps = (
@@ -274,15 +289,15 @@ def bfgs_inverse_of_direct() -> Derivation:
         steps=steps, result=sp.Eq(Hp, Bp.inverse()),
         summary="B⁺ = B − Bssᵀ B/(sᵀBs) + yyᵀ/(yᵀs) is a rank-two change of B; the Sherman–Morrison–"
                 "Woodbury formula turns its inverse into the product form of H⁺.",
-        assumptions=("B symmetric and invertible, H = B⁻¹", "sᵀBs ≠ 0, yᵀs ≠ 0"),
+        assumptions=("B symmetric and invertible, H = B⁻¹", "sᵀBs ≠ 0, yᵀs ≠ 0", _WLOG),
         sizes=((n, sizes),), definitions=defs, latex_names=_LATEX, seeds=_SEED,
     )
 
 
 def bfgs_expanded_form() -> Derivation:
     """The product form equals the O(n²) rank-two form with u = Hy."""
-    sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(u, H * y), (Hp, bfgs_inverse(H, s, y))])
+    sizes = (2, 3)
+    defs = _definitions(sizes, _ROTATED + [(u, H * y), (Hp, bfgs_inverse(H, s, y))])
     r = rho()
     steps = (
         Step(Hp, bfgs_inverse(H, s, y), "BFGS inverse update", seed="001"),
@@ -297,7 +312,7 @@ def bfgs_expanded_form() -> Derivation:
         steps=steps, result=sp.Eq(Hp, bfgs_expanded(H, s, y, u)),
         summary="With u = Hy the update needs one product Hy and three outer products, O(n²) work "
                 "instead of the O(n³) of the product form. Numeric BFGS compiles this expression.",
-        assumptions=("Hᵀ = H", "yᵀs ≠ 0"), sizes=((n, sizes),), definitions=defs, latex_names=_LATEX,
+        assumptions=("Hᵀ = H", "yᵀs ≠ 0", _WLOG), sizes=((n, sizes),), definitions=defs, latex_names=_LATEX,
         seeds=_SEED,
     )
 
@@ -314,8 +329,9 @@ def lbfgs_two_loop() -> Derivation:
     r = rho()
     alpha = r * s.T * g
     q = g - y * alpha
-    pairs = _GENERIC + [
-        (H0, lambda k: _symmetric("h", k)), (s1, lambda k: _vector("s1", k)), (y1, lambda k: _vector("y1", k)),
+    pairs = _ROTATED + [
+        (H0, lambda k: _sym("gamma", positive=True) * sp.ImmutableMatrix(sp.eye(k))),
+        (s1, lambda k: _first_axis("sigma", k)), (y1, lambda k: _vector("y1", k)),
         (s2, lambda k: _vector("s2", k)), (y2, lambda k: _vector("y2", k)),
         (Hp, bfgs_inverse(H, s, y)),
         (H1, bfgs_inverse(H0, s1, y1)), (H2, bfgs_inverse(H1, s2, y2)),
@@ -332,7 +348,7 @@ def lbfgs_two_loop() -> Derivation:
              claim=Equals(Hp * g)),
         Step(q1, g - y2 * rho(y2, s2) * s2.T * g, "first loop, newest pair: α₂ = ρ₂ s₂ᵀg"),
         Step(q0, q1 - y1 * rho(y1, s1) * s1.T * q1, "first loop, oldest pair: α₁ = ρ₁ s₁ᵀq₁"),
-        Step(r0, H0 * q0, "the initial matrix H₀"),
+        Step(r0, H0 * q0, "the initial matrix H₀ = γI"),
         Step(r1, r0 + s1 * (rho(y1, s1) * s1.T * q1 - rho(y1, s1) * y1.T * r0), "second loop: r₁ = r₀ + s₁(α₁ − β₁)"),
         Step(r2, r1 + s2 * (rho(y2, s2) * s2.T * g - rho(y2, s2) * y2.T * r1), "second loop: r₂ = r₁ + s₂(α₂ − β₂)"),
         Step(r2, H2 * g, "two BFGS updates from H₀ applied to g", claim=Equals(r2)),
@@ -344,7 +360,7 @@ def lbfgs_two_loop() -> Derivation:
         summary="H⁺g = Vᵀ(H(Vg)) + ρs(sᵀg): the first loop applies the V's newest to oldest, the second "
                 "applies the Vᵀ's and adds the ρssᵀ terms oldest to newest. With all k pairs in memory the "
                 "recursion equals k BFGS updates of H₀ applied to g, at O(kn) cost and without forming H.",
-        assumptions=("H, H₀ symmetric", "yᵢᵀsᵢ ≠ 0"), sizes=((n, sizes),), definitions=defs,
+        assumptions=("H symmetric (induction step)", "H₀ = γI (unrolled case, as L-BFGS uses); then the recursion commutes with rotations, so s₁ = (σ, 0)", "yᵢᵀsᵢ ≠ 0"), sizes=((n, sizes),), definitions=defs,
         latex_names=_LATEX, seeds=_SEED,
         notes=("Seed 001 says the recurrence 'requires iterating over i = 0, …, k'; L-BFGS keeps the last m "
                "pairs and starts from H₀ = γI, γ = sᵀy/yᵀy of the newest pair.",
@@ -360,10 +376,11 @@ def bfgs_quadratic_termination() -> Derivation:
     s1, s2 = sp.MatrixSymbol("s_1", n, 1), sp.MatrixSymbol("s_2", n, 1)
     pairs = [
         (A, lambda k: _symmetric("a", k)),
-        (H, lambda k: sp.ImmutableMatrix(sp.diag(*[_sym(f"h_{i + 1}") for i in range(k)]))),
-        (s1, lambda k: _vector("s", k)),
+        (H, lambda k: _sym("h", positive=True) * sp.ImmutableMatrix(sp.eye(k))),
+        # H₀ = hI is unchanged by a rotation of coordinates, so s₁ = (σ, 0) loses no generality
+        (s1, lambda k: _first_axis("sigma", k)),
         # s₂ ⊥ A s₁: the steps are A-conjugate, as exact line searches make them on a quadratic
-        (s2, lambda k: _orthogonal_to(_symmetric("a", k) * _vector("s", k), "t")),
+        (s2, lambda k: _orthogonal_to(_symmetric("a", k) * _first_axis("sigma", k), "t")),
         (H1, bfgs_inverse(H, s1, A * s1)), (H2, bfgs_inverse(H1, s2, A * s2)),
     ]
     defs = _definitions(sizes, pairs)
@@ -386,7 +403,7 @@ def bfgs_quadratic_termination() -> Derivation:
         steps=steps, result=sp.Eq(H2, A.inverse()),
         summary="A BFGS matrix is an approximation: after one pair it only satisfies H₁y = s. On a "
                 "quadratic, n A-conjugate steps (exact line searches) make Hₙ = A⁻¹ from any H₀.",
-        assumptions=("A symmetric invertible", "s₂ᵀAs₁ = 0", "H₀ diagonal (any diagonal scaling)"), sizes=((n, sizes),), definitions=defs,
+        assumptions=("A symmetric invertible", "s₂ᵀAs₁ = 0", "H₀ = hI (any scaling of the identity)", "coordinates rotated so that s₁ = (σ, 0)"), sizes=((n, sizes),), definitions=defs,
         latex_names=_LATEX, seeds=_SEED,
     )
 
@@ -397,7 +414,7 @@ def bfgs_quadratic_termination() -> Derivation:
 def dfp_update() -> Derivation:
     """DFP: the other rank-two update with the secant condition (BFGS with H ↔ B, s ↔ y)."""
     sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(Hp, dfp_inverse(H, s, y))])
+    defs = _definitions(sizes, _ROTATED + [(Hp, dfp_inverse(H, s, y))])
     steps = (
         Step(Hp, dfp_inverse(H, s, y), "DFP inverse update"),
         Step(Hp * y, s, "secant condition", claim=Equals(Hp * y)),
@@ -410,15 +427,15 @@ def dfp_update() -> Derivation:
         steps=steps, result=sp.Eq(Hp, dfp_inverse(H, s, y)),
         summary="DFP updates H the way BFGS updates B. It also satisfies the secant condition and keeps "
                 "positive definiteness for yᵀs > 0, but corrects bad curvature estimates far more slowly.",
-        assumptions=("Hᵀ = H", "yᵀHy ≠ 0, yᵀs ≠ 0"), sizes=((n, sizes),), definitions=defs,
+        assumptions=("Hᵀ = H", "yᵀHy ≠ 0, yᵀs ≠ 0", _WLOG), sizes=((n, sizes),), definitions=defs,
         latex_names=_LATEX + ((Bp, r"B^{+}_{\mathrm{BFGS}}(H; y, s)"),),
     )
 
 
 def sr1_update() -> Derivation:
     """SR1: secant condition, but positive definiteness can be lost and the denominator can vanish."""
-    sizes = (2,)
-    defs = _definitions(sizes, _GENERIC + [(Hp, sr1_inverse(H, s, y))])
+    sizes = (2, 3)
+    defs = _definitions(sizes, _ROTATED + [(Hp, sr1_inverse(H, s, y))])
     eye = sp.ImmutableMatrix(sp.eye(2))
     s_c = sp.ImmutableMatrix([1, 0])
     y_bad = sp.ImmutableMatrix([sp.Rational(1, 2), 1])  # yᵀs = 1/2 > 0
@@ -445,7 +462,11 @@ def sr1_update() -> Derivation:
         summary="SR1 is the unique symmetric rank-one secant update. Unlike BFGS it may produce an "
                 "indefinite H⁺ even when yᵀs > 0, and it is undefined when (s − Hy)ᵀy = 0 with s ≠ Hy; "
                 "implementations skip the update when |(s − Hy)ᵀy| is small.",
-        assumptions=("Hᵀ = H", "(s − Hy)ᵀy ≠ 0"), sizes=((n, sizes),), definitions=defs, latex_names=_LATEX,
+        assumptions=("Hᵀ = H", "(s − Hy)ᵀy ≠ 0", _WLOG), sizes=((n, sizes),), definitions=defs,
+        latex_names=_LATEX + ((sp.Symbol("(s − Hy)ᵀy"), r"(s - H y)^{T} y"),
+                              (sp.Symbol("tr H^+_{BFGS}"), r"\operatorname{tr} H^{+}_{\mathrm{BFGS}}"),
+                              (sp.Symbol("H^+_{SR1}"), r"H^{+}_{\mathrm{SR1}}"),
+                              (sp.Symbol("H^+_{BFGS}"), r"H^{+}_{\mathrm{BFGS}}")),
     )
 
 

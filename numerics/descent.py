@@ -63,9 +63,13 @@ class Counter:
         return np.asarray(self.objective.jac(x), dtype=float).reshape(-1)
 
     def h(self, x: np.ndarray) -> np.ndarray:
+        """The Hessian as a dense array (a sparse Hessian from the bridge is densified)."""
         self.nhev += 1
         n = x.size
-        return np.asarray(self.objective.hess(x), dtype=float).reshape(n, n)
+        hess = self.objective.hess(x)
+        if hasattr(hess, "toarray"):
+            hess = hess.toarray()
+        return np.asarray(hess, dtype=float).reshape(n, n)
 
 
 @dataclass(frozen=True)
@@ -239,12 +243,12 @@ def minimize_descent(
 
 
 def _failure(result: LineSearchResult, x, d, f, g) -> tuple[Status, str]:
-    """STALLED when even the shortest trial step was at floating-point resolution, else a search failure."""
+    """NONFINITE if a trial gave NaN/Inf; STALLED if the shortest trial was at floating-point resolution."""
     shortest = result.smallest * float(np.max(np.abs(d)))
     resolution = 4 * _EPS * max(1.0, float(np.max(np.abs(x))))
     predicted = result.smallest * abs(float(g @ d))
+    if result.nonfinite:
+        return Status.NONFINITE, "NaN or Inf at the trial steps; " + (result.message or "search failed")
     if shortest <= resolution or predicted <= 4 * _EPS * max(abs(f), 1e-300):
         return Status.STALLED, "no decrease possible in floating point"
-    if result.nonfinite:
-        return Status.NONFINITE, "NaN or Inf along every trial step; " + (result.message or "search failed")
     return Status.LINE_SEARCH_FAILED, result.message or "line search failed along -gradient"
