@@ -48,20 +48,27 @@ def docs_pages(problems: Sequence[str] | None = None, solvers: Sequence[str] | N
                beale: bool = True, workers: int = 2) -> list[Page]:
     """The benchmark page (the default bench unless ``problems``/``solvers`` narrow it)."""
     chosen = [library.get(n) for n in problems] if problems else library.default_problems()
-    solvers = list(solvers or compare.SOLVERS)
+    solvers = tuple(solvers or compare.SOLVERS)
+    tasks = [compare.Task(p, solvers) for p in chosen] + (seed_beale_tasks() if beale else [])
     start = time.perf_counter()
-    runs = compare.run_benchmark(chosen, solvers, compare.Settings(), workers=workers)
-    bench_seconds = time.perf_counter() - start
-    seed = seed_beale_runs(workers) if beale else []
-    return [_page(chosen, solvers, runs, bench_seconds, seed)]
+    everything = compare.run_tasks(tasks, workers=workers)  # the default bench and the seed runs share one pool
+    seconds = time.perf_counter() - start
+    names = {p.name for p in chosen}
+    runs = [r for r in everything if r.problem in names]
+    seed = [r for r in everything if r.problem not in names]
+    return [_page(chosen, list(solvers), runs, seconds, seed)]
+
+
+def seed_beale_tasks() -> list[compare.Task]:
+    """Seed 001's runs: Beale from (2, −2) and (−3, 3), 10,000 iterations for the first-order methods."""
+    beale = library.get("beale")
+    settings = compare.Settings(first_order_iter=SEED_ITERATIONS, history_points=400, rates=_seed_rate)
+    return [compare.Task(beale.with_start(s), SEED_SOLVERS, settings) for s in SEED_STARTS]
 
 
 def seed_beale_runs(workers: int = 2) -> list[compare.Run]:
-    """Seed 001's runs: Beale from (2, −2) and (−3, 3), 10,000 iterations for the first-order methods."""
-    beale = library.get("beale")
-    starts = [beale.with_start(s) for s in SEED_STARTS]
-    settings = compare.Settings(first_order_iter=SEED_ITERATIONS, history_points=400, rates=_seed_rate)
-    return compare.run_benchmark(starts, SEED_SOLVERS, settings, workers=workers)
+    """The runs of :func:`seed_beale_tasks`."""
+    return compare.run_tasks(seed_beale_tasks(), workers=workers)
 
 
 def _seed_rate(problem: str, solver: str) -> float:
@@ -130,7 +137,8 @@ def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
         "# Solver benchmark: derivkit beside SciPy",
         "",
         f"Every solver on every problem ({len(chosen)} problems × {len(solvers)} solvers, "
-        f"{len(runs)} runs in {bench_seconds:.1f} s on 2 worker processes when this page was built). "
+        f"{len(runs)} runs; with the seed runs below {bench_seconds:.1f} s on 2 worker processes when this page was "
+        "built, on a machine shared with other jobs). "
         "All runs get the same compiled f, ∇f, ∇²f (compile bridge) and x₀; one counting wrapper "
         "counts evaluations for ours and SciPy's alike. **Success is judged by the harness**, never by a "
         "solver's own flag: ‖∇f(x)‖∞ ≤ 10⁻⁵ or f(x) − f* ≤ 10⁻⁸(1 + |f*|). "
