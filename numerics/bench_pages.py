@@ -174,22 +174,22 @@ def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
               bench_report.cost_table(runs, names, solvers), ""]
     lines += ["## Convergence", "",
               "f − f* against evaluations (‖∇f‖∞ where f* is unknown), from the evaluations each run made.", ""]
-    fig, axes = bench_plots.grid_figure(len(chosen))
+    fig, axes = bench_plots.grid_figure(len(chosen) + 1)
     for p, ax in zip(chosen, axes):
         mine = [r for r in runs if r.problem == p.name]
         bench_plots.convergence_figure(mine, p.name, ax=ax, legend=False)
-    bench_plots.solver_legend(fig, solvers)
+    bench_plots.solver_legend(axes[-1], solvers)
     lines += [f"![convergence]({figure('convergence', fig)})", ""]
     two_d = [p for p in chosen if p.dimension == 2]
     if two_d:
         shown = [s for s in solvers if s not in compare.FIRST_ORDER]
         lines += ["## Trajectories of the 2-D problems", "",
                   "Newton, quasi-Newton, CG and SciPy's solvers over contours of log₁₀(1 + f − f*); ▲ marks x₀.", ""]
-        fig, axes = bench_plots.grid_figure(len(two_d), columns=4, height=3.2)
+        fig, axes = bench_plots.grid_figure(len(two_d) + 1, columns=3, height=3.2)
         for p, ax in zip(two_d, axes):
             mine = [r for r in runs if r.problem == p.name and r.solver in shown]
             bench_plots.trajectory_figure(p, mine, p.name, ax=ax, legend=False)
-        bench_plots.solver_legend(fig, shown)
+        bench_plots.solver_legend(axes[-1], shown)
         lines += [f"![trajectories]({figure('trajectories', fig)})", ""]
     if seed:
         lines += _seed_section(seed, figure)

@@ -94,52 +94,10 @@ def grid_figure(count: int, columns: int = 4, width: float = 3.4, height: float 
     return fig, flat[:count]
 
 
-def solver_legend(fig, solvers: Sequence[str]) -> None:
-    """One legend for all panels of a grid figure."""
+def solver_legend(ax, solvers: Sequence[str]) -> None:
+    """One legend for all panels of a grid figure, drawn in the spare panel ``ax``."""
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], label=s, **_style(s)) for s in solvers]
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(solvers), 8), fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, 0.0))
-    fig.subplots_adjust(bottom=0.1)
-
-
-def trajectory_figure(problem, runs: Sequence, title: str, bounds=None, markers=(), ax=None, legend: bool = True):
-    r"""Iterates of 2-D runs over contours of :math:`\log_{10}(1 + f - f^*)`.
-
-    ``bounds`` is ``((xmin, xmax), (ymin, ymax))`` (default: the box around all
-    iterates, clipped to the points' 5–95 % range); ``markers`` are labelled points.
-    """
-    fig, ax = new_figure(6.5, 5.0) if ax is None else (ax.figure, ax)
-    pts = [np.asarray(r.history.x) for r in runs if r.history.x]
-    if bounds is None:
-        allp = np.vstack(pts + [np.array([problem.x0])])
-        lo, hi = allp.min(axis=0), allp.max(axis=0)
-        pad = 0.1 * np.maximum(hi - lo, 1.0)
-        bounds = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
-    (x0, x1), (y0, y1) = bounds
-    gx, gy = np.meshgrid(np.linspace(x0, x1, 160), np.linspace(y0, y1, 160))
-    f = compile_expressions(problem.expression, problem.variables)
-    with np.errstate(all="ignore"):
-        z = np.log10(1 + np.maximum(f(gx, gy) - (problem.f_star or 0.0), 0.0))
-    ax.contourf(gx, gy, z, levels=30, cmap="Greys", alpha=0.55)
-    ax.contour(gx, gy, z, levels=15, colors="k", linewidths=0.3, alpha=0.5)
-    for r in runs:
-        if not r.history.x:
-            continue
-        p = np.asarray(r.history.x)
-        ax.plot(p[:, 0], p[:, 1], linewidth=1.3, label=r.solver, **_style(r.solver))
-        ax.plot(p[-1, 0], p[-1, 1], "o", markersize=4, color=_style(r.solver)["color"])
-    ax.plot(*problem.x0, "k^", markersize=7)
-    for label, (mx, my) in markers:
-        ax.plot(mx, my, "r*", markersize=11)
-        ax.annotate(label, (mx, my), textcoords="offset points", xytext=(5, 5), fontsize=7, color="darkred")
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xlabel(str(problem.variables[0]))
-    ax.set_ylabel(str(problem.variables[1]))
-    ax.set_title(title, fontsize=10)
-    if legend:
-        ax.legend(fontsize=7, loc="best")
-    return fig
-
+    ax.axis("off")
+    ax.legend(handles=handles, loc="center", ncol=2, fontsize=7, frameon=False)
