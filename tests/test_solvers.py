@@ -11,9 +11,9 @@ import sympy as sp
 from numerics import problems
 from numerics.cg import minimize_cg
 from numerics.compile import objective
-from numerics.descent import MAX_HISTORY, SteepestDescent, _Recorder, minimize_descent, wolfe_search
+from numerics.descent import MAX_HISTORY, SteepestDescent, _Recorder, armijo_search, minimize_descent, wolfe_search
 from numerics.gradient_check import check_grads
-from numerics.newton import minimize_newton, modified_newton_direction
+from numerics.newton import NewtonDirection, minimize_newton, modified_newton_direction
 from numerics.quasi_newton import minimize_bfgs, minimize_lbfgs
 from numerics.result import Solution, Status
 
@@ -175,6 +175,14 @@ def test_steepest_descent_through_the_shared_loop():
                            max_iter=1000)
     assert sol.status is Status.CONVERGED
     np.testing.assert_allclose(sol.x, [1.0, -2.0], atol=1e-7)
+
+
+def test_newton_with_armijo_backtracking():
+    p, obj = compiled("rosenbrock")
+    sol = minimize_descent(obj, p.x0, NewtonDirection(), armijo_search(), gtol=1e-8, max_iter=200)
+    ref = scipy.optimize.minimize(obj.fun, p.x0, jac=obj.jac, hess=obj.hess, method="trust-exact")
+    assert sol.status is Status.CONVERGED
+    np.testing.assert_allclose(sol.x, ref.x, atol=1e-5)
 
 
 def test_modified_newton_direction_is_descent_on_indefinite_hessians():
