@@ -27,7 +27,8 @@ from typing import Callable
 from .errors import InputError
 from .record import Derivation
 
-MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient")
+MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient",
+                            "derivations.beale")
 
 
 @cache
