@@ -132,7 +132,6 @@ def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
         files.append((path, bench_plots.png_bytes(fig, dpi=dpi)))
         return path
 
-    counts = bench_report.success_counts(runs, solvers)
     lines = [
         "# Solver benchmark: derivkit beside SciPy",
         "",
