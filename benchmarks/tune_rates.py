@@ -14,7 +14,6 @@ import math
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
-import numpy as np
 
 from numerics import compare, first_order, problems
 

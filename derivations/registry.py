@@ -34,6 +34,8 @@ MODULES: tuple[str, ...] = (
 )
 MODULES: tuple[str, ...] = ("derivations.first_order",)
 MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient")
+MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient",
+                            "derivations.beale")
 
 
 @cache

@@ -48,20 +48,27 @@ def docs_pages(problems: Sequence[str] | None = None, solvers: Sequence[str] | N
                beale: bool = True, workers: int = 2) -> list[Page]:
     """The benchmark page (the default bench unless ``problems``/``solvers`` narrow it)."""
     chosen = [library.get(n) for n in problems] if problems else library.default_problems()
-    solvers = list(solvers or compare.SOLVERS)
+    solvers = tuple(solvers or compare.SOLVERS)
+    tasks = [compare.Task(p, solvers) for p in chosen] + (seed_beale_tasks() if beale else [])
     start = time.perf_counter()
-    runs = compare.run_benchmark(chosen, solvers, compare.Settings(), workers=workers)
-    bench_seconds = time.perf_counter() - start
-    seed = seed_beale_runs(workers) if beale else []
-    return [_page(chosen, solvers, runs, bench_seconds, seed)]
+    everything = compare.run_tasks(tasks, workers=workers)  # the default bench and the seed runs share one pool
+    seconds = time.perf_counter() - start
+    names = {p.name for p in chosen}
+    runs = [r for r in everything if r.problem in names]
+    seed = [r for r in everything if r.problem not in names]
+    return [_page(chosen, list(solvers), runs, seconds, seed)]
+
+
+def seed_beale_tasks() -> list[compare.Task]:
+    """Seed 001's runs: Beale from (2, −2) and (−3, 3), 10,000 iterations for the first-order methods."""
+    beale = library.get("beale")
+    settings = compare.Settings(first_order_iter=SEED_ITERATIONS, history_points=400, rates=_seed_rate)
+    return [compare.Task(beale.with_start(s), SEED_SOLVERS, settings) for s in SEED_STARTS]
 
 
 def seed_beale_runs(workers: int = 2) -> list[compare.Run]:
-    """Seed 001's runs: Beale from (2, −2) and (−3, 3), 10,000 iterations for the first-order methods."""
-    beale = library.get("beale")
-    starts = [beale.with_start(s) for s in SEED_STARTS]
-    settings = compare.Settings(first_order_iter=SEED_ITERATIONS, history_points=400, rates=_seed_rate)
-    return compare.run_benchmark(starts, SEED_SOLVERS, settings, workers=workers)
+    """The runs of :func:`seed_beale_tasks`."""
+    return compare.run_tasks(seed_beale_tasks(), workers=workers)
 
 
 def _seed_rate(problem: str, solver: str) -> float:
@@ -125,12 +132,12 @@ def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
         files.append((path, bench_plots.png_bytes(fig, dpi=dpi)))
         return path
 
-    counts = bench_report.success_counts(runs, solvers)
     lines = [
         "# Solver benchmark: derivkit beside SciPy",
         "",
         f"Every solver on every problem ({len(chosen)} problems × {len(solvers)} solvers, "
-        f"{len(runs)} runs in {bench_seconds:.1f} s on 2 worker processes when this page was built). "
+        f"{len(runs)} runs; with the seed runs below {bench_seconds:.1f} s on 2 worker processes when this page was "
+        "built, on a machine shared with other jobs). "
         "All runs get the same compiled f, ∇f, ∇²f (compile bridge) and x₀; one counting wrapper "
         "counts evaluations for ours and SciPy's alike. **Success is judged by the harness**, never by a "
         "solver's own flag: ‖∇f(x)‖∞ ≤ 10⁻⁵ or f(x) − f* ≤ 10⁻⁸(1 + |f*|). "
@@ -166,22 +173,22 @@ def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
               bench_report.cost_table(runs, names, solvers), ""]
     lines += ["## Convergence", "",
               "f − f* against evaluations (‖∇f‖∞ where f* is unknown), from the evaluations each run made.", ""]
-    fig, axes = bench_plots.grid_figure(len(chosen))
+    fig, axes = bench_plots.grid_figure(len(chosen) + 1)
     for p, ax in zip(chosen, axes):
         mine = [r for r in runs if r.problem == p.name]
         bench_plots.convergence_figure(mine, p.name, ax=ax, legend=False)
-    bench_plots.solver_legend(fig, solvers)
+    bench_plots.solver_legend(axes[-1], solvers)
     lines += [f"![convergence]({figure('convergence', fig)})", ""]
     two_d = [p for p in chosen if p.dimension == 2]
     if two_d:
         shown = [s for s in solvers if s not in compare.FIRST_ORDER]
         lines += ["## Trajectories of the 2-D problems", "",
                   "Newton, quasi-Newton, CG and SciPy's solvers over contours of log₁₀(1 + f − f*); ▲ marks x₀.", ""]
-        fig, axes = bench_plots.grid_figure(len(two_d), columns=4, height=3.2)
+        fig, axes = bench_plots.grid_figure(len(two_d) + 1, columns=3, height=3.2)
         for p, ax in zip(two_d, axes):
             mine = [r for r in runs if r.problem == p.name and r.solver in shown]
             bench_plots.trajectory_figure(p, mine, p.name, ax=ax, legend=False)
-        bench_plots.solver_legend(fig, shown)
+        bench_plots.solver_legend(axes[-1], shown)
         lines += [f"![trajectories]({figure('trajectories', fig)})", ""]
     if seed:
         lines += _seed_section(seed, figure)
@@ -246,8 +253,10 @@ def _seed_section(seed, figure) -> list[str]:
             lines.append(f"| {r.solver} | {rate} | {r.nit} | ({_fmt(r.x[0])}, {_fmt(r.x[1])}) | {_fmt(r.f)} | "
                          f"{_fmt(r.gnorm, 2)} | {_where(r)} |")
         lines.append("")
+    lines += _claims_table(seed)
     pts = "; ".join(f"({pt['x'][0]:.4g}, {pt['x'][1]:.4g}) {pt['kind']}, f = {pt['f']:.4g}" for pt in crit["points"])
-    lines += ["**What the seed claims, checked.** Beale's critical points, found exactly by SymPy "
+    lines += ["**Is there a local minimum to find?** Beale's critical points, found exactly by SymPy "
+              "(derivation [beale.critical_points](beale.critical_points.md)) "
               f"(eliminating x₁ from ∇f = 0 leaves {sp.latex(crit['polynomial']).join(['$', '$'])}): {pts}. "
               "So Beale's function has exactly **one** local minimum, the global one at (3, ½). "
               "Seed 001's remark that momentum (and Nesterov) “find a local, but not global, minimum” from (−3, 3) "
@@ -260,13 +269,39 @@ def _seed_section(seed, figure) -> list[str]:
     return lines
 
 
+def _claims_table(seed) -> list[str]:
+    """Seed 001's statements about its Beale runs beside what these runs do (with these learning rates)."""
+    by = {(r.problem, r.solver): r for r in seed}
+    a, b = (library.get("beale").with_start(s).name for s in SEED_STARTS)
+
+    def at(problem, solver):
+        r = by.get((problem, solver))
+        return f"{_where(r)} after {r.nit} iterations (f = {_fmt(r.f, 3)})" if r else "–"
+
+    rows = [
+        ("gradient descent, 10,000 iterations, does not get to the minimum (both starts)",
+         f"(2, −2): {at(a, 'gd')}; (−3, 3): {at(b, 'gd')}"),
+        ("from (−3, 3) momentum finds a local, but not global, minimum", at(b, "momentum")),
+        ("from (−3, 3) Nesterov finds the same local minimum as momentum", at(b, "nesterov")),
+        ("from (−3, 3) AdaGrad proceeds to the global minimum", at(b, "adagrad")),
+        ("from (−3, 3) RMSProp proceeds to the global minimum, faster than AdaGrad", at(b, "rmsprop")),
+        ("Adam is slightly slower than RMSProp", f"(2, −2): Adam {at(a, 'adam')}, RMSProp {at(a, 'rmsprop')}"),
+    ]
+    lines = ["**Seed 001's statements beside these runs.** Which basin a first-order method ends in depends on "
+             "its learning rate (seed 001 does not state its rates); the rates here are fixed by the rule above.", "",
+             "| seed 001 says | here |", "|---|---|"]
+    return lines + [f"| {claim} | {here} |" for claim, here in rows] + [""]
+
+
 def _where(r) -> str:
-    if not (math.isfinite(r.f) and all(math.isfinite(v) for v in r.x)):
-        return "diverged"
-    if r.status == "nonfinite":
+    """Where a Beale run ended: the minimum, near it, in the valley x₂ → 1, or elsewhere."""
+    if not (math.isfinite(r.f) and all(math.isfinite(v) for v in r.x)) or r.status == "nonfinite":
         return "diverged (NaN/∞)"
-    if abs(r.x[0] - 3) < 1e-2 and abs(r.x[1] - 0.5) < 1e-2:
+    d = math.hypot(r.x[0] - 3, r.x[1] - 0.5)
+    if d < 1e-2:
         return "global minimum (3, ½)"
-    if abs(r.x[1] - 1) < 0.05 and abs(r.x[0]) > 3:
+    if d < 0.1:
+        return "approaching the global minimum (budget spent)"
+    if abs(r.x[0]) > 3 and abs(r.x[1] - 1) < 0.15:
         return "asymptotic valley x₂ → 1"
-    return "on the way (budget spent)" if r.gnorm > 1e-5 else "stalled"
+    return "still moving on the plateau (budget spent)" if r.gnorm > 1e-5 else "stalled"

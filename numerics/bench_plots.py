@@ -41,6 +41,20 @@ def _style(solver: str) -> dict:
 
 
 
+def _descent_path(run) -> np.ndarray:
+    """Indices of the history to draw: every point for first-order methods (their history is their
+    iterates); for line-search and trust-region methods the points that lowered f (their accepted
+    iterates; rejected trial points are evaluated too but are not part of the path)."""
+    from .compare import FIRST_ORDER
+
+    f = np.asarray(run.history.f, dtype=float)
+    if run.solver in FIRST_ORDER or f.size == 0:
+        return np.arange(f.size)
+    best = np.minimum.accumulate(f)
+    keep = np.flatnonzero(np.concatenate([[True], f[1:] < best[:-1]]))
+    return keep
+
+
 def profile_figure(profile: Profile, title: str = "Performance profile (cost = f + ∇f evaluations)"):
     r""":math:`\rho_s(\tau)` for every solver, :math:`\tau` on a log axis."""
     fig, ax = new_figure(7.5, 4.8)
@@ -60,18 +74,19 @@ def profile_figure(profile: Profile, title: str = "Performance profile (cost = f
 
 
 def convergence_figure(runs: Sequence, title: str, ax=None, legend: bool = True):
-    r""":math:`f - f^*` (or :math:`\|\nabla f\|_\infty`) against evaluations, one line per run (on ``ax`` if given)."""
+    r""":math:`f - f^*` (or :math:`\|\nabla f\|_\infty`) against evaluations along each run's path (on ``ax`` if given)."""
     fig, ax = new_figure(6.5, 4.0) if ax is None else (ax.figure, ax)
     f_star = next((r.f_star for r in runs if r.f_star is not None), None)
     for r in runs:
         h = r.history
         if not h.f:
             continue
+        keep = _descent_path(r)
         if f_star is not None:
-            y = np.maximum(np.asarray(h.f) - f_star, 1e-17)
+            y = np.maximum(np.asarray(h.f)[keep] - f_star, 1e-17)
         else:
-            y = np.maximum(np.asarray(h.gnorm), 1e-17)
-        ax.plot(np.maximum(np.asarray(h.evaluations), 1), y, label=r.solver + ("" if r.success else " ✗"),
+            y = np.maximum(np.asarray(h.gnorm)[keep], 1e-17)
+        ax.plot(np.maximum(np.asarray(h.evaluations)[keep], 1), y, label=r.solver + ("" if r.success else " ✗"),
                 linewidth=1.2, **_style(r.solver))
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -94,24 +109,23 @@ def grid_figure(count: int, columns: int = 4, width: float = 3.4, height: float 
     return fig, flat[:count]
 
 
-def solver_legend(fig, solvers: Sequence[str]) -> None:
-    """One legend for all panels of a grid figure."""
+def solver_legend(ax, solvers: Sequence[str]) -> None:
+    """One legend for all panels of a grid figure, drawn in the spare panel ``ax``."""
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], label=s, **_style(s)) for s in solvers]
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(solvers), 8), fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, 0.0))
-    fig.subplots_adjust(bottom=0.1)
+    ax.axis("off")
+    ax.legend(handles=handles, loc="center", ncol=2, fontsize=7, frameon=False)
 
 
 def trajectory_figure(problem, runs: Sequence, title: str, bounds=None, markers=(), ax=None, legend: bool = True):
-    r"""Iterates of 2-D runs over contours of :math:`\log_{10}(1 + f - f^*)`.
+    r"""Iterates of 2-D runs over contours of :math:`\log_{10}(1 + f - f^*)` (accepted steps only, see :func:`_descent_path`).
 
     ``bounds`` is ``((xmin, xmax), (ymin, ymax))`` (default: the box around all
     iterates, clipped to the points' 5–95 % range); ``markers`` are labelled points.
     """
     fig, ax = new_figure(6.5, 5.0) if ax is None else (ax.figure, ax)
-    pts = [np.asarray(r.history.x) for r in runs if r.history.x]
+    pts = [np.asarray(r.history.x)[_descent_path(r)] for r in runs if r.history.x]
     if bounds is None:
         allp = np.vstack(pts + [np.array([problem.x0])])
         lo, hi = allp.min(axis=0), allp.max(axis=0)
@@ -127,7 +141,7 @@ def trajectory_figure(problem, runs: Sequence, title: str, bounds=None, markers=
     for r in runs:
         if not r.history.x:
             continue
-        p = np.asarray(r.history.x)
+        p = np.asarray(r.history.x)[_descent_path(r)]
         ax.plot(p[:, 0], p[:, 1], linewidth=1.3, label=r.solver, **_style(r.solver))
         ax.plot(p[-1, 0], p[-1, 1], "o", markersize=4, color=_style(r.solver)["color"])
     ax.plot(*problem.x0, "k^", markersize=7)

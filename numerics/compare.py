@@ -53,7 +53,8 @@ from .problems import Problem, unknown
 from .result import History, Solution
 
 __all__ = [
-    "Run", "Settings", "Counter", "judge", "run_one", "run_group", "run_benchmark", "check_solvers",
+    "Run", "Settings", "Task", "Counter", "judge", "run_one", "run_group", "run_benchmark", "run_tasks",
+    "check_solvers", "single_threaded_blas",
     "OURS", "SCIPY", "SOLVERS", "FIRST_ORDER", "GTOL", "FTOL", "LEARNING_RATES",
 ]
 
@@ -493,6 +494,15 @@ def _failed(problem: Problem, solver: str, message: str) -> Run:
 # --------------------------------------------------------------------------- many runs
 
 
+@dataclass(frozen=True)
+class Task:
+    """One unit of work: every solver of ``solvers`` on ``problem`` under ``settings`` (compiled once)."""
+
+    problem: Problem
+    solvers: tuple[str, ...]
+    settings: Settings = Settings()
+
+
 def run_benchmark(
     problems: Sequence[Problem],
     solvers: Sequence[str],
@@ -508,7 +518,14 @@ def run_benchmark(
     problem is one task, so each worker compiles it once; a task that dies
     (a crashed worker) turns into ``error`` runs for that problem only.
     """
-    solvers = check_solvers(solvers)
+    solvers = tuple(check_solvers(solvers))
+    return run_tasks([Task(p, solvers, settings) for p in problems], workers=workers, dask=dask, progress=progress)
+
+
+def run_tasks(tasks: Sequence[Task], *, workers: int = 2, dask: str | None = None, progress=None) -> list[Run]:
+    """Run :class:`Task` s (possibly with different settings) in one pool; runs in task order."""
+    for t in tasks:
+        check_solvers(t.solvers)
     if workers < 1:
         raise InputError("--workers must be at least 1")
     results: dict[int, list[Run]] = {}
@@ -516,26 +533,38 @@ def run_benchmark(
     def done(i: int, runs: list[Run]):
         results[i] = runs
         if progress is not None:
-            progress.advance(problems[i].name)
+            progress.advance(tasks[i].problem.name)
+
+    def failed(i: int, why: str, exc: BaseException) -> list[Run]:
+        return [_failed(tasks[i].problem, s, f"{why}: {type(exc).__name__}: {exc}") for s in tasks[i].solvers]
 
     if dask is not None:
-        _run_dask(problems, solvers, settings, dask, done)
+        _run_dask(tasks, dask, done, failed)
     elif workers == 1:
-        for i, p in enumerate(problems):
-            done(i, run_group(p, solvers, settings))
+        for i, t in enumerate(tasks):
+            done(i, run_group(t.problem, t.solvers, t.settings))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, max(len(problems), 1))) as pool:
-            futures = {pool.submit(run_group, p, solvers, settings): i for i, p in enumerate(problems)}
+        with ProcessPoolExecutor(max_workers=min(workers, max(len(tasks), 1))) as pool:
+            # longest first: the most expensive groups should not start last
+            order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
+            futures = {pool.submit(run_group, tasks[i].problem, tasks[i].solvers, tasks[i].settings): i
+                       for i in order}
             for fut in as_completed(futures):
                 i = futures[fut]
                 try:
                     done(i, fut.result())
                 except (BrokenProcessPool, Exception) as exc:
-                    done(i, [_failed(problems[i], s, f"worker failed: {type(exc).__name__}: {exc}") for s in solvers])
-    return [run for i in range(len(problems)) for run in results[i]]
+                    done(i, failed(i, "worker failed", exc))
+    return [run for i in range(len(tasks)) for run in results[i]]
 
 
-def _run_dask(problems, solvers, settings, address: str, done) -> None:
+def _weight(task: Task) -> float:
+    """A rough cost estimate of a task: first-order iterations dominate."""
+    first = sum(1 for s in task.solvers if s in FIRST_ORDER)
+    return first * task.settings.first_order_iter + (len(task.solvers) - first) * 100 * task.problem.dimension
+
+
+def _run_dask(tasks, address: str, done, failed) -> None:
     try:
         from distributed import Client, as_completed as dask_completed
     except ImportError:
@@ -545,13 +574,13 @@ def _run_dask(problems, solvers, settings, address: str, done) -> None:
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
-        futures = [client.submit(run_group, p, solvers, settings, pure=False) for p in problems]
+        futures = [client.submit(run_group, t.problem, t.solvers, t.settings, pure=False) for t in tasks]
         index = {f.key: i for i, f in enumerate(futures)}
         for fut in dask_completed(futures):
             i = index[fut.key]
             try:
                 done(i, fut.result())
             except Exception as exc:
-                done(i, [_failed(problems[i], s, f"Dask task failed: {type(exc).__name__}: {exc}") for s in solvers])
+                done(i, failed(i, "Dask task failed", exc))
     finally:
         client.close()

@@ -32,7 +32,6 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-import numpy as np
 import sympy as sp
 
 from derivations.errors import InputError
@@ -342,7 +341,7 @@ def trigonometric(n: int = 10) -> Problem:
     xs = _xs(n)
     total = sp.Add(*[sp.cos(x) for x in xs])
     res = [n - total + i * (1 - sp.cos(xs[i - 1])) - sp.sin(xs[i - 1]) for i in range(1, n + 1)]
-    return Problem(f"trigonometric", _squares(res), xs, (1.0 / n,) * n, 0.0, None, f"{MGH}, problem 26",
+    return Problem("trigonometric", _squares(res), xs, (1.0 / n,) * n, 0.0, None, f"{MGH}, problem 26",
                    "local minima with f > 0 exist (for n = 10, f ≈ 2.79506e-5 is commonly reached)")
 
 

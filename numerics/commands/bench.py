@@ -22,7 +22,7 @@ from .. import bench_report, compare, problems
 from ..progress import Progress
 
 EXAMPLES = """examples:
-  derivkit bench                                   every problem x every solver (about a minute)
+  derivkit bench                                   every problem x every solver (about 15-30 s on 2 cores)
   derivkit bench --problems rosenbrock,wood --solvers bfgs,scipy:BFGS,scipy:L-BFGS-B
   derivkit bench --expr "(1 - x)^2 + 100*(y - x^2)^2" --x0=-1.2,1 --fstar 0
   derivkit bench --json runs.json --csv runs.csv --plots figures/
