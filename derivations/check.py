@@ -1,0 +1,747 @@
+r"""Checking a hand derivation: is a claimed formula equal to the right one?
+
+:func:`check` compares two SymPy expressions (scalars, vectors or matrices)
+and returns a frozen :class:`CheckResult` whose verdict is *equivalent*,
+*different* or *undecided*, with the method that decided, and for
+*different* a counterexample point with both values and diagnostics (equal
+up to sign, up to a constant factor, up to an additive constant, equal when a
+small constant such as :math:`\varepsilon` tends to 0, equal under a
+positivity assumption).  :func:`check_text` does the same for user text
+(SymPy style or LaTeX), parsed safely.
+
+The decision runs under one time limit (:func:`derivations.deadline.time_limit`):
+
+1. *structural*: the two parse to the same tree;
+2. a short *numeric screen* (three probe points): a disagreement found here is
+   final, and no time is spent simplifying a pair that differs;
+3. *symbolic*: a time-bounded zero test of the difference
+   (:func:`derivations.record.symbolic_zero`: expand, cancel, simplify);
+4. *numeric probes*: random rational points in the domain the assumptions give
+   (Schwartz--Zippel: a nonzero rational function of degree :math:`d`
+   vanishes at a random point of a grid of :math:`N` values per coordinate
+   with probability at most :math:`d/N`), evaluated at 40 significant digits
+   with SymPy's adaptive ``evalf`` (which raises its working precision where
+   terms cancel); points where either side is not finite are skipped and
+   redrawn.
+
+Sums with a symbolic upper limit (``Sum(x[j], (j, 1, m))``) are instantiated
+for concrete sizes (``m`` = 2, 3 symbolically, 5 by probes) and free indices
+for each end of their range; ``x[3]`` becomes a plain symbol named ``x[3]``.
+
+Examples
+========
+
+>>> r = check_text("(x + 1)^2", "x^2 + 2x + 1")
+>>> r.verdict.value, r.method
+('equivalent', 'symbolic')
+>>> r = check_text("sqrt(x^2)", "x")
+>>> r.verdict.value, r.diagnostics
+('different', ('equal under the assumption x > 0 (try --assume "x>0")',))
+>>> check_text("sqrt(x^2)", "x", assume=["x>0"]).verdict.value
+'equivalent'
+>>> r = check_text("2*sin(x)*cos(x)", "sin(2*x)")
+>>> r.verdict.value
+'equivalent'
+>>> r = check_text("-(x - 1)", "x - 1")
+>>> r.verdict.value, r.diagnostics
+('different', ('equal up to sign: claimed = -(expected)',))
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable, Iterable, Mapping, Sequence
+
+import sympy as sp
+
+from .deadline import TimeLimitExceeded, time_limit
+from .errors import InputError
+from .parsing import parse_expression, readable_name
+from .record import _entries, instantiate, symbolic_zero
+
+__all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "parse_assumption", "SMALL_CONSTANTS"]
+
+DEFAULT_TIMEOUT = 10.0
+PROBES = 12
+SCREEN = 3
+DIGITS = 40
+#: names of constants that are "small" in lecture notes (ε, δ, ν as stabilizers)
+SMALL_CONSTANTS = ("epsilon", "eps", "delta", "nu")
+_POSITIVE = (sp.Rational(1, 8), sp.Integer(3))
+_REAL = (sp.Integer(-3), sp.Integer(3))
+
+
+class Verdict(Enum):
+    """The answer of a check, with the CLI's exit code."""
+
+    EQUIVALENT = "equivalent"
+    DIFFERENT = "different"
+    UNDECIDED = "undecided"
+
+    @property
+    def exit_code(self) -> int:
+        return {"equivalent": 0, "different": 1, "undecided": 3}[self.value]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of comparing a claimed formula with the expected one."""
+
+    verdict: Verdict
+    method: str
+    claimed: sp.Basic
+    expected: sp.Basic
+    counterexample: tuple[tuple[str, str], ...] | None = None
+    claimed_value: str | None = None
+    expected_value: str | None = None
+    diagnostics: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    def as_json(self) -> dict:
+        """The ``--json`` record: verdict, method, counterexample, both values, diagnostics."""
+        return {
+            "verdict": self.verdict.value,
+            "method": self.method,
+            "counterexample": None if self.counterexample is None else {k: _json_number(v) for k, v in
+                                                                          self.counterexample},
+            "claimed_value": _json_number(self.claimed_value),
+            "expected_value": _json_number(self.expected_value),
+            "diagnostics": list(self.diagnostics),
+            "claimed": sp.sstr(self.claimed),
+            "expected": sp.sstr(self.expected),
+            "seconds": round(self.seconds, 4),
+        }
+
+    def summary(self) -> str:
+        """A few human-readable lines."""
+        lines = [f"{self.verdict.value} ({self.method}, {self.seconds:.2f} s)"]
+        if self.counterexample is not None:
+            point = ", ".join(f"{k} = {v}" for k, v in self.counterexample) or "(any point)"
+            lines.append(f"  at {point}")
+            lines.append(f"  claimed  = {self.claimed_value}")
+            lines.append(f"  expected = {self.expected_value}")
+        lines += [f"  note: {d}" for d in self.diagnostics]
+        return "\n".join(lines)
+
+
+def _json_number(value: str | None):
+    if value is None:
+        return None
+    try:
+        number = float(value)
+        return number if math.isfinite(number) else value
+    except ValueError:
+        return value
+
+
+# --------------------------------------------------------------------------- assumptions
+
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_NAME = r"\\?[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff]*(?:\[\w+\])?"
+_ASSUMPTION = re.compile(
+    rf"^\s*(?:(?P<lo>{_NUMBER})\s*(?P<lop><=|<)\s*)?(?P<name>{_NAME})\s*(?:(?P<op><=|>=|<|>)\s*(?P<num>{_NUMBER}))?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A bound on one symbol, from ``--assume "x>0"``, ``"0<p<1"`` or ``"n>=1"``."""
+
+    name: str
+    lower: sp.Rational | None = None
+    upper: sp.Rational | None = None
+    strict_lower: bool = True
+
+    def properties(self) -> dict:
+        if self.lower is not None and (self.lower > 0 or (self.lower == 0 and self.strict_lower)):
+            return {"positive": True}
+        if self.lower is not None and self.lower >= 0:
+            return {"nonnegative": True}
+        if self.upper is not None and self.upper <= 0:
+            return {"negative": True}
+        return {"real": True}
+
+    def domain(self) -> tuple[sp.Rational, sp.Rational]:
+        lo = self.lower if self.lower is not None else (self.upper - 6 if self.upper is not None else _REAL[0])
+        hi = self.upper if self.upper is not None else max(lo + 3, lo * 2 if lo > 0 else lo + 3)
+        if lo == 0 and self.strict_lower:
+            lo = sp.Rational(1, 16) * min(hi, 1)
+        return lo, hi
+
+
+def parse_assumption(text: str) -> Assumption:
+    """Read one ``--assume``: ``x>0``, ``x >= 1``, ``x<0``, ``0 < p < 1``.
+
+    >>> parse_assumption("0 < p < 1")
+    Assumption(name='p', lower=0, upper=1, strict_lower=True)
+    >>> parse_assumption("sigma >= 0").properties()
+    {'nonnegative': True}
+    """
+    m = _ASSUMPTION.match(text or "")
+    if not m or (m.group("op") is None and m.group("lo") is None):
+        raise InputError(f"cannot read the assumption {text!r}: write e.g. \"x>0\", \"x>=1\" or \"0<p<1\"")
+    name = readable_name(m.group("name").lstrip("\\"))
+    lower = upper = None
+    strict = True
+    if m.group("lo") is not None:
+        lower, strict = sp.Rational(m.group("lo")), m.group("lop") == "<"
+    op, num = m.group("op"), m.group("num")
+    if op is not None:
+        value = sp.Rational(num)
+        if op in (">", ">="):
+            if lower is not None:
+                raise InputError(f"cannot read the assumption {text!r}")
+            lower, strict = value, op == ">"
+        else:
+            upper = value
+    if lower is not None and upper is not None and lower >= upper:
+        raise InputError(f"the assumption {text!r} leaves no values")
+    return Assumption(name, lower, upper, strict)
+
+
+# --------------------------------------------------------------------------- problem
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What probing needs to know: symbol domains, sizes for sums, index ranges, definitions."""
+
+    domains: tuple[tuple[str, tuple], ...] = ()
+    sizes: tuple[tuple[sp.Symbol, tuple[int, ...], bool], ...] = ()
+    indices: tuple[tuple[sp.Symbol, sp.Basic], ...] = ()
+    definitions: tuple = ()
+
+    def domain(self, sym: sp.Symbol) -> tuple:
+        name = sym.name
+        base = name.split("[", 1)[0]
+        for key, rng in self.domains:
+            if key in (name, base):
+                return rng
+        if sym.is_positive:
+            return _POSITIVE
+        if sym.is_nonnegative:
+            return (sp.Integer(0), _POSITIVE[1])
+        if sym.is_negative:
+            return (-_POSITIVE[1], -_POSITIVE[0])
+        return _REAL
+
+
+@dataclass
+class _Clock:
+    deadline: float
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TimeLimitExceeded("time limit exceeded")
+
+
+def _flatten(expr: sp.Basic) -> sp.Basic:
+    """``x[3]`` becomes a plain symbol named ``x[3]`` with the base's assumptions."""
+    mapping = {}
+    for e in expr.atoms(sp.Indexed):
+        label = e.base.label
+        props = dict(label.assumptions0) if isinstance(label, sp.Symbol) else {}
+        props.update({k: v for k, v in e.base.assumptions0.items() if v is not None})
+        name = f"{label}[{','.join(str(i) for i in e.indices)}]"
+        mapping[e] = sp.Symbol(name, **{k: v for k, v in props.items() if k in ("real", "positive", "nonnegative",
+                                                                                 "negative", "integer")})
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def _size_symbols(exprs: Iterable[sp.Basic]) -> list[sp.Symbol]:
+    found = set()
+    for e in exprs:
+        for s in e.atoms(sp.Sum, sp.Product):
+            for _, lo, hi in s.limits:
+                found |= (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols)
+    return sorted(found, key=str)
+
+
+def _free_indices(exprs: Iterable[sp.Basic], sizes: set) -> list[sp.Symbol]:
+    found = set()
+    for e in exprs:
+        free = e.free_symbols
+        for ind in e.atoms(sp.Indexed):
+            found |= {s for i in ind.indices for s in sp.sympify(i).free_symbols if s in free}
+    return sorted(found - sizes, key=str)
+
+
+def _instances(exprs: Sequence[sp.Basic], ctx: _Context) -> list[tuple[dict, bool]]:
+    """Substitutions (sizes, free indices) under which to compare, each with 'prove symbolically?'."""
+    sizes = list(ctx.sizes)
+    if not sizes:
+        sizes = [(s, (2, 3), True) for s in _size_symbols(exprs)] + [(s, (5,), False) for s in _size_symbols(exprs)]
+    if not sizes:
+        return [({}, True)]
+    size_syms = {s for s, _, _ in sizes}
+    uppers = dict(ctx.indices)
+    indices = [i for i in _free_indices(exprs, size_syms) if i not in uppers] + list(uppers)
+    out = []
+    for symbolic in (True, False):
+        chosen = [(s, v) for s, v, sym in sizes if sym == symbolic]
+        if not chosen:
+            continue
+        names = list(dict.fromkeys(s for s, _ in chosen))
+        value_lists = [sorted({v for s2, vs in chosen if s2 == s for v in vs}) for s in names]
+        for values in itertools.product(*value_lists):
+            base = dict(zip(names, values))
+            ranges = []
+            for idx in indices:
+                upper = uppers.get(idx, max(values))
+                top = int(sp.sympify(upper).subs(base))
+                ranges.append(sorted({1, top}) if top >= 1 else [1])
+            for combo in itertools.product(*ranges):
+                out.append(({**base, **dict(zip(indices, combo))}, symbolic))
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _point(symbols: Sequence[sp.Symbol], ctx: _Context, rng: random.Random, nice: bool) -> dict:
+    point = {}
+    for s in symbols:
+        lo, hi = ctx.domain(s)
+        lo, hi = sp.Rational(lo), sp.Rational(hi)
+        if nice:
+            grid = [lo + (hi - lo) * sp.Rational(k, 12) for k in range(1, 12)]
+            point[s] = rng.choice(grid)
+        else:
+            point[s] = lo + (hi - lo) * sp.Rational(rng.randint(1, 9972), 9973)
+    return point
+
+
+def _evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS):
+    """A complex number at ``digits`` significant digits, or ``None`` where not finite."""
+    value = sp.N(expr.xreplace(point), digits)
+    if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        return None
+    try:
+        z = complex(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+        return None
+    return value
+
+
+def _close(a, b) -> bool:
+    za, zb = complex(a), complex(b)
+    diff = abs(complex(sp.N(a - b, DIGITS)))
+    return diff <= 1e-22 * max(1.0, abs(za), abs(zb))
+
+
+def _show(value) -> str:
+    z = complex(value)
+    if abs(z.imag) <= 1e-30 * max(1.0, abs(z.real)):
+        return f"{z.real:.10g}"
+    return f"{z.real:.10g}{z.imag:+.10g}j"
+
+
+@dataclass
+class _Comparison:
+    """Numeric agreement of two lists of entries over probe points."""
+
+    agree: int = 0
+    tried: int = 0
+    point: dict | None = None
+    entry: int | None = None
+    values: tuple | None = None
+    samples: list = field(default_factory=list)  # (point, claimed values, expected values)
+
+
+def _compare(claimed: list, expected: list, ctx: _Context, rng: random.Random, wanted: int, clock: _Clock,
+             nice: int = 0) -> _Comparison:
+    symbols = sorted(set().union(*(e.free_symbols for e in claimed + expected)), key=str)
+    out = _Comparison()
+    attempts = 0
+    while out.agree < wanted and attempts < 4 * wanted + 4:
+        clock.check()
+        attempts += 1
+        point = _point(symbols, ctx, rng, nice=attempts <= nice)
+        cs, es = [], []
+        finite = True
+        for c, e in zip(claimed, expected):
+            cv, ev = _evaluate(c, point), _evaluate(e, point)
+            if cv is None or ev is None:
+                finite = False
+                break
+            cs.append(cv)
+            es.append(ev)
+        out.tried += 1
+        if not finite:
+            continue
+        out.samples.append((point, cs, es))
+        for k, (cv, ev) in enumerate(zip(cs, es)):
+            if not _close(cv, ev):
+                # confirm at higher precision before calling it a difference
+                cv2, ev2 = _evaluate(claimed[k], point, 2 * DIGITS), _evaluate(expected[k], point, 2 * DIGITS)
+                if cv2 is not None and ev2 is not None and not _close(cv2, ev2):
+                    out.point, out.entry, out.values = point, k, (cv2, ev2)
+                    return out
+        out.agree += 1
+    return out
+
+
+# --------------------------------------------------------------------------- diagnostics
+
+
+def _diagnose(claimed, expected, ctx: _Context, samples, clock: _Clock, rng: random.Random,
+              originals: tuple[sp.Basic, sp.Basic], shape) -> list[str]:
+    notes: list[str] = []
+    usable = [(p, c, e) for p, c, e in samples][:6]
+    pairs = [(cv, ev) for _, cs, es in usable for cv, ev in zip(cs, es)]
+    if len(usable) >= 2:
+        if all(_close(cv, -ev) for cv, ev in pairs):
+            notes.append("equal up to sign: claimed = -(expected)")
+        else:
+            ratios = [complex(cv) / complex(ev) for cv, ev in pairs if abs(complex(ev)) > 1e-12]
+            if len(ratios) >= 2 and len(ratios) == len(pairs) and all(
+                    abs(r - ratios[0]) <= 1e-12 * max(1, abs(ratios[0])) for r in ratios):
+                notes.append(f"equal up to a constant factor: claimed = {_nice(ratios[0])} * (expected)")
+            else:
+                gaps = [complex(cv) - complex(ev) for cv, ev in pairs]
+                if all(abs(g - gaps[0]) <= 1e-12 * max(1, abs(gaps[0])) for g in gaps):
+                    shift = _nice(gaps[0])
+                    shown = f"- {shift[1:]}" if shift.startswith("-") else f"+ {shift}"
+                    notes.append(f"differ by an additive constant: claimed = expected {shown}")
+    clock.check()
+    free = set().union(*(e.free_symbols for e in claimed + expected))
+    small = [s for s in free if readable_name(s.name.split("_")[0]) in SMALL_CONSTANTS]
+    if small:
+        zero = {s: 0 for s in small}
+        c0 = [c.xreplace(zero) for c in claimed]
+        e0 = [e.xreplace(zero) for e in expected]
+        cmp = _compare(c0, e0, ctx, rng, 4, clock)
+        if cmp.point is None and cmp.agree >= 4:
+            names = ", ".join(sorted(_greek(s.name) for s in small))
+            notes.append(f"equal when {names} → 0: the two differ only through the small constant{'s' if len(small) > 1 else ''}")
+    clock.check()
+    loose = [s for s in free if not s.is_positive and s not in small]
+    if loose and len(loose) <= 8:
+        positive = {s: sp.Symbol(s.name, positive=True) for s in loose}
+        cp = [c.xreplace(positive) for c in claimed]
+        ep = [e.xreplace(positive) for e in expected]
+        cmp = _compare(cp, ep, ctx, rng, 6, clock)
+        if cmp.point is None and cmp.agree >= 6:
+            needed = sorted(loose, key=str)
+            for s in list(needed):  # keep only the symbols whose positivity matters
+                clock.check()
+                trial = {t: positive[t] for t in needed if t != s}
+                cmp = _compare([c.xreplace(trial) for c in claimed], [e.xreplace(trial) for e in expected], ctx,
+                               rng, 6, clock)
+                if cmp.point is None and cmp.agree >= 6:
+                    needed.remove(s)
+            if needed:
+                names = ", ".join(s.name for s in needed)
+                hint = " ".join(f'--assume "{s.name}>0"' for s in needed)
+                notes.append(f"equal under the assumption {names} > 0 (try {hint})")
+    claimed_o, expected_o = originals
+    extra = _names(claimed_o) - _names(expected_o)
+    if extra:
+        notes.append(f"the claim uses {', '.join(sorted(extra))}, which the expected formula does not")
+    missing = _names(expected_o) - _names(claimed_o)
+    if missing:
+        notes.append(f"the claim lacks {', '.join(sorted(missing))}, which the expected formula uses")
+    return notes
+
+
+def _names(expr: sp.Basic) -> set[str]:
+    out = {s.name for s in expr.free_symbols if not isinstance(s, sp.Indexed)}
+    out |= {str(i.base.label) for i in expr.atoms(sp.Indexed)}
+    out -= {str(i) for ind in expr.atoms(sp.Indexed) for i in ind.indices}
+    return out
+
+
+def _greek(name: str) -> str:
+    table = {"epsilon": "ε", "delta": "δ", "nu": "ν", "eps": "ε"}
+    return table.get(name, name)
+
+
+def _nice(z: complex) -> str:
+    if abs(z.imag) > 1e-12 * max(1, abs(z.real)):
+        return f"({z.real:.6g}{z.imag:+.6g}j)"
+    r = sp.nsimplify(z.real, rational=False, tolerance=1e-12)
+    return str(r) if len(str(r)) <= 12 else f"{z.real:.8g}"
+
+
+# --------------------------------------------------------------------------- the check
+
+
+def check(
+    claimed: sp.Basic,
+    expected: sp.Basic | None = None,
+    *,
+    derivative_of: tuple[sp.Basic, sp.Basic] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    probes: int = PROBES,
+    seed: int = 0,
+    domains: Mapping[str, tuple] | None = None,
+    sizes: Sequence[tuple[sp.Symbol, tuple[int, ...], bool]] = (),
+    indices: Sequence[tuple[sp.Symbol, sp.Basic]] = (),
+    definitions: Sequence = (),
+) -> CheckResult:
+    r"""Compare ``claimed`` with ``expected`` (or with :math:`\partial F/\partial x` for ``derivative_of=(F, x)``).
+
+    Returns within ``timeout`` seconds (in the main thread a timer interrupts
+    simplification; elsewhere every loop checks the clock).
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> check(2 * x, derivative_of=(x**2, x)).verdict.value
+    'equivalent'
+    >>> r = check(x, derivative_of=(x**2, x))
+    >>> r.verdict.value, r.diagnostics
+    ('different', ('equal up to a constant factor: claimed = 1/2 * (expected)',))
+    """
+    start = time.monotonic()
+    if timeout is None or timeout <= 0:
+        raise InputError("the timeout must be positive")
+    if (expected is None) == (derivative_of is None):
+        raise ValueError("give exactly one of expected and derivative_of")
+    clock = _Clock(start + max(timeout - 0.05, 0.01))
+    shown_expected = expected if expected is not None else sp.Derivative(*derivative_of)
+    ctx = _Context(tuple((domains or {}).items()), tuple(sizes), tuple(indices), tuple(definitions))
+    state = {"method": "timeout", "diagnostics": []}
+
+    def result(verdict, method=None, point=None, values=None, diagnostics=()):
+        return CheckResult(
+            verdict, method or state["method"], claimed, shown_expected,
+            None if point is None else tuple((str(k), _show(v)) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))),
+            None if values is None else _show(values[0]), None if values is None else _show(values[1]),
+            tuple(dict.fromkeys(diagnostics)), time.monotonic() - start,
+        )
+
+    try:
+        with time_limit(max(clock.left(), 0.01)):
+            return _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, state)
+    except TimeLimitExceeded:
+        if state.get("different"):
+            return result(Verdict.DIFFERENT, *state["different"], diagnostics=state["diagnostics"])
+        notes = [f"no decision within the time limit of {timeout:g} s"]
+        if state.get("agreeing"):
+            notes.append(f"the two agreed at the {state['agreeing']} points probed before the limit")
+        return result(Verdict.UNDECIDED, "timeout", diagnostics=notes)
+
+
+def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, state):
+    rng = random.Random(f"derivkit-check:{seed}")
+    if expected is not None:
+        shape = _shape_mismatch(claimed, expected)
+        if shape:
+            return result(Verdict.DIFFERENT, "shape", diagnostics=[shape])
+        if claimed == expected:
+            return result(Verdict.EQUIVALENT, "structural")
+    originals = (claimed, expected if expected is not None else derivative_of[0].diff(derivative_of[1]))
+    exprs = [claimed] + ([expected] if expected is not None else list(derivative_of))
+    instances = _instances(exprs, ctx)
+    pairs = []
+    for subs, symbolic in instances:
+        clock.check()
+        c = _flatten(instantiate(claimed, subs, ctx.definitions, flatten=False))
+        if derivative_of is not None:
+            f, v = derivative_of
+            f_i = instantiate(f, subs, ctx.definitions, flatten=False)
+            v_i = sp.sympify(v).subs(subs)
+            if not isinstance(v_i, (sp.Symbol, sp.Indexed)):
+                raise InputError(f"cannot differentiate with respect to {v}")
+            e = _flatten(sp.diff(f_i, v_i).doit())
+        else:
+            e = _flatten(instantiate(expected, subs, ctx.definitions, flatten=False))
+        shape = _shape_mismatch(c, e)
+        if shape:
+            return result(Verdict.DIFFERENT, "shape", diagnostics=[shape])
+        pairs.append((subs, symbolic, _entries(c), _entries(e)))
+        state["shape"] = c.shape if isinstance(c, sp.MatrixBase) else None
+    unresolved = [p for p in pairs if any(x.has(sp.Sum, sp.Product, sp.Derivative) or x.atoms(sp.core.function.AppliedUndef)
+                                          for x in p[2] + p[3])]
+    # 2. numeric screen: a disagreement is final
+    state["method"] = "numeric probes"
+    for subs, _, cs, es in pairs:
+        cmp = _compare(cs, es, ctx, rng, SCREEN, clock, nice=2)
+        if cmp.point is not None:
+            return _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state)
+    # 3. symbolic zero test, time-bounded
+    state["method"] = "symbolic"
+    budget = min(clock.left() * 0.5, 2.0 + 0.1 * (clock.left()))
+    proved = True
+    per = budget / max(1, sum(1 for p in pairs if p[1]))
+    for subs, symbolic, cs, es in pairs:
+        if not symbolic:
+            continue
+        diff = sp.Matrix(cs) - sp.Matrix(es) if len(cs) > 1 else cs[0] - es[0]
+        if _symbolic_zero(diff, max(0.05, min(per, clock.left() - 0.05))) is not True:
+            proved = False
+            break
+    if proved and all(p[1] for p in pairs) and not unresolved:
+        return result(Verdict.EQUIVALENT, "symbolic", diagnostics=_size_note(pairs))
+    # 4. numeric probes
+    state["method"] = "numeric probes"
+    total = 0
+    for subs, _, cs, es in pairs:
+        cmp = _compare(cs, es, ctx, rng, probes, clock)
+        total += cmp.agree
+        state["agreeing"] = total
+        if cmp.point is not None:
+            return _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state)
+        if cmp.agree < probes:
+            why = "cannot be evaluated numerically" if unresolved else "is not finite at most probe points"
+            return result(Verdict.UNDECIDED, "numeric probes",
+                          diagnostics=[f"only {cmp.agree} of {cmp.tried} probe points gave finite values: "
+                                       f"the formula {why}"])
+    method = "symbolic and numeric probes" if proved and not unresolved else "numeric probes"
+    notes = [] if proved else [f"not proved symbolically; equal at {total} random points to {DIGITS - 18} digits"]
+    return result(Verdict.EQUIVALENT, method, diagnostics=notes + _size_note(pairs))
+
+
+_TRANSCENDENTAL = (sp.tanh, sp.sinh, sp.cosh, sp.sin, sp.cos, sp.tan)
+
+
+def _symbolic_zero(diff, seconds: float) -> bool | None:
+    """:func:`~derivations.record.symbolic_zero`, then once more with trigonometric and hyperbolic functions as exponentials."""
+    if not diff.has(*_TRANSCENDENTAL):
+        return symbolic_zero(diff, seconds)
+    start = time.monotonic()
+    if symbolic_zero(diff, seconds / 2):
+        return True
+    return symbolic_zero(diff.rewrite(sp.exp), max(0.02, seconds - (time.monotonic() - start)))
+
+
+def _size_note(pairs) -> list[str]:
+    sizes = sorted({tuple(sorted((str(k), v) for k, v in subs.items())) for subs, *_ in pairs if subs})
+    if not sizes:
+        return []
+    shown = "; ".join(", ".join(f"{k} = {v}" for k, v in s) for s in sizes)
+    return [f"sums and indices instantiated for {shown}"]
+
+
+def _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state):
+    point = {**{k: v for k, v in subs.items()}, **cmp.point}
+    values = cmp.values
+    state["different"] = ("numeric probes" if state["method"] != "symbolic" else "numeric probes", point, values)
+    notes = []
+    if state.get("shape") and len(cs) > 1:
+        rows, cols = state["shape"]
+        notes.append(f"entry ({cmp.entry // cols + 1}, {cmp.entry % cols + 1}) differs (rows and columns from 1)")
+    state["diagnostics"] = notes
+    try:
+        more = _compare(cs, es, ctx, rng, 4, clock)
+        notes += _diagnose(cs, es, ctx, cmp.samples + more.samples, clock, rng, originals, None)
+    except TimeLimitExceeded:
+        notes.append("diagnostics stopped at the time limit")
+    return result(Verdict.DIFFERENT, "numeric probes", point, values, notes)
+
+
+def _shape_mismatch(a, b) -> str:
+    am, bm = isinstance(a, sp.MatrixBase), isinstance(b, sp.MatrixBase)
+    if am != bm:
+        return f"one side is a {'matrix' if am else 'scalar'}, the other a {'matrix' if bm else 'scalar'}"
+    if am and a.shape != b.shape:
+        return f"shapes differ: claimed {a.shape[0]}x{a.shape[1]}, expected {b.shape[0]}x{b.shape[1]}"
+    return ""
+
+
+# --------------------------------------------------------------------------- text
+
+
+def symbol_factory(assumptions: Sequence[Assumption] = (), known: Mapping[str, sp.Basic] | None = None):
+    """``(symbol, indexed)`` makers for the parser: one object per name, assumptions applied.
+
+    ``known`` maps names to existing symbols or ``IndexedBase``s (a registered
+    result's), which are reused when a name matches.
+    """
+    props = {a.name: a.properties() for a in assumptions}
+    table: dict[str, sp.Basic] = {}
+    known = dict(known or {})
+
+    def symbol(name: str) -> sp.Symbol:
+        key = name_key(name)
+        if key not in table:
+            hit = known.get(key)
+            table[key] = hit if isinstance(hit, sp.Symbol) else sp.Symbol(name, **props.get(name, {"real": True}))
+        return table[key]
+
+    def indexed(name: str) -> sp.IndexedBase:
+        key = "[]" + name_key(name)
+        if key not in table:
+            hit = known.get(key)
+            table[key] = hit if isinstance(hit, sp.IndexedBase) else sp.IndexedBase(
+                name, **props.get(name, {"real": True}))
+        return table[key]
+
+    return symbol, indexed
+
+
+def name_key(name: str) -> str:
+    """How names are matched: LaTeX markup, braces and spaces dropped, Greek spelled out.
+
+    >>> name_key(r"\\hat{x}"), name_key("x̂"), name_key("σ^2"), name_key(r"\\varepsilon")
+    ('xhat', 'xhat', 'sigma2', 'epsilon')
+    """
+    text = readable_name(name)
+    text = text.replace("\u0302", "hat")  # combining circumflex: x̂
+    m = re.fullmatch(r"\\?(hat|tilde|bar)\{(.+)\}(.*)", text)
+    if m:
+        text = m.group(2) + m.group(1) + m.group(3)
+    text = re.sub(r"\\(mathbf|boldsymbol|mathrm|operatorname)\{([^{}]*)\}", r"\2", text)
+    text = re.sub(r"[\\{}\s^*]", "", text)
+    return readable_name(text)
+
+
+def parse_with(text: str, symbols, latex: bool, what: str) -> sp.Basic:
+    symbol, indexed = symbols
+    try:
+        if latex:
+            from .latex import parse_latex
+            from .parsing import _check_text
+
+            _check_text(text)
+            return parse_latex(text, symbol, indexed, rhs_of_equation=True)
+        return parse_expression(text, symbol, indexed=indexed)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc}") from None
+
+
+def check_text(
+    claimed: str,
+    expected: str | None = None,
+    *,
+    assume: Sequence[str] = (),
+    latex: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    derivative_of: str | None = None,
+    wrt: str | None = None,
+    seed: int = 0,
+) -> CheckResult:
+    """Parse and check user text: ``claimed`` against ``expected`` or against ``d(derivative_of)/d(wrt)``.
+
+    >>> check_text(r"\\frac{1}{2\\sqrt{x}}", derivative_of=r"\\sqrt{x}", wrt="x", latex=True,
+    ...            assume=["x>0"]).verdict.value
+    'equivalent'
+    """
+    start = time.monotonic()
+    assumptions = [parse_assumption(a) for a in assume]
+    symbols = symbol_factory(assumptions)
+    c = parse_with(claimed, symbols, latex, "CLAIMED")
+    domains = {a.name: a.domain() for a in assumptions}
+    remaining = max(timeout - (time.monotonic() - start), 0.01)
+    if derivative_of is not None:
+        if not wrt:
+            raise InputError("--derivative-of needs --wrt VARIABLE")
+        f = parse_with(derivative_of, symbols, latex, "--derivative-of")
+        v = parse_with(wrt, symbols, latex, "--wrt")
+        if not isinstance(v, (sp.Symbol, sp.Indexed)):
+            raise InputError(f"--wrt must be a variable, got {v}")
+        return check(c, derivative_of=(f, v), timeout=remaining, domains=domains, seed=seed)
+    if expected is None:
+        raise InputError("give EXPECTED, --against NAME or --derivative-of F --wrt X")
+    e = parse_with(expected, symbols, latex, "EXPECTED")
+    return check(c, e, timeout=remaining, domains=domains, seed=seed)
