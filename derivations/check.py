@@ -65,7 +65,8 @@ from .errors import InputError
 from .parsing import parse_expression, readable_name
 from .record import _entries, instantiate, symbolic_zero
 
-__all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "parse_assumption", "SMALL_CONSTANTS"]
+__all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check_against", "parse_assumption",
+           "SMALL_CONSTANTS", "name_key", "result_symbols"]
 
 DEFAULT_TIMEOUT = 10.0
 PROBES = 12
@@ -696,6 +697,9 @@ def name_key(name: str) -> str:
     return readable_name(text)
 
 
+_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
+
+
 def parse_with(text: str, symbols, latex: bool, what: str) -> sp.Basic:
     symbol, indexed = symbols
     try:
@@ -705,6 +709,9 @@ def parse_with(text: str, symbols, latex: bool, what: str) -> sp.Basic:
 
             _check_text(text)
             return parse_latex(text, symbol, indexed, rhs_of_equation=True)
+        parts = _EQUALS.split(text)
+        if len(parts) == 2:  # "lhs = rhs": the right-hand side is the claim
+            text = parts[1]
         return parse_expression(text, symbol, indexed=indexed)
     except InputError as exc:
         raise InputError(f"{what}: {exc}") from None
@@ -745,3 +752,73 @@ def check_text(
         raise InputError("give EXPECTED, --against NAME or --derivative-of F --wrt X")
     e = parse_with(expected, symbols, latex, "EXPECTED")
     return check(c, e, timeout=remaining, domains=domains, seed=seed)
+
+
+# --------------------------------------------------------------------------- registered results
+
+
+def result_symbols(d) -> dict[str, sp.Basic]:
+    """Every symbol and ``IndexedBase`` of a derivation's result, keyed as :func:`name_key` matches names.
+
+    Keys are ``name_key(symbol.name)`` for symbols and ``"[]" + name_key(label)``
+    for ``IndexedBase``s; a symbol's LaTeX name (``latex_names``) is an alias.
+    """
+    rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
+    pool = [rhs] + [e for pair in d.definitions for e in pair if isinstance(e, sp.Basic)]
+    pool += [s for s, _ in d.sizes] + [s for s, _ in d.numeric_sizes] + [i for i, _ in d.indices]
+    table: dict[str, sp.Basic] = {}
+    for e in pool:
+        if isinstance(e, sp.IndexedBase):
+            table.setdefault("[]" + name_key(str(e.label)), e)
+            continue
+        for ind in e.atoms(sp.Indexed):
+            table.setdefault("[]" + name_key(str(ind.base.label)), ind.base)
+        for s in e.atoms(sp.Symbol):
+            table.setdefault(name_key(s.name), s)
+    for obj, latex in d.latex_names:
+        text = re.sub(r"\^\{?\(.*$|_\{?\{i\}.*$", "", latex)
+        key = name_key(text)
+        if isinstance(obj, sp.IndexedBase):
+            table.setdefault("[]" + key, obj)
+        elif isinstance(obj, sp.Symbol):
+            table.setdefault(key, obj)
+    return table
+
+
+def check_against(
+    claimed: str,
+    d,
+    *,
+    assume: Sequence[str] = (),
+    latex: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    seed: int = 0,
+) -> CheckResult:
+    """Check ``claimed`` against the right-hand side of a registered derivation's result.
+
+    Names in the claim are matched to the result's symbols by :func:`name_key`
+    (so ``\\hat{x}``, ``x̂`` and ``xhat`` are one name, ``σ`` is ``sigma``), and
+    ``x[j]`` / ``x^{(j)}`` to the result's ``IndexedBase`` ``x``; a matched
+    symbol keeps the result's assumptions.  The derivation's sizes, index
+    ranges, probe domains and definitions are used for the comparison.
+    """
+    start = time.monotonic()
+    assumptions = [parse_assumption(a) for a in assume]
+    known = result_symbols(d)
+    symbols = symbol_factory(assumptions, known)
+    c = parse_with(claimed, symbols, latex, "CLAIMED")
+    rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
+    domains = {(str(k.label) if isinstance(k, sp.IndexedBase) else str(k)): v for k, v in d.domain}
+    domains.update({a.name: a.domain() for a in assumptions})
+    sizes = [(s, tuple(v), True) for s, v in d.sizes] + [(s, tuple(v), False) for s, v in d.numeric_sizes]
+    remaining = max(timeout - (time.monotonic() - start), 0.01)
+    r = check(c, rhs, timeout=remaining, domains=domains, sizes=sizes, indices=d.indices,
+              definitions=d.definitions, seed=seed)
+    if r.verdict is Verdict.DIFFERENT:
+        unknown = sorted(_names(c) - _names(rhs) - {str(k) for k, _ in d.definitions})
+        if unknown:
+            names = ", ".join(sorted({k.lstrip("[]") for k in known}))
+            note = f"{', '.join(unknown)} matched no symbol of {d.name} (its names: {names})"
+            r = CheckResult(r.verdict, r.method, r.claimed, r.expected, r.counterexample, r.claimed_value,
+                            r.expected_value, r.diagnostics + (note,), r.seconds)
+    return r

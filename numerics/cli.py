@@ -26,6 +26,7 @@ from derivations.errors import InputError
 COMMANDS: tuple[str, ...] = (
     "numerics.commands.catalog",
     "numerics.commands.docs",
+    "numerics.commands.check",
 )
 
 EPILOG = """examples:
