@@ -323,7 +323,9 @@ def _point(symbols: Sequence[sp.Symbol], ctx: _Context, rng: random.Random, nice
 
 def _evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS):
     """A complex number at ``digits`` significant digits, or ``None`` where not finite."""
-    value = sp.N(expr.xreplace(point), digits)
+    # evalf with subs: the point is never substituted symbolically, so SymPy does not try to
+    # simplify rational powers of rationals (which can take seconds)
+    value = sp.N(expr, digits, subs=dict(point))
     if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         return None
     try:
