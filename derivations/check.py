@@ -171,9 +171,7 @@ class Assumption:
     def domain(self) -> tuple[sp.Rational, sp.Rational]:
         lo = self.lower if self.lower is not None else (self.upper - 6 if self.upper is not None else _REAL[0])
         hi = self.upper if self.upper is not None else max(lo + 3, lo * 2 if lo > 0 else lo + 3)
-        if lo == 0 and self.strict_lower:
-            lo = sp.Rational(1, 16) * min(hi, 1)
-        return lo, hi
+        return lo, hi  # probes are interior points: strict bounds hold
 
 
 def parse_assumption(text: str) -> Assumption:
