@@ -323,7 +323,12 @@ def _evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS):
     """A complex number at ``digits`` significant digits, or ``None`` where not finite."""
     # evalf with subs: the point is never substituted symbolically, so SymPy does not try to
     # simplify rational powers of rationals (which can take seconds)
-    value = sp.N(expr, digits, subs=dict(point))
+    try:
+        value = sp.N(expr, digits, subs=dict(point))
+    except TimeLimitExceeded:
+        raise
+    except Exception:  # noqa: BLE001 - whatever SymPy cannot evaluate is "not a finite number here"
+        return None
     if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         return None
     try:
@@ -417,15 +422,14 @@ def _diagnose(claimed, expected, ctx: _Context, samples, clock: _Clock, rng: ran
                     notes.append(f"differ by an additive constant: claimed = expected {shown}")
     clock.check()
     free = set().union(*(e.free_symbols for e in claimed + expected))
-    small = [s for s in free if readable_name(s.name.split("_")[0]) in SMALL_CONSTANTS]
-    if small:
-        zero = {s: 0 for s in small}
-        c0 = [c.xreplace(zero) for c in claimed]
-        e0 = [e.xreplace(zero) for e in expected]
-        cmp = _compare(c0, e0, ctx, rng, 4, clock)
-        if cmp.point is None and cmp.agree >= 4:
-            names = ", ".join(sorted(_greek(s.name) for s in small))
-            notes.append(f"equal when {names} → 0: the two differ only through the small constant{'s' if len(small) > 1 else ''}")
+    small = sorted((s for s in free if readable_name(s.name.split("_")[0]) in SMALL_CONSTANTS), key=str)
+    for group in [[s] for s in small] + ([small] if len(small) > 1 else []):
+        clock.check()
+        if _equal_without(group, claimed, expected, ctx, rng, clock):
+            names = ", ".join(_greek(s.name) for s in group)
+            notes.append(f"equal when {names} → 0: the two differ only through the small "
+                         f"constant{'s' if len(group) > 1 else ''}")
+            break
     clock.check()
     loose = [s for s in free if not s.is_positive and s not in small]
     if loose and len(loose) <= 8:
@@ -454,6 +458,17 @@ def _diagnose(claimed, expected, ctx: _Context, samples, clock: _Clock, rng: ran
     if missing:
         notes.append(f"the claim lacks {', '.join(sorted(missing))}, which the expected formula uses")
     return notes
+
+
+def _equal_without(group, claimed, expected, ctx, rng, clock) -> bool:
+    """Both sides agree, and are not both identically zero, once the constants in ``group`` are 0."""
+    zero = {s: 0 for s in group}
+    c0 = [c.xreplace(zero) for c in claimed]
+    e0 = [e.xreplace(zero) for e in expected]
+    cmp = _compare(c0, e0, ctx, rng, 4, clock)
+    if cmp.point is not None or cmp.agree < 4:
+        return False
+    return any(abs(complex(v)) > 1e-30 for _, cs, es in cmp.samples for v in cs + es)
 
 
 def _names(expr: sp.Basic) -> set[str]:
@@ -531,6 +546,15 @@ def check(
         if state.get("agreeing"):
             notes.append(f"the two agreed at the {state['agreeing']} points probed before the limit")
         return result(Verdict.UNDECIDED, "timeout", diagnostics=notes)
+    except (InputError, KeyboardInterrupt):
+        raise
+    except (RecursionError, MemoryError):
+        return result(Verdict.UNDECIDED, "error", diagnostics=["the expressions are too large or deeply nested"])
+    except Exception as exc:  # noqa: BLE001 - SymPy can fail in many ways on odd input; never a traceback
+        if state.get("different"):
+            return result(Verdict.DIFFERENT, *state["different"], diagnostics=state["diagnostics"])
+        return result(Verdict.UNDECIDED, "error",
+                      diagnostics=[f"SymPy could not compare these: {type(exc).__name__}: {str(exc)[:200]}"])
 
 
 def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, state):
@@ -608,6 +632,15 @@ _TRANSCENDENTAL = (sp.tanh, sp.sinh, sp.cosh, sp.sin, sp.cos, sp.tan)
 
 def _symbolic_zero(diff, seconds: float) -> bool | None:
     """:func:`~derivations.record.symbolic_zero`, then once more with trigonometric and hyperbolic functions as exponentials."""
+    try:
+        return _symbolic_zero_unguarded(diff, seconds)
+    except TimeLimitExceeded:
+        raise
+    except Exception:  # noqa: BLE001 - a simplification that fails proves nothing
+        return None
+
+
+def _symbolic_zero_unguarded(diff, seconds: float) -> bool | None:
     if not diff.has(*_TRANSCENDENTAL):
         return symbolic_zero(diff, seconds)
     start = time.monotonic()

@@ -279,10 +279,22 @@ def parse_expression(
     """
     indexed = indexed or (lambda name: sp.IndexedBase(name, real=True))
     _check_text(text)
-    if latex:
-        from .latex import parse_latex
+    try:
+        if latex:
+            from .latex import parse_latex
 
-        return parse_latex(text, symbol, indexed)
+            return parse_latex(text, symbol, indexed)
+        return _parse_sympy_style(text, symbol, indexed)
+    except InputError:
+        raise
+    except (RecursionError, MemoryError):
+        raise InputError("expression is too large or nested too deeply") from None
+    except (ArithmeticError, TypeError, ValueError, AttributeError, IndexError, KeyError, NotImplementedError,
+            sp.SympifyError, sp.ShapeError) as exc:  # SymPy refusing an odd combination: never a traceback
+        raise InputError(f"cannot interpret the expression: {type(exc).__name__}: {str(exc)[:160]}") from None
+
+
+def _parse_sympy_style(text: str, symbol, indexed) -> sp.Basic:
     source, columns = _rewrite(text)
     try:
         tree = ast.parse(source, mode="eval")

@@ -122,7 +122,7 @@ SLIPS: tuple[SeedCheck, ...] = (
                     "layers); He initialization has variance 2/m, i.e. a = √(6/m)."),
     SeedCheck(
         "003", "initialization: the truncated normal uses the output size",
-        r"w_{ij} \sim \mathcal{N}\left(0, \sqrt{\frac{1}{n}}\right)  (n output dimensions)",
+        "w_ij ~ N(0, sqrt(1/n)) for a layer with m inputs and n outputs (N(mean, standard deviation))",
         "sqrt(1/n)^2", "1/m", assume=("m>0", "n>0"),
         explanation="Flax's default (LeCun normal) has variance 1/fan_in = 1/m; the seed divides by the "
                     "output size n."),
