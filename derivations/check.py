@@ -53,6 +53,7 @@ import itertools
 import math
 import random
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -508,8 +509,9 @@ def check(
 ) -> CheckResult:
     r"""Compare ``claimed`` with ``expected`` (or with :math:`\partial F/\partial x` for ``derivative_of=(F, x)``).
 
-    Returns within ``timeout`` seconds (in the main thread a timer interrupts
-    simplification; elsewhere every loop checks the clock).
+    Returns within ``timeout`` seconds: in the main thread a timer interrupts
+    simplification; in other threads only expand/cancel are tried symbolically
+    and every probe loop checks the clock.
 
     >>> x = sp.Symbol("x", real=True)
     >>> check(2 * x, derivative_of=(x**2, x)).verdict.value
@@ -641,6 +643,9 @@ def _symbolic_zero(diff, seconds: float) -> bool | None:
 
 
 def _symbolic_zero_unguarded(diff, seconds: float) -> bool | None:
+    if threading.current_thread() is not threading.main_thread():
+        # no timer can interrupt simplify() here: only the cheap, polynomial-time tests
+        return all(sp.expand(e) == 0 or sp.cancel(sp.together(e)) == 0 for e in _entries(diff)) or None
     if not diff.has(*_TRANSCENDENTAL):
         return symbolic_zero(diff, seconds)
     start = time.monotonic()
@@ -697,16 +702,15 @@ def symbol_factory(assumptions: Sequence[Assumption] = (), known: Mapping[str, s
     known = dict(known or {})
 
     def symbol(name: str) -> sp.Symbol:
-        key = name_key(name)
-        if key not in table:
-            hit = known.get(key)
-            table[key] = hit if isinstance(hit, sp.Symbol) else sp.Symbol(name, **props.get(name, {"real": True}))
-        return table[key]
+        if name not in table:
+            hit = known.get("=" + name, known.get(name_key(name)))
+            table[name] = hit if isinstance(hit, sp.Symbol) else sp.Symbol(name, **props.get(name, {"real": True}))
+        return table[name]
 
     def indexed(name: str) -> sp.IndexedBase:
-        key = "[]" + name_key(name)
+        key = "[]" + name
         if key not in table:
-            hit = known.get(key)
+            hit = known.get("=[]" + name, known.get("[]" + name_key(name)))
             table[key] = hit if isinstance(hit, sp.IndexedBase) else sp.IndexedBase(
                 name, **props.get(name, {"real": True}))
         return table[key]
@@ -715,19 +719,38 @@ def symbol_factory(assumptions: Sequence[Assumption] = (), known: Mapping[str, s
 
 
 def name_key(name: str) -> str:
-    """How names are matched: LaTeX markup, braces and spaces dropped, Greek spelled out.
+    r"""How names are matched: LaTeX markup, braces, spaces and underscores dropped, Greek spelled out.
 
-    >>> name_key(r"\\hat{x}"), name_key("x̂"), name_key("σ^2"), name_key(r"\\varepsilon")
+    ``\hat{x}``, ``x̂`` and ``xhat`` are one name; ``σ^2``, ``σ²`` and ``sigma2``
+    are one name; ``∂ℓ/∂y``, ``dl_dy`` and ``\frac{\partial \ell}{\partial y}``
+    (read as ``dell_dy``) are one name (``ell`` is ``l``).
+
+    >>> name_key(r"\hat{x}"), name_key("x̂"), name_key("σ^2"), name_key(r"\varepsilon")
     ('xhat', 'xhat', 'sigma2', 'epsilon')
+    >>> name_key("∂ℓ/∂y"), name_key("dl_dy"), name_key("dell_dy"), name_key("x_1")
+    ('dldy', 'dldy', 'dldy', 'x1')
     """
     text = readable_name(name)
-    text = text.replace("\u0302", "hat")  # combining circumflex: x̂
+    text = text.replace("\u0302", "hat").replace("²", "2").replace("³", "3")  # x̂, σ²
     m = re.fullmatch(r"\\?(hat|tilde|bar)\{(.+)\}(.*)", text)
     if m:
         text = m.group(2) + m.group(1) + m.group(3)
     text = re.sub(r"\\(mathbf|boldsymbol|mathrm|operatorname)\{([^{}]*)\}", r"\2", text)
-    text = re.sub(r"[\\{}\s^*]", "", text)
-    return readable_name(text)
+    text = text.replace("\\partial", "d").replace("∂", "d")
+    text = re.sub(r"[\\{}\s^*/_()]", "", text)
+    return readable_name(text).replace("ell", "l")
+
+
+def _match_powers(expr: sp.Basic, known: Mapping[str, sp.Basic]) -> sp.Basic:
+    """``σ**2`` in a claim is the result's symbol ``σ²`` when the result has one (and no ``σ``)."""
+    mapping = {}
+    for p in expr.atoms(sp.Pow):
+        if isinstance(p.base, sp.Symbol) and isinstance(p.exp, sp.Integer) and p.exp in (2, 3):
+            key = name_key(p.base.name)
+            hit = known.get(key + str(p.exp))
+            if isinstance(hit, sp.Symbol) and key not in known:
+                mapping[p] = hit
+    return expr.xreplace(mapping) if mapping else expr
 
 
 _EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
@@ -793,20 +816,23 @@ def check_text(
 def result_symbols(d) -> dict[str, sp.Basic]:
     """Every symbol and ``IndexedBase`` of a derivation's result, keyed as :func:`name_key` matches names.
 
-    Keys are ``name_key(symbol.name)`` for symbols and ``"[]" + name_key(label)``
-    for ``IndexedBase``s; a symbol's LaTeX name (``latex_names``) is an alias.
+    Keys are ``"=" + name`` (exact spelling, preferred) and ``name_key(name)`` for
+    symbols, the same with ``"[]"`` for ``IndexedBase`` labels; a symbol's LaTeX
+    name (``latex_names``) is an alias.
     """
     rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
     pool = [rhs] + [e for pair in d.definitions for e in pair if isinstance(e, sp.Basic)]
     pool += [s for s, _ in d.sizes] + [s for s, _ in d.numeric_sizes] + [i for i, _ in d.indices]
     table: dict[str, sp.Basic] = {}
     for e in pool:
+        bases = [e] if isinstance(e, sp.IndexedBase) else [i.base for i in e.atoms(sp.Indexed)]
+        for base in bases:
+            table.setdefault("=[]" + str(base.label), base)
+            table.setdefault("[]" + name_key(str(base.label)), base)
         if isinstance(e, sp.IndexedBase):
-            table.setdefault("[]" + name_key(str(e.label)), e)
             continue
-        for ind in e.atoms(sp.Indexed):
-            table.setdefault("[]" + name_key(str(ind.base.label)), ind.base)
         for s in e.atoms(sp.Symbol):
+            table.setdefault("=" + s.name, s)
             table.setdefault(name_key(s.name), s)
     for obj, latex in d.latex_names:
         text = re.sub(r"\^\{?\(.*$|_\{?\{i\}.*$", "", latex)
@@ -839,7 +865,7 @@ def check_against(
     assumptions = [parse_assumption(a) for a in assume]
     known = result_symbols(d)
     symbols = symbol_factory(assumptions, known)
-    c = parse_with(claimed, symbols, latex, "CLAIMED")
+    c = _match_powers(parse_with(claimed, symbols, latex, "CLAIMED"), known)
     rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
     domains = {(str(k.label) if isinstance(k, sp.IndexedBase) else str(k)): v for k, v in d.domain}
     domains.update({a.name: a.domain() for a in assumptions})
@@ -850,7 +876,7 @@ def check_against(
     if r.verdict is Verdict.DIFFERENT:
         unknown = sorted(_names(c) - _names(rhs) - {str(k) for k, _ in d.definitions})
         if unknown:
-            names = ", ".join(sorted({k.lstrip("[]") for k in known}))
+            names = ", ".join(sorted({k[1:].replace("[]", "") for k in known if k.startswith("=")}))
             note = f"{', '.join(unknown)} matched no symbol of {d.name} (its names: {names})"
             r = CheckResult(r.verdict, r.method, r.claimed, r.expected, r.counterexample, r.claimed_value,
                             r.expected_value, r.diagnostics + (note,), r.seconds)

@@ -235,7 +235,7 @@ def docs_pages() -> list[Page]:
         "derivkit check 'sqrt(x^2)' 'x'                                 # different: x = -1.5 ...",
         "derivkit check 'sqrt(x^2)' 'x' --assume 'x>0'                  # equivalent",
         "derivkit check '2*(x[k]-mu)/m' --derivative-of 'Sum((x[j]-mu)^2, (j,1,m))/m' --wrt 'x[k]'",
-        "derivkit check 'gamma*dl_dy' --against batchnorm.dxhat --json  # a registered result",
+        "derivkit check CLAIMED --against NAME --json                    # a registered result (derivkit list)",
         "```",
         "",
         "## How a check decides",

@@ -275,3 +275,30 @@ def test_random_text_pairs_never_crash_or_hang(a, b):
 def test_check_needs_one_reference():
     with pytest.raises(ValueError):
         check(sp.Symbol("x"))
+
+
+def test_check_against_matches_powers_and_partial_names():
+    j = sp.Symbol("j", integer=True, positive=True)
+    m = sp.Symbol("m", integer=True, positive=True)
+    sigma2, eps = sp.Symbol("σ²", nonnegative=True), sp.Symbol("ε", positive=True)
+    dxhat = sp.IndexedBase("∂ℓ/∂x̂", real=True)
+    rhs = -sp.Sum(dxhat[j], (j, 1, m)) / sp.sqrt(sigma2 + eps)
+    d = Derivation("demo.dmu", "demo", (Step(sp.Symbol("∂ℓ/∂μ"), rhs, "chain rule"),), sp.Eq(sp.Symbol("∂ℓ/∂μ"), rhs),
+                   sizes=((m, (2, 3)),))
+    claim = r"-\frac{1}{\sqrt{\sigma^2 + \varepsilon}} \sum_{j=1}^m \frac{\partial \ell}{\partial \hat{x}^{(j)}}"
+    r = check_against(claim, d, latex=True)
+    assert r.verdict is Verdict.EQUIVALENT, r.summary()
+    assert check_against(claim.replace("-", "", 1), d, latex=True).verdict is Verdict.DIFFERENT
+    assert check_against("-Sum(dl_dxhat[k], (k, 1, m))/sqrt(sigma2 + epsilon)", d).verdict is Verdict.EQUIVALENT
+
+
+def test_check_in_a_worker_thread_still_decides():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        same = pool.submit(check_text, "(x + 1)^2", "x^2 + 2*x + 1").result()
+        trig = pool.submit(check_text, "sin(2*x)", "2*sin(x)*cos(x)").result()
+        slip = pool.submit(check_text, "(x + 1)^2", "x^2 + 1").result()
+    assert same.verdict is Verdict.EQUIVALENT and same.method == "symbolic"
+    assert trig.verdict is Verdict.EQUIVALENT  # by probes: simplify() cannot be bounded off the main thread
+    assert slip.verdict is Verdict.DIFFERENT

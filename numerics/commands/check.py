@@ -42,7 +42,7 @@ EXAMPLES = r"""examples:
   derivkit check "2*(x[k]-mu)/m" --derivative-of "Sum((x[j]-mu)^2, (j,1,m))/m" --wrt "x[k]"
   derivkit check --latex ' -\frac{2}{m}\sum_{j=1}^{m}(x^{(j)}-\mu) x^{(j)}' \
                  --derivative-of '\frac{1}{m}\sum_{j=1}^{m}(x^{(j)}-\mu)^2' --wrt '\mu'
-  derivkit check "gamma*dl_dy" --against batchnorm.dxhat --json
+  derivkit check " -2/m*Sum(x[j] - mu, (j, 1, m))" --against batchnorm.dx --json   (any name from derivkit list)
 exit codes: 0 equivalent, 1 different, 3 undecided, 2 input error.
 SymPy-style input: ^ or ** for powers, x[j] or x^{(j)} for indexed symbols, Sum(f, (j, 1, m)),
 Matrix([[a, b], [c, d]]) or [a, b] for vectors; every name is a symbol (also E, I, N, S, beta,
