@@ -55,6 +55,7 @@ import random
 import re
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Iterable, Mapping, Sequence
@@ -793,21 +794,34 @@ def check_text(
     start = time.monotonic()
     assumptions = [parse_assumption(a) for a in assume]
     symbols = symbol_factory(assumptions)
-    c = parse_with(claimed, symbols, latex, "CLAIMED")
     domains = {a.name: a.domain() for a in assumptions}
+    if derivative_of is not None and not wrt:
+        raise InputError("--derivative-of needs --wrt VARIABLE")
+    if derivative_of is None and expected is None:
+        raise InputError("give EXPECTED, --against NAME or --derivative-of F --wrt X")
+    with _building(timeout):
+        c = parse_with(claimed, symbols, latex, "CLAIMED")
+        if derivative_of is not None:
+            f = parse_with(derivative_of, symbols, latex, "--derivative-of")
+            v = parse_with(wrt, symbols, latex, "--wrt")
+            if not isinstance(v, (sp.Symbol, sp.Indexed)):
+                raise InputError(f"--wrt must be a variable, got {v}")
+        else:
+            e = parse_with(expected, symbols, latex, "EXPECTED")
     remaining = max(timeout - (time.monotonic() - start), 0.01)
     if derivative_of is not None:
-        if not wrt:
-            raise InputError("--derivative-of needs --wrt VARIABLE")
-        f = parse_with(derivative_of, symbols, latex, "--derivative-of")
-        v = parse_with(wrt, symbols, latex, "--wrt")
-        if not isinstance(v, (sp.Symbol, sp.Indexed)):
-            raise InputError(f"--wrt must be a variable, got {v}")
         return check(c, derivative_of=(f, v), timeout=remaining, domains=domains, seed=seed)
-    if expected is None:
-        raise InputError("give EXPECTED, --against NAME or --derivative-of F --wrt X")
-    e = parse_with(expected, symbols, latex, "EXPECTED")
     return check(c, e, timeout=remaining, domains=domains, seed=seed)
+
+
+@contextmanager
+def _building(seconds: float):
+    """Parsing (which builds matrices and numbers eagerly) under the same time limit as the check."""
+    try:
+        with time_limit(seconds):
+            yield
+    except TimeLimitExceeded:
+        raise InputError(f"building the expressions took longer than the time limit ({seconds:g} s)") from None
 
 
 # --------------------------------------------------------------------------- registered results
@@ -865,7 +879,8 @@ def check_against(
     assumptions = [parse_assumption(a) for a in assume]
     known = result_symbols(d)
     symbols = symbol_factory(assumptions, known)
-    c = _match_powers(parse_with(claimed, symbols, latex, "CLAIMED"), known)
+    with _building(timeout):
+        c = _match_powers(parse_with(claimed, symbols, latex, "CLAIMED"), known)
     rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
     domains = {(str(k.label) if isinstance(k, sp.IndexedBase) else str(k)): v for k, v in d.domain}
     domains.update({a.name: a.domain() for a in assumptions})

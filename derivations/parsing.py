@@ -71,6 +71,8 @@ MAX_BITS = 70_000  # size of any exact number built while parsing (~21 000 digit
 MAX_TERMS = 1000  # terms of a sum with numeric bounds
 MAX_ORDER = 10  # order of a derivative
 MAX_ENTRIES = 400  # entries of a matrix
+MAX_MATRIX_POWER = 16  # |exponent| of a matrix power
+MAX_DET = 6  # size of a matrix whose determinant is expanded
 
 GREEK = (
     "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma "
@@ -129,8 +131,9 @@ def power(base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
     ) > 64:
         raise InputError("a power of a large number with a symbolic exponent is not allowed")
     if isinstance(base, sp.MatrixBase):
-        if not (isinstance(exponent, sp.Integer)):
-            raise InputError("a matrix can only be raised to an integer power")
+        if not isinstance(exponent, sp.Integer) or abs(exponent) > MAX_MATRIX_POWER or max(base.shape) > 10:
+            raise InputError(f"matrix powers are limited to integer exponents up to {MAX_MATRIX_POWER} "
+                             "and matrices up to 10x10")
     return check_number(base**exponent)
 
 
@@ -214,6 +217,14 @@ def _rational(p, q=sp.S.One):
     return sp.Rational(p) / q
 
 
+def _det(a):
+    if not isinstance(a, sp.MatrixBase):
+        return a
+    if a.rows != a.cols or a.rows > MAX_DET:
+        raise InputError(f"det() takes a square matrix of at most {MAX_DET}x{MAX_DET}")
+    return a.det()
+
+
 def _dot(a, b):
     if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
         if a.shape != b.shape:
@@ -244,7 +255,7 @@ FUNCTIONS: dict[str, Callable] = {
     "Matrix": _matrix, "eye": _eye, "transpose": _transpose, "Transpose": _transpose,
     "dot": _dot, "hadamard": _hadamard,
     "trace": lambda a: a.trace() if isinstance(a, sp.MatrixBase) else a,
-    "det": lambda a: a.det() if isinstance(a, sp.MatrixBase) else a,
+    "det": lambda a: _det(a),
 }
 
 # --------------------------------------------------------------------------- SymPy-style text

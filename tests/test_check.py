@@ -302,3 +302,13 @@ def test_check_in_a_worker_thread_still_decides():
     assert same.verdict is Verdict.EQUIVALENT and same.method == "symbolic"
     assert trig.verdict is Verdict.EQUIVALENT  # by probes: simplify() cannot be bounded off the main thread
     assert slip.verdict is Verdict.DIFFERENT
+
+
+def test_expensive_construction_is_bounded_by_the_timeout_too():
+    m = "Matrix([[x, y], [z, w]])**16"
+    start = time.monotonic()
+    with pytest.raises(InputError, match="time limit"):
+        check_text(f"{m}*{m}*{m}*{m}", "x", timeout=0.5)
+    assert time.monotonic() - start < 1.0
+    with pytest.raises(InputError, match="matrix powers"):
+        check_text("Matrix([[x, y], [z, w]])**1000", "x")
