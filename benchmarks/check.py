@@ -36,8 +36,6 @@ EXTRA = (
               wrt="x"),
     SeedCheck("-", "L2 penalty gradient", "", "alpha*w", derivative_of="alpha/2*w^2", wrt="w", verdict="equivalent"),
     SeedCheck("-", "L2 penalty gradient (slip: factor 2)", "", "2*alpha*w", derivative_of="alpha/2*w^2", wrt="w"),
-    SeedCheck("-", "Xavier uniform variance", "", r"\frac{1}{3}\left(\sqrt{\frac{6}{m+n}}\right)^2",
-              r"\frac{2}{m+n}", latex=True, assume=("m>0", "n>0"), verdict="equivalent"),
     SeedCheck("-", "Adam bias-corrected step", "",
               "epsilon*(v/(1 - beta_1^t))/(sqrt(a/(1 - beta_2^t)) + nu)",
               "epsilon*v*sqrt(1 - beta_2^t)/((1 - beta_1^t)*(sqrt(a) + nu*sqrt(1 - beta_2^t)))",
@@ -54,8 +52,6 @@ EXTRA = (
               wrt=r"\beta", latex=True),
     SeedCheck("-", "ensemble error variance", "", "v/k + (k - 1)/k*c", "(k*v + k*(k - 1)*c)/k^2",
               assume=("k>0",), verdict="equivalent"),
-    SeedCheck("-", "linear learning-rate decay", "", "(1 - k/tau)*e_0 + k/tau*e_tau", "e_0 + k*(e_tau - e_0)/tau",
-              assume=("tau>0",), verdict="equivalent"),
 )
 
 PATHOLOGICAL = ("(sin(x) + cos(x))^40", "(1 + sin(2*x))^20")

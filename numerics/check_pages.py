@@ -82,8 +82,9 @@ SLIPS: tuple[SeedCheck, ...] = (
         "Drop each out with probability p. To compensate, scale the other neurons up by 1/p",
         "(1 - p)*h/p", "h", assume=("0<p<1",),
         explanation="A unit survives with probability 1 − p, so its expected output is (1 − p)·h/p, not h. "
-                    "The compensating scale is 1/(1 − p) (seed 001's inverted dropout divides by the *keep* "
-                    "probability)."),
+                    "The compensating scale is 1/(1 − p). Seed 001's code has the same mix-up in a comment "
+                    "(`p = 0.5 # probability of dropping out`) while its mask `rand < p` *keeps* units with "
+                    "probability p, so its `/ p` is right."),
     SeedCheck(
         "003", "momentum: the parameter step has the wrong sign",
         r"\theta_{\tau+1} = \theta_{\tau} - \mathbf{v}_{\tau}, \quad \mathbf{v}_\tau = \alpha \mathbf{v}_{\tau-1} - \epsilon \mathbf{g}_\tau",
@@ -150,6 +151,32 @@ SLIPS: tuple[SeedCheck, ...] = (
         "log(1 + exp((1 - 1)*f))", "log(1 + exp(-f))",
         explanation="With labels y ∈ {0, 1} the logistic loss is log(1 + e^f) − y f; the seed's formula is "
                     "right for y = 0 but is the constant log 2 for y = 1."),
+    SeedCheck(
+        "000", "Adam without its bias correction",
+        "v = beta1 * v + (1 - beta1) * grad; s = beta2 * s + (1-beta2) * grad**2; w = w - lr * v / (sqrt(s) + eps)",
+        "lr*v/(sqrt(s) + eps)", "lr*(v/(1 - beta_1^t))/(sqrt(s/(1 - beta_2^t)) + eps)",
+        assume=("0<beta_1<1", "0<beta_2<1", "t>=1", "s>0", "eps>0", "lr>0"),
+        explanation="The slide calls this Adam; it is Adam without bias correction (seed 001 says so). The two "
+                    "steps agree only as β₁ᵗ, β₂ᵗ → 0, i.e. late in training."),
+    SeedCheck(
+        "001", "minibatch gradient: the summand does not depend on the example",
+        r"\mathbf{g} = \frac{1}{m} \sum_{i=1}^m \nabla_{\theta} J(\theta)",
+        r"\frac{1}{m} \sum_{i=1}^{m} g", r"\frac{1}{m} \sum_{i=1}^{m} g^{(i)}", latex=True,
+        explanation="As written the sum is m copies of one gradient; the estimate averages per-example gradients "
+                    "∇_θ L(f(x⁽ⁱ⁾; θ), y⁽ⁱ⁾)."),
+    SeedCheck(
+        "003", "batch normalization without the stabilizing constant",
+        r"\hat{x}_{ij}^{(l)} = \frac{x_{ij}^{(l)} - \mu_x^{(l)}}{\sigma_x^{(l)}}",
+        r"\frac{x - \mu}{\sigma}", r"\frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}", latex=True,
+        assume=("sigma>0", "epsilon>0"),
+        explanation="Ioffe and Szegedy (and seeds 001, 004) divide by √(σ² + ε); the seed's form is the limit "
+                    "ε → 0 and divides by zero on a constant batch."),
+    SeedCheck(
+        "004", "the Hessian times the step is not the gradient",
+        r"\text{Hessian} \cdot \Delta p \approx \text{Jacobian}, \text{ for } F(p) = \tfrac{a}{2} p^2 + b p",
+        "a*dp", "a*p + b",
+        explanation="H Δp approximates the *change* of the gradient, ∇F(p + Δp) − ∇F(p) (exact for a quadratic: "
+                    "a Δp), not the gradient ∇F(p) = a p + b itself."),
 )
 
 #: formulas the seeds state correctly (each is found "equivalent")
@@ -191,6 +218,28 @@ CORRECT: tuple[SeedCheck, ...] = (
         r"\frac{\partial^2 L}{\partial x \partial y} = \frac{\partial^2 L}{\partial y \partial x}",
         "diff(4*x^2*y + 3*y^3*x^2, y, x)", derivative_of="diff(4*x^2*y + 3*y^3*x^2, x)", wrt="y",
         verdict="equivalent"),
+    SeedCheck(
+        "003", "Glorot uniform initialization has variance 2/(m + n)",
+        r"w_{ij} \sim \mathcal{U}\left(-\sqrt{\frac{6}{m+n}}, \sqrt{\frac{6}{m+n}}\right)",
+        r"\frac{1}{3}\left(\sqrt{\frac{6}{m+n}}\right)^2", r"\frac{2}{m+n}", latex=True,
+        assume=("m>0", "n>0"), verdict="equivalent",
+        explanation="U(−a, a) has variance a²/3: the Glorot normal variance 2/(m + n) of seed 000."),
+    SeedCheck(
+        "003", "linear learning-rate decay",
+        r"\epsilon_k = (1 - lpha)\epsilon_0 + lpha \epsilon_	au, \quad lpha = k/	au",
+        r"(1 - rac{k}{	au}) \epsilon_0 + rac{k}{	au} \epsilon_	au",
+        r"\epsilon_0 + rac{k}{	au}(\epsilon_	au - \epsilon_0)", latex=True, assume=("tau>0",),
+        verdict="equivalent"),
+    SeedCheck(
+        "004", "dropout weight scaling at test time",
+        "prior to testing, multiply all weights by (1 − p_h), p_h = prob. dropping hidden nodes",
+        "(1 - p_h)*w*h", "w*((1 - p_h)*h + p_h*0)", assume=("0<p_h<1",), verdict="equivalent",
+        explanation="The expected training-time input w·m·h with m ~ Bernoulli(1 − p_h) equals the scaled weight "
+                    "times h."),
+    SeedCheck(
+        "000", "weight decay shrinks by 1 − ηλ",
+        r"	heta \leftarrow 	heta - \eta \cdot \lambda \cdot 	heta", r"	heta - \eta \lambda 	heta",
+        r"(1 - \eta\lambda)	heta", latex=True, verdict="equivalent"),
 )
 
 
