@@ -300,8 +300,9 @@ def docs_pages() -> list[Page]:
         "either side is not finite are skipped and redrawn. Agreement at every point is reported as "
         "*equivalent (numeric probes)* with a note that no symbolic proof was found.",
         "",
-        "Sums with a symbolic size (`m`) are instantiated for m = 2, 3 (proved) and 5 (probed); a free index "
-        "(`x[k]`) takes each end of its range. Assumptions (`--assume 'x>0'`, `'0<p<1'`, `'n>=1'`) make the "
+        "Sums with a symbolic size (`m`) are first compared with the size left symbolic; if that does not "
+        "simplify to zero they are instantiated for m = 2, 3 (proved) and 4, 6 (probed), and a free index "
+        "(`x[k]`) takes each end of its range (a note then says the verdict holds for those sizes). Assumptions (`--assume 'x>0'`, `'0<p<1'`, `'n>=1'`) make the "
         "symbol positive for simplification and restrict the probes. Every check returns within `--timeout` "
         "(default 10 s): a timer interrupts simplification, and whatever was decided by then is reported.",
         "",
