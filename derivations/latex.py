@@ -15,7 +15,9 @@ implicit products, powers (``^2``, ``^{3/2}``), ``^T``/``^\top`` (transpose),
 ``\frac{\partial \ell}{\partial y_j}`` read as one named symbol ``dell_dy_j``
 (indexed when the denominator is: ``\partial \hat{x}^{(j)}`` gives
 ``dell_dxhat[j]``).  A formula ``lhs = rhs`` is refused unless the caller
-asks for its right-hand side.
+asks for its right-hand side.  As everywhere in derivkit, ``e`` is a symbol
+like any other letter: write ``\exp`` for the exponential (``\pi`` is the
+constant).
 
 Input is bounded (length, nesting depth, exponents via
 :func:`derivations.parsing.power`); nothing is ever executed.
