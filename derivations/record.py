@@ -317,7 +317,9 @@ _DIGITS = 40
 
 
 def _value(expr: sp.Basic, point: Mapping) -> sp.Basic:
-    return sp.N(expr.xreplace(point), _DIGITS)
+    # evalf's subs, not xreplace: substituting rationals into a power such as beta**t makes
+    # SymPy evaluate Rational**Rational exactly (huge integers: seconds, or a ValueError)
+    return sp.N(expr, _DIGITS, subs=dict(point))
 
 
 def _is_zero_numeric(diff: sp.Basic, scale: sp.Basic) -> bool | None:

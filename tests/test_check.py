@@ -312,3 +312,17 @@ def test_expensive_construction_is_bounded_by_the_timeout_too():
     assert time.monotonic() - start < 1.0
     with pytest.raises(InputError, match="matrix powers"):
         check_text("Matrix([[x, y], [z, w]])**1000", "x")
+
+
+# --------------------------------------------------------------------------- shared numeric machinery
+
+
+def test_record_probes_evaluate_rational_powers_of_probe_points():
+    # beta**t at a rational point: substituting first made SymPy compute Rational**Rational
+    # exactly (a 4300-digit ValueError); the probes must evaluate it numerically
+    beta, t = sp.Symbol("beta_1", positive=True), sp.Symbol("t", positive=True)
+    v = sp.Symbol("v", real=True)
+    good = Step(sp.Symbol("vhat"), v / (1 - beta**t), "bias correction", claim=Equals(v * (1 - beta**t) ** -1))
+    bad = Step(sp.Symbol("vhat"), v / (1 - beta**t), "not the correction", claim=Equals(v * (1 + beta**t)))
+    assert Derivation("t.good", "t", (good,), sp.S.Zero).verify().ok
+    assert not Derivation("t.bad", "t", (bad,), sp.S.Zero).verify().ok
