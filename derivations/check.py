@@ -730,6 +730,10 @@ def symbol_factory(assumptions: Sequence[Assumption] = (), known: Mapping[str, s
 
     ``known`` maps names to existing symbols or ``IndexedBase``s (a registered
     result's), which are reused when a name matches.
+
+    >>> symbol, indexed = symbol_factory([parse_assumption("x>0")])
+    >>> symbol("x").is_positive, symbol("y").is_real, indexed("x")[1].is_positive
+    (True, True, True)
     """
     props = {a.name: a.properties() for a in assumptions}
     table: dict[str, sp.Basic] = {}
@@ -866,6 +870,11 @@ def result_symbols(d) -> dict[str, sp.Basic]:
     Keys are ``"=" + name`` (exact spelling, preferred) and ``name_key(name)`` for
     symbols, the same with ``"[]"`` for ``IndexedBase`` labels; a symbol's LaTeX
     name (``latex_names``) is an alias.
+
+    >>> from derivations.record import Derivation
+    >>> d = Derivation("demo.r", "demo", (), sp.Eq(sp.Symbol("r"), sp.Symbol("x̂") * sp.IndexedBase("y")[1]))
+    >>> sorted(result_symbols(d))
+    ['=[]y', '=x̂', '[]y', 'xhat']
     """
     rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
     pool = [rhs] + [e for pair in d.definitions for e in pair if isinstance(e, sp.Basic)]
@@ -878,7 +887,8 @@ def result_symbols(d) -> dict[str, sp.Basic]:
             table.setdefault("[]" + name_key(str(base.label)), base)
         if isinstance(e, sp.IndexedBase):
             continue
-        for s in e.atoms(sp.Symbol):
+        labels = {b.label for b in bases}
+        for s in e.atoms(sp.Symbol) - labels:
             table.setdefault("=" + s.name, s)
             table.setdefault(name_key(s.name), s)
     for obj, latex in d.latex_names:
@@ -900,13 +910,22 @@ def check_against(
     timeout: float = DEFAULT_TIMEOUT,
     seed: int = 0,
 ) -> CheckResult:
-    """Check ``claimed`` against the right-hand side of a registered derivation's result.
+    r"""Check ``claimed`` against the right-hand side of a registered derivation's result.
 
     Names in the claim are matched to the result's symbols by :func:`name_key`
-    (so ``\\hat{x}``, ``x̂`` and ``xhat`` are one name, ``σ`` is ``sigma``), and
+    (so ``\hat{x}``, ``x̂`` and ``xhat`` are one name, ``σ`` is ``sigma``), and
     ``x[j]`` / ``x^{(j)}`` to the result's ``IndexedBase`` ``x``; a matched
     symbol keeps the result's assumptions.  The derivation's sizes, index
     ranges, probe domains and definitions are used for the comparison.
+
+    >>> from derivations.record import Derivation
+    >>> s = sp.Symbol("σ", positive=True)
+    >>> d = Derivation("demo.sd", "demo", (), sp.Eq(sp.Symbol("d"), 1 / (2 * s)))
+    >>> check_against(r"\frac{1}{2\sigma}", d, latex=True).verdict.value
+    'equivalent'
+    >>> r = check_against("1/sigma", d)
+    >>> r.verdict.value, [name for name, _ in r.counterexample], r.diagnostics
+    ('different', ['σ'], ('equal up to a constant factor: claimed = 2 * (expected)',))
     """
     start = time.monotonic()
     assumptions = [parse_assumption(a) for a in assume]

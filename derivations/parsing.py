@@ -106,14 +106,26 @@ def _real_symbol(name: str) -> sp.Symbol:
 
 
 def check_number(value: sp.Basic) -> sp.Basic:
-    """Refuse exact numbers too large to compute with."""
+    """Refuse exact numbers too large to compute with.
+
+    >>> check_number(sp.Integer(10) ** 100) == 10**100
+    True
+    """
     if isinstance(value, sp.Rational) and max(abs(value.p).bit_length(), abs(value.q).bit_length()) > MAX_BITS:
         raise InputError(f"a number in the expression is too large (more than {MAX_BITS * 3 // 10} digits)")
     return value
 
 
 def power(base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
-    """``base**exponent`` with bounded exponents (``10**10**10`` is refused, not computed)."""
+    """``base**exponent`` with bounded exponents (``10**10**10`` is refused, not computed).
+
+    >>> power(sp.Integer(2), sp.Integer(10))
+    1024
+    >>> power(sp.Integer(10), sp.Integer(10**6))
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: exponent 1000000 is too large (the limit is 1000)
+    """
     if exponent.is_number and exponent.is_real is not False:
         try:
             size = abs(float(exponent))
@@ -144,7 +156,12 @@ def _bounded_int(value: sp.Basic, limit: int, what: str) -> int:
 
 
 def bounded_sum(body: sp.Basic, index: sp.Basic, lower: sp.Basic, upper: sp.Basic) -> sp.Basic:
-    """``Sum(body, (index, lower, upper))``, refusing numeric ranges of more than :data:`MAX_TERMS` terms."""
+    """``Sum(body, (index, lower, upper))``, refusing numeric ranges of more than :data:`MAX_TERMS` terms.
+
+    >>> j, m = sp.symbols("j m")
+    >>> bounded_sum(j, j, sp.Integer(1), m)
+    Sum(j, (j, 1, m))
+    """
     if not isinstance(index, sp.Symbol):
         raise InputError(f"the index of a sum must be a name, got {index}")
     span = upper - lower
@@ -157,7 +174,12 @@ def bounded_sum(body: sp.Basic, index: sp.Basic, lower: sp.Basic, upper: sp.Basi
 
 
 def bounded_diff(expr: sp.Basic, *spec: sp.Basic) -> sp.Basic:
-    """``diff(expr, x)``, ``diff(expr, x, n)`` or ``diff(expr, x, y)`` with order at most :data:`MAX_ORDER`."""
+    """``diff(expr, x)``, ``diff(expr, x, n)`` or ``diff(expr, x, y)`` with order at most :data:`MAX_ORDER`.
+
+    >>> x = sp.Symbol("x")
+    >>> bounded_diff(x**3, x, sp.Integer(2))
+    6*x
+    """
     if not spec:
         raise InputError("diff() needs a variable: diff(f, x)")
     variables: list = []
