@@ -50,22 +50,30 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
-import re
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import sympy as sp
 
 from .deadline import TimeLimitExceeded, time_limit
 from .errors import InputError
-from .parsing import parse_expression, readable_name
+from .naming import (
+    Assumption,
+    match_powers,
+    name_key,
+    parse_assumption,
+    parse_with,
+    result_symbols,
+    symbol_factory,
+)
+from .parsing import readable_name
+from .probes import DIGITS, Clock, ProbeContext, close, compare, flatten_indexed, instances, show
 from .record import _entries, instantiate, symbolic_zero
 
 __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check_against", "parse_assumption",
@@ -74,11 +82,8 @@ __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check
 DEFAULT_TIMEOUT = 10.0
 PROBES = 12
 SCREEN = 3
-DIGITS = 40
 #: names of constants that are "small" in lecture notes (ε, δ, ν as stabilizers)
 SMALL_CONSTANTS = ("epsilon", "eps", "delta", "nu")
-_POSITIVE = (sp.Rational(1, 8), sp.Integer(3))
-_REAL = (sp.Integer(-3), sp.Integer(3))
 
 
 class Verdict(Enum):
@@ -144,267 +149,10 @@ def _json_number(value: str | None):
         return value
 
 
-# --------------------------------------------------------------------------- assumptions
-
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_NAME = r"\\?[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff]*(?:\[\w+\])?"
-_ASSUMPTION = re.compile(
-    rf"^\s*(?:(?P<lo>{_NUMBER})\s*(?P<lop><=|<)\s*)?(?P<name>{_NAME})\s*(?:(?P<op><=|>=|<|>)\s*(?P<num>{_NUMBER}))?\s*$"
-)
-
-
-@dataclass(frozen=True)
-class Assumption:
-    """A bound on one symbol, from ``--assume "x>0"``, ``"0<p<1"`` or ``"n>=1"``."""
-
-    name: str
-    lower: sp.Rational | None = None
-    upper: sp.Rational | None = None
-    strict_lower: bool = True
-
-    def properties(self) -> dict:
-        if self.lower is not None and (self.lower > 0 or (self.lower == 0 and self.strict_lower)):
-            return {"positive": True}
-        if self.lower is not None and self.lower >= 0:
-            return {"nonnegative": True}
-        if self.upper is not None and self.upper <= 0:
-            return {"negative": True}
-        return {"real": True}
-
-    def domain(self) -> tuple[sp.Rational, sp.Rational]:
-        lo = self.lower if self.lower is not None else (self.upper - 6 if self.upper is not None else _REAL[0])
-        hi = self.upper if self.upper is not None else max(lo + 3, lo * 2 if lo > 0 else lo + 3)
-        return lo, hi  # probes are interior points: strict bounds hold
-
-
-def parse_assumption(text: str) -> Assumption:
-    """Read one ``--assume``: ``x>0``, ``x >= 1``, ``x<0``, ``0 < p < 1``.
-
-    >>> parse_assumption("0 < p < 1")
-    Assumption(name='p', lower=0, upper=1, strict_lower=True)
-    >>> parse_assumption("sigma >= 0").properties()
-    {'nonnegative': True}
-    """
-    m = _ASSUMPTION.match(text or "")
-    if not m or (m.group("op") is None and m.group("lo") is None):
-        raise InputError(f"cannot read the assumption {text!r}: write e.g. \"x>0\", \"x>=1\" or \"0<p<1\"")
-    name = readable_name(m.group("name").lstrip("\\"))
-    lower = upper = None
-    strict = True
-    if m.group("lo") is not None:
-        lower, strict = sp.Rational(m.group("lo")), m.group("lop") == "<"
-    op, num = m.group("op"), m.group("num")
-    if op is not None:
-        value = sp.Rational(num)
-        if op in (">", ">="):
-            if lower is not None:
-                raise InputError(f"cannot read the assumption {text!r}")
-            lower, strict = value, op == ">"
-        else:
-            upper = value
-    if lower is not None and upper is not None and lower >= upper:
-        raise InputError(f"the assumption {text!r} leaves no values")
-    return Assumption(name, lower, upper, strict)
-
-
-# --------------------------------------------------------------------------- problem
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What probing needs to know: symbol domains, sizes for sums, index ranges, definitions."""
-
-    domains: tuple[tuple[str, tuple], ...] = ()
-    sizes: tuple[tuple[sp.Symbol, tuple[int, ...], bool], ...] = ()
-    indices: tuple[tuple[sp.Symbol, sp.Basic], ...] = ()
-    definitions: tuple = ()
-
-    def domain(self, sym: sp.Symbol) -> tuple:
-        name = sym.name
-        base = name.split("[", 1)[0]
-        for key, rng in self.domains:
-            if key in (name, base):
-                return rng
-        if sym.is_positive:
-            return _POSITIVE
-        if sym.is_nonnegative:
-            return (sp.Integer(0), _POSITIVE[1])
-        if sym.is_negative:
-            return (-_POSITIVE[1], -_POSITIVE[0])
-        return _REAL
-
-
-@dataclass
-class _Clock:
-    deadline: float
-
-    def left(self) -> float:
-        return self.deadline - time.monotonic()
-
-    def check(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise TimeLimitExceeded("time limit exceeded")
-
-
-def _flatten(expr: sp.Basic) -> sp.Basic:
-    """``x[3]`` becomes a plain symbol named ``x[3]`` with the base's assumptions."""
-    mapping = {}
-    for e in expr.atoms(sp.Indexed):
-        label = e.base.label
-        props = dict(label.assumptions0) if isinstance(label, sp.Symbol) else {}
-        props.update({k: v for k, v in e.base.assumptions0.items() if v is not None})
-        name = f"{label}[{','.join(str(i) for i in e.indices)}]"
-        mapping[e] = sp.Symbol(name, **{k: v for k, v in props.items() if k in ("real", "positive", "nonnegative",
-                                                                                 "negative", "integer")})
-    return expr.xreplace(mapping) if mapping else expr
-
-
-def _size_symbols(exprs: Iterable[sp.Basic]) -> list[sp.Symbol]:
-    found = set()
-    for e in exprs:
-        for s in e.atoms(sp.Sum, sp.Product):
-            for _, lo, hi in s.limits:
-                found |= (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols)
-    return sorted(found, key=str)
-
-
-def _free_indices(exprs: Iterable[sp.Basic], sizes: set) -> list[sp.Symbol]:
-    found = set()
-    for e in exprs:
-        free = e.free_symbols
-        for ind in e.atoms(sp.Indexed):
-            found |= {s for i in ind.indices for s in sp.sympify(i).free_symbols if s in free}
-    return sorted(found - sizes, key=str)
-
-
-def _instances(exprs: Sequence[sp.Basic], ctx: _Context) -> list[tuple[dict, bool]]:
-    """Substitutions (sizes, free indices) under which to compare, each with 'prove symbolically?'."""
-    sizes = list(ctx.sizes)
-    if not sizes:
-        sizes = [(s, (2, 3), True) for s in _size_symbols(exprs)] + [(s, (4, 6), False) for s in _size_symbols(exprs)]
-    if not sizes:
-        return [({}, True)]
-    size_syms = {s for s, _, _ in sizes}
-    uppers = dict(ctx.indices)
-    indices = [i for i in _free_indices(exprs, size_syms) if i not in uppers] + list(uppers)
-    out = []
-    for symbolic in (True, False):
-        chosen = [(s, v) for s, v, sym in sizes if sym == symbolic]
-        if not chosen:
-            continue
-        names = list(dict.fromkeys(s for s, _ in chosen))
-        value_lists = [sorted({v for s2, vs in chosen if s2 == s for v in vs}) for s in names]
-        for values in itertools.product(*value_lists):
-            base = dict(zip(names, values))
-            ranges = []
-            for idx in indices:
-                upper = uppers.get(idx, max(values))
-                top = int(sp.sympify(upper).subs(base))
-                ranges.append(sorted({1, top}) if top >= 1 else [1])
-            for combo in itertools.product(*ranges):
-                out.append(({**base, **dict(zip(indices, combo))}, symbolic))
-    return out
-
-
-# --------------------------------------------------------------------------- numbers
-
-
-def _point(symbols: Sequence[sp.Symbol], ctx: _Context, rng: random.Random, nice: bool) -> dict:
-    point = {}
-    for s in symbols:
-        lo, hi = ctx.domain(s)
-        lo, hi = sp.Rational(lo), sp.Rational(hi)
-        if nice:
-            grid = [lo + (hi - lo) * sp.Rational(k, 12) for k in range(1, 12)]
-            point[s] = rng.choice(grid)
-        else:
-            point[s] = lo + (hi - lo) * sp.Rational(rng.randint(1, 9972), 9973)
-    return point
-
-
-def _evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS):
-    """A complex number at ``digits`` significant digits, or ``None`` where not finite."""
-    # evalf with subs: the point is never substituted symbolically, so SymPy does not try to
-    # simplify rational powers of rationals (which can take seconds)
-    try:
-        value = sp.N(expr, digits, subs=dict(point))
-    except TimeLimitExceeded:
-        raise
-    except Exception:  # noqa: BLE001 - whatever SymPy cannot evaluate is "not a finite number here"
-        return None
-    if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
-        return None
-    try:
-        z = complex(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if not (math.isfinite(z.real) and math.isfinite(z.imag)):
-        return None
-    return value
-
-
-def _close(a, b) -> bool:
-    za, zb = complex(a), complex(b)
-    diff = abs(complex(sp.N(a - b, DIGITS)))
-    return diff <= 1e-22 * max(1.0, abs(za), abs(zb))
-
-
-def _show(value) -> str:
-    z = complex(value)
-    if abs(z.imag) <= 1e-30 * max(1.0, abs(z.real)):
-        return f"{z.real:.10g}"
-    return f"{z.real:.10g}{z.imag:+.10g}j"
-
-
-@dataclass
-class _Comparison:
-    """Numeric agreement of two lists of entries over probe points."""
-
-    agree: int = 0
-    tried: int = 0
-    point: dict | None = None
-    entry: int | None = None
-    values: tuple | None = None
-    samples: list = field(default_factory=list)  # (point, claimed values, expected values)
-
-
-def _compare(claimed: list, expected: list, ctx: _Context, rng: random.Random, wanted: int, clock: _Clock,
-             nice: int = 0) -> _Comparison:
-    symbols = sorted(set().union(*(e.free_symbols for e in claimed + expected)), key=str)
-    out = _Comparison()
-    attempts = 0
-    while out.agree < wanted and attempts < 4 * wanted + 4:
-        clock.check()
-        attempts += 1
-        point = _point(symbols, ctx, rng, nice=attempts <= nice)
-        cs, es = [], []
-        finite = True
-        for c, e in zip(claimed, expected):
-            cv, ev = _evaluate(c, point), _evaluate(e, point)
-            if cv is None or ev is None:
-                finite = False
-                break
-            cs.append(cv)
-            es.append(ev)
-        out.tried += 1
-        if not finite:
-            continue
-        out.samples.append((point, cs, es))
-        for k, (cv, ev) in enumerate(zip(cs, es)):
-            if not _close(cv, ev):
-                # confirm at higher precision before calling it a difference
-                cv2, ev2 = _evaluate(claimed[k], point, 2 * DIGITS), _evaluate(expected[k], point, 2 * DIGITS)
-                if cv2 is not None and ev2 is not None and not _close(cv2, ev2):
-                    out.point, out.entry, out.values = point, k, (cv2, ev2)
-                    return out
-        out.agree += 1
-    return out
-
-
 # --------------------------------------------------------------------------- diagnostics
 
 
-def _diagnose(claimed, expected, ctx: _Context, samples, clock: _Clock, rng: random.Random,
+def _diagnose(claimed, expected, ctx: ProbeContext, samples, clock: Clock, rng: random.Random,
               originals: tuple[sp.Basic, sp.Basic], subs: Mapping) -> list[str]:
     notes: list[str] = []
     usable = [(p, c, e) for p, c, e in samples][:6]
@@ -412,7 +160,7 @@ def _diagnose(claimed, expected, ctx: _Context, samples, clock: _Clock, rng: ran
     varying = len({tuple(sorted(p.items(), key=str)) for p, _, _ in usable}) >= 2
     where = f" (at {_describe(subs)})" if subs else ""
     if varying:
-        if all(_close(cv, -ev) for cv, ev in pairs):
+        if all(close(cv, -ev) for cv, ev in pairs):
             notes.append(f"equal up to sign: claimed = -(expected){where}")
         else:
             ratios = [complex(cv) / complex(ev) for cv, ev in pairs if abs(complex(ev)) > 1e-12]
@@ -441,13 +189,13 @@ def _diagnose(claimed, expected, ctx: _Context, samples, clock: _Clock, rng: ran
         positive = {s: sp.Symbol(s.name, positive=True) for s in loose}
         cp = [c.xreplace(positive) for c in claimed]
         ep = [e.xreplace(positive) for e in expected]
-        cmp = _compare(cp, ep, ctx, rng, 6, clock)
+        cmp = compare(cp, ep, ctx, rng, 6, clock)
         if cmp.point is None and cmp.agree >= 6:
             needed = sorted(loose, key=str)
             for s in list(needed):  # keep only the symbols whose positivity matters
                 clock.check()
                 trial = {t: positive[t] for t in needed if t != s}
-                cmp = _compare([c.xreplace(trial) for c in claimed], [e.xreplace(trial) for e in expected], ctx,
+                cmp = compare([c.xreplace(trial) for c in claimed], [e.xreplace(trial) for e in expected], ctx,
                                rng, 6, clock)
                 if cmp.point is None and cmp.agree >= 6:
                     needed.remove(s)
@@ -472,7 +220,7 @@ def _equal_without(group, claimed, expected, ctx, rng, clock) -> bool:
     zero = {s: 0 for s in group}
     c0 = [c.xreplace(zero) for c in claimed]
     e0 = [e.xreplace(zero) for e in expected]
-    cmp = _compare(c0, e0, ctx, rng, 4, clock)
+    cmp = compare(c0, e0, ctx, rng, 4, clock)
     if cmp.point is not None or cmp.agree < 4:
         return False
     return any(abs(complex(v)) > 1e-30 for _, cs, es in cmp.samples for v in cs + es)
@@ -535,16 +283,16 @@ def check(
         raise InputError("the timeout must be positive")
     if (expected is None) == (derivative_of is None):
         raise ValueError("give exactly one of expected and derivative_of")
-    clock = _Clock(start + max(timeout - 0.05, 0.01))
+    clock = Clock(start + max(timeout - 0.05, 0.01))
     shown_expected = expected if expected is not None else sp.Derivative(*derivative_of)
-    ctx = _Context(tuple((domains or {}).items()), tuple(sizes), tuple(indices), tuple(definitions))
+    ctx = ProbeContext(tuple((domains or {}).items()), tuple(sizes), tuple(indices), tuple(definitions))
     state = {"method": "timeout", "diagnostics": []}
 
     def result(verdict, method=None, point=None, values=None, diagnostics=()):
         return CheckResult(
             verdict, method or state["method"], claimed, shown_expected,
-            None if point is None else tuple((str(k), _show(v)) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))),
-            None if values is None else _show(values[0]), None if values is None else _show(values[1]),
+            None if point is None else tuple((str(k), show(v)) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))),
+            None if values is None else show(values[0]), None if values is None else show(values[1]),
             tuple(dict.fromkeys(diagnostics)), time.monotonic() - start,
         )
 
@@ -579,20 +327,19 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
             return result(Verdict.EQUIVALENT, "structural")
     originals = (claimed, expected if expected is not None else derivative_of[0].diff(derivative_of[1]))
     exprs = [claimed] + ([expected] if expected is not None else list(derivative_of))
-    instances = _instances(exprs, ctx)
     pairs = []
-    for subs, symbolic in instances:
+    for subs, symbolic in instances(exprs, ctx):
         clock.check()
-        c = _flatten(instantiate(claimed, subs, ctx.definitions, flatten=False))
+        c = flatten_indexed(instantiate(claimed, subs, ctx.definitions, flatten=False))
         if derivative_of is not None:
             f, v = derivative_of
             f_i = instantiate(f, subs, ctx.definitions, flatten=False)
             v_i = sp.sympify(v).subs(subs)
             if not isinstance(v_i, (sp.Symbol, sp.Indexed)):
                 raise InputError(f"cannot differentiate with respect to {v}")
-            e = _flatten(sp.diff(f_i, v_i).doit())
+            e = flatten_indexed(sp.diff(f_i, v_i).doit())
         else:
-            e = _flatten(instantiate(expected, subs, ctx.definitions, flatten=False))
+            e = flatten_indexed(instantiate(expected, subs, ctx.definitions, flatten=False))
         shape = _shape_mismatch(c, e)
         if shape:
             return result(Verdict.DIFFERENT, "shape", diagnostics=[shape])
@@ -603,7 +350,7 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
     # 2. numeric screen: a disagreement is final
     state["method"] = "numeric probes"
     for subs, _, cs, es in pairs:
-        cmp = _compare(cs, es, ctx, rng, SCREEN, clock, nice=2)
+        cmp = compare(cs, es, ctx, rng, SCREEN, clock, nice=2)
         if cmp.point is not None:
             return _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state)
     # 3. symbolic zero test, time-bounded: first for every size at once, then per instance
@@ -626,7 +373,7 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
     state["method"] = "numeric probes"
     total = 0
     for subs, _, cs, es in pairs:
-        cmp = _compare(cs, es, ctx, rng, probes, clock)
+        cmp = compare(cs, es, ctx, rng, probes, clock)
         total += cmp.agree
         state["agreeing"] = total
         if cmp.point is not None:
@@ -706,7 +453,7 @@ def _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state):
         notes.append(f"entry ({cmp.entry // cols + 1}, {cmp.entry % cols + 1}) differs (rows and columns from 1)")
     state["diagnostics"] = notes
     try:
-        more = _compare(cs, es, ctx, rng, 4, clock)
+        more = compare(cs, es, ctx, rng, 4, clock)
         notes += _diagnose(cs, es, ctx, cmp.samples + more.samples, clock, rng, originals, subs)
     except TimeLimitExceeded:
         notes.append("diagnostics stopped at the time limit")
@@ -720,95 +467,6 @@ def _shape_mismatch(a, b) -> str:
     if am and a.shape != b.shape:
         return f"shapes differ: claimed {a.shape[0]}x{a.shape[1]}, expected {b.shape[0]}x{b.shape[1]}"
     return ""
-
-
-# --------------------------------------------------------------------------- text
-
-
-def symbol_factory(assumptions: Sequence[Assumption] = (), known: Mapping[str, sp.Basic] | None = None):
-    """``(symbol, indexed)`` makers for the parser: one object per name, assumptions applied.
-
-    ``known`` maps names to existing symbols or ``IndexedBase``s (a registered
-    result's), which are reused when a name matches.
-
-    >>> symbol, indexed = symbol_factory([parse_assumption("x>0")])
-    >>> symbol("x").is_positive, symbol("y").is_real, indexed("x")[1].is_positive
-    (True, True, True)
-    """
-    props = {a.name: a.properties() for a in assumptions}
-    table: dict[str, sp.Basic] = {}
-    known = dict(known or {})
-
-    def symbol(name: str) -> sp.Symbol:
-        if name not in table:
-            hit = known.get("=" + name, known.get(name_key(name)))
-            table[name] = hit if isinstance(hit, sp.Symbol) else sp.Symbol(name, **props.get(name, {"real": True}))
-        return table[name]
-
-    def indexed(name: str) -> sp.IndexedBase:
-        key = "[]" + name
-        if key not in table:
-            hit = known.get("=[]" + name, known.get("[]" + name_key(name)))
-            table[key] = hit if isinstance(hit, sp.IndexedBase) else sp.IndexedBase(
-                name, **props.get(name, {"real": True}))
-        return table[key]
-
-    return symbol, indexed
-
-
-def name_key(name: str) -> str:
-    r"""How names are matched: LaTeX markup, braces, spaces and underscores dropped, Greek spelled out.
-
-    ``\hat{x}``, ``x̂`` and ``xhat`` are one name; ``σ^2``, ``σ²`` and ``sigma2``
-    are one name; ``∂ℓ/∂y``, ``dl_dy`` and ``\frac{\partial \ell}{\partial y}``
-    (read as ``dell_dy``) are one name (``ell`` is ``l``).
-
-    >>> name_key(r"\hat{x}"), name_key("x̂"), name_key("σ^2"), name_key(r"\varepsilon")
-    ('xhat', 'xhat', 'sigma2', 'epsilon')
-    >>> name_key("∂ℓ/∂y"), name_key("dl_dy"), name_key("dell_dy"), name_key("x_1")
-    ('dldy', 'dldy', 'dldy', 'x1')
-    """
-    text = readable_name(name)
-    text = text.replace("\u0302", "hat").replace("²", "2").replace("³", "3")  # x̂, σ²
-    m = re.fullmatch(r"\\?(hat|tilde|bar)\{(.+)\}(.*)", text)
-    if m:
-        text = m.group(2) + m.group(1) + m.group(3)
-    text = re.sub(r"\\(mathbf|boldsymbol|mathrm|operatorname)\{([^{}]*)\}", r"\2", text)
-    text = text.replace("\\partial", "d").replace("∂", "d")
-    text = re.sub(r"[\\{}\s^*/_()]", "", text)
-    return readable_name(text).replace("ell", "l")
-
-
-def _match_powers(expr: sp.Basic, known: Mapping[str, sp.Basic]) -> sp.Basic:
-    """``σ**2`` in a claim is the result's symbol ``σ²`` when the result has one (and no ``σ``)."""
-    mapping = {}
-    for p in expr.atoms(sp.Pow):
-        if isinstance(p.base, sp.Symbol) and isinstance(p.exp, sp.Integer) and p.exp in (2, 3):
-            key = name_key(p.base.name)
-            hit = known.get(key + str(p.exp))
-            if isinstance(hit, sp.Symbol) and key not in known:
-                mapping[p] = hit
-    return expr.xreplace(mapping) if mapping else expr
-
-
-_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
-
-
-def parse_with(text: str, symbols, latex: bool, what: str) -> sp.Basic:
-    symbol, indexed = symbols
-    try:
-        if latex:
-            from .latex import parse_latex
-            from .parsing import _check_text
-
-            _check_text(text)
-            return parse_latex(text, symbol, indexed, rhs_of_equation=True)
-        parts = _EQUALS.split(text)
-        if len(parts) == 2:  # "lhs = rhs": the right-hand side is the claim
-            text = parts[1]
-        return parse_expression(text, symbol, indexed=indexed)
-    except InputError as exc:
-        raise InputError(f"{what}: {exc}") from None
 
 
 def check_text(
@@ -864,43 +522,6 @@ def _building(seconds: float):
 # --------------------------------------------------------------------------- registered results
 
 
-def result_symbols(d) -> dict[str, sp.Basic]:
-    """Every symbol and ``IndexedBase`` of a derivation's result, keyed as :func:`name_key` matches names.
-
-    Keys are ``"=" + name`` (exact spelling, preferred) and ``name_key(name)`` for
-    symbols, the same with ``"[]"`` for ``IndexedBase`` labels; a symbol's LaTeX
-    name (``latex_names``) is an alias.
-
-    >>> from derivations.record import Derivation
-    >>> d = Derivation("demo.r", "demo", (), sp.Eq(sp.Symbol("r"), sp.Symbol("x̂") * sp.IndexedBase("y")[1]))
-    >>> sorted(result_symbols(d))
-    ['=[]y', '=x̂', '[]y', 'xhat']
-    """
-    rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
-    pool = [rhs] + [e for pair in d.definitions for e in pair if isinstance(e, sp.Basic)]
-    pool += [s for s, _ in d.sizes] + [s for s, _ in d.numeric_sizes] + [i for i, _ in d.indices]
-    table: dict[str, sp.Basic] = {}
-    for e in pool:
-        bases = [e] if isinstance(e, sp.IndexedBase) else [i.base for i in e.atoms(sp.Indexed)]
-        for base in bases:
-            table.setdefault("=[]" + str(base.label), base)
-            table.setdefault("[]" + name_key(str(base.label)), base)
-        if isinstance(e, sp.IndexedBase):
-            continue
-        labels = {b.label for b in bases}
-        for s in e.atoms(sp.Symbol) - labels:
-            table.setdefault("=" + s.name, s)
-            table.setdefault(name_key(s.name), s)
-    for obj, latex in d.latex_names:
-        text = re.sub(r"\^\{?\(.*$|_\{?\{i\}.*$", "", latex)
-        key = name_key(text)
-        if isinstance(obj, sp.IndexedBase):
-            table.setdefault("[]" + key, obj)
-        elif isinstance(obj, sp.Symbol):
-            table.setdefault(key, obj)
-    return table
-
-
 def check_against(
     claimed: str,
     d,
@@ -932,7 +553,7 @@ def check_against(
     known = result_symbols(d)
     symbols = symbol_factory(assumptions, known)
     with _building(timeout):
-        c = _match_powers(parse_with(claimed, symbols, latex, "CLAIMED"), known)
+        c = match_powers(parse_with(claimed, symbols, latex, "CLAIMED"), known)
     rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
     domains = {(str(k.label) if isinstance(k, sp.IndexedBase) else str(k)): v for k, v in d.domain}
     domains.update({a.name: a.domain() for a in assumptions})

@@ -173,7 +173,7 @@ def _batchnorm_like() -> Derivation:
     j, k = sp.symbols("j k", integer=True, positive=True)
     m = sp.Symbol("m", integer=True, positive=True)
     x = sp.IndexedBase("x", real=True)
-    mu, eps = sp.Symbol("mu", real=True), sp.Symbol("epsilon", positive=True)
+    mu = sp.Symbol("mu", real=True)
     sigma2 = sp.Symbol("sigma^2", nonnegative=True)
     result = sp.Eq(sp.Symbol("dsigma2_dmu"), -2 * sp.Sum(x[k] - mu, (k, 1, m)) / m)
     step = Step(sp.Symbol("dsigma2_dmu"), result.rhs, "chain rule",

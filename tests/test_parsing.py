@@ -50,7 +50,7 @@ def test_refused_code_is_never_executed():
         f"exec(\"open('{marker}','w')\")",
         f"(lambda: open('{marker}', 'w'))()",
         f"getattr(__builtins__, 'open')('{marker}', 'w')",
-        f"x.__class__.__mro__[1].__subclasses__()",
+        "x.__class__.__mro__[1].__subclasses__()",
     ]
     for text in attempts:
         with pytest.raises(InputError):
