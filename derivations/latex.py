@@ -123,6 +123,8 @@ def parse_latex(
     rhs_of_equation: bool = False,
 ) -> sp.Basic:
     """Read a LaTeX formula; with ``rhs_of_equation`` the right-hand side of ``lhs = rhs``."""
+    text = re.sub(r"([A-Za-z])\u0302", r"\\hat{\1}", text)  # x̂ typed as x + combining circumflex
+    text = text.replace("²", "^{2}").replace("³", "^{3}").replace("ᵀ", "^{T}")
     reader = _Reader(_tokenize(text), symbol, indexed)
     if not reader.toks:
         raise InputError("empty expression")

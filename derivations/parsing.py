@@ -91,10 +91,10 @@ _SUPERSCRIPTS = {"²": "**2", "³": "**3", "⁻¹": "**(-1)", "ᵀ": ""}
 def readable_name(name: str) -> str:
     """The canonical spelling of a name: Greek letters spelled out, LaTeX variants merged.
 
-    >>> readable_name("σ_1"), readable_name("varepsilon"), readable_name("x_i")
-    ('sigma_1', 'epsilon', 'x_i')
+    >>> readable_name("σ_1"), readable_name("varepsilon"), readable_name("x_i"), readable_name("x̂")
+    ('sigma_1', 'epsilon', 'x_i', 'xhat')
     """
-    out = "".join(_GREEK_CHARS.get(c, c) for c in name)
+    out = "".join(_GREEK_CHARS.get(c, c) for c in name).replace("\u0302", "hat").replace("\u0303", "tilde")
     return VARIANTS.get(out, out)
 
 
@@ -364,6 +364,7 @@ def _rewrite(text: str) -> tuple[str, Callable[[int], int]]:
     pre = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     pre = _INDEX_FORM.sub(lambda m: f"{m.group(1)}{'_' + m.group(3) if m.group(3) else ''}[{m.group(2)}]", pre)
     pre = _BRACED_SUBSCRIPT.sub(lambda m: f"_{m.group(1)}", pre)
+    pre = re.sub("([A-Za-z\u0370-\u03ff])\u0302", r"\1hat", pre)  # x̂: x + combining circumflex
     for sup, rep in _SUPERSCRIPTS.items():
         pre = pre.replace(sup, rep)
     pieces: list[tuple[str, int]] = []  # (text, original column)

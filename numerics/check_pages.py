@@ -113,7 +113,7 @@ SLIPS: tuple[SeedCheck, ...] = (
         "003", "Adam: the step divides by r̂ instead of its square root and multiplies by g again",
         r"\theta_{\tau+1} = \theta_{\tau} - \frac{\epsilon \hat{\mathbf{s}}_{\tau}}{\delta + \hat{\mathbf{r}}_{\tau}} \odot \mathbf{g}",
         r"\frac{\epsilon \hat{s}}{\delta + \hat{r}} g", r"\frac{\epsilon \hat{s}}{\delta + \sqrt{\hat{r}}}", latex=True,
-        assume=("rhat>0", "delta>0"),
+        assume=("rhat>0", "delta>0", "epsilon>0"),
         explanation="Adam's step is ε ŝ/(δ + √r̂): the first moment already carries the gradient."),
     SeedCheck(
         "003", "initialization: U(−1/√m, 1/√m) called He-uniform",
