@@ -85,7 +85,7 @@ _GREEK_CHARS.update({"ϵ": "epsilon", "ε": "epsilon", "ϑ": "theta", "ϕ": "phi
 #: LaTeX variants that name the same letter
 VARIANTS = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho", "varsigma": "sigma",
             "varpi": "pi"}
-_SUPERSCRIPTS = {"²": "**2", "³": "**3", "⁻¹": "**(-1)", "ᵀ": ""}
+_SUPERSCRIPTS = {"²": "**2", "³": "**3", "⁻¹": "**(-1)"}
 
 
 def readable_name(name: str) -> str:
