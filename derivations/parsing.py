@@ -364,6 +364,8 @@ def _rewrite(text: str) -> tuple[str, Callable[[int], int]]:
     pre = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     pre = _INDEX_FORM.sub(lambda m: f"{m.group(1)}{'_' + m.group(3) if m.group(3) else ''}[{m.group(2)}]", pre)
     pre = _BRACED_SUBSCRIPT.sub(lambda m: f"_{m.group(1)}", pre)
+    if "ᵀ" in pre:
+        raise InputError(f"write transpose(...) instead of ᵀ (column {pre.index('ᵀ') + 1})")
     pre = re.sub("([A-Za-z\u0370-\u03ff])\u0302", r"\1hat", pre)  # x̂: x + combining circumflex
     for sup, rep in _SUPERSCRIPTS.items():
         pre = pre.replace(sup, rep)
