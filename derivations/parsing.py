@@ -367,6 +367,7 @@ def _rewrite(text: str) -> tuple[str, Callable[[int], int]]:
     if "ᵀ" in pre:
         raise InputError(f"write transpose(...) instead of ᵀ (column {pre.index('ᵀ') + 1})")
     pre = re.sub("([A-Za-z\u0370-\u03ff])\u0302", r"\1hat", pre)  # x̂: x + combining circumflex
+    pre = "".join(_GREEK_CHARS.get(c, c) for c in pre)  # before Python's NFKC folds ℓ into l
     for sup, rep in _SUPERSCRIPTS.items():
         pre = pre.replace(sup, rep)
     pieces: list[tuple[str, int]] = []  # (text, original column)
