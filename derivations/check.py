@@ -73,7 +73,7 @@ from .naming import (
     symbol_factory,
 )
 from .parsing import readable_name
-from .probes import DIGITS, Clock, ProbeContext, close, compare, flatten_indexed, instances, show
+from .probes import DIGITS, Clock, ProbeContext, close, compare, evaluate, flatten_indexed, instances, show
 from .record import _entries, instantiate, symbolic_zero
 
 __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check_against", "parse_assumption",
@@ -164,12 +164,14 @@ def _diagnose(claimed, expected, ctx: ProbeContext, samples, clock: Clock, rng: 
             notes.append(f"equal up to sign: claimed = -(expected){where}")
         else:
             ratios = [complex(cv) / complex(ev) for cv, ev in pairs if abs(complex(ev)) > 1e-12]
-            if len(ratios) >= 2 and len(ratios) == len(pairs) and all(
+            if len(ratios) >= 2 and len(ratios) == len(pairs) and abs(ratios[0] - 1) > 1e-9 and all(
                     abs(r - ratios[0]) <= 1e-12 * max(1, abs(ratios[0])) for r in ratios):
                 notes.append(f"equal up to a constant factor: claimed = {_nice(ratios[0])} * (expected){where}")
             else:
                 gaps = [complex(cv) - complex(ev) for cv, ev in pairs]
-                if all(abs(g - gaps[0]) <= 1e-12 * max(1, abs(gaps[0])) for g in gaps):
+                scale = max(abs(complex(v)) for pair in pairs for v in pair)
+                if abs(gaps[0]) > 1e-9 * max(1, scale) and all(
+                        abs(g - gaps[0]) <= 1e-12 * max(1, abs(gaps[0])) for g in gaps):
                     shift = _nice(gaps[0])
                     shown = f"- {shift[1:]}" if shift.startswith("-") else f"+ {shift}"
                     notes.append(f"differ by an additive constant: claimed = expected {shown}{where}")
@@ -446,11 +448,15 @@ def _size_note(pairs) -> list[str]:
 def _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state):
     point = {**{k: v for k, v in subs.items()}, **cmp.point}
     values = cmp.values
-    state["different"] = ("numeric probes" if state["method"] != "symbolic" else "numeric probes", point, values)
+    state["different"] = ("numeric probes", point, values)
     notes = []
     if state.get("shape") and len(cs) > 1:
         rows, cols = state["shape"]
         notes.append(f"entry ({cmp.entry // cols + 1}, {cmp.entry % cols + 1}) differs (rows and columns from 1)")
+    if show(values[0]) == show(values[1]):  # the values agree to the digits shown: give their difference
+        gap = evaluate(cs[cmp.entry] - es[cmp.entry], cmp.point, 15, maxn=250)
+        if gap is not None:
+            notes.append(f"claimed - expected = {show(gap)} at this point")
     state["diagnostics"] = notes
     try:
         more = compare(cs, es, ctx, rng, 4, clock)

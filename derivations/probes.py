@@ -35,6 +35,7 @@ import sympy as sp
 from .deadline import TimeLimitExceeded
 
 DIGITS = 40
+LARGE = 1e6  # above this magnitude the difference of two values is also evaluated on its own
 POSITIVE = (sp.Rational(1, 8), sp.Integer(3))
 REAL = (sp.Integer(-3), sp.Integer(3))
 
@@ -150,12 +151,15 @@ def probe_point(symbols: Sequence[sp.Symbol], ctx: ProbeContext, rng: random.Ran
     return point
 
 
-def evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS):
-    """A complex number at ``digits`` significant digits, or ``None`` where not finite."""
+def evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS, maxn: int = 100):
+    """A complex number at ``digits`` significant digits, or ``None`` where not finite.
+
+    ``maxn`` bounds the working precision evalf may raise to where terms cancel.
+    """
     # evalf with subs: the point is never substituted symbolically, so SymPy does not try to
     # simplify rational powers of rationals (which can take seconds)
     try:
-        value = sp.N(expr, digits, subs=dict(point))
+        value = sp.N(expr, digits, subs=dict(point), maxn=maxn)
     except TimeLimitExceeded:
         raise
     except Exception:  # noqa: BLE001 - whatever SymPy cannot evaluate is "not a finite number here"
@@ -169,6 +173,19 @@ def evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS):
     if not (math.isfinite(z.real) and math.isfinite(z.imag)):
         return None
     return value
+
+
+def _agree(c, e, point, cv, ev) -> bool:
+    if not close(cv, ev):
+        return False
+    return max(abs(complex(cv)), abs(complex(ev))) <= LARGE or _difference_vanishes(c, e, point, cv, ev)
+
+
+def _difference_vanishes(c, e, point, cv, ev) -> bool:
+    """For large values, relative agreement hides absolute gaps (1 + e^81 vs e^81): evaluate c - e itself."""
+    scale = max(1.0, abs(complex(cv)), abs(complex(ev)))
+    gap = evaluate(c - e, point, 30, maxn=250)
+    return gap is None or abs(complex(gap)) <= scale * 1e-150
 
 
 def close(a, b) -> bool:
@@ -219,10 +236,10 @@ def compare(claimed: list, expected: list, ctx: ProbeContext, rng: random.Random
             continue
         out.samples.append((point, cs, es))
         for k, (cv, ev) in enumerate(zip(cs, es)):
-            if not close(cv, ev):
+            if not _agree(claimed[k], expected[k], point, cv, ev):
                 # confirm at higher precision before calling it a difference
                 cv2, ev2 = evaluate(claimed[k], point, 2 * DIGITS), evaluate(expected[k], point, 2 * DIGITS)
-                if cv2 is not None and ev2 is not None and not close(cv2, ev2):
+                if cv2 is not None and ev2 is not None and not _agree(claimed[k], expected[k], point, cv2, ev2):
                     out.point, out.entry, out.values = point, k, (cv2, ev2)
                     return out
         out.agree += 1
