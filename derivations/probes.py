@@ -4,7 +4,10 @@ A probe point gives every free symbol a rational value inside its domain
 (from assumptions, or the symbol's own positivity); both sides are evaluated
 with SymPy's adaptive ``evalf`` at :data:`DIGITS` significant digits, with the
 point passed as ``subs`` (never substituted symbolically).  Points where
-either side is not finite are skipped.  Sums over a symbolic size are
+either side is not finite (or beyond double range, about 10^308) are skipped.
+Values agree when they match to 22 significant digits; above 10^6 in
+magnitude the difference is also evaluated on its own, so that an absolute gap
+is not hidden by the relative test.  Sums over a symbolic size are
 instantiated for concrete sizes first (:func:`instances`), and ``x[3]``
 becomes a plain symbol named ``x[3]`` (:func:`flatten_indexed`).
 
@@ -184,8 +187,11 @@ def _agree(c, e, point, cv, ev) -> bool:
 def _difference_vanishes(c, e, point, cv, ev) -> bool:
     """For large values, relative agreement hides absolute gaps (1 + e^81 vs e^81): evaluate c - e itself."""
     scale = max(1.0, abs(complex(cv)), abs(complex(ev)))
-    gap = evaluate(c - e, point, 30, maxn=250)
-    return gap is None or abs(complex(gap)) <= scale * 1e-150
+    # working precision up to the magnitude's digits + 100: a true zero leaves a residual far
+    # below 10^-60, a real gap of 10^-60 or more is resolved
+    digits = int(math.log10(scale)) + 100
+    gap = evaluate(c - e, point, 30, maxn=digits)
+    return gap is None or abs(complex(gap)) <= 1e-60
 
 
 def close(a, b) -> bool:

@@ -250,7 +250,7 @@ def _grow(children):
         pair.map(lambda ab: ab[0] + ab[1]),
         pair.map(lambda ab: ab[0] * ab[1]),
         children.map(lambda a: a**2),
-        children.map(sp.exp),
+        LEAVES.map(sp.exp),  # exp of exp leaves double range (values past 1e308 count as not finite)
         children.map(sp.sin),
         children.map(sp.tanh),
         children.map(lambda a: sp.log(a**2 + 1)),
