@@ -285,7 +285,8 @@ def check(
         raise InputError("the timeout must be positive")
     if (expected is None) == (derivative_of is None):
         raise ValueError("give exactly one of expected and derivative_of")
-    clock = Clock(start + max(timeout - 0.05, 0.01))
+    # a margin for unwinding (and for one swallowed alarm, repeated after deadline.REPEAT)
+    clock = Clock(start + max(timeout - min(0.15, 0.1 * timeout), 0.01))
     shown_expected = expected if expected is not None else sp.Derivative(*derivative_of)
     ctx = ProbeContext(tuple((domains or {}).items()), tuple(sizes), tuple(indices), tuple(definitions))
     state = {"method": "timeout", "diagnostics": []}
