@@ -134,7 +134,7 @@ SLIPS: tuple[SeedCheck, ...] = (
         explanation="∂/∂w_i Σ_k |w_k| = sign(w_i)."),
     SeedCheck(
         "004", "Adam: bias correction inside the running average",
-        r"f_{accum}(R, G) = \frac{\rho R + (1 - \rho) G \odot G}{1 - \rho^T}, two steps from R = 0",
+        r"f_{accum}(R, G) = \frac{\rho R + (1 - \rho) G \odot G}{1 - \rho^T} \text{ (checked two steps from } R = 0)",
         "(rho*g_1^2 + (1 - rho)*g_2^2)/(1 - rho^2)",
         "(rho*(1 - rho)*g_1^2 + (1 - rho)*g_2^2)/(1 - rho^2)", assume=("0<rho<1",),
         explanation="Dividing the accumulator itself by 1 − ρ^T compounds the correction over the steps; "
@@ -251,10 +251,10 @@ def _section(example: SeedCheck, result: CheckResult) -> list[str]:
     lines = [f"### Seed {example.seed}: {example.topic}", "", f"The seed says: {_format_says(example.says)}", ""]
     lines += ["```", example.command(), "```", ""]
     verdict = result.verdict.value
-    lines.append(f"**{verdict}** ({result.method}, {result.seconds:.2f} s)")
+    lines += [f"**{verdict}** ({result.method}, {result.seconds:.2f} s)", ""]
     if result.counterexample is not None:
         point = ", ".join(f"{k} = {v}" for k, v in result.counterexample)
-        lines += ["", f"- counterexample: {point}",
+        lines += [f"- counterexample: {point}",
                   f"- claimed value {_value(result.claimed_value)}, expected value {_value(result.expected_value)}"]
     lines += [f"- {d}" for d in result.diagnostics]
     if example.explanation:
