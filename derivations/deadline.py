@@ -1,7 +1,9 @@
 """Time bounds for symbolic work that may not terminate in reasonable time.
 
 SymPy's simplification has no timeout of its own.  In the main thread a
-``SIGALRM`` interval timer interrupts it; nested bounds keep the tighter one.
+``SIGALRM`` interval timer interrupts it, and keeps interrupting every
+:data:`REPEAT` seconds until the block ends (in case the first exception is
+swallowed); nested bounds keep the tighter one.
 Elsewhere (worker threads) the bound is only checked when the block ends.
 
 Examples
@@ -29,6 +31,9 @@ from contextlib import contextmanager
 from typing import Iterator
 
 
+REPEAT = 0.05  # seconds between repeated alarms once the time is up
+
+
 class TimeLimitExceeded(Exception):
     """Raised inside a :func:`time_limit` block when its time is up."""
 
@@ -51,7 +56,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         raise TimeLimitExceeded(f"time limit of {seconds:g} s exceeded")
 
     previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, max(budget, 1e-3))
+    # the alarm repeats until the block ends: code that swallows the first exception
+    # (a broad ``except``, a finalizer) is interrupted again REPEAT seconds later
+    signal.setitimer(signal.ITIMER_REAL, max(budget, 1e-3), REPEAT)
     try:
         yield
     finally:
@@ -60,4 +67,4 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         if outer_remaining > 0:
             left = outer_remaining - (time.monotonic() - start)
             # the outer block's alarm fires (almost) at once if its time is gone
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), REPEAT)

@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "numerics.commands.docs",
     "numerics.commands.curvature",
     "numerics.commands.bench",
+    "numerics.commands.check",
 )
 
 EPILOG = """examples:
