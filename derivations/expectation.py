@@ -48,14 +48,16 @@ def expect(expr: sp.Basic, distributions: Mapping[sp.Symbol, sp.Basic]) -> sp.Ba
     """
     symbols = list(distributions)
     poly = sp.Poly(sp.expand(expr), *symbols)
-    cache: dict[tuple[sp.Symbol, int], sp.Basic] = {}
+    cache: dict[tuple[sp.Basic, int], sp.Basic] = {}
 
     def raw(sym: sp.Symbol, k: int) -> sp.Basic:
         if k == 0:
             return sp.S.One
-        if (sym, k) not in cache:
-            cache[(sym, k)] = sp.simplify(moment(distributions[sym], k))
-        return cache[(sym, k)]
+        rv = distributions[sym]
+        key = (getattr(getattr(rv, "pspace", None), "distribution", rv), k)  # identically distributed share moments
+        if key not in cache:
+            cache[key] = sp.simplify(moment(rv, k))
+        return cache[key]
 
     total = sp.S.Zero
     for powers, coeff in poly.terms():

@@ -27,7 +27,12 @@ from typing import Callable
 from .errors import InputError
 from .record import Derivation
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "derivations.regularization",
+    "derivations.dropout",
+    "derivations.initialization",
+    "derivations.ensembles",
+)
 
 
 @cache
