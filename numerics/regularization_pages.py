@@ -8,11 +8,10 @@ ensemble error) and from small simulations with fixed seeds.
 Examples
 ========
 
->>> pages = docs_pages()
->>> sorted(p.attach_to for p in pages)[:2]
-['dropout.mask', 'ensembles.average_error']
->>> all(p.files and p.files[0][1][:4] == b'\\x89PNG' for p in pages)
-True
+>>> import numpy as np
+>>> X, y, w_true = synthetic_regression(np.random.default_rng(0))
+>>> X.shape, int((w_true != 0).sum())
+((60, 8), 3)
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ _ACTIVATIONS = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh}
 
 @dataclass(frozen=True)
 class DepthSimulation:
-    """Per-layer variance of the pre-activations (layers 1..depth), averaged over networks.
+    r"""Per-layer variance of the pre-activations (layers 1..depth), averaged over networks.
 
     ``predicted`` is the derived ReLU variance; for tanh it is the linear-regime
     value :math:`(d\sigma^2)^{L-1} v_1`, an upper bound since
