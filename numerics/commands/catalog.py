@@ -3,9 +3,12 @@
 Examples
 ========
 
+>>> import contextlib, io
 >>> from numerics.cli import main
->>> main(["list", "--names"]) in (0,)
-True
+>>> with contextlib.redirect_stdout(io.StringIO()) as out:
+...     code = main(["list", "--names"])
+>>> code, out.getvalue().splitlines() == sorted(out.getvalue().splitlines())
+(0, True)
 """
 
 from __future__ import annotations
