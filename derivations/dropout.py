@@ -19,10 +19,13 @@ True
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 from sympy.stats import Bernoulli
 
 from .expectation import expect, variance
+from .display import with_display
 from .record import Derivation, Differs, Equals, Holds, Step
 
 p = sp.Symbol("p", positive=True)  # drop probability, 0 < p < 1
@@ -71,7 +74,7 @@ def mask() -> Derivation:
     )
     return Derivation(
         "dropout.mask", "The dropout mask's expectation and inverted dropout", steps,
-        sp.Eq(Eh, sp.Symbol("E[m h/(1 - p)]")),
+        sp.Eq(Eh, hv),
         summary="With drop probability p the mask m ~ Bernoulli(1 − p) has mean 1 − p, so training-time "
                 "scaling by 1/(1 − p) (inverted dropout) makes E[h̃] = h and test time needs no change. "
                 "Seed 000 scales by 1/p with p the drop probability: E[h̃] = (1 − p)h/p, e.g. 4h for "
@@ -186,8 +189,25 @@ def geometric_mean() -> Derivation:
     )
 
 
+_DISPLAY = {
+    "E[h_tilde]": r"\mathbb{E}[\tilde h]", "Var[h_tilde]": r"\operatorname{Var}[\tilde h]",
+    "E[m]": r"\mathbb{E}[m]", "Var[m]": r"\operatorname{Var}[m]", "E[m h]": r"\mathbb{E}[m h]",
+    "E[z]": r"\mathbb{E}[z]", "E[relu(w m h + b)]": r"\mathbb{E}[\operatorname{relu}(w m h + b)]",
+    "E_d[z_1(d)]": r"\mathbb{E}_d[z_1(d)]", "G_1/(G_1 + G_2)": r"\frac{G_1}{G_1 + G_2}",
+    "G_2/G_1": r"\frac{G_2}{G_1}", "relu(p z)": r"\operatorname{relu}(q z)",
+}
+
+
+def _displayed(build):
+    @functools.wraps(build)
+    def wrapper() -> Derivation:
+        return with_display(build(), _DISPLAY)
+
+    return wrapper
+
+
 RESULTS = {
-    "dropout.mask": mask,
-    "dropout.weight_scaling": weight_scaling,
-    "dropout.geometric_mean": geometric_mean,
+    "dropout.mask": _displayed(mask),
+    "dropout.weight_scaling": _displayed(weight_scaling),
+    "dropout.geometric_mean": _displayed(geometric_mean),
 }

@@ -20,10 +20,13 @@ v
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 from sympy.stats import Normal
 
 from .expectation import expect
+from .display import with_display
 from .record import Derivation, Equals, Holds, Step
 
 k = sp.Symbol("k", integer=True, positive=True)
@@ -82,4 +85,18 @@ def average_error() -> Derivation:
     )
 
 
-RESULTS = {"ensembles.average_error": average_error}
+_DISPLAY = {
+    "E[(mean eps)^2]": r"\mathbb{E}\Big[\Big(\frac1k\sum_{i=1}^k \epsilon_i\Big)^2\Big]", "c*": "c^{*}",
+    "lim_(k->oo)": r"\lim_{k\to\infty} \mathbb{E}[\cdot]", "E[eps_i eps_j]": r"\mathbb{E}[\epsilon_i \epsilon_j]",
+}
+
+
+def _displayed(build):
+    @functools.wraps(build)
+    def wrapper() -> Derivation:
+        return with_display(build(), _DISPLAY)
+
+    return wrapper
+
+
+RESULTS = {"ensembles.average_error": _displayed(average_error)}

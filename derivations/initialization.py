@@ -25,10 +25,13 @@ v_1
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 from sympy.stats import Normal
 
 from .expectation import covariance, expect, variance
+from .display import with_display
 from .record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
 
 d_in = sp.Symbol("d_in", integer=True, positive=True)
@@ -256,10 +259,35 @@ def truncated_normal() -> Derivation:
     )
 
 
+_DISPLAY = {
+    "Cov[w_1 x, w_2 x]": r"\operatorname{Cov}[w_1 x, w_2 x]", "E[relu(y)]": r"\mathbb{E}[\operatorname{relu}(y)]",
+    "E[relu(y)^2]": r"\mathbb{E}[\operatorname{relu}(y)^2]", "P(|z| <= 2)": r"P(|z| \le 2)",
+    "Var[Glorot]": r"\operatorname{Var}[w_{\mathrm{Glorot}}]", "Var[He uniform]": r"\operatorname{Var}[w_{\mathrm{He\,unif}}]",
+    "Var[N(0, 2/(d_in + d_out))] / Var[Glorot uniform]": r"\frac{2/(d_{in} + d_{out})}{\operatorname{Var}[w_{\mathrm{Glorot}}]}",
+    "Var[U(-1/sqrt(m), 1/sqrt(m))]": r"\operatorname{Var}[U(\pm 1/\sqrt{m})]", "Var[U(-a, a)]": r"\operatorname{Var}[U(-a, a)]",
+    "Var[relu(y)]": r"\operatorname{Var}[\operatorname{relu}(y)]", "Var[w x]": r"\operatorname{Var}[w x]",
+    "Var[w]": r"\operatorname{Var}[w]", "Var[w] (flax Dense)": r"\operatorname{Var}[w]_{\mathrm{Flax}}",
+    "Var[w^T x]": r"\operatorname{Var}[w^\top x]", "Var[z | |z| <= 2]": r"\operatorname{Var}[z \mid |z| \le 2]",
+    "d_in Var[w]": r"d_{in}\operatorname{Var}[w]", "d_out Var[w]": r"d_{out}\operatorname{Var}[w]",
+    "phi(z)": r"\varphi(z)", "z^2 phi(z)": r"z^2\varphi(z)", "v_(L+1)": "v_{L+1}", "v_L (He)": r"v_L^{\mathrm{He}}",
+    "v_L (U(±1/sqrt(d_in)))": r"v_L^{U(\pm 1/\sqrt{d_{in}})}", "v_L (Xavier)": r"v_L^{\mathrm{Xavier}}",
+    "v_lm1": "v_{l-1}", "std factor": r"\text{std factor}", "bound": r"\text{bound}",
+    "Var_w": r"\operatorname{Var}[w]",
+}
+
+
+def _displayed(build):
+    @functools.wraps(build)
+    def wrapper() -> Derivation:
+        return with_display(build(), _DISPLAY)
+
+    return wrapper
+
+
 RESULTS = {
-    "initialization.uniform_variance": uniform_variance,
-    "initialization.fan_in_variance": fan_in_variance,
-    "initialization.relu_depth": relu_depth,
-    "initialization.xavier": xavier,
-    "initialization.truncated_normal": truncated_normal,
+    "initialization.uniform_variance": _displayed(uniform_variance),
+    "initialization.fan_in_variance": _displayed(fan_in_variance),
+    "initialization.relu_depth": _displayed(relu_depth),
+    "initialization.xavier": _displayed(xavier),
+    "initialization.truncated_normal": _displayed(truncated_normal),
 }

@@ -30,9 +30,12 @@ Eq(w_new, -epsilon*g[j] + (-alpha*epsilon + 1)*w[j])
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 from sympy.stats import Laplace, Normal, density
 
+from .display import with_display
 from .record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
 
 # ----------------------------------------------------------------- symbols (seed notation)
@@ -485,15 +488,46 @@ def input_noise() -> Derivation:
     )
 
 
+_DISPLAY = {
+    "(H + alpha I) w_tilde": r"(H + \alpha I)\tilde w", "(Q^T w_star)_i": r"(Q^\top w^{*})_i",
+    "(Q^T w_tilde)_i": r"(Q^\top \tilde w)_i", "(X^T X + alpha I) w_ridge": r"(X^\top X + \alpha I) w_{\mathrm{ridge}}",
+    "(X^T X + n alpha I) w": r"(X^\top X + n\alpha I) w", "(X^T X + n nu I) w": r"(X^\top X + n\nu I) w",
+    "-log p(w)": r"-\log p(w)", "E[J]": r"\mathbb{E}_\eta[J]", "E_eta[loss]": r"\mathbb{E}_\eta[(w^\top(x+\eta) - y)^2]",
+    "H(q, p)": "H(q, p)", "S_t(-t - s)": "S_t(-t - s)", "S_t(t + s)": "S_t(t + s)", "S_t(v)": "S_t(v)",
+    "a u^2/2 - b u + t|u|": r"\tfrac{a}{2}u^2 - b u + t|u|",
+    "compact(t + s), compact(-t - s)": r"\operatorname{sign}(v)\max(|v| - t, 0)\big|_{v = \pm(t + s)}",
+    "d/deps": r"\frac{\partial}{\partial\varepsilon}\Big|_{\varepsilon=0}", "dC/dw_1": r"\frac{\partial C}{\partial w_1}",
+    "dH/dz_j": r"\frac{\partial H}{\partial z_j}", "dJ/dw": r"\frac{\partial J}{\partial w}",
+    "dJtilde_dw_j": r"\frac{\partial \tilde J}{\partial w_j}", "dOmega1_dw_1": r"\frac{\partial \Omega_1}{\partial w_1}",
+    "dOmega1_dw_j": r"\frac{\partial \Omega_1}{\partial w_j}", "dOmega2_dw_j": r"\frac{\partial \Omega_2}{\partial w_j}",
+    "dOmega_dw_j": r"\frac{\partial \Omega}{\partial w_j}", "exp(z_c - z_k)": r"e^{z_c - z_k}",
+    "grad_J_mse": r"\nabla J_{\mathrm{mse}}", "grad_J": r"\nabla J", "grad_Jhat": r"\nabla \hat J", "grad": r"\nabla \mathbb{E}[J]",
+    "h(w - w*)^2/2 + alpha|w|": r"\tfrac{h}{2}(u - w^{*})^2 + \alpha|u|", "phi(u)": r"\varphi(u)",
+    "q_seed_k": r"q^{(001)}_k", "sum_k q_k": r"\sum_k q_k", "w_(0)": "w^{(0)}", "w_(tau+1)": r"w^{(\tau+1)}",
+    "w_(tau+1) - w_star": r"w^{(\tau+1)} - w^{*}", "|grad|": r"\|\nabla C\|", "w_tilde": r"\tilde w",
+    "Jhat": r"\hat J", "Jtilde": r"\tilde J", "J_mse": r"J_{\mathrm{mse}}", "w_ridge": r"w_{\mathrm{ridge}}",
+    "w_MAP": r"w_{\mathrm{MAP}}", "alpha_eq": r"\alpha_{\mathrm{eq}}", "w_L2": r"w_{L^2}", "C_w": "C_w",
+    "w_min": r"w_{\min}", "q_k": "q_k",
+}
+
+
+def _displayed(build):
+    @functools.wraps(build)
+    def wrapper() -> Derivation:
+        return with_display(build(), _DISPLAY)
+
+    return wrapper
+
+
 RESULTS = {
-    "regularization.weight_decay": weight_decay,
-    "regularization.eigen_rescaling": eigen_rescaling,
-    "regularization.ridge": ridge,
-    "regularization.map_priors": map_priors,
-    "regularization.soft_threshold": soft_threshold,
-    "regularization.l1_sparsity": l1_sparsity,
-    "regularization.group_norm": group_norm,
-    "regularization.early_stopping": early_stopping,
-    "regularization.label_smoothing": label_smoothing,
-    "regularization.input_noise": input_noise,
+    "regularization.weight_decay": _displayed(weight_decay),
+    "regularization.eigen_rescaling": _displayed(eigen_rescaling),
+    "regularization.ridge": _displayed(ridge),
+    "regularization.map_priors": _displayed(map_priors),
+    "regularization.soft_threshold": _displayed(soft_threshold),
+    "regularization.l1_sparsity": _displayed(l1_sparsity),
+    "regularization.group_norm": _displayed(group_norm),
+    "regularization.early_stopping": _displayed(early_stopping),
+    "regularization.label_smoothing": _displayed(label_smoothing),
+    "regularization.input_noise": _displayed(input_noise),
 }
