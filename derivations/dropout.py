@@ -95,6 +95,8 @@ def weight_scaling() -> Derivation:
     ms = sp.symbols(f"m1:{n + 1}", nonnegative=True)
     b = sp.Symbol("b", real=True)
     keep = {mi: Bernoulli(f"M{i}", 1 - p) for i, mi in enumerate(ms, 1)}
+    p_h, p_i = sp.Symbol("p_h", positive=True), sp.Symbol("p_i", positive=True)
+    keep_in = {mi: Bernoulli(f"I{i}", 1 - p_i) for i, mi in enumerate(ms, 1)}
     z = sum(w * mi * hh for w, mi, hh in zip(ws, ms, hs))
     w1, h1, m1 = ws[0], hs[0], sp.Symbol("m", nonnegative=True)
     zs = sp.Symbol("z", real=True)
@@ -104,6 +106,10 @@ def weight_scaling() -> Derivation:
              "a linear unit z = Σ w_j m_j h_j: E[z] = (1 − p)Σ w_j h_j — multiply the outgoing weights by "
              "(1 − p) at test time (weight scaling inference rule)", seed="004",
              claim=Equals(expect(z, keep))),
+        Step(_sym("E[z_in]"), (1 - p_h) * sum(w * hh for w, hh in zip(ws, hs)),
+             "seed 004 says to multiply *all* weights by (1 − p_h); weights leaving input units dropped "
+             "with a different probability p_i (its own range: lower for inputs) need (1 − p_i)",
+             seed="004", claim=Differs(expect(z, keep_in))),
         Step(_sym("E[relu(w m h + b)]"), e_relu, "one nonlinear unit: average over the mask"),
         Step(_sym("E[relu] - relu(E)"), sp.S.true,
              "Jensen: E[relu(·)] ≥ relu(E[·]); weight scaling is exact only up to the first nonlinearity",
@@ -120,8 +126,13 @@ def weight_scaling() -> Derivation:
                 "by 1 − p, so test-time weights (or activations) scaled by 1 − p reproduce the training "
                 "expectation exactly for that unit. After a nonlinearity the rule is an approximation "
                 "(Jensen's inequality for ReLU), as seed 001 says. Verified for three inputs.",
-        assumptions=("masks independent of each other and of h",), domain=((p, (0.05, 0.95)),),
-        seeds=("001", "004"),
+        assumptions=("masks independent of each other and of h",),
+        notes=("Seed 001's test-time code computes the second layer as relu(np.dot(W1, H1) + b2) * p: "
+               "W1 should be W2 (and a comment on the training code says 'first' for the second layer).",
+               "Seed 003 describes dropout as removing connections; dropout (Srivastava et al. 2014) removes "
+               "units with all their connections — removing individual connections is DropConnect.",),
+        domain=((p, (0.05, 0.95)), (p_h, (0.3, 0.6)), (p_i, (0.05, 0.25))),
+        seeds=("001", "003", "004"),
     )
 
 
@@ -195,6 +206,7 @@ _DISPLAY = {
     "E[z]": r"\mathbb{E}[z]", "E[relu(w m h + b)]": r"\mathbb{E}[\operatorname{relu}(w m h + b)]",
     "E_d[z_1(d)]": r"\mathbb{E}_d[z_1(d)]", "G_1/(G_1 + G_2)": r"\frac{G_1}{G_1 + G_2}",
     "G_2/G_1": r"\frac{G_2}{G_1}", "relu(p z)": r"\operatorname{relu}(q z)",
+    "E[z_in]": r"\mathbb{E}[z_{\mathrm{in}}]",
 }
 
 

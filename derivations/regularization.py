@@ -296,6 +296,10 @@ def l1_sparsity() -> Derivation:
              claim=DerivativeOf(omega1, w[j])),
         Step(_sym("dOmega1_dw_1"), sp.sign(w2), "seed 004 writes sign(w_k), with the summation index k",
              seed="004", claim=Differs(sp.diff(sp.Abs(w1) + sp.Abs(w2), w1))),
+        Step(_sym("|d(alpha|w|)/dw|"), alpha * sp.Abs(w1),
+             "seed 001's margin note on the L1 slide, 'gradients get smaller closer to 0', describes L2 "
+             "(pull α|w|); the L1 pull has constant size α", seed="001",
+             claim=Differs(sp.Abs(sp.diff(alpha * sp.Abs(w1), w1)))),
         Step(_sym("|w| - w^2/2 > 0"), sp.S.true,
              "the L1 penalty exceeds the L2 penalty ½w² for 0 < |w| < 2 (seed 004 compares with w², true "
              "for |w| < 1)", seed="004", claim=Holds(sp.Abs(x) > x**2 / 2)),
@@ -318,7 +322,9 @@ def l1_sparsity() -> Derivation:
                 "weight), L1 with constant force sign(w), which dominates for |w| < 1. The sharper "
                 "statement is about the minimizer along one eigendirection: L1 gives "
                 "sign(w*)·max(|w*| − α/h, 0), exactly zero for |w*| ≤ α/h, while L2 gives h/(h + α)·w*, "
-                "only shrunk. Seed 004's derivative has an index slip (sign(w_k) for sign(w_i)).",
+                "only shrunk. Seed 004's derivative has an index slip (sign(w_k) for sign(w_i)); a "
+                "handwritten note in seed 001 ('gradients get smaller closer to 0') contradicts its own "
+                "text for L1.",
         sizes=((n, (2, 3)),), indices=((j, n),),
         domain=((theta, (-1.0, 1.0)), (x, (-1.95, 1.95))), latex_names=_LATEX, seeds=("004",),
     )
@@ -347,7 +353,10 @@ def group_norm() -> Derivation:
                 "its gradient has constant length, so whole tensors can be driven to zero, which fits "
                 "the stated aim. Tikhonov (ridge) uses the squared norm, whose gradient vanishes with w "
                 "and never produces exact zeros (regularization.l1_sparsity).",
-        seeds=("003",),
+        notes=("Seed 001's extensions Ω = ‖w − b‖₂ and ‖w⁽¹⁾ − w⁽²⁾‖₂ also drop the square that "
+               "Goodfellow et al. (eq. 7.65) use; unsquared, they pull with constant force and can tie "
+               "parameters exactly, squared they behave like L2.",),
+        seeds=("001", "003"),
     )
 
 
@@ -507,7 +516,7 @@ _DISPLAY = {
     "w_(tau+1) - w_star": r"w^{(\tau+1)} - w^{*}", "|grad|": r"\|\nabla C\|", "w_tilde": r"\tilde w",
     "Jhat": r"\hat J", "Jtilde": r"\tilde J", "J_mse": r"J_{\mathrm{mse}}", "w_ridge": r"w_{\mathrm{ridge}}",
     "w_MAP": r"w_{\mathrm{MAP}}", "alpha_eq": r"\alpha_{\mathrm{eq}}", "w_L2": r"w_{L^2}", "C_w": "C_w",
-    "w_min": r"w_{\min}", "q_k": "q_k",
+    "w_min": r"w_{\min}", "q_k": "q_k", "|d(alpha|w|)/dw|": r"\left|\frac{\partial(\alpha|w_1|)}{\partial w_1}\right|",
 }
 
 

@@ -24,6 +24,7 @@ NAMES = [n for n in registry.names() if n.startswith(MINE)]
 ERRATA = {
     ("regularization.map_priors", "001"), ("regularization.l1_sparsity", "004"),
     ("regularization.group_norm", "003"), ("dropout.mask", "000"), ("dropout.mask", "001"),
+    ("regularization.l1_sparsity", "001"), ("dropout.weight_scaling", "004"),
     ("dropout.geometric_mean", "000"), ("initialization.uniform_variance", "003"),
     ("initialization.fan_in_variance", "000"), ("initialization.relu_depth", "000"),
     ("initialization.truncated_normal", "003"),
