@@ -254,7 +254,11 @@ def truncated_normal() -> Derivation:
                 "with n the *output* dimension and outliers redrawn beyond 2σ; Flax's nn.Dense default is "
                 "lecun_normal, variance 1/fan_in = 1/m after the correction. The seed also calls "
                 "N(μ, σ) 'the standard normal distribution', which is N(0, 1) only.",
-        assumptions=("m inputs, n outputs (seed 003's notation)",), domain=((m_, (1, 50)), (n_, (51, 100))),
+        assumptions=("m inputs, n outputs (seed 003's notation)",),
+        notes=("Sources: jax/_src/nn/initializers.py (variance_scaling: 'stddev = sqrt(variance) / "
+               ".87962566103423978', truncation at ±2); flax/linen/linear.py (default_kernel_init = "
+               "initializers.lecun_normal(), i.e. variance_scaling(1.0, 'fan_in', 'truncated_normal')).",),
+        domain=((m_, (1, 50)), (n_, (51, 100))),
         latex_names=_LATEX, seeds=("003",),
     )
 
