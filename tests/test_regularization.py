@@ -66,7 +66,9 @@ def test_figures_attach_to_registered_derivations():
     pages = docs_pages()
     targets = {p.attach_to for p in pages}
     assert targets == {"regularization.l1_sparsity", "regularization.early_stopping", "dropout.mask",
-                       "initialization.relu_depth", "ensembles.average_error", "regularization.input_noise"}
+                       "initialization.relu_depth", "ensembles.average_error", "regularization.input_noise",
+                       "regularization.eigen_rescaling", "regularization.soft_threshold", "dropout.geometric_mean",
+                       "initialization.uniform_variance"}
     for p in pages:
         assert p.files and p.files[0][1][:4] == b"\x89PNG" and p.files[0][0] in p.markdown
     merged = _merge_attachments([_derivation_page("dropout.mask"), *[p for p in pages if p.attach_to == "dropout.mask"]])
