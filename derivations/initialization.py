@@ -109,7 +109,9 @@ def fan_in_variance() -> Derivation:
     dist_x = lambda name: Normal(name, mu, gamma)  # noqa: E731 - the inputs' (only 2 moments matter)
     one = {w: dist_w("W"), x: dist_x("X")}
     shared = {w1: dist_w("W1"), w2: dist_w("W2"), x: dist_x("X")}
-    two = {w1: dist_w("W1"), w2: dist_w("W2"), x1: dist_x("X1"), x2: dist_x("X2")}
+    w3, x3 = sp.symbols("w3 x3", real=True)
+    three = {w1: dist_w("W1"), w2: dist_w("W2"), w3: dist_w("W3"), x1: dist_x("X1"), x2: dist_x("X2"),
+             x3: dist_x("X3")}
     var_sum = _sym("Var[w^T x]")
     steps = (
         Step(_sym("Var[w x]"), sigma**2 * (gamma**2 + mu**2),
@@ -118,9 +120,10 @@ def fan_in_variance() -> Derivation:
         Step(_sym("Cov[w_1 x, w_2 x]"), sp.S.Zero,
              "terms are uncorrelated because E[w] = 0, even when they share the same input",
              claim=Equals(covariance(w1 * x, w2 * x, shared))),
-        Step(var_sum, 2 * sigma**2 * (gamma**2 + mu**2), "so the variance of the sum is the sum: "
-             "d_in = 2 terms", claim=Equals(variance(w1 * x1 + w2 * x2, two))),
-        Step(var_sum, d_in * sigma**2 * (gamma**2 + mu**2), "d_in terms: d_in σ²(γ² + μ²) = d_in σ² E[x²]"),
+        Step(var_sum, 3 * sigma**2 * (gamma**2 + mu**2), "so the variance of the sum is the sum: "
+             "d_in = 3 independent inputs", claim=Equals(variance(w1 * x1 + w2 * x2 + w3 * x3, three))),
+        Step(var_sum, d_in * sigma**2 * (gamma**2 + mu**2),
+             "d_in terms: d_in σ²(γ² + μ²) = d_in σ² E[x²] (step 1 per term, step 2 for every pair)"),
         Step(var_sum, d_in * sigma**2 * gamma**2,
              "seed 000 states d_in σ² γ² with γ² the inputs' variance: it drops μ² and is right only for "
              "zero-mean inputs (not for ReLU outputs)", seed="000",
