@@ -172,8 +172,9 @@ def relu_depth() -> Derivation:
              "the uniform default, σ² = 1/(3 d_in): shrinks by 6 per ReLU layer", seed="000",
              claim=Equals(RELU_DEPTH_VARIANCE.subs(sigma2, 1 / (3 * d_in)))),
         Step(vl, d_in * sigma2 * vprev * (sp.Rational(1, 2) - 1 / (2 * sp.pi)),
-             "seed 000's formula with γ² = Var[relu(y)] would predict this per-layer factor, a vanishing "
-             "signal even under He", seed="000", claim=Differs(per_layer * vprev)),
+             "seed 000's formula with γ² = Var[relu(y)] predicts the per-layer factor d σ²(½ − 1/(2π)), a "
+             "vanishing signal even under He; the right factor is d σ²/2", seed="000",
+             claim=Differs(per_layer * vprev)),
         Step(_sym("tanh(y)^2 <= y^2"), sp.S.true,
              "tanh contracts: tanh(y)² ≤ y², so with σ² = 1/d_in (tanh's gain 1 at 0) the variance cannot "
              "grow through tanh layers", claim=Holds(sp.Le(sp.tanh(y) ** 2, y**2))),

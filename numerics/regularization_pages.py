@@ -312,7 +312,33 @@ def _uniform_page() -> Page:
                 files=(("figures/init-schemes.png", png_bytes(fig)),), attach_to="initialization.uniform_variance")
 
 
+# ----------------------------------------------------------------- the errata found in the seeds
+_TOPICS = ("regularization.", "dropout.", "initialization.", "ensembles.")
+
+
+def _errata_page() -> Page:
+    from derivations import registry
+    from derivations.record import Differs
+
+    rows = []
+    for name in registry.names():
+        if not name.startswith(_TOPICS):
+            continue
+        for number, step in enumerate(registry.get(name).steps, 1):
+            if isinstance(step.claim, Differs):
+                rows.append([step.seed, f"[{name}]({name}.md) step {number}", step.rule.replace("|", "\\|")])
+    rows.sort(key=lambda r: (r[0], r[1]))
+    md = "\n".join([
+        "# Seed errata: regularization, dropout, initialization, ensembles", "",
+        "Every row is a `Differs` step: the seed's formula as stated, checked against the derived one; "
+        "the linked page shows the machine-confirmed counterexample.", "",
+        _table(["seed", "where", "what the seed says, and what is right"], rows),
+    ])
+    return Page("regularization-errata.md", "Seed errata (regularization, dropout, initialization)", md,
+                section="seeds")
+
+
 def docs_pages() -> list[Page]:
-    """Every demonstration page, each attached to its derivation."""
+    """Every demonstration page, each attached to its derivation, and the errata overview."""
     return [_paths_page(), _early_stopping_page(), _dropout_page(), _depth_page(), _ensemble_page(),
-            _input_noise_page(), _eigen_page(), _prox_page(), _geometric_page(), _uniform_page()]
+            _input_noise_page(), _eigen_page(), _prox_page(), _geometric_page(), _uniform_page(), _errata_page()]
