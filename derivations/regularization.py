@@ -259,8 +259,10 @@ def soft_threshold() -> Derivation:
              claim=Equals(S.subs(v, t + s_))),
         Step(_sym("S_t(-t - s)"), -s_, "below −t symmetrically", claim=Equals(S.subs(v, -t - s_))),
         Step(_sym("compact(t + s), compact(-t - s)"), sp.Matrix([compact.subs(v, t + s_), compact.subs(v, -t - s_)]),
-             "the compact form sign(v)·max(|v| − t, 0) agrees on both branches (and is 0 for |v| ≤ t)",
+             "the compact form sign(v)·max(|v| − t, 0) agrees on both outer branches",
              claim=Equals(sp.Matrix([s_, -s_]))),
+        Step(_sym("compact(ct)"), sp.S.true, "... and is 0 in the middle (v = ct, |c| ≤ 1)",
+             claim=Holds(sp.Eq(compact.subs(v, c * t), 0))),
         Step(_sym("a u^2/2 - b u + t|u|"), a * ((u - b / a) ** 2 / 2 + (t / a) * sp.Abs(u)) - b**2 / (2 * a),
              "coordinate descent for ½‖Xw − y‖² + α‖w‖₁ (a = ‖x_j‖², b = x_jᵀr_j, t = α): the coordinate "
              "problem is a·φ with v = b/a and threshold t/a, so w_j = S_{t/a}(b/a) = S_t(b)/a",
