@@ -10,6 +10,10 @@ Run: .venv/bin/python benchmarks/penalized_regression.py
 from __future__ import annotations
 
 import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one BLAS thread: CPU times comparable between solvers and runs
+
 import statistics
 import time
 from pathlib import Path
@@ -85,7 +89,7 @@ def main() -> str:
     text = "\n".join([
         "# Performance: penalized regression", "",
         f"Measured by `benchmarks/penalized_regression.py`: medians of {REPEATS} runs of the CPU time of "
-        "the process (all its threads) and of the wall clock; 1-minute load average "
+        "the process (BLAS limited to one thread) and of the wall clock; 1-minute load average "
         f"{load:.1f} on {os.cpu_count()} cores when it finished — other jobs share the machine, so wall times "
         "are inflated and CPU times are the better comparison. Lasso objective ½‖Xw − y‖² + α‖w‖₁; α as a fraction of "
         "‖Xᵀy‖∞ (above it the solution is 0). 'solved' = objective within 1e-7 (relative) of the best of "

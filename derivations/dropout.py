@@ -47,6 +47,7 @@ def _relu(x):
 
 # ----------------------------------------------------------------- the mask
 def mask() -> Derivation:
+    r"""The mask :math:`m\sim\mathrm{Bernoulli}(1-p)`: :math:`\mathbb E[m]=1-p`, inverted dropout :math:`\mathbb E[m h/(1-p)] = h`."""
     keep = {m: Bernoulli("M", 1 - p)}
     keep_q = {m: Bernoulli("M", q)}
     Eh = _sym("E[h_tilde]")
@@ -89,6 +90,7 @@ def mask() -> Derivation:
 
 # ----------------------------------------------------------------- weight scaling
 def weight_scaling() -> Derivation:
+    r"""Weight scaling: :math:`\mathbb E[\sum_j w_j m_j h_j] = (1-p)\sum_j w_j h_j`; approximate past a nonlinearity."""
     n = 3
     ws = sp.symbols(f"w1:{n + 1}", real=True)
     hs = sp.symbols(f"h1:{n + 1}", real=True)
@@ -138,6 +140,7 @@ def weight_scaling() -> Derivation:
 
 # ----------------------------------------------------------------- geometric mean for a softmax layer
 def geometric_mean() -> Derivation:
+    r"""The renormalized geometric mean of all sub-network softmaxes is the weight-scaled softmax."""
     n_in, n_cls = 2, 2
     W = sp.Matrix(n_cls, n_in, lambda r, c: sp.Symbol(f"W{r + 1}{c + 1}", real=True))
     bs = sp.Matrix(sp.symbols(f"b1:{n_cls + 1}", real=True))

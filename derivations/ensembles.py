@@ -43,6 +43,7 @@ def _sym(name: str) -> sp.Symbol:
 
 
 def average_error() -> Derivation:
+    r""":math:`\mathbb E[(\frac1k\sum_i\epsilon_i)^2] = v/k + (k-1)c/k`."""
     E = _sym("E[(mean eps)^2]")
     pair = c + (v - c) * sp.KroneckerDelta(i, j)  # E[ε_i ε_j]
     double_sum = sp.Sum(sp.Sum(pair, (j, 1, k)), (i, 1, k)) / k**2

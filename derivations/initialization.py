@@ -71,6 +71,7 @@ def _uniform_var(bound) -> sp.Basic:
 
 # ----------------------------------------------------------------- uniform schemes
 def uniform_variance() -> Derivation:
+    r""":math:`\operatorname{Var}[U(-a,a)] = a^2/3` and the variances of the uniform schemes."""
     w = sp.Symbol("w", real=True)
     steps = (
         Step(_sym("Var[U(-a, a)]"), a**2 / 3, "Var of U(−a, a) = ∫ w²/(2a) dw over (−a, a) = a²/3",
@@ -103,6 +104,7 @@ def uniform_variance() -> Derivation:
 
 # ----------------------------------------------------------------- Var[wᵀx]
 def fan_in_variance() -> Derivation:
+    r""":math:`\operatorname{Var}[w^\top x] = d_{in}\sigma^2(\gamma^2+\mu^2)` for zero-mean independent weights."""
     w, x = sp.symbols("w x", real=True)
     w1, w2, x1, x2 = sp.symbols("w1 w2 x1 x2", real=True)
     dist_w = lambda name: Normal(name, 0, sigma)  # noqa: E731 - the weights' distribution
@@ -147,6 +149,7 @@ def fan_in_variance() -> Derivation:
 
 # ----------------------------------------------------------------- through depth
 def relu_depth() -> Derivation:
+    r"""Pre-activation variance after :math:`L` ReLU layers: :math:`(d\sigma^2/2)^{L-1}v_1`; tanh bounds."""
     density = sp.exp(-y**2 / (2 * s**2)) / sp.sqrt(2 * sp.pi * s**2)
     second = sp.integrate(y**2 * density, (y, 0, sp.oo))
     first = sp.integrate(y * density, (y, 0, sp.oo))
@@ -197,6 +200,7 @@ def relu_depth() -> Derivation:
 
 # ----------------------------------------------------------------- Xavier
 def xavier() -> Derivation:
+    r"""Xavier/Glorot: :math:`\operatorname{Var}[w] = 2/(d_{in}+d_{out})`."""
     v = sp.Symbol("Var_w", positive=True)
     steps = (
         Step(_sym("d_in Var[w]"), sp.S.One, "forward pass keeps the variance (linear regime): d_in Var[w] = 1"),
@@ -223,6 +227,7 @@ def xavier() -> Derivation:
 
 # ----------------------------------------------------------------- truncated normal (seed 003)
 def truncated_normal() -> Derivation:
+    r"""Variance of :math:`\mathcal N(0,1)` truncated to :math:`\pm 2`: :math:`1 - 4\varphi(2)/\mathrm{erf}(\sqrt2)`."""
     z = sp.Symbol("z", real=True)
     phi = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
     Phi = sp.erf(z / sp.sqrt(2)) / 2  # an antiderivative of φ

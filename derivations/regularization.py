@@ -72,6 +72,7 @@ def _sym(name: str, **kw) -> sp.Symbol:
 
 # ----------------------------------------------------------------- weight decay
 def weight_decay() -> Derivation:
+    r"""L2 as weight decay: :math:`w \leftarrow (1-\varepsilon\alpha)w - \varepsilon\nabla J`."""
     penalty = alpha / 2 * sp.Sum(w[k] ** 2, (k, 1, n))
     penalty_nohalf = alpha * sp.Sum(w[k] ** 2, (k, 1, n))
     Jt, Om = _sym("Jtilde"), _sym("Omega")
@@ -115,6 +116,7 @@ def _rotation(s_):
 
 
 def eigen_rescaling() -> Derivation:
+    r"""L2 rescales the component along Hessian eigenvector :math:`i` by :math:`\lambda_i/(\lambda_i+\alpha)`."""
     Q = _rotation(phi)
     Lam = sp.diag(lam1, lam2)
     H = Q * Lam * Q.T
@@ -166,6 +168,7 @@ _Xm, _ym = sp.MatrixSymbol("X", _n_rows, _d), sp.MatrixSymbol("y", _n_rows, 1)
 
 
 def ridge() -> Derivation:
+    r"""Ridge regression: :math:`w = (X^\top X + \alpha I)^{-1}X^\top y`, and the mean-loss variant with :math:`n\alpha`."""
     X, y, wv = _ridge_system()
     nrows, ncols = X.shape
     r = X * wv - y
@@ -205,6 +208,7 @@ def ridge() -> Derivation:
 
 # ----------------------------------------------------------------- MAP priors
 def map_priors() -> Derivation:
+    r"""MAP with :math:`\mathcal N(0, I/\alpha)` is L2 and with :math:`\mathrm{Laplace}(0, 1/\alpha)` is L1."""
     z = sp.Symbol("w", real=True)
     gauss = -sp.log(density(Normal("W", 0, 1 / sp.sqrt(alpha)))(z))
     unit = -sp.log(density(Normal("U", 0, 1))(z))
@@ -238,6 +242,7 @@ def map_priors() -> Derivation:
 
 # ----------------------------------------------------------------- soft thresholding
 def soft_threshold() -> Derivation:
+    r"""The proximal step of :math:`t|\cdot|`: :math:`S_t(v) = \mathrm{sign}(v)\max(|v|-t, 0)`."""
     obj = (u - v) ** 2 / 2 + t * sp.Abs(u)
     a, b = sp.Symbol("a", positive=True), sp.Symbol("b", real=True)
     s_ = sp.Symbol("s", positive=True)  # distance beyond the threshold
@@ -284,6 +289,7 @@ def soft_threshold() -> Derivation:
 
 # ----------------------------------------------------------------- L1 versus L2 (seed 004)
 def l1_sparsity() -> Derivation:
+    r"""L1 versus L2 gradients (seed 004) and the exactly-sparse L1 minimizer :math:`S_{\alpha/h}(w^*)`."""
     w1, w2 = sp.symbols("w_1 w_2", real=True)
     ws = sp.Symbol("w_star", real=True)
     theta = sp.Symbol("theta", real=True)  # |w*| ≤ α/h written as w* = θ α/h, |θ| < 1
@@ -334,6 +340,7 @@ def l1_sparsity() -> Derivation:
 
 # ----------------------------------------------------------------- seed 003's "Tikhonov" penalty
 def group_norm() -> Derivation:
+    r"""Seed 003's :math:`\lambda_r\sum_i\|W_i\|_2` is a group lasso, not Tikhonov."""
     w1, w2 = sp.symbols("w_1 w_2", real=True)
     lr = sp.Symbol("lambda_r", positive=True)
     norm = sp.sqrt(w1**2 + w2**2)
@@ -364,6 +371,7 @@ def group_norm() -> Derivation:
 
 # ----------------------------------------------------------------- early stopping
 def early_stopping() -> Derivation:
+    r"""τ gradient steps keep :math:`1-(1-\varepsilon\lambda)^\tau` of :math:`w^*`: L2 with :math:`\alpha \approx 1/(\tau\varepsilon)`."""
     wt = sp.Symbol("w_tau", real=True)
     J = lam * (wt - w_star) ** 2 / 2
     closed = EARLY_STOP * w_star
@@ -414,6 +422,7 @@ def early_stopping() -> Derivation:
 
 # ----------------------------------------------------------------- label smoothing
 def label_smoothing() -> Derivation:
+    r"""Label smoothing :math:`q = (1-\varepsilon)\,\mathrm{onehot} + \varepsilon/K`, its loss and its logit gradient."""
     K = sp.Symbol("K", integer=True, positive=True)
     es = sp.Symbol("epsilon", positive=True)
     z = sp.IndexedBase(sp.Symbol("z", real=True))
@@ -459,6 +468,7 @@ def label_smoothing() -> Derivation:
 
 # ----------------------------------------------------------------- input noise (Bishop 1995)
 def input_noise() -> Derivation:
+    r"""Input noise :math:`\eta\sim\mathcal N(0,\nu I)` on a linear model adds :math:`\nu\|w\|^2` (Bishop 1995)."""
     from .expectation import expect
 
     d = 3
