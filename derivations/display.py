@@ -51,7 +51,7 @@ def with_display(d: Derivation, explicit: Mapping[str, str]) -> Derivation:
     )
     d = dataclasses.replace(d, steps=steps)
     known = {key for key, _ in d.latex_names}
-    sides = [s.lhs for s in d.steps] + [d.result.lhs if isinstance(d.result, sp.Eq) else d.result]
+    sides = [s.lhs for s in d.steps] + list(d.result.args if isinstance(d.result, sp.Eq) else [d.result])
     extra = []
     for side in sides:
         for sym in sorted(getattr(side, "free_symbols", set()), key=str):

@@ -165,6 +165,8 @@ def _solve(A: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
 
 _n_rows, _d = sp.symbols("n d", integer=True, positive=True)
 _Xm, _ym = sp.MatrixSymbol("X", _n_rows, _d), sp.MatrixSymbol("y", _n_rows, 1)
+_RIDGE_RESULT = sp.Eq(sp.MatrixSymbol("w_ridge", _d, 1),
+                      (_Xm.T * _Xm + alpha * sp.Identity(_d)).inverse() * _Xm.T * _ym, evaluate=False)
 
 
 def ridge() -> Derivation:
@@ -181,8 +183,12 @@ def ridge() -> Derivation:
     A_mse = X.T * X + nrows * alpha * sp.eye(ncols)
     w_mse = _solve(A_mse, X.T * y)
     G = _sym("grad_J")
+    wm = sp.MatrixSymbol("w", _d, 1)
+    compact = ((_Xm * wm - _ym).T * (_Xm * wm - _ym)) / 2 + alpha / 2 * wm.T * wm
     steps = (
-        Step(_sym("J"), J, "least squares ½‖Xw − y‖² plus (α/2)‖w‖²", seed="001"),
+        Step(_sym("J(w)"), compact, "least squares ½‖Xw − y‖² plus (α/2)‖w‖² (the steps below check it on a "
+             "3 × 2 design with symbolic entries)", seed="001"),
+        Step(_sym("J"), J, "the 3 × 2 instance", seed="001"),
         Step(G, A * wv - X.T * y, "gradient Xᵀ(Xw − y) + αw = (XᵀX + αI)w − Xᵀy", claim=Equals(grad)),
         Step(_sym("w_ridge"), w_ridge, "zero gradient: w = (XᵀX + αI)⁻¹Xᵀy (here by Cramer's rule)", seed="001"),
         Step(_sym("(X^T X + alpha I) w_ridge"), A * w_ridge, "the closed form solves the normal equations",
@@ -195,7 +201,7 @@ def ridge() -> Derivation:
     )
     return Derivation(
         "regularization.ridge", "Ridge regression's closed form (XᵀX + αI)⁻¹Xᵀy", steps,
-        sp.Eq(_sym("w_ridge"), (_Xm.T * _Xm + alpha * sp.Identity(_d)).inverse() * _Xm.T * _ym),
+        _RIDGE_RESULT,
         summary="Seed 001's closed form is right for the cost ½‖Xw − y‖² + (α/2)‖w‖² (equivalently "
                 "‖Xw − y‖² + α‖w‖²). With the mean loss of seed 000 and penalty α‖w‖² the same formula "
                 "needs nα in place of α. In the eigenbasis of XᵀX, ridge is the least-squares solution "
@@ -511,7 +517,7 @@ def input_noise() -> Derivation:
 
 _DISPLAY = {
     "(H + alpha I) w_tilde": r"(H + \alpha I)\tilde w", "(Q^T w_star)_i": r"(Q^\top w^{*})_i",
-    "(Q^T w_tilde)_i": r"(Q^\top \tilde w)_i", "(X^T X + alpha I) w_ridge": r"(X^\top X + \alpha I) w_{\mathrm{ridge}}",
+    "(Q^T w_tilde)_i": r"(Q^\top \tilde w)_i", "J(w)": "J(w)", "(X^T X + alpha I) w_ridge": r"(X^\top X + \alpha I) w_{\mathrm{ridge}}",
     "(X^T X + n alpha I) w": r"(X^\top X + n\alpha I) w", "(X^T X + n nu I) w": r"(X^\top X + n\nu I) w",
     "-log p(w)": r"-\log p(w)", "E[J]": r"\mathbb{E}_\eta[J]", "E_eta[loss]": r"\mathbb{E}_\eta[(w^\top(x+\eta) - y)^2]",
     "H(q, p)": "H(q, p)", "S_t(-t - s)": "S_t(-t - s)", "S_t(t + s)": "S_t(t + s)", "S_t(v)": "S_t(v)",
