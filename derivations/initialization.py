@@ -30,7 +30,7 @@ import functools
 import sympy as sp
 from sympy.stats import Normal
 
-from .expectation import covariance, expect, variance
+from .expectation import covariance, variance
 from .display import with_display
 from .record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
 

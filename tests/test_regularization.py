@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import scipy.optimize
 import scipy.stats
-import sympy as sp
 
 from derivations import registry
 from derivations.record import Differs, Outcome
