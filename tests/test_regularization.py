@@ -242,3 +242,27 @@ def test_noisy_training_approaches_ridge_with_alpha_n_nu():
     ols = ridge_path(X, y, [0.0]).coef[0]
     fit = noisy_input_fit(X, y, nu, 400, np.random.default_rng(11))
     assert np.linalg.norm(fit - ridge) < 0.2 * np.linalg.norm(ols - ridge)
+
+
+# ----------------------------------------------------------------- properties (hypothesis)
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_finite = st.floats(-50, 50, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(v=_finite, t=st.floats(0.01, 20), u=_finite)
+def test_soft_threshold_beats_any_other_point(v, t, u):
+    # φ(S_t(v)) ≤ φ(u) for φ(u) = ½(u − v)² + t|u|: the prox optimality that the derivation proves
+    s = float(soft_threshold(v, t))
+    phi = lambda x: 0.5 * (x - v) ** 2 + t * abs(x)  # noqa: E731
+    assert phi(s) <= phi(u) + 1e-9 * (1 + abs(phi(u)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(lam=st.floats(1e-3, 1e3), eps_lam=st.floats(1e-4, 1.0), tau=st.integers(1, 200))
+def test_early_stopping_dominates_matched_l2(lam, eps_lam, tau):
+    eps = eps_lam / lam
+    c = compare_shrinkage(np.array([lam]), eps, tau)
+    assert c.early_stopping[0] >= c.l2[0] - 1e-12
