@@ -49,6 +49,8 @@ v1 = sp.Symbol("v_1", positive=True)  # variance of the first layer's pre-activa
 
 #: Var of the pre-activations after L ReLU layers of width d_in, weight variance σ².
 RELU_DEPTH_VARIANCE = (d_in * sigma2 / 2) ** (L - 1) * v1
+#: Small-variance asymptotics of the tanh chain with d σ² = 1: v_L ≈ v_1/(1 + 2(L − 1)v_1).
+TANH_DEPTH_VARIANCE = v1 / (1 + 2 * (L - 1) * v1)
 #: The weight variance of each scheme, for a layer with d_in inputs and d_out outputs.
 SCHEMES = {
     "He N(0, 2/d_in)": 2 / d_in,
@@ -285,7 +287,8 @@ _DISPLAY = {
     "phi(z)": r"\varphi(z)", "z^2 phi(z)": r"z^2\varphi(z)", "v_(L+1)": "v_{L+1}", "v_L (He)": r"v_L^{\mathrm{He}}",
     "v_L (U(±1/sqrt(d_in)))": r"v_L^{U(\pm 1/\sqrt{d_{in}})}", "v_L (Xavier)": r"v_L^{\mathrm{Xavier}}",
     "v_lm1": "v_{l-1}", "std factor": r"\text{std factor}", "bound": r"\text{bound}",
-    "Var_w": r"\operatorname{Var}[w]",
+    "Var_w": r"\operatorname{Var}[w]", "tanh(y)^2": r"\tanh^2 y", "E[tanh(y)^2]": r"\mathbb{E}[\tanh^2 y]",
+    "1/v_next": r"1/v_{l+1}", "1/v_(L+1) - 1/v_L": r"1/v_{L+1} - 1/v_L", "lim L v_L": r"\lim_{L\to\infty} L v_L",
 }
 
 
@@ -297,10 +300,48 @@ def _displayed(build):
     return wrapper
 
 
+# ----------------------------------------------------------------- tanh through depth
+def tanh_depth() -> Derivation:
+    r"""tanh layers with :math:`d\sigma^2 = 1`: :math:`v_{l+1} \approx v_l - 2v_l^2`, so :math:`v_L \approx 1/(2L)`."""
+    from .expectation import expect
+
+    v, vn = sp.symbols("v v_next", positive=True)
+    series = y**2 - sp.Rational(2, 3) * y**4 + sp.Rational(17, 45) * y**6
+    moment_form = s**2 - 2 * s**4 + sp.Rational(17, 3) * s**6
+    steps = (
+        Step(_sym("tanh(y)^2"), series, "Taylor series of tanh² to order y⁶",
+             claim=Equals(sp.series(sp.tanh(y) ** 2, y, 0, 8).removeO())),
+        Step(_sym("E[tanh(y)^2]"), moment_form, "y ~ N(0, s²): E[y⁴] = 3s⁴, E[y⁶] = 15s⁶",
+             claim=Equals(expect(series, {y: Normal("Y", 0, s)}))),
+        Step(vn, v - 2 * v**2, "with d σ² = 1 (LeCun/Xavier for square layers), to second order: "
+             "v_(l+1) = d σ² E[tanh(y_l)²] ≈ v_l − 2v_l²", seed="000",
+             claim=Equals(sp.series(moment_form.subs(s, sp.sqrt(v)), v, 0, 3).removeO())),
+        Step(_sym("1/v_next"), 1 / v + 2, "in reciprocals each layer adds 2 (to leading order)",
+             claim=Equals(sp.series(1 / (v - 2 * v**2), v, 0, 1).removeO())),
+        Step(_sym("v_L"), TANH_DEPTH_VARIANCE, "so 1/v_L ≈ 1/v_1 + 2(L − 1)"),
+        Step(_sym("1/v_(L+1) - 1/v_L"), sp.Integer(2), "which has exactly that increment",
+             claim=Equals(1 / TANH_DEPTH_VARIANCE.subs(L, L + 1) - 1 / TANH_DEPTH_VARIANCE)),
+        Step(_sym("lim L v_L"), sp.Rational(1, 2), "the variance decays like 1/(2L), slowly, whatever v_1",
+             claim=Equals(sp.limit(L * TANH_DEPTH_VARIANCE, L, sp.oo))),
+    )
+    return Derivation(
+        "initialization.tanh_depth", "tanh layers at gain 1: variance decays like 1/(2L)", steps,
+        sp.Eq(_sym("v_L"), TANH_DEPTH_VARIANCE),
+        summary="tanh has slope 1 at 0 but tanh(y)² ≈ y² − (2/3)y⁴, so with d σ² = 1 (variance 1/d_in, "
+                "Xavier for square layers) each layer maps v to about v − 2v²: the signal does not vanish "
+                "geometrically, as under ReLU with Xavier, but like 1/(2L). The simulation on "
+                "initialization.relu_depth's page follows this and the exact mean-field recursion "
+                "v ← E[tanh(sqrt(v) z)²] (numerics.signal_propagation).",
+        assumptions=("square layers, zero biases, d σ² = 1", "small v (asymptotic in depth)"),
+        latex_names=_LATEX + ((v, "v_l"), (vn, "v_{l+1}")), seeds=("000", "003"),
+    )
+
+
 RESULTS = {
     "initialization.uniform_variance": _displayed(uniform_variance),
     "initialization.fan_in_variance": _displayed(fan_in_variance),
     "initialization.relu_depth": _displayed(relu_depth),
+    "initialization.tanh_depth": _displayed(tanh_depth),
     "initialization.xavier": _displayed(xavier),
     "initialization.truncated_normal": _displayed(truncated_normal),
 }

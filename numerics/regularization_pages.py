@@ -27,7 +27,7 @@ from .penalized_regression import (
     lasso_kkt_violation, lasso_path, noisy_input_fit, ridge_path, shrinkage_factor, soft_threshold,
 )
 from .plots import new_figure, png_bytes
-from .signal_propagation import SCHEMES, simulate_depth
+from .signal_propagation import SCHEMES, mean_field_variance, simulate_depth, tanh_depth_variance
 
 __all__ = ["docs_pages", "synthetic_regression"]
 
@@ -144,18 +144,27 @@ def _depth_page() -> Page:
                                rng=np.random.default_rng(100 + idx), trials=2)
             layers = np.arange(1, depth + 1)
             line, = ax.semilogy(layers, r.variance, "o-", ms=3, label=scheme.name)
+            gain = float(scheme.variance(width, width)) * width
             if act == "relu":
                 ax.semilogy(layers, r.predicted, "--", color=line.get_color(), lw=0.8)
+            else:
+                ax.semilogy(layers, mean_field_variance("tanh", gain, r.variance[0], depth), "--",
+                            color=line.get_color(), lw=0.8)
+                if idx == 1:  # Xavier: d σ² = 1
+                    ax.semilogy(layers, tanh_depth_variance(layers, 1.0), "k:", lw=1.0,
+                                label="derived 1/(1 + 2(L − 1)) (d σ² = 1)")
                 rows.append([scheme.name, f"{float(scheme.variance(width, width)) * width:.4g}",
                              f"{r.variance[-1]:.3g}", f"{r.predicted[-1]:.3g}"])
     ax1.set(title="ReLU (dashed: derived (dσ²/2)^(L−1) v₁)", xlabel="layer", ylabel="Var of pre-activation")
-    ax2.set(title="tanh", xlabel="layer")
+    ax2.set(title="tanh (dashed: mean-field recursion)", xlabel="layer")
     ax2.legend(fontsize=7)
     md = "\n".join([
         "## Demonstration: activation variance against depth", "",
         f"Square layers of width {width}, standard-normal inputs, no biases; each scheme samples its own "
         "distribution (normal std or uniform bound), the dashed lines use the derived variances. "
-        "2 networks per curve, fixed seeds.", "",
+        "2 networks per curve, fixed seeds. For tanh the dashed lines are the infinite-width recursion "
+        "v ← d σ² E[tanh(sqrt(v) z)²] (Gauss–Hermite quadrature) and the dotted line the derived "
+        "asymptotics of initialization.tanh_depth.", "",
         "![variance against depth](figures/init-depth.png)", "",
         _table(["scheme", "d·σ²", f"simulated Var at layer {depth} (ReLU)", "derived"], rows),
     ])

@@ -19,6 +19,8 @@ Examples
 >>> r = simulate_depth(s, "relu", width=256, depth=5, batch=64, rng=np.random.default_rng(0), trials=8)
 >>> bool(np.all(np.abs(np.log(r.variance / r.predicted)) < 0.3))
 True
+>>> mean_field_variance("relu", 2.0, 1.0, 4).round(12).tolist()
+[1.0, 1.0, 1.0, 1.0]
 """
 
 from __future__ import annotations
@@ -32,10 +34,31 @@ from derivations import initialization as ini
 
 from .compile import compile_expressions
 
-__all__ = ["Scheme", "SCHEMES", "relu_depth_variance", "DepthSimulation", "simulate_depth"]
+_ACTIVATIONS = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh}
+
+__all__ = ["Scheme", "SCHEMES", "relu_depth_variance", "tanh_depth_variance", "mean_field_variance",
+           "DepthSimulation", "simulate_depth"]
 
 #: (d σ²/2)^(L−1) v_1, compiled from the derivation.
 relu_depth_variance = compile_expressions(ini.RELU_DEPTH_VARIANCE, [ini.d_in, ini.sigma2, ini.L, ini.v1])
+#: v_1/(1 + 2(L − 1)v_1), the derived small-variance asymptotics of tanh layers at gain d σ² = 1.
+tanh_depth_variance = compile_expressions(ini.TANH_DEPTH_VARIANCE, [ini.L, ini.v1])
+
+
+def mean_field_variance(activation: str, gain: float, v1: float, depth: int, nodes: int = 80) -> np.ndarray:
+    r"""The infinite-width recursion :math:`v_{l+1} = g\,\mathbb{E}[\phi(\sqrt{v_l}\,z)^2]`, :math:`z \sim N(0, 1)`.
+
+    ``gain`` is :math:`d\sigma^2`; the expectation uses Gauss–Hermite quadrature with ``nodes`` points.
+    Returns :math:`v_1, \dots, v_{depth}`.
+    """
+    act = _ACTIVATIONS[activation]
+    z, w = np.polynomial.hermite_e.hermegauss(nodes)
+    w = w / w.sum()
+    out = np.empty(depth)
+    out[0] = v1
+    for layer in range(1, depth):
+        out[layer] = gain * np.sum(w * act(np.sqrt(out[layer - 1]) * z) ** 2)
+    return out
 
 
 @dataclass(frozen=True)
@@ -67,8 +90,6 @@ SCHEMES = (
     Scheme("PyTorch default U(±1/sqrt(d_in))", "uniform", lambda i, o: 1.0 / np.sqrt(i),
            _variance("PyTorch default U(±1/sqrt(d_in))")),
 )
-
-_ACTIVATIONS = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh}
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,25 @@ def test_tanh_never_exceeds_the_linear_regime():
     r = simulate_depth(he, "tanh", width=128, depth=8, batch=64, rng=np.random.default_rng(2), trials=2)
     assert np.all(r.variance <= r.predicted * 1.1)
     assert r.variance[-1] < 1.0  # saturates: tanh² < 1, while the linear regime doubles per layer
+
+
+def test_tanh_simulation_follows_the_mean_field_recursion():
+    # width 128, 4 networks (seeded): the simulated variance tracks v ← d σ² E[tanh(sqrt(v) z)²]
+    from numerics.signal_propagation import mean_field_variance
+
+    xavier = SCHEMES[1]
+    r = simulate_depth(xavier, "tanh", width=128, depth=10, batch=64, rng=np.random.default_rng(3), trials=4)
+    mf = mean_field_variance("tanh", 1.0, r.variance[0], 10)
+    assert np.all(np.abs(np.log(r.variance / mf)) < 0.15)
+
+
+def test_tanh_asymptotics_against_the_mean_field_recursion():
+    # derived: v_L ≈ v_1/(1 + 2(L − 1)v_1) and L·v_L → 1/2; the recursion is computed by quadrature
+    from numerics.signal_propagation import mean_field_variance, tanh_depth_variance
+
+    mf = mean_field_variance("tanh", 1.0, 1.0, 400)
+    L = np.arange(1, 401)
+    assert np.all(np.abs(mf[9:] / tanh_depth_variance(L[9:], 1.0) - 1) < 0.12)
+    assert abs(400 * mf[-1] - 0.5) < 0.03
+    relu = mean_field_variance("relu", 2.0, 1.0, 5)
+    assert np.allclose(relu, 1.0, atol=1e-12)  # He keeps the ReLU variance, as derived

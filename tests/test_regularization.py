@@ -38,6 +38,7 @@ def test_every_result_is_registered():
         "regularization.input_noise", "dropout.mask", "dropout.weight_scaling", "dropout.geometric_mean",
         "initialization.uniform_variance", "initialization.fan_in_variance", "initialization.relu_depth",
         "initialization.xavier", "initialization.truncated_normal", "ensembles.average_error",
+        "initialization.tanh_depth",
     }
     assert expected <= set(NAMES)
 
