@@ -36,6 +36,10 @@ MODULES: tuple[str, ...] = ("derivations.first_order",)
 MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient")
 MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient",
                             "derivations.beale")
+    "derivations.regularization",
+    "derivations.dropout",
+    "derivations.initialization",
+    "derivations.ensembles",
 
 
 @cache
