@@ -6,6 +6,10 @@ r"""The compile bridge: the one module where SymPy meets NumPy.
 * :func:`compile_batched` turns an expression with sums over a batch index
   (``Sum(f(x[k]), (k, 1, m))``) into array code: ``x[j]`` becomes a row of an
   ``(m, d)`` array and each sum a reduction over axis 0.
+* :func:`compile_matrix_program` turns an ordered list of matrix-expression
+  assignments (``MatrixSymbol`` nodes, ``HadamardProduct``, elementwise
+  functions) into one NumPy function; chained products are evaluated in the
+  cheapest order.
 * :func:`objective` turns a scalar expression into an :class:`Objective` whose
   ``fun``, ``jac``, ``hess`` and ``hessp`` can be handed to
   ``scipy.optimize.minimize``.
@@ -32,8 +36,9 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
-__all__ = ["compile_expressions", "compile_batched", "objective", "Objective"]
+__all__ = ["compile_expressions", "compile_batched", "compile_matrix_program", "objective", "Objective"]
 
 
 def _as_list(exprs) -> tuple[list[sp.Basic], tuple[int, ...]]:
@@ -133,6 +138,109 @@ def compile_batched(
         m = np.shape(values[0])[0]
         return tuple(kernel(*values[:n_arrays], m, *values[n_arrays:]))
 
+    return evaluate
+
+
+# --------------------------------------------------------------------------- matrix programs
+
+
+class _MatrixNumPyPrinter(NumPyPrinter):
+    """NumPy printer for matrix expressions: elementwise functions and cheap product chains."""
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        lam = expr.function
+        if not isinstance(lam, sp.Lambda) or len(lam.variables) != 1:
+            raise ValueError(f"elementwise function must be a one-argument Lambda, got {lam}")
+        var = sp.Symbol("_ew")
+        body = lam.expr.xreplace({lam.variables[0]: var})
+        return f"(lambda {var}: {self._print(body)})({self._print(expr.expr)})"
+
+    def _print_MatMul(self, expr):
+        coeff, mats = expr.as_coeff_matrices()
+        printed = [self._print(m) for m in mats]
+        if len(printed) == 1:
+            core = printed[0]
+        elif len(printed) == 2:
+            core = f"({printed[0]}) @ ({printed[1]})"
+        else:  # multi_dot picks the cheapest association (never an n x n intermediate)
+            core = f"{self._module_format('numpy.linalg.multi_dot')}([{', '.join(printed)}])"
+        return core if coeff == 1 else f"({self._print(coeff)}) * ({core})"
+
+
+def _size_symbols(inputs: Sequence[sp.Basic]) -> list[sp.Symbol]:
+    out: list[sp.Symbol] = []
+    for s in inputs:
+        if isinstance(s, sp.MatrixSymbol):
+            out.extend(dim for dim in s.shape if isinstance(dim, sp.Symbol) and dim not in out)
+    return out
+
+
+def compile_matrix_program(
+    assignments: Sequence[tuple[sp.Basic, sp.Basic]],
+    inputs: Sequence[sp.Basic],
+    outputs: Sequence[sp.Basic],
+) -> Callable[..., tuple[np.ndarray, ...]]:
+    r"""One NumPy function from ordered assignments ``node := matrix expression``.
+
+    ``inputs`` are ``MatrixSymbol``\ s (passed as 2-D arrays of their shape)
+    and scalar ``Symbol``\ s; size symbols in the inputs' shapes are read from
+    the arrays.  Each assignment may use the inputs and earlier nodes; it is
+    lambdified on its own (so a node is computed once), with matrix products
+    as ``@``/``multi_dot``, ``HadamardProduct`` as ``multiply`` and
+    ``ElementwiseApplyFunction`` as the NumPy form of its ``Lambda``.  The
+    function returns the values of ``outputs`` (nodes or inputs).
+
+    Examples
+    ========
+
+    >>> import numpy as np, sympy as sp
+    >>> from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> X, A, one = sp.MatrixSymbol("X", n, 2), sp.MatrixSymbol("A", n, 2), sp.MatrixSymbol("one", n, 1)
+    >>> u = sp.Symbol("u")
+    >>> program = compile_matrix_program(
+    ...     [(A, ElementwiseApplyFunction(sp.Lambda(u, u**2), X))], [X, one], [A, one.T * A / n])
+    >>> square, mean = program(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 1)))
+    >>> square.tolist(), mean.tolist()
+    ([[1.0, 4.0], [9.0, 16.0]], [[5.0, 10.0]])
+    """
+    inputs = tuple(inputs)
+    sizes = _size_symbols(inputs)
+    known: list[sp.Basic] = list(inputs) + list(sizes)
+    printer = _MatrixNumPyPrinter({"fully_qualified_modules": True})
+    kernels = []
+    for node, expr in assignments:
+        used = expr.atoms(sp.MatrixSymbol) | {s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+        args = [k for k in known if k in used]
+        missing = used - set(args)
+        if missing:
+            raise ValueError(f"node {node} uses undefined {sorted(map(str, missing))}")
+        kernels.append((node, tuple(args), sp.lambdify(args, expr, modules="numpy", printer=printer)))
+        known.append(node)
+    final = []
+    for o in outputs:
+        o = sp.sympify(o)
+        if o in known:
+            final.append((o, None))
+        else:
+            used = o.atoms(sp.MatrixSymbol) | {s for s in o.free_symbols if isinstance(s, sp.Symbol)}
+            args = tuple(k for k in known if k in used)
+            final.append((o, (args, sp.lambdify(args, o, modules="numpy", printer=printer))))
+
+    def evaluate(*values):
+        if len(values) != len(inputs):
+            raise TypeError(f"expected {len(inputs)} inputs ({', '.join(map(str, inputs))}), got {len(values)}")
+        env: dict[sp.Basic, object] = dict(zip(inputs, values))
+        for s, value in zip(inputs, values):
+            if isinstance(s, sp.MatrixSymbol):
+                for dim, actual in zip(s.shape, np.shape(value)):
+                    if isinstance(dim, sp.Symbol):
+                        env.setdefault(dim, actual)
+        for node, args, fn in kernels:
+            env[node] = fn(*(env[a] for a in args))
+        return tuple(env[o] if how is None else how[1](*(env[a] for a in how[0])) for o, how in final)
+
+    evaluate.__doc__ = f"Compiled matrix program of {len(kernels)} assignment(s); inputs {', '.join(map(str, inputs))}."
     return evaluate
 
 
