@@ -253,7 +253,8 @@ def program(act: str, loss: str, bn: bool, n=None, d=None, h=None) -> MLPProgram
     gv = node(bwd, "gv", h, 1, A.T * dg + alpha * v, "gradient in v")
     gc = node(bwd, "gc", 1, 1, one.T * dg + alpha * c * sp.Identity(1), "gradient in c")
     dA = node(bwd, "dA", n, h, dg * v.T, "dL/dA: outer product with v")
-    dU = node(bwd, "dU", n, h, _had(dA, _ew(dsig, U)), "through the activation: sigma'(U)")
+    Sp = node(bwd, "Sp", n, h, _ew(dsig, U), "local slopes sigma'(U), computed once")
+    dU = node(bwd, "dU", n, h, _had(dA, Sp), "through the activation: sigma'(U)")
     if bn:
         ggam = node(bwd, "ggam", h, 1, (one.T * _had(dU, Xh)).T + alpha * gam, "gradient in gamma")
         gbet = node(bwd, "gbet", h, 1, (one.T * dU).T + alpha * bet, "gradient in beta")
@@ -280,7 +281,8 @@ def program(act: str, loss: str, bn: bool, n=None, d=None, h=None) -> MLPProgram
         RU = node(rf, "RU", n, h, _had(RXh, one * gam.T) + _had(Xh, one * Vgam.T) + one * Vbet.T, "R{U}")
     else:
         RU = RZ
-    RA = node(rf, "RA", n, h, _had(_ew(dsig, U), RU), "R{A} = sigma'(U) o R{U}")
+    RA = node(rf, "RA", n, h, _had(Sp, RU), "R{A} = sigma'(U) o R{U}")
+    Spp = node(rf, "Spp", n, h, _ew(ddsig, U), "local curvatures sigma''(U), computed once")
     Rg = node(rf, "Rg", n, 1, RA * v + A * Vv + Vc * one, "R{g}: product rule")
     # R-operator, backward
     if loss == "squared":
@@ -290,7 +292,7 @@ def program(act: str, loss: str, bn: bool, n=None, d=None, h=None) -> MLPProgram
     Hv = node(rb, "Hv", h, 1, RA.T * dg + A.T * Rdg + alpha * Vv, "Hessian-vector product, v block")
     Hc = node(rb, "Hc", 1, 1, one.T * Rdg + alpha * Vc * sp.Identity(1), "Hessian-vector product, c block")
     RdA = node(rb, "RdA", n, h, Rdg * v.T + dg * Vv.T, "R{dA}")
-    RdU = node(rb, "RdU", n, h, _had(RdA, _ew(dsig, U)) + _had(dA, _ew(ddsig, U), RU), "R{dU}: sigma'' term")
+    RdU = node(rb, "RdU", n, h, _had(RdA, Sp) + _had(dA, Spp, RU), "R{dU}: sigma'' term")
     if bn:
         Hgam = node(rb, "Hgam", h, 1, (one.T * (_had(RdU, Xh) + _had(dU, RXh))).T + alpha * Vgam,
                     "Hessian-vector product, gamma block")
@@ -432,6 +434,9 @@ def _local_references(p: MLPProgram) -> _Local:
     return _Local(tuple(refs.items()), explicit)
 
 
+_EXPANDED = ("Sp", "Spp")  # σ'(U), σ''(U): written out in the R-steps' checks
+
+
 def _r_references(p: MLPProgram) -> _Local:
     r"""Each R-step's reference: SymPy's directional derivative of the node's own definition.
 
@@ -443,7 +448,8 @@ def _r_references(p: MLPProgram) -> _Local:
     ex: dict = {m: _explicit(str(m), *m.shape) for m in (s.X, s.y, s.W, s.b, s.gam, s.bet, s.v, s.VW, s.Vb,
                                                          s.Vgam, s.Vbet, s.Vv)}
     for m, _, _ in p.assignments:
-        ex[m] = _explicit(str(m), *m.shape)
+        if str(m) not in _EXPANDED:
+            ex[m] = _explicit(str(m), *m.shape)
     names = {str(m): m for m in ex}
     tangent: dict = {s.c: s.Vc}
     for pm, vm in ((s.W, s.VW), (s.b, s.Vb), (s.gam, s.Vgam), (s.bet, s.Vbet), (s.v, s.Vv)):
@@ -454,10 +460,13 @@ def _r_references(p: MLPProgram) -> _Local:
             tangent.update(zip(ex[m], ex[image]))
     explicit = tuple(ex.items()) + ((s.one, sp.ImmutableMatrix.ones(int(s.n), 1)),
                                     (sp.Identity(1), sp.ImmutableMatrix([[1]])))
-    primal = {str(m): e for m, e, _ in p.forward + p.backward}
+    local = {m: e for m, e, _ in p.assignments if str(m) in _EXPANDED}
+    primal = {str(m): e.xreplace(local) for m, e, _ in p.forward + p.backward}
     refs = {}
     for m, _, _ in p.rforward + p.rbackward:
         name = str(m)
+        if name in _EXPANDED:
+            continue
         source = name[1:] if name.startswith("R") else "g" + name[1:]
         value = sp.ImmutableMatrix(primal[source].xreplace(dict(explicit)).doit().as_explicit())
         refs[name] = value.applyfunc(lambda e: sum(sp.diff(e, x) * t for x, t in tangent.items() if e.has(x)))
@@ -470,7 +479,7 @@ _LATEX = {
     "X": "X", "y": "y", "one": r"\mathbf{1}", "W": "W", "b": "b", "gam": r"\gamma", "bet": r"\beta", "v": "v",
     "VW": "V_{W}", "Vb": "V_{b}", "Vgam": r"V_{\gamma}", "Vbet": r"V_{\beta}", "Vv": "V_{v}", "Vc": "V_{c}",
     "Z": "Z", "mu": r"\mu", "Zc": r"\bar{Z}", "s2": r"\sigma^{2}", "rho": r"\rho", "Xh": r"\hat{X}", "U": "U",
-    "A": "A", "g": "g", "e": "e", "L": "L", "m1": "m_{1}", "m2": "m_{2}", "P": "P",
+    "A": "A", "g": "g", "Sp": r"\sigma'(U)", "Spp": r"\sigma''(U)", "L": "L", "m1": "m_{1}", "m2": "m_{2}", "P": "P",
     "gW": r"\nabla_{W} L", "gb": r"\nabla_{b} L", "ggam": r"\nabla_{\gamma} L", "gbet": r"\nabla_{\beta} L",
     "gv": r"\nabla_{v} L", "gc": r"\nabla_{c} L",
     "HW": r"(HV)_{W}", "Hb": r"(HV)_{b}", "Hgam": r"(HV)_{\gamma}", "Hbet": r"(HV)_{\beta}",
@@ -518,7 +527,7 @@ def _build(name: str, title: str, act: str, loss: str, bn: bool, hvp: bool) -> D
              claim=Equals(refs[str(m)]) if str(m) in refs else None)
         for m, e, rule in section
     )
-    leaves = {str(m) for m, _, _ in p.assignments if hvp or str(m) in LEAVES or str(m) in {"R" + x for x in LEAVES}}
+    leaves = {str(m) for m, _, _ in p.assignments if (hvp and str(m) not in _EXPANDED) or str(m) in LEAVES or str(m) in {"R" + x for x in LEAVES}}
     # every other node is expanded (later nodes first, so one pass reaches the leaves)
     expand = tuple((m, e) for m, e, _ in reversed(p.assignments) if str(m) not in leaves)
     last = steps[-1]

@@ -155,6 +155,9 @@ class _MatrixNumPyPrinter(NumPyPrinter):
         body = lam.expr.xreplace({lam.variables[0]: var})
         return f"(lambda {var}: {self._print(body)})({self._print(expr.expr)})"
 
+    def _print_Trace(self, expr):
+        return f"{self._module_format('numpy.trace')}({self._print(expr.arg)})"
+
     def _print_MatMul(self, expr):
         coeff, mats = expr.as_coeff_matrices()
         printed = [self._print(m) for m in mats]
