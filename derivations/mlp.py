@@ -569,7 +569,140 @@ def hessian_vector_product(act: str = "tanh", loss: str = "squared", bn: bool = 
                   act, loss, bn, True)
 
 
+# --------------------------------------------------------------------------- L2 and batch-norm null directions
+
+
+def l2_shift() -> Derivation:
+    r"""The penalty :math:`	frac{lpha}{2}\lVert	heta
+Vert^2` adds :math:`lpha I`: every eigenvalue moves by exactly α."""
+    alpha, eta, lam = sp.Symbol("alpha", nonnegative=True), sp.Symbol("eta", positive=True), sp.Symbol("lambda")
+    th = sp.Matrix(sp.symbols("theta_1:4", real=True))
+    q = sp.Matrix(sp.symbols("q_1:4", real=True))
+    hs = sp.symbols("H_11 H_12 H_13 H_22 H_23 H_33", real=True)
+    H = sp.Matrix([[hs[0], hs[1], hs[2]], [hs[1], hs[3], hs[4]], [hs[2], hs[4], hs[5]]])
+    penalty = alpha / 2 * (th.T * th)[0, 0]
+    grad_l = sp.Matrix(sp.symbols("G_1:4", real=True))
+    I3 = sp.eye(3)
+    theta_s, H_s, q_s = sp.Symbol(r"\theta"), sp.Symbol("H"), sp.Symbol("q")
+    steps = (
+        Step(sp.Symbol(r"\nabla^2 (\alpha/2)\|\theta\|^2"), alpha * I3, "Hessian of the penalty (three parameters shown)",
+             claim=Equals(sp.hessian(penalty, list(th)))),
+        Step(sp.Symbol("(H+\\alpha I)q - (\\lambda+\\alpha)q"), H * q - lam * q,
+             "the shift cancels: Hq = λq  ⇔  (H + αI)q = (λ + α)q, same eigenvector",
+             claim=Equals((H + alpha * I3) * q - (lam + alpha) * q)),
+        Step(sp.Symbol("\\theta - \\eta(\\nabla L + \\alpha\\theta)"), (1 - eta * alpha) * th - eta * grad_l,
+             "a gradient step on the penalized loss decays θ by the factor 1 − ηα (weight decay)", seed="000",
+             claim=Equals(th - eta * (grad_l + sp.Matrix([sp.diff(penalty, t) for t in th])))),
+    )
+    return Derivation(
+        name="mlp.l2_shift", title="L2 shifts every Hessian eigenvalue by exactly α",
+        steps=steps, result=sp.Eq(sp.Symbol("\\lambda_i(H + \\alpha I)"), sp.Symbol("\\lambda_i(H)") + alpha),
+        summary="Convention: the penalty is (α/2)‖θ‖² on every parameter (biases included), so its gradient is αθ "
+                "and its Hessian αI. Then every eigenvalue of the penalized Hessian is the unpenalized one plus α, "
+                "with the same eigenvectors; with α‖θ‖² (no ½) the shift would be 2α. Seed 000's weight-decay "
+                "factor (1 − ηλ) is this convention.",
+        assumptions=("H symmetric", "penalty on all parameters"),
+        seeds=("000",),
+    )
+
+
+def _bn_unit(eps, centred: bool = False):
+    """One unit with batch norm, 3 samples, 2 inputs, output u = γx̂ + β and squared loss."""
+    n = 3
+    xs = [[sp.Symbol(f"x_{i}{k}", real=True) for k in (1, 2)] for i in (1, 2, 3)]
+    ys = [sp.Symbol(f"y_{i}", real=True) for i in (1, 2, 3)]
+    w = [sp.Symbol("w_1", real=True), sp.Symbol("w_2", real=True)]
+    b, gam, bet, v, c = sp.symbols("b gamma beta v c", real=True)
+    if centred:  # z - μ = w·(x_i - x̄): write the centred inputs directly (the third is minus the others)
+        xs[2] = [-xs[0][0] - xs[1][0], -xs[0][1] - xs[1][1]]
+        z = [w[0] * x[0] + w[1] * x[1] for x in xs]
+        zc = z
+    else:
+        z = [w[0] * x[0] + w[1] * x[1] + b for x in xs]
+        zc = [zi - sum(z) / n for zi in z]
+    var = sum(t**2 for t in zc) / n
+    xh = [t / sp.sqrt(var + eps) for t in zc]
+    u = [gam * t + bet for t in xh]
+    L = sum((ui - yi) ** 2 for ui, yi in zip(u, ys)) / n
+    dxh = [gam * 2 * (ui - yi) / n for ui, yi in zip(u, ys)]
+    return dict(L=L, w=w, b=b, gam=gam, bet=bet, v=v, c=c, var=var, xh=xh, dxh=dxh, z=z)
+
+
+def bn_null_directions() -> Derivation:
+    r"""Batch norm's null directions: the bias before it, and the scale of the incoming weights.
+
+    With batch norm, :math:`L` does not depend on :math:`b` at all, so the
+    gradient and the Hessian rows of :math:`b` vanish.  For :math:`\epsilon = 0`
+    the loss is invariant under :math:`w 	o cw` (:math:`c>0`), hence
+    :math:`\langle
+abla_w L, w
+angle = 0` and, differentiating
+    :math:`c\,
+abla_w L(cw) = 
+abla_w L(w)`, :math:`H_{ww}w = -
+abla_w L` and
+    :math:`H_{pw}w = 0` for the other parameters: :math:`(w, 0)` is a null
+    eigenvector only at a critical point, but its curvature
+    :math:`w^	op H_{ww} w = -\langle
+abla_w L, w
+angle = 0` vanishes everywhere.
+    For :math:`\epsilon > 0` exactly
+    :math:`\langle
+abla_w L, w
+angle = rac{\epsilon}{\sigma^2+\epsilon}\sum_i
+    rac{\partial L}{\partial\hat x_i}\hat x_i`.
+    """
+    eps = sp.Symbol("epsilon", positive=True)
+    cpos = sp.Symbol("c_s", positive=True)
+    a = _bn_unit(eps)
+    w, b, L = a["w"], a["b"], a["L"]
+    a = _bn_unit(eps, centred=True)
+    z0 = _bn_unit(0, centred=True)
+    w0, L0 = z0["w"], z0["L"]
+    grad_w0 = [sp.diff(L0, t) for t in w0]
+    scaled = L0.xreplace({w0[0]: cpos * w0[0], w0[1]: cpos * w0[1]})
+    Hww_w = sp.Matrix([sum(sp.diff(L0, wj, wk) * wk for wk in w0) for wj in w0])
+    others = [z0["gam"], z0["bet"]]
+    Hpw_w = sp.Matrix([sum(sp.diff(L0, p_, wk) * wk for wk in w0) for p_ in others])
+    tilt = eps / (a["var"] + eps) * sum(d * x for d, x in zip(a["dxh"], a["xh"]))
+    S = sp.Symbol
+    steps = (
+        Step(S(r"\partial L / \partial b"), sp.S.Zero, "the batch mean removes b: L does not depend on b",
+             seed="001", claim=Equals(sp.diff(L, b))),
+        Step(S(r"L(c w)\,|_{\epsilon=0}"), L0, "ε = 0: x̂ is invariant under w → cw, c > 0 (from here on: centred inputs, as z − μ = w·(x − x̄))",
+             claim=Equals(scaled)),
+        Step(S(r"\langle \nabla_w L, w\rangle"), tilt,
+             "ε > 0: d/dc x̂(cw) at c = 1 is x̂ ε/(σ²+ε), so the weight direction tilts the loss only through ε",
+             claim=Equals(sum(sp.diff(a["L"], t) * t for t in w))),
+        Step(S(r"H_{ww}\,w\,|_{\epsilon=0}"), -sp.Matrix(grad_w0),
+             "differentiate c ∇_w L(cw) = ∇_w L(w) at c = 1: H w = −∇_w L (not 0 away from critical points)",
+             claim=Equals(Hww_w)),
+        Step(S(r"H_{pw}\,w\,|_{\epsilon=0}"), sp.zeros(len(others), 1),
+             "the other gradients are invariant under w → cw: their rows annihilate w (p = γ, β)",
+             claim=Equals(Hpw_w)),
+        Step(S(r"w^\top H_{ww} w\,|_{\epsilon=0}"), sp.S.Zero,
+             "zero curvature along w everywhere: wᵀHw = −⟨∇_w L, w⟩ = 0",
+             claim=Equals(sum(wj * Hww_w[j] for j, wj in enumerate(w0)))),
+    )
+    return Derivation(
+        name="mlp.bn_null_directions", title="Null directions created by batch norm: the bias and the weight scale",
+        steps=steps, result=sp.Eq(S("H (w, 0)"), S("(-\\nabla_w L, 0)")),
+        summary="One hidden unit with batch norm (3 samples, 2 inputs, output γx̂ + β, squared loss; the argument "
+                "uses only that L depends on (w, b) through x̂, so any head behaves alike). The bias "
+                "b before batch norm is a null direction everywhere (its gradient and Hessian row vanish, so each "
+                "of the h biases adds an eigenvalue 0, or α with the L2 penalty). The scale of the incoming weights "
+                "is a null direction only for ε = 0 and only at critical points: elsewhere H(w, 0) = (−∇_w L, 0), "
+                "which has zero Rayleigh quotient but is not an eigenvector; with ε > 0 the invariance is broken "
+                "by the factor ε/(σ² + ε).",
+        assumptions=("training-mode batch statistics, biased variance", "c > 0 in the scaling"),
+        domain=((eps, (0.05, 0.5)),), seeds=("001",),
+        numeric_sizes=((sp.Symbol("n", integer=True, positive=True), (3,)),),
+    )
+
+
 RESULTS = {
+    "mlp.l2_shift": l2_shift,
+    "mlp.bn_null_directions": bn_null_directions,
     "mlp.backprop": lambda: loss_gradient("tanh", "squared", False),
     "mlp.backprop_bn": lambda: loss_gradient("tanh", "squared", True),
     "mlp.hvp": lambda: hessian_vector_product("tanh", "squared", False),
