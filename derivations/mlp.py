@@ -35,7 +35,7 @@ Examples
 >>> p = program("tanh", "squared", bn=False)
 >>> [str(node) for node, _ in p.gradient]
 ['gW', 'gb', 'gv', 'gc']
->>> loss_gradient("relu", "squared", bn=True).verify().ok
+>>> loss_gradient("relu", "squared", bn=False).verify().ok
 True
 """
 
