@@ -518,8 +518,9 @@ def _local(act: str, loss: str, bn: bool, hvp: bool) -> _Local:
 
 
 def _build(name: str, title: str, act: str, loss: str, bn: bool, hvp: bool) -> Derivation:
-    p = program(act, loss, bn, *(_R_SIZES if hvp else _SIZES))
-    local = _local(act, loss, bn, hvp)
+    sizes = _R_SIZES if hvp else _SIZES
+    p = program(act, loss, bn)  # generic sizes n, d, h: what the page shows and numerics compiles
+    local = _local(act, loss, bn, hvp)  # references on the explicit instance of ``sizes``
     refs = dict(local.references)
     section = (p.rforward + p.rbackward) if hvp else (p.forward + p.backward)
     steps = tuple(
@@ -527,18 +528,35 @@ def _build(name: str, title: str, act: str, loss: str, bn: bool, hvp: bool) -> D
              claim=Equals(refs[str(m)]) if str(m) in refs else None)
         for m, e, rule in section
     )
-    leaves = {str(m) for m, _, _ in p.assignments if (hvp and str(m) not in _EXPANDED) or str(m) in LEAVES or str(m) in {"R" + x for x in LEAVES}}
-    # every other node is expanded (later nodes first, so one pass reaches the leaves)
-    expand = tuple((m, e) for m, e, _ in reversed(p.assignments) if str(m) not in leaves)
+    r_leaves = {"R" + x for x in LEAVES}
+    leaves = {str(m) for m, _, _ in p.assignments
+              if (hvp and str(m) not in _EXPANDED) or str(m) in LEAVES or str(m) in r_leaves}
+    explicit = {str(k): v for k, v in local.explicit if isinstance(k, sp.MatrixSymbol)}
+    s = p.sym
+    generic = [m for m, _, _ in p.assignments] + [s.X, s.y, s.one, s.W, s.b, s.gam, s.bet, s.v, s.VW, s.Vb,
+                                                   s.Vgam, s.Vbet, s.Vv]
+    # later nodes first, so one pass reaches the leaves; then the explicit leaves; the sizes last
+    definitions = tuple((m, e) for m, e, _ in reversed(p.assignments) if str(m) not in leaves)
+    definitions += tuple((m, explicit[str(m)]) for m in generic if str(m) in explicit)
+    definitions += ((sp.Identity(1), sp.ImmutableMatrix([[1]])),) + tuple(zip((s.n, s.d, s.h), map(sp.Integer, sizes)))
     last = steps[-1]
     what = "Hessian-vector product by the R-operator" if hvp else "backpropagation"
+    how = (
+        "Every R-step is checked on its own, on explicit symbolic matrices (n = {0}, d = {1}, h = {2}) with "
+        "every node an independent matrix: the hand-applied R-rule against SymPy's directional derivative of "
+        "the node's definition, each node moving along its R-image, each parameter along V, the data fixed. "
+        "The definitions themselves are checked in the backpropagation derivation."
+        if hvp else
+        "Every step is checked on its own, on explicit symbolic matrices (n = {0}, d = {1}, h = {2}): a "
+        "backward node δ_N against SymPy's gradient of ⟨δ_N, N(inputs)⟩ (plus the penalty), written in scalar "
+        "loops, with the leaves Z, U, A, g and the δ's independent."
+    ).format(*sizes)
     summary = (
         f"Matrix-form {what} for seed 000's g(x) = vᵀσ(Wx + b) + c ({_variant(act, loss, bn)}), with the "
-        "L2 penalty (α/2)‖θ‖² on every parameter. Every step is checked on its own, on explicit symbolic "
-        "3×2 / 2×2 matrices: a backward node against SymPy's gradient of ⟨δ_N, N(inputs)⟩ written in scalar "
-        "loops, an R-node against the directional derivative of that reference. numerics.mlp compiles exactly "
-        "these assignments; the tests also compare the compiled gradient and Hessian-vector product with "
-        "SymPy's derivatives of the fully expanded scalar loss of a 2-input, 2-hidden, 3-sample net."
+        f"L2 penalty (α/2)‖θ‖² on every parameter. {how} numerics.mlp compiles exactly these assignments "
+        "(generic n, d, h); the tests compare the compiled gradient and Hessian-vector product with SymPy's "
+        "derivatives of the fully expanded scalar loss of a 2-input, 2-hidden, 3-sample net, for every "
+        "activation and loss."
     )
     return Derivation(
         name=name, title=title, steps=steps, result=sp.Eq(last.lhs, last.rhs, evaluate=False),
@@ -547,11 +565,11 @@ def _build(name: str, title: str, act: str, loss: str, bn: bool, hvp: bool) -> D
                      "δ_N = ∂L/∂N; R{N} = d/dt N(θ + tV) at t = 0 (Pearlmutter 1994)",
                      "L2 penalty (α/2)‖θ‖² on all parameters, biases included",
                      "y ∈ {0, 1} for the logistic loss" if loss == "logistic" else "squared loss (1/n)‖g − y‖²"),
-        notes=("the leaves Z, U, A, g, δ_g, δ_A, δ_U, δ_X̂, δ_Z and their R-images are independent explicit "
-               "matrices in each check; the other nodes are expanded",),
-        numeric_sizes=((sp.Symbol("n", integer=True, positive=True), (int(p.sym.n),)),) if bn else (),
+        notes=("Pearlmutter, B. A. (1994). Fast exact multiplication by the Hessian. Neural Computation 6(1).",
+               "σ'(U) and σ''(U) are computed once (nodes Sp, Spp) and reused by the backward and R passes"),
+        numeric_sizes=((sp.Symbol("samples", integer=True, positive=True), (sizes[0],)),) if bn else (),
         latex_names=_latex_names(p), seeds=("000", "001") if bn else ("000",),
-        definitions=expand + local.explicit,
+        definitions=definitions,
         domain=((p.sym.eps, (0.05, 0.5)),),
     )
 

@@ -103,7 +103,7 @@ def test_a_wrong_r_rule_is_caught():
 def test_a_wrong_batchnorm_backward_is_caught():
     # forget the x-hat projection term of δ_Z (a classic slip): the vjp check must fail
     d = dmlp.loss_gradient("tanh", "squared", True)
-    p = dmlp.program("tanh", "squared", True, *dmlp._SIZES)
+    p = dmlp.program("tanh", "squared", True)
     m1, Xh, dXh = p.node("m1"), p.node("Xh"), p.node("dXh")
     one = p.sym.one
     wrong = dict(d.definitions)
