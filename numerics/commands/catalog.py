@@ -3,9 +3,12 @@
 Examples
 ========
 
+>>> import contextlib, io
 >>> from numerics.cli import main
->>> main(["list", "--names"]) in (0,)
-True
+>>> with contextlib.redirect_stdout(io.StringIO()):
+...     code = main(["list", "--names"])
+>>> code
+0
 """
 
 from __future__ import annotations
