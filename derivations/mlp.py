@@ -353,24 +353,21 @@ class _Local:
 
 
 def _local_references(p: MLPProgram) -> _Local:
-    r"""Each step's reference from scalar loops and ``sp.diff`` alone.
+    r"""Each backward step's reference from scalar loops and ``sp.diff`` alone.
 
-    Backward node: the gradient of :math:`\langle\delta_N, N(\text{inputs})\rangle`
-    (plus the penalty) in its input; R-node: the directional derivative of the
-    node's reference along the R-images of its leaves (a leaf :math:`N` moves
-    along :math:`\mathcal{R}\{N\}`, a parameter along :math:`V`, data not at all).
+    A backward node's reference is the gradient of
+    :math:`\langle\delta_N, N(\text{inputs})\rangle` (plus the penalty) in
+    its input, with the leaves (:data:`LEAVES`) independent explicit matrices.
     """
     s = p.sym
     n, d, h = int(s.n), int(s.d), int(s.h)
     sig = activation(p.act)[0]
-    alpha, eps, c, Vc = s.alpha, s.eps, s.c, s.Vc
+    alpha, eps, c = s.alpha, s.eps, s.c
     nodes = {str(m): m for m, _, _ in p.assignments}
     leaves = {name: nodes[name] for name in LEAVES if name in nodes}
-    ex: dict = {m: _explicit(str(m), *m.shape) for m in (s.X, s.y, s.W, s.b, s.gam, s.bet, s.v, s.VW, s.Vb,
-                                                         s.Vgam, s.Vbet, s.Vv)}
+    ex: dict = {m: _explicit(str(m), *m.shape) for m in (s.X, s.y, s.W, s.b, s.gam, s.bet, s.v)}
     for name, m in leaves.items():
         ex[m] = _explicit(name, *m.shape)
-        ex[sp.MatrixSymbol("R" + name, *m.shape)] = _explicit("R" + name, *m.shape)
     E = {str(k): v for k, v in ex.items()}
     X, y, W, b, gam, bet, v = (E[k] for k in ("X", "y", "W", "b", "gam", "bet", "v"))
     ones = sp.ImmutableMatrix.ones(n, 1)
@@ -379,22 +376,11 @@ def _local_references(p: MLPProgram) -> _Local:
     U, A, g, dg, dA = E[Uname], E["A"], E["g"], E["dg"], E["dA"]
     dU = E["dU"]
     dZ = E["dZ"] if p.bn else dU
-    tangent: dict = {}
-    for pm, vm in ((s.W, s.VW), (s.b, s.Vb), (s.gam, s.Vgam), (s.bet, s.Vbet), (s.v, s.Vv)):
-        tangent.update(zip(ex[pm], ex[vm]))
-    tangent[c] = Vc
-    for name in leaves:
-        tangent.update(zip(E[name], E["R" + name]))
-
-    def R(m: sp.ImmutableMatrix) -> sp.ImmutableMatrix:
-        return m.applyfunc(lambda e: sum(sp.diff(e, x) * t for x, t in tangent.items() if e.has(x)))
-
     def sq(m):
         return _pairing(m, m)
 
     refs: dict[str, sp.ImmutableMatrix] = {}
     Zf = X * W.T + ones * b.T
-    refs["RZ"] = R(Zf)
     if p.loss == "squared":
         data = sum((g[i] - y[i]) ** 2 for i in range(n)) / n
     else:
@@ -415,21 +401,9 @@ def _local_references(p: MLPProgram) -> _Local:
         Xs = _explicit("_xh", n, h)
         refs["dXh"] = _grad_of(_pairing(dU, sp.ImmutableMatrix(n, h, lambda i, j: Xs[i, j] * gam[j] + bet[j])), Xs)
         refs["dZ"] = _grad_of(_pairing(E["dXh"], bn["Xh"]), Z)
-        for key in ("mu", "Zc", "s2", "rho", "Xh"):
-            refs["R" + key] = R(bn[key])
-        refs["RU"] = R(Uf)
     pair_z = _pairing(dZ, Zf)
     refs["gW"] = _grad_of(pair_z + alpha / 2 * sq(W), W)
     refs["gb"] = _grad_of(pair_z + alpha / 2 * sq(b), b)
-    refs["RA"] = R(U.applyfunc(sig))
-    refs["Rg"] = R(out)
-    refs["Rdg"] = R(refs["dg"])
-    for grad_name in ("gW", "gb", "ggam", "gbet", "gv", "gc"):
-        if grad_name in refs:
-            refs["H" + grad_name[1:]] = R(refs[grad_name])
-    for back in ("dA", "dU", "dXh", "dZ"):
-        if back in refs:
-            refs["R" + back] = R(refs[back])
     explicit = tuple(ex.items()) + ((s.one, ones), (sp.Identity(1), sp.ImmutableMatrix([[1]])))
     return _Local(tuple(refs.items()), explicit)
 

@@ -30,7 +30,7 @@ from scipy.optimize import minimize
 from .docs import Page
 from .mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
 from .plots import new_figure, png_bytes
-from .spectrum import condition_number, dense_hessian, gd_stability, slq_density
+from .spectrum import SpectralDensity, condition_number, dense_hessian, gd_stability, slq_density
 
 OUTLIER_FRACTION = 0.05  # an outlier: an eigenvalue above 5% of λ_max
 NULL_TOL = 1e-8  # |λ| <= 1e-8 λ_max counts as zero
@@ -240,8 +240,6 @@ def _fig_density(runs) -> bytes:
         for lam in eigs:
             exact += np.exp(-0.5 * ((grid - lam) / width) ** 2)
         exact /= len(eigs) * width * np.sqrt(2 * np.pi)
-        from .spectrum import SpectralDensity
-
         slq = SpectralDensity(r.slq_nodes, r.slq_weights, r.parameters).density(grid, width)
         ax.semilogy(grid, np.maximum(exact, 1e-6), label="exact eigenvalues (smoothed)")
         ax.semilogy(grid, np.maximum(slq, 1e-6), "--", label="SLQ, 4 probes × 20 steps")
