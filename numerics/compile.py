@@ -209,41 +209,34 @@ def compile_matrix_program(
     """
     inputs = tuple(inputs)
     sizes = _size_symbols(inputs)
-    known: list[sp.Basic] = list(inputs) + list(sizes)
-    printer = _MatrixNumPyPrinter({"fully_qualified_modules": True})
-    kernels = []
+    known: set[sp.Basic] = set(inputs) | set(sizes)
     for node, expr in assignments:
         used = expr.atoms(sp.MatrixSymbol) | {s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
-        args = [k for k in known if k in used]
-        missing = used - set(args)
+        missing = used - known
         if missing:
             raise ValueError(f"node {node} uses undefined {sorted(map(str, missing))}")
-        kernels.append((node, tuple(args), sp.lambdify(args, expr, modules="numpy", printer=printer)))
-        known.append(node)
-    final = []
-    for o in outputs:
-        o = sp.sympify(o)
-        if o in known:
-            final.append((o, None))
-        else:
-            used = o.atoms(sp.MatrixSymbol) | {s for s in o.free_symbols if isinstance(s, sp.Symbol)}
-            args = tuple(k for k in known if k in used)
-            final.append((o, (args, sp.lambdify(args, o, modules="numpy", printer=printer))))
+        known.add(node)
+    outputs = [sp.sympify(o) for o in outputs]
+    # one generated function: the assignments become its local variables, in order (lambdify's cse hook)
+    program = [(node, expr) for node, expr in assignments]
+    kernel = sp.lambdify(list(inputs) + list(sizes), outputs, modules="numpy",
+                         printer=_MatrixNumPyPrinter({"fully_qualified_modules": True}),
+                         cse=lambda exprs: (program, exprs))
+    positions = [
+        (i, j, dim) for j, dim in enumerate(sizes) for i, s in enumerate(inputs)
+        if isinstance(s, sp.MatrixSymbol) and dim in s.shape
+    ]
 
     def evaluate(*values):
         if len(values) != len(inputs):
             raise TypeError(f"expected {len(inputs)} inputs ({', '.join(map(str, inputs))}), got {len(values)}")
-        env: dict[sp.Basic, object] = dict(zip(inputs, values))
-        for s, value in zip(inputs, values):
-            if isinstance(s, sp.MatrixSymbol):
-                for dim, actual in zip(s.shape, np.shape(value)):
-                    if isinstance(dim, sp.Symbol):
-                        env.setdefault(dim, actual)
-        for node, args, fn in kernels:
-            env[node] = fn(*(env[a] for a in args))
-        return tuple(env[o] if how is None else how[1](*(env[a] for a in how[0])) for o, how in final)
+        dims = [None] * len(sizes)
+        for i, j, dim in positions:
+            if dims[j] is None:
+                dims[j] = np.shape(values[i])[list(inputs[i].shape).index(dim)]
+        return tuple(kernel(*values, *dims))
 
-    evaluate.__doc__ = f"Compiled matrix program of {len(kernels)} assignment(s); inputs {', '.join(map(str, inputs))}."
+    evaluate.__doc__ = f"Compiled matrix program of {len(program)} assignment(s); inputs {', '.join(map(str, inputs))}."
     return evaluate
 
 
