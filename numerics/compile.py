@@ -153,7 +153,16 @@ class _MatrixNumPyPrinter(NumPyPrinter):
             raise ValueError(f"elementwise function must be a one-argument Lambda, got {lam}")
         var = sp.Symbol("_ew")
         body = lam.expr.xreplace({lam.variables[0]: var})
-        return f"(lambda {var}: {self._print(body)})({self._print(expr.expr)})"
+        # common subexpressions of the body (e.g. exp(-u) in σ(1-σ)(1-2σ)) are computed once
+        replacements, (reduced,) = sp.cse([body], symbols=sp.numbered_symbols("_cs"))
+
+        def nest(i: int) -> str:
+            if i == len(replacements):
+                return self._print(reduced)
+            sym, sub = replacements[i]
+            return f"(lambda {sym}: {nest(i + 1)})({self._print(sub)})"
+
+        return f"(lambda {var}: {nest(0)})({self._print(expr.expr)})"
 
     def _print_Trace(self, expr):
         return f"{self._module_format('numpy.trace')}({self._print(expr.arg)})"
