@@ -145,7 +145,15 @@ def compile_batched(
 
 
 class _MatrixNumPyPrinter(NumPyPrinter):
-    """NumPy printer for matrix expressions: elementwise functions and cheap product chains."""
+    """NumPy printer for matrix expressions: elementwise functions and cheap product chains.
+
+    ``ones`` names column symbols known to hold all ones: ``1 r`` becomes a
+    broadcast view, ``1ᵀM`` and ``M1`` become sums (no outer products).
+    """
+
+    def __init__(self, settings=None, ones=()):
+        super().__init__(settings or {})
+        self._ones = frozenset(ones)
 
     def _print_ElementwiseApplyFunction(self, expr):
         lam = expr.function
@@ -170,6 +178,18 @@ class _MatrixNumPyPrinter(NumPyPrinter):
     def _print_MatMul(self, expr):
         coeff, mats = expr.as_coeff_matrices()
         printed = [self._print(m) for m in mats]
+        if len(mats) == 2 and self._ones:
+            left, right = mats
+            np_ = self._module_format("numpy")
+            if left in self._ones:  # 1 r: the row repeated, as a read-only broadcast view
+                core = f"{np_}.broadcast_to({printed[1]}, ({printed[0]}.shape[0], ({printed[1]}).shape[1]))"
+                return core if coeff == 1 else f"({self._print(coeff)}) * ({core})"
+            if isinstance(left, sp.Transpose) and left.arg in self._ones:  # 1ᵀM: column sums
+                core = f"{np_}.sum({printed[1]}, axis=0, keepdims=True)"
+                return core if coeff == 1 else f"({self._print(coeff)}) * ({core})"
+            if right in self._ones:  # M1: row sums
+                core = f"{np_}.sum({printed[0]}, axis=1, keepdims=True)"
+                return core if coeff == 1 else f"({self._print(coeff)}) * ({core})"
         if len(printed) == 1:
             core = printed[0]
         elif len(printed) == 2:
@@ -191,6 +211,7 @@ def compile_matrix_program(
     assignments: Sequence[tuple[sp.Basic, sp.Basic]],
     inputs: Sequence[sp.Basic],
     outputs: Sequence[sp.Basic],
+    ones: Sequence[sp.MatrixSymbol] = (),
 ) -> Callable[..., tuple[np.ndarray, ...]]:
     r"""One NumPy function from ordered assignments ``node := matrix expression``.
 
@@ -200,7 +221,9 @@ def compile_matrix_program(
     lambdified on its own (so a node is computed once), with matrix products
     as ``@``/``multi_dot``, ``HadamardProduct`` as ``multiply`` and
     ``ElementwiseApplyFunction`` as the NumPy form of its ``Lambda``.  The
-    function returns the values of ``outputs`` (nodes or inputs).
+    function returns the values of ``outputs`` (nodes or inputs).  Column
+    inputs listed in ``ones`` must be passed as all-ones arrays; products with
+    them are printed as broadcasts and sums.
 
     Examples
     ========
@@ -211,7 +234,7 @@ def compile_matrix_program(
     >>> X, A, one = sp.MatrixSymbol("X", n, 2), sp.MatrixSymbol("A", n, 2), sp.MatrixSymbol("one", n, 1)
     >>> u = sp.Symbol("u")
     >>> program = compile_matrix_program(
-    ...     [(A, ElementwiseApplyFunction(sp.Lambda(u, u**2), X))], [X, one], [A, one.T * A / n])
+    ...     [(A, ElementwiseApplyFunction(sp.Lambda(u, u**2), X))], [X, one], [A, one.T * A / n], ones=[one])
     >>> square, mean = program(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 1)))
     >>> square.tolist(), mean.tolist()
     ([[1.0, 4.0], [9.0, 16.0]], [[5.0, 10.0]])
@@ -229,7 +252,7 @@ def compile_matrix_program(
     # one generated function: the assignments become its local variables, in order (lambdify's cse hook)
     program = [(node, expr) for node, expr in assignments]
     kernel = sp.lambdify(list(inputs) + list(sizes), outputs, modules="numpy",
-                         printer=_MatrixNumPyPrinter({"fully_qualified_modules": True}),
+                         printer=_MatrixNumPyPrinter({"fully_qualified_modules": True}, ones=ones),
                          cse=lambda exprs: (program, exprs))
     positions = [
         (i, j, dim) for j, dim in enumerate(sizes) for i, s in enumerate(inputs)

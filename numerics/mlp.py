@@ -100,9 +100,9 @@ def _programs(act: str, loss: str, bn: bool) -> _Programs:
     grads = [m for m, _ in p.gradient]
     hvps = [m for m, _ in p.hvp]
     return _Programs(
-        loss=compile_matrix_program(strip(p.forward), inputs, [p.loss_node]),
-        grad=compile_matrix_program(strip(p.forward + p.backward), inputs, [p.loss_node] + grads),
-        hvp=compile_matrix_program(strip(p.assignments), inputs + direction, hvps),
+        loss=compile_matrix_program(strip(p.forward), inputs, [p.loss_node], ones=[s.one]),
+        grad=compile_matrix_program(strip(p.forward + p.backward), inputs, [p.loss_node] + grads, ones=[s.one]),
+        hvp=compile_matrix_program(strip(p.assignments), inputs + direction, hvps, ones=[s.one]),
     )
 
 
