@@ -89,12 +89,13 @@ class LanczosEigenvalues:
 
 
 def lanczos_eigenvalues(hvp: HVP, n: int, k: int = 5, which: str = "largest", tol: float = 0.0,
-                        maxiter: int | None = None, seed: int = 0) -> LanczosEigenvalues:
+                        maxiter: int | None = None, seed: int = 0, ncv: int | None = None) -> LanczosEigenvalues:
     """The ``k`` largest (algebraically) or smallest eigenvalues of the symmetric operator ``hvp``.
 
     ``largest`` are sorted descending, ``smallest`` ascending.  When ARPACK
     does not converge within ``maxiter`` restarts the record carries the
     eigenvalues that did converge, ``converged=False`` and the reason.
+    ``ncv`` is the Lanczos basis size (ARPACK's default ``max(2k+1, 20)``).
     """
     if which not in ("largest", "smallest"):
         raise ValueError(f"which must be 'largest' or 'smallest', got {which!r}")
@@ -108,7 +109,8 @@ def lanczos_eigenvalues(hvp: HVP, n: int, k: int = 5, which: str = "largest", to
     v0 = np.random.default_rng(seed).standard_normal(n)
     mode = "LA" if which == "largest" else "SA"
     try:
-        vals = eigsh(op, k=k, which=mode, v0=v0, tol=tol, maxiter=maxiter, return_eigenvectors=False)
+        vals = eigsh(op, k=k, which=mode, v0=v0, tol=tol, maxiter=maxiter, ncv=None if ncv is None else min(n, ncv),
+                     return_eigenvectors=False)
         converged, message = True, "converged"
     except ArpackNoConvergence as exc:
         vals = np.asarray(exc.eigenvalues, dtype=float)

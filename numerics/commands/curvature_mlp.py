@@ -157,7 +157,8 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
             hi = lanczos_eigenvalues(hvp, n, k=k, which="largest", seed=seed, tol=1e-10, maxiter=200)
             bar.advance("top eigenvalues")
             # the bottom of a network Hessian is a dense cluster near 0: a looser tolerance, a cap on restarts
-            lo = lanczos_eigenvalues(hvp, n, k=k, which="smallest", seed=seed, tol=1e-6, maxiter=40)
+            lo = lanczos_eigenvalues(hvp, n, k=k, which="smallest", seed=seed, tol=1e-6, maxiter=25,
+                                    ncv=max(2 * k + 1, 60))
             bar.advance("bottom eigenvalues")
             top_vals, bottom_vals = list(hi.eigenvalues), list(lo.eigenvalues)
             converged = hi.converged and lo.converged
