@@ -565,8 +565,14 @@ def hessian_vector_product(act: str = "tanh", loss: str = "squared", bn: bool = 
 
 
 def l2_shift() -> Derivation:
-    r"""The penalty :math:`	frac{lpha}{2}\lVert	heta
-Vert^2` adds :math:`lpha I`: every eigenvalue moves by exactly α."""
+    r"""The penalty :math:`\tfrac{\alpha}{2}\lVert\theta\rVert^2` adds :math:`\alpha I`: every eigenvalue moves by exactly α.
+
+    Examples
+    ========
+
+    >>> l2_shift().verify().ok
+    True
+    """
     alpha, eta, lam = sp.Symbol("alpha", nonnegative=True), sp.Symbol("eta", positive=True), sp.Symbol("lambda")
     th = sp.Matrix(sp.symbols("theta_1:4", real=True))
     q = sp.Matrix(sp.symbols("q_1:4", real=True))
@@ -575,20 +581,26 @@ Vert^2` adds :math:`lpha I`: every eigenvalue moves by exactly α."""
     penalty = alpha / 2 * (th.T * th)[0, 0]
     grad_l = sp.Matrix(sp.symbols("G_1:4", real=True))
     I3 = sp.eye(3)
-    theta_s, H_s, q_s = sp.Symbol(r"\theta"), sp.Symbol("H"), sp.Symbol("q")
+    S = sp.Symbol
+    hess_p, shift, step_ = S("hess_penalty"), S("shift_residual"), S("gd_step")
+    lam_a, lam_0 = S("lambda_alpha"), S("lambda_0")
+    names = ((hess_p, r"\nabla^2 \tfrac{\alpha}{2}\lVert\theta\rVert^2"),
+             (shift, r"(H+\alpha I)q - (\lambda+\alpha)q"),
+             (step_, r"\theta - \eta(\nabla L + \alpha\theta)"),
+             (lam_a, r"\lambda_i(H + \alpha I)"), (lam_0, r"\lambda_i(H)"))
     steps = (
-        Step(sp.Symbol(r"\nabla^2 (\alpha/2)\|\theta\|^2"), alpha * I3, "Hessian of the penalty (three parameters shown)",
+        Step(hess_p, alpha * I3, "Hessian of the penalty (three parameters shown)",
              claim=Equals(sp.hessian(penalty, list(th)))),
-        Step(sp.Symbol("(H+\\alpha I)q - (\\lambda+\\alpha)q"), H * q - lam * q,
+        Step(shift, H * q - lam * q,
              "the shift cancels: Hq = λq  ⇔  (H + αI)q = (λ + α)q, same eigenvector",
              claim=Equals((H + alpha * I3) * q - (lam + alpha) * q)),
-        Step(sp.Symbol("\\theta - \\eta(\\nabla L + \\alpha\\theta)"), (1 - eta * alpha) * th - eta * grad_l,
+        Step(step_, (1 - eta * alpha) * th - eta * grad_l,
              "a gradient step on the penalized loss decays θ by the factor 1 − ηα (weight decay)", seed="000",
              claim=Equals(th - eta * (grad_l + sp.Matrix([sp.diff(penalty, t) for t in th])))),
     )
     return Derivation(
         name="mlp.l2_shift", title="L2 shifts every Hessian eigenvalue by exactly α",
-        steps=steps, result=sp.Eq(sp.Symbol("\\lambda_i(H + \\alpha I)"), sp.Symbol("\\lambda_i(H)") + alpha),
+        steps=steps, result=sp.Eq(lam_a, lam_0 + alpha), latex_names=names,
         summary="Convention: the penalty is (α/2)‖θ‖² on every parameter (biases included), so its gradient is αθ "
                 "and its Hessian αI. Then every eigenvalue of the penalized Hessian is the unpenalized one plus α, "
                 "with the same eigenvectors; with α‖θ‖² (no ½) the shift would be 2α. Seed 000's weight-decay "
@@ -625,24 +637,15 @@ def bn_null_directions() -> Derivation:
 
     With batch norm, :math:`L` does not depend on :math:`b` at all, so the
     gradient and the Hessian rows of :math:`b` vanish.  For :math:`\epsilon = 0`
-    the loss is invariant under :math:`w 	o cw` (:math:`c>0`), hence
-    :math:`\langle
-abla_w L, w
-angle = 0` and, differentiating
-    :math:`c\,
-abla_w L(cw) = 
-abla_w L(w)`, :math:`H_{ww}w = -
-abla_w L` and
+    the loss is invariant under :math:`w \to cw` (:math:`c>0`), hence
+    :math:`\langle\nabla_w L, w\rangle = 0` and, differentiating
+    :math:`c\,\nabla_w L(cw) = \nabla_w L(w)`, :math:`H_{ww}w = -\nabla_w L` and
     :math:`H_{pw}w = 0` for the other parameters: :math:`(w, 0)` is a null
     eigenvector only at a critical point, but its curvature
-    :math:`w^	op H_{ww} w = -\langle
-abla_w L, w
-angle = 0` vanishes everywhere.
+    :math:`w^\top H_{ww} w = -\langle\nabla_w L, w\rangle = 0` vanishes everywhere.
     For :math:`\epsilon > 0` exactly
-    :math:`\langle
-abla_w L, w
-angle = rac{\epsilon}{\sigma^2+\epsilon}\sum_i
-    rac{\partial L}{\partial\hat x_i}\hat x_i`.
+    :math:`\langle\nabla_w L, w\rangle = \frac{\epsilon}{\sigma^2+\epsilon}\sum_i
+    \frac{\partial L}{\partial\hat x_i}\hat x_i`.
     """
     eps = sp.Symbol("epsilon", positive=True)
     cpos = sp.Symbol("c_s", positive=True)
@@ -658,27 +661,33 @@ angle = rac{\epsilon}{\sigma^2+\epsilon}\sum_i
     Hpw_w = sp.Matrix([sum(sp.diff(L0, p_, wk) * wk for wk in w0) for p_ in others])
     tilt = eps / (a["var"] + eps) * sum(d * x for d, x in zip(a["dxh"], a["xh"]))
     S = sp.Symbol
+    db, Lc, Lw, gw_w, tilt_s = S("dL_db"), S("L_cw"), S("L_w"), S("grad_w_dot_w"), S("tilt")
+    Hw, mG, Hpw, wHw, Hd, mGd = S("H_ww_w"), S("minus_grad_w"), S("H_pw_w"), S("wHw"), S("H_D"), S("minus_grad_D")
+    names = ((db, r"\partial L/\partial b"), (Lc, r"L(cw)\big|_{\epsilon=0}"), (Lw, r"L(w)\big|_{\epsilon=0}"),
+             (gw_w, r"\langle\nabla_w L, w\rangle"),
+             (tilt_s, r"\frac{\epsilon}{\sigma^2+\epsilon}\sum_i \frac{\partial L}{\partial\hat x_i}\hat x_i"),
+             (Hw, r"H_{ww}\,w\big|_{\epsilon=0}"), (mG, r"-\nabla_w L"), (Hpw, r"H_{pw}\,w\big|_{\epsilon=0}"),
+             (wHw, r"w^\top H_{ww} w\big|_{\epsilon=0}"), (Hd, r"H\,(w, 0)"), (mGd, r"(-\nabla_w L,\ 0)"))
     steps = (
-        Step(S(r"\partial L / \partial b"), sp.S.Zero, "the batch mean removes b: L does not depend on b",
-             seed="001", claim=Equals(sp.diff(L, b))),
-        Step(S(r"L(c w)\,|_{\epsilon=0}"), L0, "ε = 0: x̂ is invariant under w → cw, c > 0 (from here on: centred inputs, as z − μ = w·(x − x̄))",
-             claim=Equals(scaled)),
-        Step(S(r"\langle \nabla_w L, w\rangle"), tilt,
+        Step(db, sp.S.Zero, "the batch mean removes b: L does not depend on b", seed="001",
+             claim=Equals(sp.diff(L, b))),
+        Step(Lc, Lw, "ε = 0: x̂ is invariant under w → cw, c > 0 (from here on: centred inputs, as "
+             "z − μ = w·(x − x̄))", claim=Equals(scaled)),
+        Step(gw_w, tilt_s,
              "ε > 0: d/dc x̂(cw) at c = 1 is x̂ ε/(σ²+ε), so the weight direction tilts the loss only through ε",
              claim=Equals(sum(sp.diff(a["L"], t) * t for t in w))),
-        Step(S(r"H_{ww}\,w\,|_{\epsilon=0}"), -sp.Matrix(grad_w0),
-             "differentiate c ∇_w L(cw) = ∇_w L(w) at c = 1: H w = −∇_w L (not 0 away from critical points)",
-             claim=Equals(Hww_w)),
-        Step(S(r"H_{pw}\,w\,|_{\epsilon=0}"), sp.zeros(len(others), 1),
+        Step(Hw, mG, "differentiate c ∇_w L(cw) = ∇_w L(w) at c = 1: H w = −∇_w L (not 0 away from critical "
+             "points)", claim=Equals(Hww_w)),
+        Step(Hpw, sp.zeros(len(others), 1),
              "the other gradients are invariant under w → cw: their rows annihilate w (p = γ, β)",
              claim=Equals(Hpw_w)),
-        Step(S(r"w^\top H_{ww} w\,|_{\epsilon=0}"), sp.S.Zero,
-             "zero curvature along w everywhere: wᵀHw = −⟨∇_w L, w⟩ = 0",
+        Step(wHw, sp.S.Zero, "zero curvature along w everywhere: wᵀHw = −⟨∇_w L, w⟩ = 0",
              claim=Equals(sum(wj * Hww_w[j] for j, wj in enumerate(w0)))),
     )
+    definitions = ((Lw, L0), (tilt_s, tilt), (mG, sp.ImmutableMatrix(-sp.Matrix(grad_w0))))
     return Derivation(
         name="mlp.bn_null_directions", title="Null directions created by batch norm: the bias and the weight scale",
-        steps=steps, result=sp.Eq(S("H (w, 0)"), S("(-\\nabla_w L, 0)")),
+        steps=steps, result=sp.Eq(Hd, mGd), latex_names=names, definitions=definitions,
         summary="One hidden unit with batch norm (3 samples, 2 inputs, output γx̂ + β, squared loss; the argument "
                 "uses only that L depends on (w, b) through x̂, so any head behaves alike). The bias "
                 "b before batch norm is a null direction everywhere (its gradient and Hessian row vanish, so each "
