@@ -656,9 +656,11 @@ def bn_null_directions() -> Derivation:
     w0, L0 = z0["w"], z0["L"]
     grad_w0 = [sp.diff(L0, t) for t in w0]
     scaled = L0.xreplace({w0[0]: cpos * w0[0], w0[1]: cpos * w0[1]})
-    Hww_w = sp.Matrix([sum(sp.diff(L0, wj, wk) * wk for wk in w0) for wj in w0])
+    # H_ww w as the derivative of ∇_w L along the ray c w at c = 1 (one differentiation, not a double sum)
+    ray = {w0[0]: cpos * w0[0], w0[1]: cpos * w0[1]}
+    Hww_w = sp.Matrix([sp.diff(gj.xreplace(ray), cpos).xreplace({cpos: 1}) for gj in grad_w0])
     others = [z0["gam"], z0["bet"]]
-    Hpw_w = sp.Matrix([sum(sp.diff(L0, p_, wk) * wk for wk in w0) for p_ in others])
+    Hpw_w = sp.Matrix([sp.diff(sp.diff(L0, p_).xreplace(ray), cpos).xreplace({cpos: 1}) for p_ in others])
     tilt = eps / (a["var"] + eps) * sum(d * x for d, x in zip(a["dxh"], a["xh"]))
     S = sp.Symbol
     db, Lc, Lw, gw_w, tilt_s = S("dL_db"), S("L_cw"), S("L_w"), S("grad_w_dot_w"), S("tilt")
