@@ -40,6 +40,7 @@ MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton
     "derivations.dropout",
     "derivations.initialization",
     "derivations.ensembles",
+    "derivations.mlp",
 
 
 @cache

@@ -6,6 +6,10 @@ r"""The compile bridge: the one module where SymPy meets NumPy.
 * :func:`compile_batched` turns an expression with sums over a batch index
   (``Sum(f(x[k]), (k, 1, m))``) into array code: ``x[j]`` becomes a row of an
   ``(m, d)`` array and each sum a reduction over axis 0.
+* :func:`compile_matrix_program` turns an ordered list of matrix-expression
+  assignments (``MatrixSymbol`` nodes, ``HadamardProduct``, elementwise
+  functions) into one NumPy function; chained products are evaluated in the
+  cheapest order.
 * :func:`objective` turns a scalar expression into an :class:`Objective` whose
   ``fun``, ``jac``, ``hess`` and ``hessp`` can be handed to
   ``scipy.optimize.minimize``.  Its derivatives are formed term by term
@@ -35,10 +39,14 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 from derivations.curvature import sparse_derivatives
 
-__all__ = ["compile_expressions", "compile_tuple", "compile_batched", "compile_matrix_expression", "objective", "Objective"]
+__all__ = [
+    "compile_expressions", "compile_tuple", "compile_batched", "compile_matrix_expression", "compile_matrix_program",
+    "objective", "Objective",
+]
 
 
 def _as_list(exprs) -> tuple[list[sp.Basic], tuple[int, ...]]:
@@ -206,6 +214,137 @@ def compile_batched(
         m = np.shape(values[0])[0]
         return tuple(kernel(*values[:n_arrays], m, *values[n_arrays:]))
 
+    return evaluate
+
+
+# --------------------------------------------------------------------------- matrix programs
+
+
+class _MatrixNumPyPrinter(NumPyPrinter):
+    """NumPy printer for matrix expressions: elementwise functions and cheap product chains.
+
+    ``ones`` names column symbols known to hold all ones: ``1 r`` becomes a
+    broadcast view, ``1ᵀM`` and ``M1`` become sums (no outer products).
+    """
+
+    def __init__(self, settings=None, ones=()):
+        super().__init__(settings or {})
+        self._ones = frozenset(ones)
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        lam = expr.function
+        if not isinstance(lam, sp.Lambda) or len(lam.variables) != 1:
+            raise ValueError(f"elementwise function must be a one-argument Lambda, got {lam}")
+        var = sp.Symbol("_ew")
+        body = lam.expr.xreplace({lam.variables[0]: var})
+        # common subexpressions of the body (e.g. exp(-u) in σ(1-σ)(1-2σ)) are computed once
+        replacements, (reduced,) = sp.cse([body], symbols=sp.numbered_symbols("_cs"))
+
+        def nest(i: int) -> str:
+            if i == len(replacements):
+                return self._print(reduced)
+            sym, sub = replacements[i]
+            return f"(lambda {sym}: {nest(i + 1)})({self._print(sub)})"
+
+        return f"(lambda {var}: {nest(0)})({self._print(expr.expr)})"
+
+    def _print_Trace(self, expr):
+        return f"{self._module_format('numpy.trace')}({self._print(expr.arg)})"
+
+    def _print_MatMul(self, expr):
+        coeff, mats = expr.as_coeff_matrices()
+        printed = [self._print(m) for m in mats]
+        if len(mats) == 2 and self._ones:
+            left, right = mats
+            np_ = self._module_format("numpy")
+            if left in self._ones:  # 1 r: the row repeated, as a read-only broadcast view
+                core = f"{np_}.broadcast_to({printed[1]}, ({printed[0]}.shape[0], ({printed[1]}).shape[1]))"
+                return core if coeff == 1 else f"({self._print(coeff)}) * ({core})"
+            if isinstance(left, sp.Transpose) and left.arg in self._ones:  # 1ᵀM: column sums
+                core = f"{np_}.sum({printed[1]}, axis=0, keepdims=True)"
+                return core if coeff == 1 else f"({self._print(coeff)}) * ({core})"
+            if right in self._ones:  # M1: row sums
+                core = f"{np_}.sum({printed[0]}, axis=1, keepdims=True)"
+                return core if coeff == 1 else f"({self._print(coeff)}) * ({core})"
+        if len(printed) == 1:
+            core = printed[0]
+        elif len(printed) == 2:
+            core = f"({printed[0]}) @ ({printed[1]})"
+        else:  # multi_dot picks the cheapest association (never an n x n intermediate)
+            core = f"{self._module_format('numpy.linalg.multi_dot')}([{', '.join(printed)}])"
+        return core if coeff == 1 else f"({self._print(coeff)}) * ({core})"
+
+
+def _size_symbols(inputs: Sequence[sp.Basic]) -> list[sp.Symbol]:
+    out: list[sp.Symbol] = []
+    for s in inputs:
+        if isinstance(s, sp.MatrixSymbol):
+            out.extend(dim for dim in s.shape if isinstance(dim, sp.Symbol) and dim not in out)
+    return out
+
+
+def compile_matrix_program(
+    assignments: Sequence[tuple[sp.Basic, sp.Basic]],
+    inputs: Sequence[sp.Basic],
+    outputs: Sequence[sp.Basic],
+    ones: Sequence[sp.MatrixSymbol] = (),
+) -> Callable[..., tuple[np.ndarray, ...]]:
+    r"""One NumPy function from ordered assignments ``node := matrix expression``.
+
+    ``inputs`` are ``MatrixSymbol``\ s (passed as 2-D arrays of their shape)
+    and scalar ``Symbol``\ s; size symbols in the inputs' shapes are read from
+    the arrays.  Each assignment may use the inputs and earlier nodes; it is
+    lambdified on its own (so a node is computed once), with matrix products
+    as ``@``/``multi_dot``, ``HadamardProduct`` as ``multiply`` and
+    ``ElementwiseApplyFunction`` as the NumPy form of its ``Lambda``.  The
+    function returns the values of ``outputs`` (nodes or inputs).  Column
+    inputs listed in ``ones`` must be passed as all-ones arrays; products with
+    them are printed as broadcasts and sums.
+
+    Examples
+    ========
+
+    >>> import numpy as np, sympy as sp
+    >>> from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> X, A, one = sp.MatrixSymbol("X", n, 2), sp.MatrixSymbol("A", n, 2), sp.MatrixSymbol("one", n, 1)
+    >>> u = sp.Symbol("u")
+    >>> program = compile_matrix_program(
+    ...     [(A, ElementwiseApplyFunction(sp.Lambda(u, u**2), X))], [X, one], [A, one.T * A / n], ones=[one])
+    >>> square, mean = program(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 1)))
+    >>> square.tolist(), mean.tolist()
+    ([[1.0, 4.0], [9.0, 16.0]], [[5.0, 10.0]])
+    """
+    inputs = tuple(inputs)
+    sizes = _size_symbols(inputs)
+    known: set[sp.Basic] = set(inputs) | set(sizes)
+    for node, expr in assignments:
+        used = expr.atoms(sp.MatrixSymbol) | {s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+        missing = used - known
+        if missing:
+            raise ValueError(f"node {node} uses undefined {sorted(map(str, missing))}")
+        known.add(node)
+    outputs = [sp.sympify(o) for o in outputs]
+    # one generated function: the assignments become its local variables, in order (lambdify's cse hook)
+    program = [(node, expr) for node, expr in assignments]
+    kernel = sp.lambdify(list(inputs) + list(sizes), outputs, modules="numpy",
+                         printer=_MatrixNumPyPrinter({"fully_qualified_modules": True}, ones=ones),
+                         cse=lambda exprs: (program, exprs))
+    positions = [
+        (i, j, dim) for j, dim in enumerate(sizes) for i, s in enumerate(inputs)
+        if isinstance(s, sp.MatrixSymbol) and dim in s.shape
+    ]
+
+    def evaluate(*values):
+        if len(values) != len(inputs):
+            raise TypeError(f"expected {len(inputs)} inputs ({', '.join(map(str, inputs))}), got {len(values)}")
+        dims = [None] * len(sizes)
+        for i, j, dim in positions:
+            if dims[j] is None:
+                dims[j] = np.shape(values[i])[list(inputs[i].shape).index(dim)]
+        return tuple(kernel(*values, *dims))
+
+    evaluate.__doc__ = f"Compiled matrix program of {len(program)} assignment(s); inputs {', '.join(map(str, inputs))}."
     return evaluate
 
 

@@ -1,0 +1,63 @@
+"""``derivkit curvature --mlp``: the handler's output and its refusals."""
+
+import argparse
+import contextlib
+import io
+import json
+
+import numpy as np
+import pytest
+
+from derivations.errors import InputError
+from numerics.commands.curvature_mlp import parse_spec, run
+from numerics.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.spectrum import dense_hessian
+
+
+def _run(spec, **kw):
+    args = argparse.Namespace(mlp=spec, seed=kw.get("seed", 0), top=kw.get("top", 3), json=kw.get("json", True))
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(args)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_json_report_matches_an_independent_dense_computation():
+    code, out, _ = _run("hidden=4,inputs=3,act=tanh,bn=on,l2=1e-3,samples=30,steps=0", top=3)
+    assert code == 0
+    r = json.loads(out)
+    for key in ("parameters", "eigenvalues_top", "eigenvalues_bottom", "trace", "condition_number", "seconds"):
+        assert key in r
+    spec = MLPSpec(3, 4, "tanh", "squared", True, 1e-3)
+    X, y = synthetic_regression(30, 3, seed=0)
+    f = mlp_loss(spec, X, y)
+    theta = init_parameters(spec, seed=0)
+    eigs = np.linalg.eigvalsh(dense_hessian(lambda v: f.hessp(theta, v), spec.n_params))
+    assert r["parameters"] == spec.n_params == 29
+    np.testing.assert_allclose(r["eigenvalues_top"], eigs[::-1][:3], rtol=1e-8)
+    np.testing.assert_allclose(r["eigenvalues_bottom"], eigs[:3], rtol=1e-6, atol=1e-10)
+    assert abs(r["trace"] - eigs.sum()) < 5 * r["trace_stderr"]
+
+
+def test_lanczos_path_for_larger_nets_and_text_output():
+    code, out, _ = _run("hidden=60,inputs=12,samples=64,steps=0", json=False, top=2)  # 841 parameters
+    assert code == 0 and "top eigenvalues" in out and "Lanczos" in out
+
+
+@pytest.mark.parametrize("spec", [
+    "hidden16", "hidden=16,color=red", "l2=-1e-3", "samples=0", "bn=on,samples=1", "act=softplus",
+    "hidden=0", "bn=maybe", "hidden=4,hidden=5", "", "l2=nan", "loss=hinge", "steps=-1",
+])
+def test_bad_specs_are_input_errors(spec):
+    with pytest.raises(InputError):
+        parse_spec(spec)
+
+
+def test_defaults_and_parsing():
+    s = parse_spec("hidden=16,act=relu,bn=on,l2=1e-3,samples=512")
+    assert (s.hidden, s.act, s.bn, s.l2, s.samples, s.inputs, s.loss) == (16, "relu", True, 1e-3, 512, 8, "squared")
+
+
+def test_bad_top_is_an_input_error():
+    with pytest.raises(InputError):
+        _run("hidden=2,samples=4,steps=0", top=0)
