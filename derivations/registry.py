@@ -31,16 +31,16 @@ MODULES: tuple[str, ...] = (
     "derivations.batchnorm",
     "derivations.curvature",
     "derivations.newton",
-)
-MODULES: tuple[str, ...] = ("derivations.first_order",)
-MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient")
-MODULES: tuple[str, ...] = ("derivations.first_order", "derivations.quasi_newton", "derivations.conjugate_gradient",
-                            "derivations.beale")
+    "derivations.first_order",
+    "derivations.quasi_newton",
+    "derivations.conjugate_gradient",
+    "derivations.beale",
     "derivations.regularization",
     "derivations.dropout",
     "derivations.initialization",
     "derivations.ensembles",
     "derivations.mlp",
+)
 
 
 @cache
