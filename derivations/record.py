@@ -271,16 +271,18 @@ class _Expander:
     concrete limits and are expanded; without sizes nothing is evaluated.
     """
 
-    def __init__(self, definitions, sizes: Mapping, keep: sp.Basic | None):
+    def __init__(self, definitions, sizes: Mapping, keep: sp.Basic | None, evaluate: bool | None = None):
         self.defs = {key: _with_sizes(value, sizes) for key, value in definitions if key != keep}
-        self.evaluate = bool(sizes)
+        self.evaluate = bool(sizes) if evaluate is None else evaluate
         self.memo: dict = {}
+        # the kinds of object that are defined: symbols, matrix symbols, indexed bases, ...
+        self.kinds = tuple({type(k) for k in self.defs if not isinstance(k, sp.IndexedBase)} | {sp.Indexed})
 
     def _defined(self, atom) -> bool:
         return (atom.base in self.defs) if isinstance(atom, sp.Indexed) else (atom in self.defs)
 
     def expand(self, expr: sp.Basic) -> sp.Basic:
-        targets = [t for t in expr.atoms(sp.Symbol, sp.Indexed) if self._defined(t)]
+        targets = [t for t in expr.atoms(*self.kinds) if self._defined(t)]
         if not targets:
             return expr
         return expr.xreplace({t: self._atom(t) for t in targets})
@@ -312,10 +314,12 @@ def instantiate(
 def _instantiate(expr: sp.Basic, subs: Mapping, expander: _Expander, flatten: bool = True) -> sp.Basic:
     e = sp.sympify(expr)
     if subs:
-        e = e.subs(subs).doit()
-    elif not expander.defs:
+        e = e.subs(subs)
+    if expander.evaluate or not expander.defs:
         e = e.doit()
-    e = expander.expand(e)  # expanded values are already evaluated
+    e = expander.expand(e)
+    if expander.evaluate and (not subs or e.has(sp.MatrixExpr, sp.Derivative)):
+        e = e.doit()  # evaluate what the definitions brought in (matrix products, derivatives)
     return _flatten_indexed(e) if flatten else e
 
 
@@ -393,7 +397,11 @@ def _mp_value(expr: sp.Basic, point: Mapping, memo: dict):
         value = max(values) if isinstance(expr, sp.Max) else min(values)
     else:  # anything else: SymPy's own evaluation of the subtree
         sub = {k: sp.Float(mpmath.nstr(v, _DIGITS + 5), _DIGITS + 5) for k, v in point.items()}
-        value = mpmath.mpmathify(complex(sp.N(expr.xreplace(sub), _DIGITS)))
+        re, im = sp.N(expr.xreplace(sub), _DIGITS).as_real_imag()
+        if not (re.is_Number and im.is_Number) or not (re.is_finite and im.is_finite):
+            raise ValueError("not a finite number")
+        re, im = mpmath.mpf(sp.Float(re, _DIGITS)._mpf_), mpmath.mpf(sp.Float(im, _DIGITS)._mpf_)
+        value = re if im == 0 else mpmath.mpc(re, im)
     memo[expr] = value
     return value
 
@@ -508,7 +516,7 @@ class _Context:
         sizes = tuple(sorted(((k, v) for k, v in subs.items() if k in self.size_symbols), key=str))
         key = (sizes, keep)
         if key not in self.expanders:
-            self.expanders[key] = _Expander(self.d.definitions, dict(sizes), keep)
+            self.expanders[key] = _Expander(self.d.definitions, dict(sizes), keep, evaluate=True)
         return _instantiate(expr, subs, self.expanders[key], flatten)
 
 
@@ -578,6 +586,13 @@ def _sizes_text(d: Derivation) -> str:
     return "; ".join(parts)
 
 
+def _differ(a, b) -> bool:
+    import mpmath
+
+    with mpmath.workdps(_DIGITS):
+        return abs(a - b) > mpmath.mpf(10) ** -25 * (1 + abs(a) + abs(b))
+
+
 def _check_equal(rhs, reference, d, inst, seconds, probes, rng, claim):
     if isinstance(rhs, sp.MatrixBase) != isinstance(reference, sp.MatrixBase):
         return ("differs", {}, "one side is a matrix, the other is not")
@@ -597,7 +612,7 @@ def _check_equal(rhs, reference, d, inst, seconds, probes, rng, claim):
             continue  # a singular or non-real point: draw another
         evaluated += 1
         for cv, rv in zip(values[:n], values[n:]):
-            if abs(cv - rv) > 1e-25 * (1 + abs(cv) + abs(rv)):
+            if _differ(cv, rv):
                 return ("differs", point, f"claimed {sp.Float(cv, 8)} but reference {sp.Float(rv, 8)}")
     if isinstance(claim, Differs) or not inst.symbolic:
         return ("agrees" if evaluated else "undecided", {}, "")
@@ -606,14 +621,17 @@ def _check_equal(rhs, reference, d, inst, seconds, probes, rng, claim):
 
 
 _RELATIONS = {
-    sp.StrictGreaterThan: lambda a, b: a > b, sp.GreaterThan: lambda a, b: a >= b,
-    sp.StrictLessThan: lambda a, b: a < b, sp.LessThan: lambda a, b: a <= b,
+    # non-strict relations allow for rounding at 40 digits where the two sides are equal
+    sp.StrictGreaterThan: lambda a, b: a > b, sp.GreaterThan: lambda a, b: a >= b - 1e-25 * (1 + abs(a) + abs(b)),
+    sp.StrictLessThan: lambda a, b: a < b, sp.LessThan: lambda a, b: a <= b + 1e-25 * (1 + abs(a) + abs(b)),
     sp.Equality: lambda a, b: abs(a - b) <= 1e-25 * (1 + abs(a) + abs(b)),
     sp.Unequality: lambda a, b: abs(a - b) > 1e-25 * (1 + abs(a) + abs(b)),
 }
 
 
 def _check_holds(condition, d, inst, seconds, probes, rng):
+    import mpmath
+
     if condition in (sp.true, sp.false):
         return ("differs" if condition == sp.false else "proved", {}, "the condition is false")
     symbols = sorted(condition.free_symbols, key=str)
@@ -625,7 +643,8 @@ def _check_holds(condition, d, inst, seconds, probes, rng):
             values = at(point)
             if values is None:
                 continue
-            holds = relation(*values)
+            with mpmath.workdps(_DIGITS):
+                holds = relation(*values)
         else:
             value = condition.xreplace(point)
             if value not in (sp.true, sp.false):
