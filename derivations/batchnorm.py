@@ -59,7 +59,10 @@ SEED = "001"
 
 
 def _partial(num: str, den: str) -> str:
-    return rf"\frac{{\partial {num}}}{{\partial {den}}}"
+    """LaTeX for a partial derivative; with an index (``{i}``) it is a template, so braces are doubled."""
+    if "{i}" in den:
+        return r"\frac{{\partial " + num + r"}}{{\partial " + den + "}}"
+    return r"\frac{\partial " + num + r"}{\partial " + den + "}"
 
 
 LATEX = (

@@ -141,12 +141,14 @@ class Verification:
     def ok(self) -> bool:
         return all(s.outcome.ok for s in self.steps)
 
-    def summary(self) -> str:
+    def summary(self, timing: bool = True) -> str:
+        """``verified (3 proved, 1 definition; 0.42 s)``; without ``timing`` the text is reproducible."""
         counts: dict[str, int] = {}
         for s in self.steps:
             counts[s.outcome.value] = counts.get(s.outcome.value, 0) + 1
         parts = ", ".join(f"{n} {k}" for k, n in counts.items())
-        return f"{'verified' if self.ok else 'NOT verified'} ({parts}; {self.seconds:.2f} s)"
+        seconds = f"; {self.seconds:.2f} s" if timing else ""
+        return f"{'verified' if self.ok else 'NOT verified'} ({parts}{seconds})"
 
 
 Sizes = tuple[tuple[sp.Symbol, tuple[int, ...]], ...]

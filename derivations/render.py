@@ -82,7 +82,7 @@ def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
     """A Markdown page: summary, assumptions, numbered steps with status, result, notes."""
     lines = [f"# {d.title}", "", f"`{d.name}`" + (f" · seeds: {', '.join(d.seeds)}" if d.seeds else ""), ""]
     if verification is not None:
-        lines += [f"**Verification:** {verification.summary()}", ""]
+        lines += [f"**Verification:** {verification.summary(timing=False)}", ""]
     if d.summary:
         lines += [d.summary, ""]
     if d.assumptions:

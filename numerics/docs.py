@@ -108,12 +108,14 @@ def build_pages(workers: int = 2) -> tuple[list[Page], list[str]]:
     return pages, errors
 
 
-def _merge_attachments(pages: list[Page]) -> list[Page]:
+def _merge_attachments(pages: list[Page]) -> tuple[list[Page], list[str]]:
     by_path = {p.path: p for p in pages if p.attach_to is None}
+    missing = []
     for extra in (p for p in pages if p.attach_to is not None):
         target = by_path.get(f"{extra.attach_to}.md")
-        if target is None:
-            raise RuntimeError(f"page attached to unknown derivation {extra.attach_to!r}")
+        if target is None:  # its derivation page failed: reported, the rest is still written
+            missing.append(f"page attached to {extra.attach_to!r}, which has no page")
+            continue
         by_path[target.path] = Page(
             target.path,
             target.title,
@@ -123,7 +125,7 @@ def _merge_attachments(pages: list[Page]) -> list[Page]:
             None,
             target.verified,
         )
-    return list(by_path.values())
+    return list(by_path.values()), missing
 
 
 def _index(pages: list[Page], out: Path, generated: set[str]) -> Page:
@@ -172,7 +174,8 @@ def write_site(pages: list[Page], out: Path, index: bool = True, errors: tuple[s
     check_writable(out)
     manifest_path = out / MANIFEST
     old = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    pages = _merge_attachments(pages)
+    pages, missing = _merge_attachments(pages)
+    errors = tuple(errors) + tuple(missing)
     files: dict[str, bytes] = {}
     for p in pages:
         text = p.markdown if p.path.endswith(".md") and p.markdown.startswith(MARK) else f"{MARK}\n\n{p.markdown}"
