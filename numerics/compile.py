@@ -381,49 +381,6 @@ class Objective:
         return len(self.variables)
 
 
-def gradient(expr: sp.Basic, variables: Sequence[sp.Symbol]) -> sp.Matrix:
-    r"""The gradient :math:`\nabla f` as a column matrix, differentiating only the terms that contain each variable.
-
-    Examples
-    ========
-
-    >>> x, y = sp.symbols("x y")
-    >>> gradient(x**2 * y + y, [x, y]).T
-    Matrix([[2*x*y, x**2 + 1]])
-    """
-    return sp.Matrix(sparse_derivatives(sp.sympify(expr), list(variables)).gradient)
-
-
-def hessian(expr: sp.Basic, variables: Sequence[sp.Symbol], grad: sp.Matrix | None = None) -> sp.Matrix:
-    r"""The Hessian as the Jacobian of the gradient, formed only where an entry can be nonzero.
-
-    :math:`H_{ij} = \partial g_i / \partial x_j` for :math:`j \ge i` and
-    :math:`x_j` free in :math:`g_i`; the lower triangle mirrors the upper.
-
-    Examples
-    ========
-
-    >>> x, y, z = sp.symbols("x y z")
-    >>> hessian(x**2 * y + z**3, [x, y, z])
-    Matrix([
-    [2*y, 2*x,   0],
-    [2*x,   0,   0],
-    [  0,   0, 6*z]])
-    """
-    variables = list(variables)
-    g = gradient(expr, variables) if grad is None else grad
-    n = len(variables)
-    position = {v: i for i, v in enumerate(variables)}
-    entries: dict[tuple[int, int], sp.Basic] = {}
-    for i in range(n):
-        for j in sorted(position[s] for s in g[i].free_symbols if s in position):
-            if j >= i:
-                d = g[i].diff(variables[j])
-                if d != 0:
-                    entries[(i, j)] = entries[(j, i)] = d
-    return sp.SparseMatrix(n, n, entries).as_mutable()
-
-
 def _pattern(rows, cols, n: int):
     """Both triangles of a symmetric pattern, the CSR order that sorts them, and CSR index arrays."""
     r = np.asarray(rows, dtype=np.intp)

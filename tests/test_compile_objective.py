@@ -6,7 +6,8 @@ import scipy.sparse
 import sympy as sp
 from scipy.optimize import minimize, rosen, rosen_der, rosen_hess
 
-from numerics.compile import SPARSE_FROM, hessian, objective
+from derivations.curvature import hessian
+from numerics.compile import SPARSE_FROM, objective
 from numerics.gradient_check import check_grads
 
 

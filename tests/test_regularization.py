@@ -75,8 +75,8 @@ def test_figures_attach_to_registered_derivations():
                        "initialization.uniform_variance"}
     for p in pages:
         assert p.files and p.files[0][1][:4] == b"\x89PNG" and p.files[0][0] in p.markdown
-    merged = _merge_attachments([_derivation_page("dropout.mask"), *[p for p in pages if p.attach_to == "dropout.mask"]])
-    assert len(merged) == 1 and "figures/dropout-expectation.png" in merged[0].markdown
+    merged, missing = _merge_attachments([_derivation_page("dropout.mask"), *[p for p in pages if p.attach_to == "dropout.mask"]])
+    assert missing == [] and len(merged) == 1 and "figures/dropout-expectation.png" in merged[0].markdown
 
 
 # ----------------------------------------------------------------- weight decay and the eigen rescaling
