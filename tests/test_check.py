@@ -335,10 +335,16 @@ def test_check_in_a_worker_thread_still_decides():
 
 
 def test_expensive_construction_is_bounded_by_the_timeout_too():
+    # the bound is the property: a fast machine may finish inside it (and then the verdict is
+    # "different"), a slow one must stop at it with a time-limit error; neither may run past it
     m = "Matrix([[x, y], [z, w]])**16"
     start = time.monotonic()
-    with pytest.raises(InputError, match="time limit"):
-        check_text(f"{m}*{m}*{m}*{m}", "x", timeout=0.5)
+    try:
+        result = check_text(f"{m}*{m}*{m}*{m}", "x", timeout=0.5)
+    except InputError as exc:
+        assert "time limit" in str(exc)
+    else:
+        assert result.verdict == "different"
     assert time.monotonic() - start < 1.0
     with pytest.raises(InputError, match="matrix powers"):
         check_text("Matrix([[x, y], [z, w]])**1000", "x")
