@@ -44,6 +44,7 @@ import sympy as sp
 
 from .deadline import TimeLimitExceeded, time_limit
 from .record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
+from .display import shown
 
 # --------------------------------------------------------------------------- records
 
@@ -761,20 +762,14 @@ def eigen_2x2() -> Derivation:
     )
 
 
-def _shown(build: Callable[[], Derivation]) -> Callable[[], Derivation]:
-    def built() -> Derivation:
-        return with_display_names(build())
 
-    built.__name__ = build.__name__
-    built.__doc__ = build.__doc__
-    return built
 
 
 RESULTS = {
-    "curvature.mixed_partials": _shown(mixed_partials),
-    "curvature.taylor_model": _shown(taylor_model),
-    "curvature.directional_curvature": _shown(directional_curvature_derivation),
-    "curvature.gd_stability": _shown(gd_stability),
-    "curvature.condition_number": _shown(condition_number_derivation),
-    "curvature.eigen_2x2": _shown(eigen_2x2),
+    "curvature.mixed_partials": shown(mixed_partials, with_display_names),
+    "curvature.taylor_model": shown(taylor_model, with_display_names),
+    "curvature.directional_curvature": shown(directional_curvature_derivation, with_display_names),
+    "curvature.gd_stability": shown(gd_stability, with_display_names),
+    "curvature.condition_number": shown(condition_number_derivation, with_display_names),
+    "curvature.eigen_2x2": shown(eigen_2x2, with_display_names),
 }

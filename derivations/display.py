@@ -23,8 +23,9 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from typing import Mapping
+from typing import Callable, Mapping
 
 import sympy as sp
 
@@ -61,3 +62,24 @@ def with_display(d: Derivation, explicit: Mapping[str, str]) -> Derivation:
                     extra.append((sym, tex))
                     known.add(sym)
     return dataclasses.replace(d, latex_names=d.latex_names + tuple(extra))
+
+
+def shown(build: Callable[[], Derivation], decorate: Callable[[Derivation], Derivation]) -> Callable[[], Derivation]:
+    """A registry builder that applies ``decorate`` (display names) to what ``build`` returns.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from derivations.record import Derivation
+    >>> def plain():
+    ...     return Derivation("demo.x", "x", (), sp.S.Zero)
+    >>> shown(plain, lambda d: dataclasses.replace(d, title="X"))().title, shown(plain, lambda d: d).__name__
+    ('X', 'plain')
+    """
+
+    @functools.wraps(build)
+    def built() -> Derivation:
+        return decorate(build())
+
+    return built

@@ -25,7 +25,7 @@ import sympy as sp
 from sympy.stats import Bernoulli
 
 from .expectation import expect, variance
-from .display import with_display
+from .display import shown, with_display
 from .record import Derivation, Differs, Equals, Holds, Step
 
 p = sp.Symbol("p", positive=True)  # drop probability, 0 < p < 1
@@ -213,16 +213,12 @@ _DISPLAY = {
 }
 
 
-def _displayed(build):
-    @functools.wraps(build)
-    def wrapper() -> Derivation:
-        return with_display(build(), _DISPLAY)
 
-    return wrapper
 
+_NAMED = functools.partial(with_display, explicit=_DISPLAY)
 
 RESULTS = {
-    "dropout.mask": _displayed(mask),
-    "dropout.weight_scaling": _displayed(weight_scaling),
-    "dropout.geometric_mean": _displayed(geometric_mean),
+    "dropout.mask": shown(mask, _NAMED),
+    "dropout.weight_scaling": shown(weight_scaling, _NAMED),
+    "dropout.geometric_mean": shown(geometric_mean, _NAMED),
 }

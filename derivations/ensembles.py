@@ -26,7 +26,7 @@ import sympy as sp
 from sympy.stats import Normal
 
 from .expectation import expect
-from .display import with_display
+from .display import shown, with_display
 from .record import Derivation, Equals, Holds, Step
 
 k = sp.Symbol("k", integer=True, positive=True)
@@ -92,12 +92,8 @@ _DISPLAY = {
 }
 
 
-def _displayed(build):
-    @functools.wraps(build)
-    def wrapper() -> Derivation:
-        return with_display(build(), _DISPLAY)
-
-    return wrapper
 
 
-RESULTS = {"ensembles.average_error": _displayed(average_error)}
+_NAMED = functools.partial(with_display, explicit=_DISPLAY)
+
+RESULTS = {"ensembles.average_error": shown(average_error, _NAMED)}

@@ -31,7 +31,7 @@ import sympy as sp
 from sympy.stats import Normal
 
 from .expectation import covariance, variance
-from .display import with_display
+from .display import shown, with_display
 from .record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
 
 d_in = sp.Symbol("d_in", integer=True, positive=True)
@@ -292,12 +292,6 @@ _DISPLAY = {
 }
 
 
-def _displayed(build):
-    @functools.wraps(build)
-    def wrapper() -> Derivation:
-        return with_display(build(), _DISPLAY)
-
-    return wrapper
 
 
 # ----------------------------------------------------------------- tanh through depth
@@ -337,11 +331,13 @@ def tanh_depth() -> Derivation:
     )
 
 
+_NAMED = functools.partial(with_display, explicit=_DISPLAY)
+
 RESULTS = {
-    "initialization.uniform_variance": _displayed(uniform_variance),
-    "initialization.fan_in_variance": _displayed(fan_in_variance),
-    "initialization.relu_depth": _displayed(relu_depth),
-    "initialization.tanh_depth": _displayed(tanh_depth),
-    "initialization.xavier": _displayed(xavier),
-    "initialization.truncated_normal": _displayed(truncated_normal),
+    "initialization.uniform_variance": shown(uniform_variance, _NAMED),
+    "initialization.fan_in_variance": shown(fan_in_variance, _NAMED),
+    "initialization.relu_depth": shown(relu_depth, _NAMED),
+    "initialization.tanh_depth": shown(tanh_depth, _NAMED),
+    "initialization.xavier": shown(xavier, _NAMED),
+    "initialization.truncated_normal": shown(truncated_normal, _NAMED),
 }

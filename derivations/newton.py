@@ -30,6 +30,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .curvature import with_display_names
+from .display import shown
 from .record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
 
 _alpha = sp.Symbol("alpha", positive=True)
@@ -271,19 +272,12 @@ def negative_curvature() -> Derivation:
     )
 
 
-def _shown(build):
-    def built() -> Derivation:
-        return with_display_names(build())
-
-    built.__name__ = build.__name__
-    built.__doc__ = build.__doc__
-    return built
 
 
 RESULTS = {
-    "newton.step": _shown(step),
-    "newton.quadratic_exact": _shown(quadratic_exact),
-    "newton.regularized": _shown(regularized),
-    "newton.decrement": _shown(decrement),
-    "newton.negative_curvature": _shown(negative_curvature),
+    "newton.step": shown(step, with_display_names),
+    "newton.quadratic_exact": shown(quadratic_exact, with_display_names),
+    "newton.regularized": shown(regularized, with_display_names),
+    "newton.decrement": shown(decrement, with_display_names),
+    "newton.negative_curvature": shown(negative_curvature, with_display_names),
 }

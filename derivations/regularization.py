@@ -35,7 +35,7 @@ import functools
 import sympy as sp
 from sympy.stats import Laplace, Normal, density
 
-from .display import with_display
+from .display import shown, with_display
 from .record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
 
 # ----------------------------------------------------------------- symbols (seed notation)
@@ -538,23 +538,19 @@ _DISPLAY = {
 }
 
 
-def _displayed(build):
-    @functools.wraps(build)
-    def wrapper() -> Derivation:
-        return with_display(build(), _DISPLAY)
 
-    return wrapper
 
+_NAMED = functools.partial(with_display, explicit=_DISPLAY)
 
 RESULTS = {
-    "regularization.weight_decay": _displayed(weight_decay),
-    "regularization.eigen_rescaling": _displayed(eigen_rescaling),
-    "regularization.ridge": _displayed(ridge),
-    "regularization.map_priors": _displayed(map_priors),
-    "regularization.soft_threshold": _displayed(soft_threshold),
-    "regularization.l1_sparsity": _displayed(l1_sparsity),
-    "regularization.group_norm": _displayed(group_norm),
-    "regularization.early_stopping": _displayed(early_stopping),
-    "regularization.label_smoothing": _displayed(label_smoothing),
-    "regularization.input_noise": _displayed(input_noise),
+    "regularization.weight_decay": shown(weight_decay, _NAMED),
+    "regularization.eigen_rescaling": shown(eigen_rescaling, _NAMED),
+    "regularization.ridge": shown(ridge, _NAMED),
+    "regularization.map_priors": shown(map_priors, _NAMED),
+    "regularization.soft_threshold": shown(soft_threshold, _NAMED),
+    "regularization.l1_sparsity": shown(l1_sparsity, _NAMED),
+    "regularization.group_norm": shown(group_norm, _NAMED),
+    "regularization.early_stopping": shown(early_stopping, _NAMED),
+    "regularization.label_smoothing": shown(label_smoothing, _NAMED),
+    "regularization.input_noise": shown(input_noise, _NAMED),
 }
