@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from numerics import batchnorm
+from numerics.analysis import batchnorm
 
 
 def numpy_compact(dy, x, gamma, eps=1e-5):
@@ -61,7 +61,7 @@ def main() -> None:
         "",
         "| implementation | median time per call |",
         "|---|---|",
-        f"| `numerics.batchnorm.backward` (generated: dx, dγ, dβ) | {t_ours * 1e3:.3f} ms |",
+        f"| `numerics.analysis.batchnorm.backward` (generated: dx, dγ, dβ) | {t_ours * 1e3:.3f} ms |",
         f"| hand-written NumPy compact formula (dx only) | {t_ref * 1e3:.3f} ms |",
         "",
         f"Ratio generated / hand-written: **{t_ours / t_ref:.2f}x** (target ≤ 1.5x). "

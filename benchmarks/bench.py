@@ -29,14 +29,15 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from numerics import bench_report, compare  # noqa: E402
+from numerics.compare import report as bench_report
+from numerics.compare import harness as compare
 
 REPEATS = 3
 
 
 def _derivkit() -> list[str]:
     exe = Path(sys.executable).with_name("derivkit")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "numerics.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "numerics.cli.main"]
 
 
 def run_once(out: Path) -> float:

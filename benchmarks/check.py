@@ -1,6 +1,6 @@
 """Benchmark of `derivkit check` on lecture-note-size pairs: median seconds per check.
 
-The corpus is every seed example of the docs page (numerics.check_pages: the
+The corpus is every seed example of the docs page (numerics.site.pages.check: the
 slips and the formulas that check out) plus further pairs of the size found in
 lecture notes (optimizer updates, activation derivatives, initialization
 variances, batch-norm sums).  Each pair is checked ``REPEATS`` times (the
@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from derivations.check import check_text  # noqa: E402
-from numerics.check_pages import CORRECT, SLIPS, SeedCheck  # noqa: E402
+from derivations.checking.check import check_text
+from numerics.site.pages.check import CORRECT, SLIPS, SeedCheck
 
 REPEATS = 3
 
@@ -71,8 +71,8 @@ def _time(example: SeedCheck) -> tuple[float, float, str]:
 
 
 def _simplify_alone(seconds: float) -> str:
-    from derivations.parsing import parse_expression
-    from derivations.record import symbolic_zero
+    from derivations.reading.parsing import parse_expression
+    from derivations.checking.verify import symbolic_zero
 
     a, b = (parse_expression(t) for t in PATHOLOGICAL)
     start = time.perf_counter()

@@ -25,7 +25,7 @@ from scipy.optimize import rosen, rosen_der, rosen_hess, rosen_hess_prod
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from numerics.compile import objective  # noqa: E402
+from numerics.compile import objective
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "performance" / "curvature.md"
 

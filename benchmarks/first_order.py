@@ -4,7 +4,7 @@ Two measurements per optimizer, each the median over repeats:
 
 * ``update``: ``optimizer.update(g, state)`` alone (the compiled rule plus the
   state record) against the same arithmetic written by hand in NumPy;
-* ``minimize``: the whole ``numerics.first_order.minimize`` loop (gradient,
+* ``minimize``: the whole ``numerics.solve.first_order.minimize`` loop (gradient,
   update, convergence test, thinned history) against a bare hand-written loop
   calling the same compiled gradient.
 
@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from numerics.compile import objective
-from numerics.first_order import OPTIMIZERS, minimize
+from numerics.solve.first_order import OPTIMIZERS, minimize
 
 N_DIM = 10
 ITERS = 5_000

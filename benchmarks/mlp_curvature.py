@@ -16,8 +16,8 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from numerics.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression  # noqa: E402
-from numerics.spectrum import dense_hessian, lanczos_eigenvalues  # noqa: E402
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.spectrum import dense_hessian, lanczos_eigenvalues
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "docs" / "performance" / "mlp_curvature.md"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import scipy.optimize
 
-from numerics.penalized_regression import ista, lasso_coordinate_descent, lasso_kkt_violation, lasso_objective, ridge_path
+from numerics.analysis.penalized_regression import ista, lasso_coordinate_descent, lasso_kkt_violation, lasso_objective, ridge_path
 
 REPEATS = 5
 

@@ -6,8 +6,8 @@
    objective through a timing wrapper; the overhead per iteration is
    (wall time − time inside ``fun``/``jac``) / iterations: the solver's own
    linear algebra, line search and bookkeeping.  Medians over repeats.
-2. **Test set.** Every problem of :mod:`numerics.problems` through the
-   harness :func:`numerics.compare.run_one` (its own success test: gradient
+2. **Test set.** Every problem of :mod:`numerics.compare.problems` through the
+   harness :func:`numerics.compare.harness.run_one` (its own success test: gradient
    below 1e-5 or f within 1e-8 (1 + |f*|) of f*), with the number solved and
    the median gradient evaluations on the problems both solvers of a pair solve.
 
@@ -26,8 +26,9 @@ from pathlib import Path
 import numpy as np
 import scipy.optimize
 
-from numerics import compare, problems
-from numerics.quasi_newton import minimize_bfgs
+from numerics.compare import harness as compare
+from numerics.compare import problems
+from numerics.solve.quasi_newton import minimize_bfgs
 
 N_DIM = 100
 REPEATS = 7
@@ -113,7 +114,7 @@ def main() -> str:
     ]
     for name, r in ov.items():
         lines.append(f"| {name} | {r['nit']} | {r['ngev']} | {1e3 * r['wall']:.1f} | {1e6 * r['per_iter']:.0f} |")
-    lines += ["", "## Test set (numerics.problems, harness success test)", "",
+    lines += ["", "## Test set (numerics.compare.problems, harness success test)", "",
               "| ours | solved | SciPy | solved | problems both solve | median gradient evaluations (ours / SciPy) |",
               "|---|---:|---|---:|---:|---|"]
     for ours, ref in PAIRS:

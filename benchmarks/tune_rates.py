@@ -3,7 +3,7 @@
 For every problem and first-order optimizer, run the default budget with each
 rate of the grid 10^k, k = -6..0, and keep the rate with the lowest final f
 (judged by the harness: a non-finite run never wins; ties go to the larger
-rate).  Prints the table to paste into ``numerics.compare.LEARNING_RATES``.
+rate).  Prints the table to paste into ``numerics.compare.harness.LEARNING_RATES``.
 
     .venv/bin/python benchmarks/tune_rates.py
 """
@@ -15,7 +15,9 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 
 
-from numerics import compare, first_order, problems
+from numerics.compare import harness as compare
+from numerics.solve import first_order
+from numerics.compare import problems
 
 GRID = tuple(10.0**k for k in range(-6, 1))
 

@@ -8,18 +8,8 @@ Examples
 ('Derivation', 'Step', 'Equals')
 """
 
-from .errors import InputError
-from .record import (
-    Derivation,
-    DerivativeOf,
-    Differs,
-    Equals,
-    Holds,
-    Outcome,
-    Step,
-    StepReport,
-    Verification,
-)
+from derivations.errors import InputError
+from derivations.record import Derivation, DerivativeOf, Differs, Equals, Holds, Outcome, Step, StepReport, Verification
 
 __all__ = [
     "Derivation", "DerivativeOf", "Differs", "Equals", "Holds", "InputError", "Outcome",

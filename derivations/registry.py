@@ -24,22 +24,22 @@ import importlib
 from functools import cache
 from typing import Callable
 
-from .errors import InputError
-from .record import Derivation
+from derivations.errors import InputError
+from derivations.record import Derivation
 
 MODULES: tuple[str, ...] = (
-    "derivations.batchnorm",
-    "derivations.curvature",
-    "derivations.newton",
-    "derivations.first_order",
-    "derivations.quasi_newton",
-    "derivations.conjugate_gradient",
-    "derivations.beale",
-    "derivations.regularization",
-    "derivations.dropout",
-    "derivations.initialization",
-    "derivations.ensembles",
-    "derivations.mlp",
+    "derivations.topics.batchnorm",
+    "derivations.topics.curvature",
+    "derivations.topics.newton",
+    "derivations.topics.first_order",
+    "derivations.topics.quasi_newton",
+    "derivations.topics.conjugate_gradient",
+    "derivations.topics.beale",
+    "derivations.topics.regularization",
+    "derivations.topics.dropout",
+    "derivations.topics.initialization",
+    "derivations.topics.ensembles",
+    "derivations.topics.mlp",
 )
 
 

@@ -21,10 +21,18 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import re
+from typing import TYPE_CHECKING, Callable, Mapping
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from .record import Derivation, Differs, Outcome, Step, Verification
+from derivations.claims import Differs, Holds, Outcome, Step, Verification
+
+if TYPE_CHECKING:  # annotations only: record imports render
+    from derivations.record import Derivation
 
 _MARK = {
     Outcome.PROVED: "✅ proved",
@@ -136,3 +144,99 @@ def to_text(d: Derivation, verification: Verification | None = None) -> str:
     lines.append(f"result: {sp.sstr(d.result)}")
     lines += [f"note: {n}" for n in d.notes]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- display names
+
+_PLAIN = re.compile(r"^[A-Za-z]+[0-9]*(_[A-Za-z0-9]+)?$")
+
+
+def latex_for(name: str, explicit: Mapping[str, str]) -> str | None:
+    """The LaTeX of a display name, or ``None`` if SymPy's printing is fine."""
+    if name in explicit:
+        return explicit[name]
+    if _PLAIN.match(name):
+        return None
+    return r"\text{" + name.replace("\\", "").replace("{", "").replace("}", "") + "}"
+
+
+def with_display(d: Derivation, explicit: Mapping[str, str]) -> Derivation:
+    """``d`` with LaTeX for every descriptive symbol on a left-hand side or in the result."""
+    steps = tuple(
+        dataclasses.replace(s, lhs=s.claim.condition)
+        if isinstance(s.claim, Holds) and s.rhs == sp.true and isinstance(s.lhs, sp.Symbol) else s
+        for s in d.steps
+    )
+    d = dataclasses.replace(d, steps=steps)
+    known = {key for key, _ in d.latex_names}
+    sides = [s.lhs for s in d.steps] + list(d.result.args if isinstance(d.result, sp.Eq) else [d.result])
+    extra = []
+    for side in sides:
+        for sym in sorted(getattr(side, "free_symbols", set()), key=str):
+            if isinstance(sym, sp.Symbol) and sym not in known:
+                tex = latex_for(sym.name, explicit)
+                if tex is not None:
+                    extra.append((sym, tex))
+                    known.add(sym)
+    return dataclasses.replace(d, latex_names=d.latex_names + tuple(extra))
+
+
+def shown(build: Callable[[], Derivation], decorate: Callable[[Derivation], Derivation]) -> Callable[[], Derivation]:
+    """A registry builder that applies ``decorate`` (display names) to what ``build`` returns.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from derivations.record import Derivation
+    >>> def plain():
+    ...     return Derivation("demo.x", "x", (), sp.S.Zero)
+    >>> shown(plain, lambda d: dataclasses.replace(d, title="X"))().title, shown(plain, lambda d: d).__name__
+    ('X', 'plain')
+    """
+
+    @functools.wraps(build)
+    def built() -> Derivation:
+        return decorate(build())
+
+    return built
+
+
+_GREEK = {"Delta": r"\Delta", "theta": r"\theta", "alpha": r"\alpha", "lambda": r"\lambda", "kappa": r"\kappa",
+          "nabla": r"\nabla", "epsilon": r"\varepsilon", "rho": r"\rho", "delta": r"\delta"}
+_TEXT = [
+    ("d²/dt²", r"\frac{d^2}{dt^2}"), ("d/dt", r"\frac{d}{dt}"), ("dm/d", r"\partial m/\partial "),
+    ("lim ", r"\lim_{\alpha\to\infty} "), (" (series)", ""), (" (spread r)", ""), ("^T", r"^{\top}"),
+    ("^-1", r"^{-1}"), ("_nt", r"_{\mathrm{nt}}"), ("_alpha", r"_{\alpha}"), ("_{k+1}", "_{k+1}"), ("²", "^2"),
+    ("best*lo", r"\rho"), ("kappa_+", r"\kappa_{+}"), ("kappa_-", r"\kappa_{-}"), ("kappa_pm", r"\kappa_{\pm}"),
+    ("p(kappa_pm)", r"p(\kappa_{\pm})"), ("epsilon*", r"\varepsilon^*"), ("epsilon_max", r"\varepsilon_{\max}"),
+]
+
+
+def display_latex(name: str) -> str:
+    r"""LaTeX for a display symbol written in plain text (``"Delta theta_nt"`` becomes ``\Delta \theta_{\mathrm{nt}}``).
+
+    Examples
+    ========
+
+    >>> display_latex("g^T Delta theta_nt")
+    'g^{\\top} \\Delta \\theta_{\\mathrm{nt}}'
+    """
+    out = name
+    for a, b in _TEXT:
+        out = out.replace(a, b)
+    for word, tex in _GREEK.items():
+        out = re.sub(rf"(?<![A-Za-z\\]){word}(?![A-Za-z])", lambda m, tex=tex: tex, out)
+    return out
+
+
+def with_display_names(d: Derivation) -> Derivation:
+    """The derivation with LaTeX names for every display symbol written in plain text."""
+    known = {k for k, _ in d.latex_names}
+    symbols = set()
+    for s in d.steps:
+        symbols |= sp.sympify(s.lhs).free_symbols
+    symbols |= sp.sympify(d.result).free_symbols if isinstance(d.result, sp.Basic) else set()
+    extra = tuple((s, display_latex(s.name)) for s in sorted(symbols, key=str)
+                  if s not in known and isinstance(s, sp.Symbol) and re.search(r"[ ^/()*²+-]|_nt|_alpha|_pm|_max", s.name))
+    return dataclasses.replace(d, latex_names=d.latex_names + extra)

@@ -8,7 +8,7 @@ Examples
 'converged'
 """
 
-from .compile import Objective, compile_batched, compile_expressions, compile_matrix_program, objective
-from .result import History, Solution, Status
+from numerics.compile import Objective, compile_batched, compile_expressions, compile_matrix_program, objective
+from numerics.result import History, Solution, Status
 
 __all__ = ["Objective", "compile_batched", "compile_expressions", "compile_matrix_program", "objective", "History", "Solution", "Status"]

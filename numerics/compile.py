@@ -13,7 +13,7 @@ r"""The compile bridge: the one module where SymPy meets NumPy.
 * :func:`objective` turns a scalar expression into an :class:`Objective` whose
   ``fun``, ``jac``, ``hess`` and ``hessp`` can be handed to
   ``scipy.optimize.minimize``.  Its derivatives are formed term by term
-  (:func:`derivations.curvature.sparse_derivatives`) and compiled by
+  (:func:`derivations.calculus.sparse_derivatives`) and compiled by
   SymEngine's LLVM backend when available (SymPy's ``lambdify`` otherwise);
   large Hessians come back as ``scipy.sparse`` CSR matrices.
 
@@ -41,7 +41,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from derivations.curvature import sparse_derivatives
+from derivations.calculus import sparse_derivatives
 
 __all__ = [
     "compile_expressions", "compile_tuple", "compile_batched", "compile_matrix_expression", "compile_matrix_program",

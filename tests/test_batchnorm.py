@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from derivations import batchnorm as bn
+from derivations.topics import batchnorm as bn
 from derivations.record import Outcome
-from numerics import batchnorm
-from numerics.gradient_check import check_grads
+from numerics.analysis import batchnorm
+from numerics.testing import check_grads
 
 
 @pytest.mark.parametrize("name", sorted(bn.RESULTS))

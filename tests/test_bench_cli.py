@@ -1,4 +1,4 @@
-"""``derivkit bench`` through :func:`numerics.cli.main`: outputs, and every kind of bad input (exit 2, one line)."""
+"""``derivkit bench`` through :func:`numerics.cli.main.main`: outputs, and every kind of bad input (exit 2, one line)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from numerics import compare
-from numerics.cli import main
+from numerics.compare import harness as compare
+from numerics.cli.main import main
 
 
 def test_bench_writes_json_csv_and_plots(tmp_path, capsys):

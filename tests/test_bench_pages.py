@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numerics import bench_pages
+from numerics.site.pages import bench as bench_pages
 from tests.test_problems import beale as beale_twin
 
 

@@ -15,10 +15,12 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from numerics import bench_report, compare, problems
-from numerics.compare import Run, Settings, judge, run_benchmark, run_group, run_one
-from numerics.performance_profile import costs_from_runs, performance_profile
-from numerics.problems import Problem
+from numerics.compare import report as bench_report
+from numerics.compare import harness as compare
+from numerics.compare import problems
+from numerics.compare.harness import Run, Settings, judge, run_benchmark, run_group, run_one
+from numerics.compare.performance_profile import costs_from_runs, performance_profile
+from numerics.compare.problems import Problem
 
 # --------------------------------------------------------------------------- the success rule
 

@@ -6,9 +6,9 @@ import scipy.sparse
 import sympy as sp
 from scipy.optimize import minimize, rosen, rosen_der, rosen_hess
 
-from derivations.curvature import hessian
+from derivations.calculus import hessian
 from numerics.compile import SPARSE_FROM, objective
-from numerics.gradient_check import check_grads
+from numerics.testing import check_grads
 
 
 def chained_rosenbrock(n):

@@ -4,13 +4,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations.curvature import (
-    Kind, classify, condition_number, critical_points, directional_curvature, eigenpairs, hessian,
-    step_guidance, taylor_prediction,
-)
-from derivations.parsing import parse_expression
+from derivations.topics.critical_points import Kind, classify, condition_number, critical_points, directional_curvature, eigenpairs, step_guidance, taylor_prediction
+from derivations.calculus import hessian
+from derivations.reading.parsing import parse_expression
 from numerics.compile import objective
-from numerics.curvature import analyze_point, eigen, find_critical_points, multistart_critical_points
+from numerics.analysis.curvature import analyze_point, eigen, find_critical_points, multistart_critical_points
 
 x, y = sp.symbols("x y", real=True)
 

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from numerics.cli import main
+from numerics.cli.main import main
 
 
 def run(capsys, *argv):

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from derivations.errors import InputError
-from numerics.commands.curvature_mlp import parse_spec, run
-from numerics.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
-from numerics.spectrum import dense_hessian
+from numerics.cli.commands.curvature_mlp import parse_spec, run
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.spectrum import dense_hessian
 
 
 def _run(spec, **kw):

@@ -1,6 +1,6 @@
 """The curvature gallery page: one figure per example, tables that match the known critical points."""
 
-from numerics.curvature_pages import EXAMPLES, docs_pages
+from numerics.site.pages.curvature import EXAMPLES, docs_pages
 
 
 def test_gallery_page_has_a_figure_and_table_per_example():

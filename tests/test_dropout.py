@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from numerics.dropout_simulation import inverted_scale, simulate_dropout
+from numerics.analysis.dropout import inverted_scale, simulate_dropout
 
 
 def test_inverted_scale_is_one_over_keep_probability():

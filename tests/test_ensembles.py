@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from numerics.ensemble_error import ensemble_error, simulate_ensemble
+from numerics.analysis.ensembles import ensemble_error, simulate_ensemble
 
 
 def test_formula_equals_quadratic_form_of_the_covariance():

@@ -9,9 +9,7 @@ import sympy as sp
 
 from derivations.errors import InputError
 from numerics.compile import objective
-from numerics.first_order import (
-    MAX_HISTORY, OPTIMIZERS, AdamState, adagrad, adam, gd, linear_decay, minimize, momentum, nesterov, rmsprop,
-)
+from numerics.solve.first_order import MAX_HISTORY, OPTIMIZERS, AdamState, adagrad, adam, gd, linear_decay, minimize, momentum, nesterov, rmsprop
 from numerics.result import Status
 
 RNG_SEED = 20240531
@@ -279,7 +277,7 @@ def test_bad_hyperparameters_are_input_errors():
 
 def test_docs_pages_attach_to_registered_derivations_and_gd_count_matches_theory():
     from derivations import registry
-    from numerics import first_order_pages as pages
+    from numerics.site.pages import first_order as pages
 
     built = pages.docs_pages()
     assert all(p.attach_to in registry.names() for p in built if p.attach_to)

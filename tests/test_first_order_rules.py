@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 
-from derivations import first_order as fo
+from derivations.topics import first_order as fo
 from derivations import registry
 from derivations.record import Derivation, Differs, Equals, Outcome, Step
 

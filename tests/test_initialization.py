@@ -6,8 +6,8 @@ import scipy.integrate
 import scipy.stats
 import sympy as sp
 
-from derivations import initialization as ini
-from numerics.signal_propagation import SCHEMES, relu_depth_variance, simulate_depth
+from derivations.topics import initialization as ini
+from numerics.analysis.signal_propagation import SCHEMES, relu_depth_variance, simulate_depth
 
 
 def test_uniform_variance_against_scipy():
@@ -88,7 +88,7 @@ def test_tanh_never_exceeds_the_linear_regime():
 
 def test_tanh_simulation_follows_the_mean_field_recursion():
     # width 128, 4 networks (seeded): the simulated variance tracks v ← d σ² E[tanh(sqrt(v) z)²]
-    from numerics.signal_propagation import mean_field_variance
+    from numerics.analysis.signal_propagation import mean_field_variance
 
     xavier = SCHEMES[1]
     r = simulate_depth(xavier, "tanh", width=128, depth=10, batch=64, rng=np.random.default_rng(3), trials=4)
@@ -98,7 +98,7 @@ def test_tanh_simulation_follows_the_mean_field_recursion():
 
 def test_tanh_asymptotics_against_the_mean_field_recursion():
     # derived: v_L ≈ v_1/(1 + 2(L − 1)v_1) and L·v_L → 1/2; the recursion is computed by quadrature
-    from numerics.signal_propagation import mean_field_variance, tanh_depth_variance
+    from numerics.analysis.signal_propagation import mean_field_variance, tanh_depth_variance
 
     mf = mean_field_variance("tanh", 1.0, 1.0, 400)
     L = np.arange(1, 401)

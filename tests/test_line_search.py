@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from numerics.line_search import Line, backtracking, cubic_minimizer, strong_wolfe
+from numerics.solve.line_search import Line, backtracking, cubic_minimizer, strong_wolfe
 
 FUNCTIONS = {
     # name: (f, grad, x, d)

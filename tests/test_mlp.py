@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations import mlp as dmlp
+from derivations.topics import mlp as dmlp
 from derivations.record import Outcome
-from numerics.gradient_check import check_grads
-from numerics.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.testing import check_grads
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
 
 VARIANTS = [(a, l, bn) for a in dmlp.ACTIVATIONS for l in dmlp.LOSSES for bn in (False, True)]
 

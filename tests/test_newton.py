@@ -5,10 +5,10 @@ import pytest
 import sympy as sp
 
 from derivations import registry
-from derivations.newton import newton_decrement, newton_step, regularized_step
+from derivations.topics.newton import newton_decrement, newton_step, regularized_step
 from derivations.record import Differs, Outcome
 from numerics.compile import objective
-from numerics.gradient_check import check_grads
+from numerics.testing import check_grads
 
 NAMES = [n for n in registry.names() if n.split(".")[0] in ("newton", "curvature")]
 
@@ -37,7 +37,8 @@ def test_seed_errata_are_present():
 
 def test_seed_004_taylor_slip_counterexample():
     # F = x², p = 0, q = 1: ΔF = 1 but ΔpᵀHΔp = 2; ∇F(p) = 0 but HΔp = 2 (seed 004 claims both are equal)
-    from derivations.curvature import gradient, hessian, taylor_prediction
+    from derivations.calculus import gradient, hessian
+    from derivations.topics.critical_points import taylor_prediction
 
     x = sp.Symbol("x", real=True)
     f = x**2

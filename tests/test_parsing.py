@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivations.errors import InputError
-from derivations.parsing import MAX_LENGTH, parse_expression, readable_name
+from derivations.reading.parsing import MAX_LENGTH, parse_expression, readable_name
 
 # CI: derandomized, modest example counts; DERIVKIT_HYPOTHESIS_PROFILE=derivkit-explore searches 20x longer
 settings.register_profile("derivkit-ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -16,9 +16,9 @@ import pytest
 import sympy as sp
 
 from derivations.errors import InputError
-from numerics import problems
-from numerics.gradient_check import check_grads
-from numerics.problems import Problem
+from numerics.compare import problems
+from numerics.testing import check_grads
+from numerics.compare.problems import Problem
 
 # --------------------------------------------------------------------------- NumPy twins (MGH's definitions)
 

@@ -10,10 +10,10 @@ import pytest
 import sympy as sp
 
 from derivations import registry
-from derivations.quasi_newton import RESULTS, expanded_update
+from derivations.topics.quasi_newton import RESULTS, expanded_update
 from derivations.record import Outcome
 from numerics.compile import compile_matrix_expression
-from numerics.quasi_newton import bfgs_update, two_loop
+from numerics.solve.quasi_newton import bfgs_update, two_loop
 
 N = 50
 
@@ -88,7 +88,7 @@ def test_seed_erratum_is_refuted():
 
 def test_a_wrong_update_fails_verification():
     """The verifier can fail: a slip in the product form (s s^T without rho) is caught."""
-    from derivations.quasi_newton import _GENERIC, H, Hp, _definitions, bfgs_inverse, n, rho, s, y
+    from derivations.topics.quasi_newton import _GENERIC, H, Hp, _definitions, bfgs_inverse, n, rho, s, y
     from derivations.record import Derivation, Equals, Step
 
     slip = bfgs_inverse(H, s, y) - s * rho() * s.T + s * s.T

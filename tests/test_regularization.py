@@ -8,14 +8,11 @@ import scipy.stats
 from derivations import registry
 from derivations.record import Differs, Outcome
 from derivations.render import to_markdown
-from numerics.docs import _merge_attachments, _derivation_page
-from numerics.early_stopping import compare_shrinkage, early_stopping_factor, gradient_descent_quadratic, l2_factor
-from numerics.gradient_check import check_grads
-from numerics.penalized_regression import (
-    ista, lasso_coordinate_descent, lasso_kkt_violation, lasso_objective, lasso_path, noisy_input_fit, ridge_path,
-    shrinkage_factor, soft_threshold,
-)
-from numerics.regularization_pages import synthetic_regression
+from numerics.site.build import _merge_attachments, _derivation_page
+from numerics.analysis.early_stopping import compare_shrinkage, early_stopping_factor, gradient_descent_quadratic, l2_factor
+from numerics.testing import check_grads
+from numerics.analysis.penalized_regression import ista, lasso_coordinate_descent, lasso_kkt_violation, lasso_objective, lasso_path, noisy_input_fit, ridge_path, shrinkage_factor, soft_threshold
+from numerics.site.pages.regularization import synthetic_regression
 
 MINE = ("regularization.", "dropout.", "initialization.", "ensembles.")
 NAMES = [n for n in registry.names() if n.startswith(MINE)]
@@ -61,7 +58,7 @@ def test_errata_list_is_complete():
 
 
 def test_figures_attach_to_registered_derivations():
-    from numerics.regularization_pages import docs_pages
+    from numerics.site.pages.regularization import docs_pages
 
     pages = docs_pages()
     errata = [p for p in pages if p.attach_to is None]

@@ -8,13 +8,13 @@ import pytest
 import scipy.optimize
 import sympy as sp
 
-from numerics import problems
-from numerics.cg import minimize_cg
+from numerics.compare import problems
+from numerics.solve.cg import minimize_cg
 from numerics.compile import objective
-from numerics.descent import MAX_HISTORY, SteepestDescent, _Recorder, armijo_search, minimize_descent, wolfe_search
-from numerics.gradient_check import check_grads
-from numerics.newton import NewtonDirection, minimize_newton, modified_newton_direction
-from numerics.quasi_newton import minimize_bfgs, minimize_lbfgs
+from numerics.solve.descent import MAX_HISTORY, SteepestDescent, _Recorder, armijo_search, minimize_descent, wolfe_search
+from numerics.testing import check_grads
+from numerics.solve.newton import NewtonDirection, minimize_newton, modified_newton_direction
+from numerics.solve.quasi_newton import minimize_bfgs, minimize_lbfgs
 from numerics.result import Solution, Status
 
 SOLVERS = {

@@ -4,10 +4,8 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from numerics.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
-from numerics.spectrum import (
-    condition_number, dense_hessian, gd_stability, hutchinson_trace, lanczos_eigenvalues, slq_density,
-)
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.spectrum import condition_number, dense_hessian, gd_stability, hutchinson_trace, lanczos_eigenvalues, slq_density
 
 
 def _random_symmetric(n, seed=0):

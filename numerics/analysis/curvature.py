@@ -1,0 +1,292 @@
+r"""Numeric curvature analysis: eigen-decomposition of compiled Hessians and a critical-point search.
+
+The symbolic side (exact gradient and Hessian, Gröbner-basis critical points,
+classification rules, step guidance) is :mod:`derivations.topics.curvature`; this
+module evaluates through the compile bridge (:func:`numerics.compile.objective`)
+and uses ``numpy.linalg.eigh`` for
+
+.. math:: H = V \operatorname{diag}(\kappa_1 \le \dots \le \kappa_n) V^\top,
+   \qquad c = \max|\kappa| / \min|\kappa|, \qquad \Delta\theta_{nt} = -H^{-1}\nabla f.
+
+:func:`find_critical_points` first tries the symbolic search (complete for
+polynomial gradients with finitely many critical points) and otherwise runs
+a multi-start root search of :math:`\nabla f = 0` (Powell's hybrid method
+with the compiled Hessian as Jacobian) within a wall-clock budget, removing
+duplicates.
+
+Examples
+========
+
+>>> import numpy as np, sympy as sp
+>>> x, y = sp.symbols("x y", real=True)
+>>> report = find_critical_points(x**3 - 3*x + y**2, [x, y], timeout=5)
+>>> report.complete, [(p.point.tolist(), p.kind.value) for p in report.points]
+(True, [([-1.0, 0.0], 'saddle'), ([1.0, 0.0], 'minimum')])
+>>> a = analyze_point(objective(x**3 - 3*x + y**2, [x, y]), [1.0, 0.0])
+>>> a.eigenvalues.tolist(), a.condition_number
+([2.0, 6.0], 3.0)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+import sympy as sp
+
+from derivations.topics.critical_points import Kind, StepGuidance, classify, critical_points, step_guidance
+
+from numerics.compile import Objective, objective
+
+__all__ = ["PointAnalysis", "CriticalPointReport", "Eigen", "MultistartResult", "analyze_point", "default_starts",
+           "eigen", "find_critical_points", "multistart_critical_points"]
+
+ZERO_TOL = 1e-8  # an eigenvalue below ZERO_TOL * max(1, max|κ|) in magnitude counts as zero
+
+
+@dataclass(frozen=True)
+class PointAnalysis:
+    """Gradient, Hessian, eigenpairs, condition number, class, Newton step and step guidance at a point."""
+
+    variables: tuple[str, ...]
+    point: np.ndarray
+    value: float
+    gradient: np.ndarray
+    hessian: np.ndarray
+    eigenvalues: np.ndarray  # ascending
+    eigenvectors: np.ndarray  # row i is the unit eigenvector of eigenvalues[i]
+    condition_number: float  # inf when the Hessian is singular
+    kind: Kind
+    newton_step: np.ndarray | None  # None when the Hessian is singular
+    guidance: tuple[StepGuidance, ...]
+
+    @property
+    def gradient_norm(self) -> float:
+        return float(np.linalg.norm(self.gradient))
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict (non-finite numbers become ``None``)."""
+        return {
+            "point": {name: _num(v) for name, v in zip(self.variables, self.point)},
+            "value": _num(self.value),
+            "gradient": _nums(self.gradient),
+            "hessian": [_nums(row) for row in self.hessian],
+            "eigenvalues": _nums(self.eigenvalues),
+            "eigenvectors": [_nums(v) for v in self.eigenvectors],
+            "condition_number": _num(self.condition_number),
+            "classification": self.kind.value,
+            "newton_step": None if self.newton_step is None else _nums(self.newton_step),
+            "step_guidance": [
+                {"curvature": _num(g.curvature), "slope": _num(g.slope), "regime": g.regime,
+                 "max_step": _num(g.max_step), "line_minimum": _num(g.line_minimum), "advice": g.advice}
+                for g in self.guidance
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class CriticalPointReport:
+    """Critical points found, whether the search provably found all of them, and how."""
+
+    variables: tuple[str, ...]
+    points: tuple[PointAnalysis, ...]
+    complete: bool
+    method: str
+    seconds: float
+
+    def to_json(self) -> dict:
+        return {"variables": list(self.variables), "points": [p.to_json() for p in self.points],
+                "search_complete": self.complete}
+
+
+def _num(v) -> float | None:
+    if v is None:
+        return None
+    v = float(v) + 0.0  # no negative zero
+    return v if math.isfinite(v) else None
+
+
+def _nums(values) -> list:
+    return [_num(v) for v in np.ravel(values)]
+
+
+@dataclass(frozen=True)
+class Eigen:
+    """Ascending eigenvalues and the matching unit eigenvectors (row ``i`` belongs to ``values[i]``)."""
+
+    values: np.ndarray
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class MultistartResult:
+    """Distinct roots of the gradient, and whether every start ran before the time budget ran out."""
+
+    roots: tuple[np.ndarray, ...]
+    finished: bool
+
+
+def eigen(h: np.ndarray) -> Eigen:
+    """Ascending eigenvalues and unit eigenvectors (as rows, sign fixed: largest entry positive) of a symmetric matrix.
+
+    Examples
+    ========
+
+    >>> e = eigen(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> e.values.round(12).tolist(), np.abs(e.vectors).round(6).tolist()
+    ([1.0, 3.0], [[0.707107, 0.707107], [0.707107, 0.707107]])
+    """
+    h = np.asarray(h, dtype=float)
+    values, vectors = np.linalg.eigh((h + h.T) / 2)
+    rows = vectors.T.copy()
+    for r in rows:
+        k = int(np.argmax(np.abs(r)))
+        if r[k] < 0:
+            r *= -1
+    return Eigen(values, rows)
+
+
+def _condition(values: np.ndarray) -> float:
+    mags = np.abs(values)
+    low = mags.min() if mags.size else 0.0
+    return float("inf") if low <= ZERO_TOL * max(1.0, float(mags.max(initial=0.0))) else float(mags.max() / low)
+
+
+def analyze_point(obj: Objective, x: Sequence[float], kind: Kind | None = None) -> PointAnalysis:
+    """Curvature at ``x``: eigen-decomposition of the compiled Hessian, class, Newton step, guidance.
+
+    ``kind`` overrides the numeric classification (for points classified exactly).
+    """
+    x = np.asarray(x, dtype=float).reshape(obj.n)
+    value = obj.fun(x)
+    g = np.asarray(obj.jac(x), dtype=float)
+    h = obj.hess(x)
+    h = np.asarray(h.toarray() if hasattr(h, "toarray") else h, dtype=float)
+    names = tuple(map(str, obj.variables))
+    if not np.all(np.isfinite(h)):  # outside the domain of a second derivative: nothing to decompose
+        nan = np.full(obj.n, np.nan)
+        return PointAnalysis(names, x, value, g, h, nan, np.full((obj.n, obj.n), np.nan), float("nan"),
+                             kind or Kind.DEGENERATE, None, ())
+    decomposition = eigen(h)
+    values, vectors = decomposition.values, decomposition.vectors
+    cond = _condition(values)
+    step = None
+    if math.isfinite(cond):
+        try:
+            step = -np.linalg.solve(h, g)
+        except np.linalg.LinAlgError:
+            step = None
+    kind = kind if kind is not None else classify(values.tolist(), tol=ZERO_TOL)
+    scale = max(1.0, float(np.abs(values).max(initial=0.0)))
+    guidance = tuple(step_guidance(k, float(v @ g), tol=ZERO_TOL * scale) for k, v in zip(values, vectors))
+    return PointAnalysis(names, x, value, g, h, values, vectors, cond, kind, step, guidance)
+
+
+def _is_new(x: np.ndarray, found: list[np.ndarray], tol: float) -> bool:
+    return all(np.linalg.norm(x - y) > tol * (1 + np.linalg.norm(y)) for y in found)
+
+
+def default_starts(n: int) -> int:
+    """How many starting points the multi-start search tries in ``n`` dimensions."""
+    return 60 + 40 * n
+
+
+def multistart_critical_points(
+    obj: Objective,
+    *,
+    seconds: float = 10.0,
+    starts: int | None = None,
+    box: float = 5.0,
+    seed: int = 0,
+    known: Sequence[np.ndarray] = (),
+    progress: Callable[[], None] | None = None,
+) -> MultistartResult:
+    r"""Solve :math:`\nabla f(x) = 0` from quasi-random starts in :math:`[-box, box]^n`.
+
+    Returns the distinct roots found within :math:`[-2 box, 2 box]^n` (not
+    including ``known``) and whether all ``starts`` were tried before the
+    wall-clock budget ``seconds`` ran out.  A root is accepted when the
+    gradient is below :math:`10^{-8}(1 + |f| + \|x\|)` and the least-squares
+    Newton correction is below :math:`10^{-4}(1 + \|x\|)`.
+    """
+    from scipy.optimize import root
+
+    n = obj.n
+    starts = starts if starts is not None else default_starts(n)
+    deadline = time.monotonic() + seconds
+    points = np.vstack([np.zeros((1, n)), np.random.default_rng(seed).uniform(-box, box, (starts - 1, n))])
+
+    def dense_hess(x):
+        h = obj.hess(x)
+        return h.toarray() if hasattr(h, "toarray") else h
+
+    found: list[np.ndarray] = []
+    seen = [np.asarray(k, dtype=float) for k in known]
+    for x0 in points:
+        if time.monotonic() > deadline:
+            return MultistartResult(tuple(found), False)
+        if progress is not None:
+            progress()
+        with np.errstate(all="ignore"):
+            try:
+                sol = root(obj.jac, x0, jac=dense_hess, method="hybr", options={"maxfev": 100 * (n + 1)})
+            except (ValueError, np.linalg.LinAlgError, OverflowError):
+                continue
+            x = sol.x
+            g = obj.jac(x)
+            f = obj.fun(x)
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(g)) and math.isfinite(f)):
+            continue
+        if np.linalg.norm(g) > 1e-8 * (1 + abs(f) + np.linalg.norm(x)) or np.max(np.abs(x)) > 2 * box:
+            continue
+        # a true root: the (least-squares) Newton correction is tiny too; on an asymptotically flat
+        # tail (exp(-x) for large x) the gradient is tiny but the Hessian as well, and the step is not
+        correction = np.linalg.lstsq(dense_hess(x), g, rcond=None)[0]
+        if not np.linalg.norm(correction) <= 1e-4 * (1 + np.linalg.norm(x)):
+            continue
+        x = np.where(np.abs(x) <= 1e-12 * (1 + np.linalg.norm(x)), 0.0, x)  # round-off around zero
+        if _is_new(x, seen, 1e-6):
+            seen.append(x)
+            found.append(x)
+    return MultistartResult(tuple(found), True)
+
+
+def find_critical_points(
+    expr: sp.Expr,
+    variables: Sequence[sp.Symbol],
+    *,
+    timeout: float = 20.0,
+    seed: int = 0,
+    box: float = 5.0,
+    obj: Objective | None = None,
+    progress: Callable[[], None] | None = None,
+) -> CriticalPointReport:
+    """Every critical point found within ``timeout`` seconds, classified; ``complete`` if provably all.
+
+    The symbolic search gets up to 40 % of the budget; if it is not complete,
+    a numeric multi-start search adds the roots it finds (and the report is
+    never complete: a numeric search cannot prove it missed nothing).
+    ``progress`` is called once per numeric start.
+    """
+    start = time.monotonic()
+    variables = list(variables)
+    obj = obj if obj is not None else objective(expr, variables)
+    symbolic = critical_points(expr, variables, seconds=max(0.2, 0.4 * timeout))
+    analyses = []
+    for p in symbolic.points:
+        x = np.array([float(c) for c in p.coordinates])
+        analyses.append(analyze_point(obj, x, kind=p.kind))
+    if symbolic.complete:
+        return CriticalPointReport(tuple(map(str, variables)), tuple(analyses), True, symbolic.method,
+                                   time.monotonic() - start)
+    left = timeout - (time.monotonic() - start)
+    search = multistart_critical_points(obj, seconds=max(0.0, 0.9 * left - 0.05), seed=seed, box=box,
+                                        known=[a.point for a in analyses], progress=progress)
+    finished = search.finished
+    analyses += [analyze_point(obj, x) for x in search.roots]
+    analyses.sort(key=lambda a: tuple(a.point))
+    method = f"{symbolic.method}; multi-start root search ({'all starts' if finished else 'stopped by the time limit'})"
+    return CriticalPointReport(tuple(map(str, variables)), tuple(analyses), False, method, time.monotonic() - start)

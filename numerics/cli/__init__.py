@@ -1,0 +1,1 @@
+"""The derivkit command line."""

@@ -1,0 +1,158 @@
+"""``derivkit bench``: derivkit's solvers beside SciPy's on standard test functions.
+
+Examples
+========
+
+>>> from numerics.cli.main import main
+>>> main(["bench", "--problems", "booth", "--solvers", "scipy:BFGS", "--workers", "1"])  # doctest: +ELLIPSIS
+| solver | solved | ...
+0
+>>> main(["bench", "--solvers", "bgfs"])
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from derivations.errors import InputError
+
+from numerics.compare import report as bench_report
+from numerics.compare import harness as compare
+from numerics.compare import problems
+from numerics.cli.progress import Progress
+
+EXAMPLES = """examples:
+  derivkit bench                                   every problem x every solver (about 15-30 s on 2 cores)
+  derivkit bench --problems rosenbrock,wood --solvers bfgs,scipy:BFGS,scipy:L-BFGS-B
+  derivkit bench --expr "(1 - x)^2 + 100*(y - x^2)^2" --x0=-1.2,1 --fstar 0
+  derivkit bench --json runs.json --csv runs.csv --plots figures/
+  derivkit bench --workers 4                       four worker processes
+  derivkit bench --dask tcp://scheduler:8786       runs on a Dask cluster (pip install 'derivkit[dask]')
+success is judged by the harness: max|grad f(x)| <= 1e-5 or f(x) - f* <= 1e-8 (1 + |f*|),
+never by a solver's own flag.  Variables of --expr are its symbols sorted by name (or --vars).
+problems: """ + ", ".join(problems.names()) + """
+solvers: """ + ", ".join(compare.SOLVERS)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("bench", help="benchmark derivkit's solvers against SciPy", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--problems", help="comma-separated problem names (default: all)")
+    p.add_argument("--solvers", help="comma-separated solver names (default: all)")
+    p.add_argument("--expr", help="your own objective, e.g. 'x^2 + 3*y^2' (parsed, never evaluated as code)")
+    p.add_argument("--x0", help="starting point of --expr, comma-separated (use --x0=-1,2 for a leading minus)")
+    p.add_argument("--vars", help="variables of --expr in the order of --x0 (default: its symbols by name)")
+    p.add_argument("--fstar", help="known minimum value of --expr (enables the f - f* success test)")
+    p.add_argument("--json", metavar="FILE", help="write every run as JSON")
+    p.add_argument("--csv", metavar="FILE", help="write every run as CSV")
+    p.add_argument("--plots", metavar="DIR", help="write the performance profile and per-problem figures")
+    p.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
+    p.add_argument("--dask", metavar="ADDRESS", help="run on the Dask scheduler at ADDRESS instead")
+    p.add_argument("--time-limit", type=float, default=compare.Settings.time_limit,
+                   help=f"wall-clock bound per run in seconds (default: {compare.Settings.time_limit:g})")
+    p.set_defaults(handler=run)
+
+
+def _split(text: str, option: str) -> list[str]:
+    items = [t.strip() for t in text.split(",")]
+    if not all(items):
+        raise InputError(f"{option}: empty name in {text!r}")
+    return items
+
+
+def selected_problems(args) -> list[problems.Problem]:
+    """The problems named by ``--problems`` plus the one of ``--expr``."""
+    if args.expr is None and any(v is not None for v in (args.x0, args.fstar, args.vars)):
+        raise InputError("--x0, --vars and --fstar describe --expr: give --expr too")
+    chosen = []
+    if args.problems is not None:
+        chosen = [problems.get(n) for n in _split(args.problems, "--problems")]
+    if args.expr is not None:
+        if args.x0 is None:
+            raise InputError("--expr needs --x0 (its starting point)")
+        chosen.append(problems.Problem.from_expression(args.expr, args.x0, args.fstar, variables=args.vars,
+                                                       name="expr"))
+    elif args.problems is None:
+        chosen = problems.default_problems()
+    return chosen
+
+
+def run(args) -> int:
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    if not args.time_limit > 0:
+        raise InputError("--time-limit must be positive")
+    solvers = compare.check_solvers(_split(args.solvers, "--solvers") if args.solvers else compare.SOLVERS)
+    chosen = selected_problems(args)
+    if args.expr is not None:
+        _check_finite_start(chosen[-1])
+    outputs = {opt: bench_report.check_output_path(path, opt)
+               for opt, path in (("--json", args.json), ("--csv", args.csv)) if path is not None}
+    if args.plots is not None:
+        from numerics.site.build import check_writable
+
+        try:
+            check_writable(Path(args.plots))
+        except InputError as exc:
+            raise InputError(f"--plots: {exc}") from None
+    settings = compare.Settings(time_limit=args.time_limit)
+    with Progress(len(chosen), "bench") as bar:
+        runs = compare.run_benchmark(chosen, solvers, settings, workers=args.workers, dask=args.dask, progress=bar)
+    if "--json" in outputs:
+        outputs["--json"].write_text(bench_report.to_json(runs) + "\n")
+    if "--csv" in outputs:
+        outputs["--csv"].write_text(bench_report.to_csv(runs))
+    if args.plots is not None:
+        write_plots(chosen, solvers, runs, Path(args.plots))
+    names = [p.name for p in chosen]
+    print(bench_report.summary_table(runs, solvers, len(chosen)))
+    print()
+    print("cost (function + gradient evaluations) of each successful run; ✗ marks a failure:")
+    print()
+    print(bench_report.cost_table(runs, names, solvers))
+    return 0
+
+
+def _check_finite_start(problem: problems.Problem) -> None:
+    """An :class:`InputError` if the user's objective is not finite at x0."""
+    import math
+
+    import numpy as np
+
+    try:
+        obj = problem.compile()
+        with np.errstate(all="ignore"):
+            value = obj.fun(np.array(problem.x0))
+    except Exception as exc:  # a function the compiler cannot handle is bad input here
+        raise InputError(f"--expr cannot be compiled: {type(exc).__name__}: {exc}") from None
+    if not math.isfinite(value):
+        raise InputError(f"--expr is not finite at x0 = {','.join(f'{v:g}' for v in problem.x0)} (f = {value})")
+
+
+def write_plots(chosen, solvers, runs, out: Path) -> list[Path]:
+    """The performance profile, a convergence figure per problem and trajectories for 2-D problems."""
+    from numerics.compare import plots as bench_plots
+    from numerics.compare.performance_profile import costs_from_runs, performance_profile
+
+    names = [p.name for p in chosen]
+    written = []
+
+    def save(name, fig):
+        path = out / name
+        path.write_bytes(bench_plots.png_bytes(fig))
+        written.append(path)
+
+    prof = performance_profile(names, solvers, costs_from_runs(runs, names, solvers))
+    save("profile.png", bench_plots.profile_figure(prof))
+    for p in chosen:
+        mine = [r for r in runs if r.problem == p.name]
+        save(f"convergence-{_slug(p.name)}.png", bench_plots.convergence_figure(mine, p.name))
+        if p.dimension == 2:
+            save(f"trajectories-{_slug(p.name)}.png", bench_plots.trajectory_figure(p, mine, p.name))
+    return written
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)

@@ -1,0 +1,97 @@
+r"""``derivkit check``: is a hand-derived formula equal to the right one?
+
+Exit codes: 0 equivalent, 1 different, 3 undecided, 2 input error (bad
+syntax, unsafe input, unknown result name).  ``--json`` prints one record:
+``{"verdict", "method", "counterexample", "claimed_value", "expected_value",
+"diagnostics", ...}``.
+
+With ``--against NAME`` the claim is compared with the right-hand side of a
+registered result (``derivkit list``).  Names in the claim are matched to the
+result's symbols by spelling, ignoring LaTeX markup, braces and spaces and
+spelling Greek letters out: ``\hat{x}``, ``x̂`` and ``xhat`` are one name,
+``σ`` and ``\sigma`` are ``sigma``, ``\varepsilon`` is ``epsilon``.  Indexed
+forms ``x[j]`` and ``x^{(j)}`` match the result's ``IndexedBase`` ``x``, and
+``\frac{\partial \ell}{\partial y_j}`` is the symbol ``dell_dy_j``.  A name
+that matches nothing is a new symbol, and the diagnostics list the result's
+names.
+
+Examples
+========
+
+>>> from numerics.cli.main import main
+>>> main(["check", "(x+1)^2", "x^2 + 2*x + 1"])  # doctest: +ELLIPSIS
+equivalent (symbolic, ...)
+0
+>>> main(["check", "__import__(os)", "x"])
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from derivations.checking.check import DEFAULT_TIMEOUT, check_against, check_text
+from derivations.errors import InputError
+
+EXAMPLES = r"""examples:
+  derivkit check "(x+1)^2" "x^2 + 2*x + 1"                      exit 0: equivalent
+  derivkit check "sqrt(x^2)" "x" --assume "x>0"                  assumptions restrict the probes
+  derivkit check "eps*g/sqrt(a+nu)" "eps*g/(sqrt(a)+nu)" --assume "a>0"
+                                                                 different; equal when nu -> 0
+  derivkit check "2*(x[k]-mu)/m" --derivative-of "Sum((x[j]-mu)^2, (j,1,m))/m" --wrt "x[k]"
+  derivkit check --latex ' -\frac{2}{m}\sum_{j=1}^{m}(x^{(j)}-\mu) x^{(j)}' \
+                 --derivative-of '\frac{1}{m}\sum_{j=1}^{m}(x^{(j)}-\mu)^2' --wrt '\mu'
+  derivkit check " -2/m*Sum(x[j] - mu, (j, 1, m))" --against batchnorm.dx --json   (any name from derivkit list)
+exit codes: 0 equivalent, 1 different, 3 undecided, 2 input error.
+SymPy-style input: ^ or ** for powers, x[j] or x^{(j)} for indexed symbols, Sum(f, (j, 1, m)),
+Matrix([[a, b], [c, d]]) or [a, b] for vectors; every name is a symbol (also E, I, N, S, beta,
+lambda, e); only pi is the constant. LaTeX input (--latex): \frac, \sqrt, \sum_{j=1}^{m}, \cdot,
+\left( \right), Greek letters, \hat{x}, x_i, x^{(j)}, \frac{\partial l}{\partial y_j} (one symbol).
+A claim written as an equation "lhs = rhs" is checked by its right-hand side.
+A formula that starts with "-" needs "--" before the formulas (derivkit check -- "-x" "-x")
+or a leading space (" -x")."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="check a hand-derived formula", epilog=EXAMPLES,
+                       description="Say whether CLAIMED equals EXPECTED (or a registered result, or a derivative): "
+                                   "equivalent, different (with a counterexample) or undecided.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("claimed", metavar="CLAIMED", help="the formula to check")
+    p.add_argument("expected", metavar="EXPECTED", nargs="?", help="the formula it should equal")
+    p.add_argument("--against", metavar="NAME", help="compare with a registered result (see `derivkit list`)")
+    p.add_argument("--derivative-of", metavar="F", help="compare with the derivative of F ...")
+    p.add_argument("--wrt", metavar="X", help="... with respect to X")
+    p.add_argument("--assume", action="append", default=[], metavar="COND",
+                   help='an assumption such as "x>0", "x>=1" or "0<p<1" (repeatable)')
+    p.add_argument("--latex", action="store_true", help="read the formulas as LaTeX")
+    p.add_argument("--json", action="store_true", help="print a JSON record")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                   help=f"seconds for the whole check (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random probe points (default 0)")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    sources = sum(x is not None for x in (args.expected, args.against, args.derivative_of))
+    if sources != 1:
+        raise InputError("give exactly one of EXPECTED, --against NAME or --derivative-of F --wrt X")
+    if args.wrt is not None and args.derivative_of is None:
+        raise InputError("--wrt needs --derivative-of")
+    if not (0 < args.timeout <= 3600):
+        raise InputError("--timeout must be between 0 and 3600 seconds")
+    if args.against is not None:
+        from derivations import registry
+
+        derivation = registry.get(args.against)
+        result = check_against(args.claimed, derivation, assume=args.assume, latex=args.latex,
+                               timeout=args.timeout, seed=args.seed)
+    else:
+        result = check_text(args.claimed, args.expected, assume=args.assume, latex=args.latex,
+                            timeout=args.timeout, derivative_of=args.derivative_of, wrt=args.wrt, seed=args.seed)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+    else:
+        print(result.summary())
+    return result.verdict.exit_code

@@ -1,0 +1,234 @@
+"""``derivkit curvature --mlp SPEC``: the Hessian spectrum of seed 000's two-layer MLP loss.
+
+Not a command of its own: ``numerics.cli.commands.curvature`` calls :func:`run`
+when ``--mlp`` is given.  SPEC is ``key=value`` pairs separated by commas:
+
+========  =====================================  =========
+key       meaning                                default
+========  =====================================  =========
+hidden    hidden units h (>= 1)                  16
+inputs    input dimension d (>= 1)               8
+act       sigmoid, tanh or relu                  tanh
+bn        on or off (batch norm before σ)        off
+l2        α >= 0 in the penalty (α/2)‖θ‖²        0
+samples   synthetic samples n (>= 1; >= 2 w/ bn) 256
+loss      squared or logistic                    squared
+steps     L-BFGS iterations before measuring     100
+========  =====================================  =========
+
+Examples
+========
+
+>>> import argparse, contextlib, io, json
+>>> out = io.StringIO()
+>>> args = argparse.Namespace(mlp="hidden=3,inputs=2,samples=20,bn=on,steps=5", seed=0, top=2, json=True)
+>>> with contextlib.redirect_stdout(out):
+...     code = run(args)
+>>> report = json.loads(out.getvalue())
+>>> code, report["parameters"], len(report["eigenvalues_top"])
+(0, 19, 2)
+>>> parse_spec("hidden=4,l2=-1")
+Traceback (most recent call last):
+...
+derivations.errors.InputError: --mlp: l2 must be a number >= 0, got '-1'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+
+from derivations.errors import InputError
+
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.cli.progress import Progress
+from numerics.analysis.spectrum import condition_number, dense_hessian, hutchinson_trace, lanczos_eigenvalues
+
+DENSE_MAX = 800  # up to this many parameters the exact Hessian (n products) is cheaper than Lanczos
+
+KEYS = ("hidden", "inputs", "act", "bn", "l2", "samples", "loss", "steps")
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    """A parsed ``--mlp`` specification."""
+
+    hidden: int = 16
+    inputs: int = 8
+    act: str = "tanh"
+    bn: bool = False
+    l2: float = 0.0
+    samples: int = 256
+    loss: str = "squared"
+    steps: int = 100
+
+
+def _int(key: str, text: str, low: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise InputError(f"--mlp: {key} must be an integer >= {low}, got {text!r}") from None
+    if value < low:
+        raise InputError(f"--mlp: {key} must be an integer >= {low}, got {text!r}")
+    return value
+
+
+def parse_spec(text: str) -> NetSpec:
+    """Parse ``key=value,...``; unknown keys, bad values and duplicates are an :class:`InputError`."""
+    if text is None or not text.strip():
+        raise InputError("--mlp: empty specification (expected e.g. hidden=16,act=tanh,bn=on)")
+    seen: dict[str, str] = {}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if part.count("=") != 1:
+            raise InputError(f"--mlp: expected key=value, got {part!r}")
+        key, value = (s.strip() for s in part.split("="))
+        if key not in KEYS:
+            raise InputError(f"--mlp: unknown key {key!r} (known: {', '.join(KEYS)})")
+        if key in seen:
+            raise InputError(f"--mlp: {key} given twice")
+        seen[key] = value
+    out = {}
+    for key in ("hidden", "inputs", "samples"):
+        if key in seen:
+            out[key] = _int(key, seen[key], 1)
+    if "steps" in seen:
+        out["steps"] = _int("steps", seen["steps"], 0)
+    if "act" in seen:
+        if seen["act"] not in ("sigmoid", "tanh", "relu"):
+            raise InputError(f"--mlp: act must be sigmoid, tanh or relu, got {seen['act']!r}")
+        out["act"] = seen["act"]
+    if "loss" in seen:
+        if seen["loss"] not in ("squared", "logistic"):
+            raise InputError(f"--mlp: loss must be squared or logistic, got {seen['loss']!r}")
+        out["loss"] = seen["loss"]
+    if "bn" in seen:
+        if seen["bn"] not in ("on", "off"):
+            raise InputError(f"--mlp: bn must be on or off, got {seen['bn']!r}")
+        out["bn"] = seen["bn"] == "on"
+    if "l2" in seen:
+        try:
+            alpha = float(seen["l2"])
+        except ValueError:
+            alpha = float("nan")
+        if not (math.isfinite(alpha) and alpha >= 0):
+            raise InputError(f"--mlp: l2 must be a number >= 0, got {seen['l2']!r}")
+        out["l2"] = alpha
+    spec = NetSpec(**out)
+    if spec.bn and spec.samples < 2:
+        raise InputError("--mlp: batch norm needs samples >= 2 (the batch variance of one sample is 0)")
+    return spec
+
+
+def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
+    """Train briefly, then measure the spectrum; a JSON-ready dictionary."""
+    start = time.perf_counter()
+    spec = MLPSpec(net.inputs, net.hidden, net.act, net.loss, net.bn, net.l2)
+    X, y = synthetic_regression(net.samples, net.inputs, seed=seed, labels=net.loss == "logistic")
+    loss = mlp_loss(spec, X, y)
+    theta = init_parameters(spec, seed=seed)
+    n = spec.n_params
+    with Progress(4, "curvature") as bar:
+        if net.steps:
+            res = minimize(loss.value_and_grad, theta, jac=True, method="L-BFGS-B",
+                           options={"maxiter": net.steps})
+            theta = res.x
+        bar.advance("trained")
+        hvp = lambda v: loss.hessp(theta, v)  # noqa: E731
+        k = max(1, min(top, n))
+        exact_trace = None
+        if n <= DENSE_MAX:
+            H = dense_hessian(hvp, n)
+            eigs = np.linalg.eigvalsh(H)
+            top_vals, bottom_vals = eigs[::-1][:k].tolist(), eigs[:k].tolist()
+            converged, message, products, method = True, "", n, "dense (Hessian from unit-vector products)"
+            exact_trace = float(np.trace(H))
+            bar.advance("exact Hessian")
+            bar.advance("eigenvalues")
+        else:
+            hi = lanczos_eigenvalues(hvp, n, k=k, which="largest", seed=seed, tol=1e-10, maxiter=200)
+            bar.advance("top eigenvalues")
+            # the bottom of a network Hessian is a dense cluster near 0: a looser tolerance, a cap on restarts
+            lo = lanczos_eigenvalues(hvp, n, k=k, which="smallest", seed=seed, tol=1e-6, maxiter=25,
+                                    ncv=max(2 * k + 1, 60))
+            bar.advance("bottom eigenvalues")
+            top_vals, bottom_vals = list(hi.eigenvalues), list(lo.eigenvalues)
+            converged = hi.converged and lo.converged
+            message = "; ".join(m for m in (hi.message, lo.message) if m != "converged")
+            products, method = hi.matvecs + lo.matvecs, "Lanczos (scipy eigsh on Hessian-vector products)"
+        tr = hutchinson_trace(hvp, n, probes=30, seed=seed)
+        bar.advance("trace")
+    f, g = loss.value_and_grad(theta)
+    lam_max = top_vals[0] if top_vals else float("nan")
+    lam_min = bottom_vals[0] if bottom_vals else float("nan")
+    kappa = condition_number([lam_max, lam_min]) if lam_min > 0 else None
+    return {
+        "spec": {"hidden": net.hidden, "inputs": net.inputs, "act": net.act, "bn": net.bn, "l2": net.l2,
+                 "samples": net.samples, "loss": net.loss, "steps": net.steps, "seed": seed},
+        "parameters": n,
+        "loss": f,
+        "gradient_norm": float(np.linalg.norm(g)),
+        "method": method,
+        "eigenvalues_top": top_vals,
+        "eigenvalues_bottom": bottom_vals,
+        "lanczos_converged": converged,
+        "lanczos_message": message,
+        "hessian_vector_products": products + tr.probes,
+        "trace": tr.trace,
+        "trace_exact": exact_trace,
+        "trace_stderr": tr.stderr,
+        "trace_probes": tr.probes,
+        "condition_number": kappa,
+        "gd_step_bound": 2.0 / lam_max if lam_max > 0 else None,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def _fmt(values) -> str:
+    return ", ".join(f"{v:.6g}" for v in values)
+
+
+def run(args) -> int:
+    """Handle ``derivkit curvature --mlp SPEC [--seed S] [--top K] [--json]``."""
+    net = parse_spec(args.mlp)
+    top = getattr(args, "top", 5)
+    top = 5 if top is None else int(top)
+    if top < 1:
+        raise InputError(f"--top must be >= 1, got {top}")
+    seed = int(getattr(args, "seed", 0) or 0)
+    report = analyse(net, seed=seed, top=top)
+    if getattr(args, "json", False):
+        print(json.dumps(report, indent=1))
+        return 0
+    s = report["spec"]
+    kappa = report["condition_number"]
+    lines = [
+        f"two-layer MLP: d={s['inputs']}, h={s['hidden']}, σ={s['act']}, batch norm {'on' if s['bn'] else 'off'}, "
+        f"L2 α={s['l2']:g}, {s['loss']} loss, n={s['samples']} samples, seed {seed}",
+        f"parameters: {report['parameters']}; after {s['steps']} L-BFGS iterations: loss {report['loss']:.6g}, "
+        f"|∇L| {report['gradient_norm']:.3g}",
+        f"top eigenvalues:    {_fmt(report['eigenvalues_top'])}",
+        f"bottom eigenvalues: {_fmt(report['eigenvalues_bottom'])}",
+        f"trace (Hutchinson, {report['trace_probes']} probes): {report['trace']:.6g} ± {report['trace_stderr']:.2g}"
+        + (f" (exact: {report['trace_exact']:.6g})" if report["trace_exact"] is not None else ""),
+        f"eigenvalues by: {report['method']}",
+        "condition number: " + (f"{kappa:.4g}" if kappa is not None else "undefined (the Hessian is not positive "
+                                "definite here: λ_min <= 0)"),
+    ]
+    if report["gd_step_bound"] is not None:
+        lines.append(f"gradient descent is stable near here for η < 2/λ_max = {report['gd_step_bound']:.4g}")
+    if not report["lanczos_converged"]:
+        lines.append(f"warning: {report['lanczos_message']}")
+    lines.append(f"{report['seconds']:.2f} s, {report['hessian_vector_products']} Hessian-vector products")
+    print("\n".join(lines))
+    if not report["lanczos_converged"]:
+        print("derivkit curvature: Lanczos did not fully converge; partial eigenvalues shown", file=sys.stderr)
+    return 0

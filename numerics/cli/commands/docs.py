@@ -1,0 +1,41 @@
+"""``derivkit docs``: verify every derivation and write the documentation site.
+
+Examples
+========
+
+>>> from numerics.cli.main import main
+>>> main(["docs", "--out", "/proc/derivkit-cannot-write-here"])
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from numerics.site import build as docs
+
+EXAMPLES = """examples:
+  derivkit docs                 write docs/ (index, one page per derivation, topic pages)
+  derivkit docs --out site      write somewhere else
+files derivkit did not generate, or that were edited since, are never overwritten or deleted."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser("docs", help="write the documentation pages", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", default="docs", help="output directory (default: docs)")
+    p.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    out = Path(args.out)
+    if args.workers < 1:
+        from derivations.errors import InputError
+
+        raise InputError("--workers must be at least 1")
+    docs.check_writable(out)  # fail fast (exit 2), before minutes of work
+    report = docs.build_site(out, workers=args.workers)
+    docs.print_report(report)
+    return 1 if report.errors or report.unverified else 0

@@ -1,0 +1,135 @@
+r"""Benchmark outputs: JSON and CSV of every run, Markdown tables, success counts and medians.
+
+A run's *cost* is its number of function plus gradient evaluations.  Medians
+compare solvers on the problems *both* solved (judged by the harness,
+:func:`numerics.compare.harness.judge`), so a solver is not rewarded for failing
+on hard problems.
+
+Examples
+========
+
+>>> from types import SimpleNamespace as R
+>>> runs = [R(problem="p", solver="a", success=True, ngev=4, cost=8),
+...         R(problem="p", solver="b", success=True, ngev=6, cost=9),
+...         R(problem="q", solver="a", success=False, ngev=90, cost=99),
+...         R(problem="q", solver="b", success=True, ngev=7, cost=10)]
+>>> success_counts(runs, ["a", "b"])
+{'a': 1, 'b': 2}
+>>> common_medians(runs, ["a", "b"])
+(['p'], {'a': 4.0, 'b': 6.0})
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from derivations.errors import InputError
+
+__all__ = ["to_json", "to_csv", "success_counts", "common_medians", "cost_table", "summary_table",
+           "check_output_path", "CSV_COLUMNS"]
+
+CSV_COLUMNS = ("problem", "solver", "success", "f", "f_star", "gnorm", "nit", "nfev", "ngev", "nhev", "seconds",
+               "status", "message", "x")
+
+
+def to_json(runs) -> str:
+    """Every run as a JSON list (valid JSON: NaN and infinity are ``null``)."""
+    return json.dumps([r.to_dict() for r in runs], indent=1, ensure_ascii=False, allow_nan=False)
+
+
+def to_csv(runs) -> str:
+    """Every run as CSV with :data:`CSV_COLUMNS` (``x`` space-separated; empty for NaN)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in runs:
+        d = r.to_dict()
+        d["x"] = " ".join("" if v is None else repr(v) for v in d["x"])
+        writer.writerow(["" if d[c] is None else d[c] for c in CSV_COLUMNS])
+    return buf.getvalue()
+
+
+def success_counts(runs, solvers: Sequence[str]) -> dict[str, int]:
+    """How many problems each solver solved, judged by the harness."""
+    counts = {s: 0 for s in solvers}
+    for r in runs:
+        if r.solver in counts and r.success:
+            counts[r.solver] += 1
+    return counts
+
+
+def common_medians(runs, solvers: Sequence[str], what: str = "ngev") -> tuple[list[str], dict[str, float]]:
+    """The problems every one of ``solvers`` solved, and each solver's median ``what`` on them."""
+    solved: dict[str, set[str]] = {s: set() for s in solvers}
+    value: dict[tuple[str, str], float] = {}
+    order: list[str] = []
+    for r in runs:
+        if r.problem not in order:
+            order.append(r.problem)
+        if r.solver in solved and r.success:
+            solved[r.solver].add(r.problem)
+            value[(r.problem, r.solver)] = float(getattr(r, what))
+    common = [p for p in order if all(p in solved[s] for s in solvers)]
+    medians = {s: float(np.median([value[(p, s)] for p in common])) if common else math.nan for s in solvers}
+    return common, medians
+
+
+def cost_table(runs, problems: Sequence[str], solvers: Sequence[str]) -> str:
+    """Markdown: one row per problem, one column per solver; a cell is the cost, or ✗ with the status."""
+    cell = {}
+    for r in runs:
+        cell[(r.problem, r.solver)] = f"{r.cost}" if r.success else f"✗ {r.status}"
+    lines = ["| problem | " + " | ".join(f"`{s}`" for s in solvers) + " |",
+             "|---|" + "---:|" * len(solvers)]
+    for p in problems:
+        lines.append(f"| {p} | " + " | ".join(cell.get((p, s), "") for s in solvers) + " |")
+    return "\n".join(lines)
+
+
+def summary_table(runs, solvers: Sequence[str], n_problems: int) -> str:
+    """Markdown: per solver, problems solved, median cost over its successes, total seconds."""
+    lines = ["| solver | solved | median cost (f + ∇f evals) of its successes | seconds (all runs) |",
+             "|---|---:|---:|---:|"]
+    counts = success_counts(runs, solvers)
+    for s in solvers:
+        mine = [r for r in runs if r.solver == s]
+        costs = [r.cost for r in mine if r.success]
+        med = f"{np.median(costs):.0f}" if costs else "–"
+        lines.append(f"| `{s}` | {counts[s]}/{n_problems} | {med} | {sum(r.seconds for r in mine):.2f} |")
+    return "\n".join(lines)
+
+
+def check_output_path(path: str | os.PathLike, option: str) -> Path:
+    """An :class:`InputError` unless ``path`` can be written (checked before any run).
+
+    Examples
+    ========
+
+    >>> check_output_path("/proc/no/such/dir/runs.json", "--json")
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --json: cannot write /proc/no/such/dir/runs.json (directory /proc/no/such/dir does not exist)
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{option}: {p} is a directory")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{option}: cannot write {p} (directory {parent} does not exist)")
+    existed = p.exists()
+    try:
+        with open(p, "a"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{option}: cannot write {p} ({exc.strerror or exc})") from None
+    if not existed:
+        p.unlink()
+    return p

@@ -1,0 +1,309 @@
+r"""Docs provider: the solver benchmark page (every problem × every solver) and seed 001's Beale runs.
+
+The page shows the success counts judged by the harness, medians of gradient
+evaluations on commonly solved problems, the cost table, the Dolan–Moré
+performance profile, convergence curves, trajectories of the 2-D problems, and
+a check of seed 001's claims about Beale's function from :math:`(2,-2)` and
+:math:`(-3,3)`.
+
+Examples
+========
+
+>>> [p.path for p in docs_pages(problems=["booth"], solvers=["bfgs", "scipy:BFGS"], beale=False)]
+['bench.md']
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Sequence
+
+import numpy as np
+import sympy as sp
+
+from numerics.compare import plots as bench_plots
+from numerics.compare import report as bench_report
+from numerics.compare import harness as compare
+from numerics.compare import problems as library
+from numerics.site.build import Page
+from numerics.compare.performance_profile import costs_from_runs, performance_profile
+
+__all__ = ["docs_pages", "seed_beale_runs", "beale_critical_points", "PAIRS", "SEED_SOLVERS", "SEED_RATES"]
+
+# our solver beside the SciPy solver it is compared with
+PAIRS = (("newton", "scipy:Newton-CG"), ("newton", "scipy:trust-exact"), ("bfgs", "scipy:BFGS"),
+         ("lbfgs", "scipy:L-BFGS-B"), ("cg-fr", "scipy:CG"), ("cg-pr", "scipy:CG"))
+
+SEED_SOLVERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "bfgs")
+SEED_STARTS = ((2.0, -2.0), (-3.0, 3.0))
+SEED_ITERATIONS = 10_000  # seed 001: "the iteration count is capped at 10,000 iterations"
+# Learning rates for the seed runs: per start, the rate of the grid 10^k (k = -6..0) with the
+# lowest f after 10,000 iterations (the same rule as numerics.compare.harness.LEARNING_RATES).
+SEED_RATES = {
+    (2.0, -2.0): {"gd": 1e-3, "momentum": 1e-4, "nesterov": 1e-4, "adagrad": 1.0, "rmsprop": 1e-3, "adam": 1.0},
+    (-3.0, 3.0): {"gd": 1e-4, "momentum": 1e-4, "nesterov": 1e-6, "adagrad": 1.0, "rmsprop": 1e-3, "adam": 1.0},
+}
+
+
+def docs_pages(problems: Sequence[str] | None = None, solvers: Sequence[str] | None = None, *,
+               beale: bool = True, workers: int = 2) -> list[Page]:
+    """The benchmark page (the default bench unless ``problems``/``solvers`` narrow it)."""
+    chosen = [library.get(n) for n in problems] if problems else library.default_problems()
+    solvers = tuple(solvers or compare.SOLVERS)
+    tasks = [compare.Task(p, solvers) for p in chosen] + (seed_beale_tasks() if beale else [])
+    start = time.perf_counter()
+    everything = compare.run_tasks(tasks, workers=workers)  # the default bench and the seed runs share one pool
+    seconds = time.perf_counter() - start
+    names = {p.name for p in chosen}
+    runs = [r for r in everything if r.problem in names]
+    seed = [r for r in everything if r.problem not in names]
+    return [_page(chosen, list(solvers), runs, seconds, seed)]
+
+
+def seed_beale_tasks() -> list[compare.Task]:
+    """Seed 001's runs: Beale from (2, −2) and (−3, 3), 10,000 iterations for the first-order methods."""
+    beale = library.get("beale")
+    settings = compare.Settings(first_order_iter=SEED_ITERATIONS, history_points=400, rates=_seed_rate)
+    return [compare.Task(beale.with_start(s), SEED_SOLVERS, settings) for s in SEED_STARTS]
+
+
+def seed_beale_runs(workers: int = 2) -> list[compare.Run]:
+    """The runs of :func:`seed_beale_tasks`."""
+    return compare.run_tasks(seed_beale_tasks(), workers=workers)
+
+
+def _seed_rate(problem: str, solver: str) -> float:
+    start = next(s for s in SEED_STARTS if problem == library.get("beale").with_start(s).name)
+    return SEED_RATES[start][solver]
+
+
+def beale_critical_points() -> dict:
+    r"""Every critical point of Beale's function, and the infimum along its asymptotic valley.
+
+    :math:`\partial f/\partial x_1 = 0` is linear in :math:`x_1`; eliminating it
+    leaves a polynomial in :math:`x_2` whose real roots give the critical points
+    (and :math:`x_1 = 0, x_2 = 1`, where the elimination divides by zero).
+    Along :math:`x_1 \to \pm\infty`, :math:`x_2 = 1 + c/x_1` the residuals tend to
+    :math:`y_i + i c`, so :math:`f \to \min_c \sum_i (y_i + i c)^2`.
+    """
+    p = library.get("beale")
+    x1, x2 = p.variables
+    f = p.expression
+    g1, g2 = sp.diff(f, x1), sp.diff(f, x2)
+    points = [(sp.Integer(0), sp.Integer(1))] if g1.subs({x1: 0, x2: 1}) == 0 and g2.subs({x1: 0, x2: 1}) == 0 else []
+    (x1_of_x2,) = sp.solve(g1, x1)
+    eliminated = sp.factor(sp.numer(sp.together(g2.subs(x1, x1_of_x2))))
+    den = sp.denom(sp.together(x1_of_x2))
+    for root in sp.Poly(eliminated, x2).real_roots():  # exact real roots (CRootOf), evaluated at 30 digits
+        b = root.evalf(30)
+        if abs(den.subs(x2, b)) > 1e-20:  # a zero denominator is the (0, 1) case above
+            points.append((x1_of_x2.subs(x2, b).evalf(30), b))
+    hess = sp.hessian(f, (x1, x2))
+    found = []
+    for a, b in points:
+        h = np.array(hess.subs({x1: a, x2: b}).evalf(30).tolist(), dtype=float)
+        eig = np.linalg.eigvalsh(h)
+        kind = "minimum" if eig.min() > 0 else ("saddle" if eig.min() < 0 < eig.max() else "degenerate")
+        if kind == "degenerate" and abs(eig).max() > 0:
+            kind = "saddle (degenerate)" if eig.min() < 0 or eig.max() > 0 else kind
+        found.append({"x": (float(a), float(b)), "f": float(f.subs({x1: a, x2: b})), "eigenvalues": eig.tolist(),
+                      "kind": kind})
+    c = sp.Symbol("c")
+    y = (sp.Rational(3, 2), sp.Rational(9, 4), sp.Rational(21, 8))
+    limit = sp.Add(*[(y[i] + (i + 1) * c) ** 2 for i in range(3)])
+    (c_star,) = sp.solve(sp.diff(limit, c), c)
+    return {"points": found, "polynomial": eliminated, "valley_c": c_star, "valley_f": limit.subs(c, c_star)}
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _fmt(v, digits=4) -> str:
+    if v is None or not math.isfinite(v):
+        return "–"
+    return f"{v:.{digits}g}"
+
+
+def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
+    names = [p.name for p in chosen]
+    files: list[tuple[str, bytes]] = []
+
+    def figure(name: str, fig, dpi: int = 90) -> str:
+        path = f"figures/bench-{name}.png"
+        files.append((path, bench_plots.png_bytes(fig, dpi=dpi)))
+        return path
+
+    lines = [
+        "# Solver benchmark: derivkit beside SciPy",
+        "",
+        f"Every solver on every problem ({len(chosen)} problems × {len(solvers)} solvers, "
+        f"{len(runs)} runs; with the seed runs below {bench_seconds:.1f} s on 2 worker processes when this page was "
+        "built, on a machine shared with other jobs). "
+        "All runs get the same compiled f, ∇f, ∇²f (compile bridge) and x₀; one counting wrapper "
+        "counts evaluations for ours and SciPy's alike. **Success is judged by the harness**, never by a "
+        "solver's own flag: ‖∇f(x)‖∞ ≤ 10⁻⁵ or f(x) − f* ≤ 10⁻⁸(1 + |f*|). "
+        "Cost = function + gradient evaluations. Reproduce with `derivkit bench`.",
+        "",
+        "Budgets: 2000 iterations for Newton, quasi-Newton, CG and SciPy; "
+        f"{compare.Settings().first_order_iter} for the first-order methods, each with a fixed learning rate per "
+        "problem (`numerics.compare.harness.LEARNING_RATES`, chosen once by `benchmarks/tune_rates.py`); "
+        f"{compare.Settings().time_limit:g} s wall-clock per run. A first-order run's `nfev` includes the objective "
+        "evaluations its `minimize` makes for its history (about one per two iterations).",
+        "",
+        "## Success counts (judged by the harness)",
+        "",
+        bench_report.summary_table(runs, solvers, len(chosen)),
+        "",
+    ]
+    lines += _pairs_section(runs, solvers, len(chosen))
+    lines += _wood_section(runs)
+    prof = performance_profile(names, solvers, costs_from_runs(runs, names, solvers))
+    lines += ["## Performance profile", "",
+              "Dolan & Moré (2002), *Math. Program.* 91:201–213: for each solver, the share ρ(τ) of problems it "
+              "solves within a factor τ of the cheapest solver's cost (r = cost / best cost; failures never count). "
+              "ρ(1) is how often a solver is the cheapest, ρ at the right edge how often it succeeds at all.", "",
+              f"![performance profile]({figure('profile', bench_plots.profile_figure(prof))})", ""]
+    second = [s for s in solvers if s not in compare.FIRST_ORDER]
+    if len(second) > 1:
+        prof2 = performance_profile(names, second, costs_from_runs(runs, names, second))
+        fig = bench_plots.profile_figure(prof2, "Newton, quasi-Newton and CG only")
+        lines += [f"![performance profile, second-order]({figure('profile-second-order', fig)})", ""]
+    lines += ["## Cost of every run", "",
+              "Function + gradient evaluations of each successful run; ✗ and the solver's own status for a failure "
+              "(`converged` there means the solver claimed success and the harness disagreed).", "",
+              bench_report.cost_table(runs, names, solvers), ""]
+    lines += ["## Convergence", "",
+              "f − f* against evaluations (‖∇f‖∞ where f* is unknown), from the evaluations each run made.", ""]
+    fig, axes = bench_plots.grid_figure(len(chosen) + 1)
+    for p, ax in zip(chosen, axes):
+        mine = [r for r in runs if r.problem == p.name]
+        bench_plots.convergence_figure(mine, p.name, ax=ax, legend=False)
+    bench_plots.solver_legend(axes[-1], solvers)
+    lines += [f"![convergence]({figure('convergence', fig)})", ""]
+    two_d = [p for p in chosen if p.dimension == 2]
+    if two_d:
+        shown = [s for s in solvers if s not in compare.FIRST_ORDER]
+        lines += ["## Trajectories of the 2-D problems", "",
+                  "Newton, quasi-Newton, CG and SciPy's solvers over contours of log₁₀(1 + f − f*); ▲ marks x₀.", ""]
+        fig, axes = bench_plots.grid_figure(len(two_d) + 1, columns=3, height=3.2)
+        for p, ax in zip(two_d, axes):
+            mine = [r for r in runs if r.problem == p.name and r.solver in shown]
+            bench_plots.trajectory_figure(p, mine, p.name, ax=ax, legend=False)
+        bench_plots.solver_legend(axes[-1], shown)
+        lines += [f"![trajectories]({figure('trajectories', fig)})", ""]
+    if seed:
+        lines += _seed_section(seed, figure)
+    lines += ["## Problems", "", "| problem | n | x₀ | f* | source | note |", "|---|---:|---|---:|---|---|"]
+    for p in chosen:
+        x0 = ", ".join(f"{v:g}" for v in p.x0) if p.dimension <= 4 else f"{p.x0[0]:g}, … ({p.dimension})"
+        lines.append(f"| {p.name} | {p.dimension} | ({x0}) | {_fmt(p.f_star, 10)} | {p.source} | {p.note} |")
+    lines.append("")
+    return Page("bench.md", "Solver benchmark: derivkit beside SciPy", "\n".join(lines), section="Benchmarks",
+                files=tuple(files))
+
+
+def _pairs_section(runs, solvers, n) -> list[str]:
+    counts = bench_report.success_counts(runs, solvers)
+    lines = ["## Ours beside SciPy", "",
+             "Median gradient evaluations on the problems **both** solvers of a pair solved.", "",
+             "| ours | solved | SciPy | solved | common problems | median ∇f evals, ours | median ∇f evals, SciPy |",
+             "|---|---:|---|---:|---:|---:|---:|"]
+    for ours, theirs in PAIRS:
+        if ours in solvers and theirs in solvers:
+            common, med = bench_report.common_medians(runs, [ours, theirs])
+            lines.append(f"| `{ours}` | {counts[ours]}/{n} | `{theirs}` | {counts[theirs]}/{n} | {len(common)} | "
+                         f"{_fmt(med[ours])} | {_fmt(med[theirs])} |")
+    failures = [r for r in runs if not r.success and r.solver not in compare.FIRST_ORDER]
+    if failures:
+        lines += ["", "Failures of the non-first-order solvers:", ""]
+        lines += [f"- `{r.solver}` on {r.problem}: status `{r.status}`, f = {_fmt(r.f)}, ‖∇f‖∞ = {_fmt(r.gnorm, 2)}"
+                  + (f" ({r.message})" if r.message else "") for r in failures]
+    return lines + [""]
+
+
+def _wood_section(runs) -> list[str]:
+    wood = [r for r in runs if r.problem == "wood" and r.solver == "scipy:L-BFGS-B"]
+    if not wood:
+        return []
+    r = wood[0]
+    return ["## SciPy's L-BFGS-B on Wood", "",
+            f"With default settings SciPy's L-BFGS-B stops on Wood at f = {_fmt(r.f, 6)} "
+            f"(‖∇f‖∞ = {_fmt(r.gnorm, 3)}) with its own verdict `{r.status}` (“{r.message}”). "
+            f"The harness judges it a {'success' if r.success else '**failure**'}: f* = 0, and the gradient is "
+            "far from 10⁻⁵ — its relative-reduction test `factr` fired on a flat stretch of the function.", ""]
+
+
+def _seed_section(seed, figure) -> list[str]:
+    crit = beale_critical_points()
+    lines = ["## Seed 001: Beale's function from (2, −2) and (−3, 3)", "",
+             f"Seed 001 runs gradient descent, momentum, Nesterov, AdaGrad, RMSProp and Adam on Beale's function "
+             f"from two starts with {SEED_ITERATIONS:,} iterations; here Newton and BFGS run beside them. "
+             "Learning rates: `numerics.site.pages.bench.SEED_RATES` (per start, the grid rate with the lowest f).", ""]
+    for start in SEED_STARTS:
+        name = library.get("beale").with_start(start).name
+        mine = [r for r in seed if r.problem == name]
+        beale = library.get("beale").with_start(start)
+        marks = [("(3, ½) minimum", (3.0, 0.5))] + [(f"{pt['kind']}", pt["x"]) for pt in crit["points"]
+                                                     if pt["kind"] != "minimum"]
+        bounds = ((-4.5, 4.5), (-3.0, 3.5))
+        fig = bench_plots.trajectory_figure(beale, mine, f"Beale from ({start[0]:g}, {start[1]:g})", bounds, marks)
+        lines += [f"![{name}]({figure('seed-' + name.replace('@', '-').replace(',', '_'), fig)})", "",
+                  "| method | ε | iterations | ends at | f | ‖∇f‖∞ | where |", "|---|---:|---:|---|---:|---:|---|"]
+        for r in mine:
+            rate = f"{SEED_RATES[start][r.solver]:g}" if r.solver in compare.FIRST_ORDER else "–"
+            lines.append(f"| {r.solver} | {rate} | {r.nit} | ({_fmt(r.x[0])}, {_fmt(r.x[1])}) | {_fmt(r.f)} | "
+                         f"{_fmt(r.gnorm, 2)} | {_where(r)} |")
+        lines.append("")
+    lines += _claims_table(seed)
+    pts = "; ".join(f"({pt['x'][0]:.4g}, {pt['x'][1]:.4g}) {pt['kind']}, f = {pt['f']:.4g}" for pt in crit["points"])
+    lines += ["**Is there a local minimum to find?** Beale's critical points, found exactly by SymPy "
+              "(derivation [beale.critical_points](beale.critical_points.md)) "
+              f"(eliminating x₁ from ∇f = 0 leaves {sp.latex(crit['polynomial']).join(['$', '$'])}): {pts}. "
+              "So Beale's function has exactly **one** local minimum, the global one at (3, ½). "
+              "Seed 001's remark that momentum (and Nesterov) “find a local, but not global, minimum” from (−3, 3) "
+              "is wrong: there is no such minimum. What looks like one is the asymptotic valley x₂ → 1, |x₁| → ∞, "
+              f"along which ∇f → 0 and f decreases to inf = {float(crit['valley_f']):.6g} "
+              f"(= {sp.nsimplify(crit['valley_f'])}, at x₁(1 − x₂) → {-crit['valley_c']}) without attaining it; "
+              "methods that enter it drift outward (see the table: a large |x₁| with x₂ ≈ 1). The harness's gradient "
+              "test counts a run that stalls there as a success (‖∇f‖∞ ≤ 10⁻⁵) although it is no minimum — a "
+              "limit of any gradient-based success test.", ""]
+    return lines
+
+
+def _claims_table(seed) -> list[str]:
+    """Seed 001's statements about its Beale runs beside what these runs do (with these learning rates)."""
+    by = {(r.problem, r.solver): r for r in seed}
+    a, b = (library.get("beale").with_start(s).name for s in SEED_STARTS)
+
+    def at(problem, solver):
+        r = by.get((problem, solver))
+        return f"{_where(r)} after {r.nit} iterations (f = {_fmt(r.f, 3)})" if r else "–"
+
+    rows = [
+        ("gradient descent, 10,000 iterations, does not get to the minimum (both starts)",
+         f"(2, −2): {at(a, 'gd')}; (−3, 3): {at(b, 'gd')}"),
+        ("from (−3, 3) momentum finds a local, but not global, minimum", at(b, "momentum")),
+        ("from (−3, 3) Nesterov finds the same local minimum as momentum", at(b, "nesterov")),
+        ("from (−3, 3) AdaGrad proceeds to the global minimum", at(b, "adagrad")),
+        ("from (−3, 3) RMSProp proceeds to the global minimum, faster than AdaGrad", at(b, "rmsprop")),
+        ("Adam is slightly slower than RMSProp", f"(2, −2): Adam {at(a, 'adam')}, RMSProp {at(a, 'rmsprop')}"),
+    ]
+    lines = ["**Seed 001's statements beside these runs.** Which basin a first-order method ends in depends on "
+             "its learning rate (seed 001 does not state its rates); the rates here are fixed by the rule above.", "",
+             "| seed 001 says | here |", "|---|---|"]
+    return lines + [f"| {claim} | {here} |" for claim, here in rows] + [""]
+
+
+def _where(r) -> str:
+    """Where a Beale run ended: the minimum, near it, in the valley x₂ → 1, or elsewhere."""
+    if not (math.isfinite(r.f) and all(math.isfinite(v) for v in r.x)) or r.status == "nonfinite":
+        return "diverged (NaN/∞)"
+    d = math.hypot(r.x[0] - 3, r.x[1] - 0.5)
+    if d < 1e-2:
+        return "global minimum (3, ½)"
+    if d < 0.1:
+        return "approaching the global minimum (budget spent)"
+    if abs(r.x[0]) > 3 and abs(r.x[1] - 1) < 0.15:
+        return "asymptotic valley x₂ → 1"
+    return "still moving on the plateau (budget spent)" if r.gnorm > 1e-5 else "stalled"

@@ -1,0 +1,254 @@
+r"""A descent method is a direction plus a line search: the loop every solver shares.
+
+Newton, BFGS, L-BFGS and nonlinear CG differ only in the direction
+:math:`d_k` (a :class:`Direction`: ``init``, ``direction``, ``update``,
+``restart`` over an explicit state record) and in the line search that picks
+:math:`\alpha_k`; :func:`minimize_descent` runs
+
+.. math:: x_{k+1} = x_k + \alpha_k d_k, \qquad \nabla f(x_k)^T d_k < 0,
+
+counts evaluations, records a thinned history, and stops on
+:math:`\|\nabla f\|_\infty \le` ``gtol`` (CONVERGED), when no decrease is
+possible in floating point (STALLED), when the search fails even along
+:math:`-\nabla f` (LINE_SEARCH_FAILED), at ``max_iter`` (MAX_ITERATIONS), on
+NaN/Inf (NONFINITE, with the last finite iterate) or on an exception raised
+by the objective (ERROR).  No exception leaves the solver.
+
+Examples
+========
+
+>>> import numpy as np, sympy as sp
+>>> from numerics.compile import objective
+>>> x, y = sp.symbols("x y")
+>>> obj = objective((x - 1)**2 + 10 * (y + 2)**2, [x, y])
+>>> sol = minimize_descent(obj, [0.0, 0.0], SteepestDescent(), wolfe_search(c2=0.9), gtol=1e-8, max_iter=500)
+>>> sol.status.value, np.allclose(sol.x, [1.0, -2.0])
+('converged', True)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
+
+import numpy as np
+
+from numerics.solve.line_search import Line, LineSearchResult, backtracking, strong_wolfe
+from numerics.result import History, Solution, Status
+
+__all__ = [
+    "Counter", "Direction", "Proposal", "SteepestDescent", "minimize_descent", "wolfe_search",
+    "armijo_search", "MAX_HISTORY",
+]
+
+MAX_HISTORY = 2000
+
+_EPS = np.finfo(float).eps
+
+
+class Counter:
+    """Counts calls to an objective's ``fun``, ``jac`` and ``hess`` during one solve."""
+
+    def __init__(self, objective):
+        self.objective = objective
+        self.nfev = self.ngev = self.nhev = 0
+
+    def f(self, x: np.ndarray) -> float:
+        self.nfev += 1
+        return float(self.objective.fun(x))
+
+    def g(self, x: np.ndarray) -> np.ndarray:
+        self.ngev += 1
+        return np.asarray(self.objective.jac(x), dtype=float).reshape(-1)
+
+    def h(self, x: np.ndarray) -> np.ndarray:
+        """The Hessian as a dense array (a sparse Hessian from the bridge is densified)."""
+        self.nhev += 1
+        n = x.size
+        hess = self.objective.hess(x)
+        if hasattr(hess, "toarray"):
+            hess = hess.toarray()
+        return np.asarray(hess, dtype=float).reshape(n, n)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A search direction, the first trial step, and the direction's new state."""
+
+    d: np.ndarray
+    alpha0: float
+    state: Any
+
+
+class Direction(Protocol):
+    """How a method chooses :math:`d_k` and learns from the step it took."""
+
+    def init(self, x: np.ndarray, f: float, g: np.ndarray) -> Any: ...
+
+    def direction(self, state: Any, x: np.ndarray, f: float, g: np.ndarray, counter: Counter) -> Proposal: ...
+
+    def update(self, state: Any, x: np.ndarray, x_new: np.ndarray, f: float, f_new: float,
+               g: np.ndarray, g_new: np.ndarray, alpha: float, d: np.ndarray) -> Any: ...
+
+    def restart(self, state: Any, x: np.ndarray, f: float, g: np.ndarray) -> Any: ...
+
+
+Search = Callable[[Line, float], LineSearchResult]
+
+
+def wolfe_search(c1: float = 1e-4, c2: float = 0.9) -> Search:
+    """A strong-Wolfe search with constants ``c1`` and ``c2``."""
+    return lambda line, alpha0: strong_wolfe(line, alpha0, c1=c1, c2=c2)
+
+
+def armijo_search(c1: float = 1e-4) -> Search:
+    """An Armijo backtracking search with constant ``c1``."""
+    return lambda line, alpha0: backtracking(line, alpha0, c1=c1)
+
+
+def first_step(g: np.ndarray) -> float:
+    r"""A first trial step with a predicted decrease of :math:`\tfrac12\|g\|`: :math:`\min(1, 1/\|g\|_2)`."""
+    norm = float(np.linalg.norm(g))
+    return min(1.0, 1.0 / norm) if norm > 0 else 1.0
+
+
+@dataclass(frozen=True)
+class SteepestDescent:
+    r"""The direction :math:`d = -\nabla f` (the fallback every method restarts from)."""
+
+    def init(self, x, f, g):
+        return None
+
+    def direction(self, state, x, f, g, counter):
+        return Proposal(-g, first_step(g), state)
+
+    def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
+        return state
+
+    def restart(self, state, x, f, g):
+        return state
+
+
+class _Recorder:
+    """Keeps every ``stride``-th iterate, doubling the stride to stay under :data:`MAX_HISTORY`."""
+
+    def __init__(self):
+        self.stride = 1
+        self.rows: list[tuple[int, np.ndarray, float, float, int]] = []
+        self.last = None
+
+    def add(self, k: int, x, f, gnorm, evaluations):
+        row = (k, np.array(x, copy=True), float(f), float(gnorm), int(evaluations))
+        self.last = row
+        if k % self.stride:
+            return
+        self.rows.append(row)
+        if len(self.rows) >= MAX_HISTORY:
+            self.stride *= 2
+            self.rows = [r for r in self.rows if r[0] % self.stride == 0]
+
+    def history(self) -> History:
+        rows = list(self.rows)
+        if self.last is not None and (not rows or rows[-1][0] != self.last[0]):
+            rows.append(self.last)
+        return History(
+            x=tuple(r[1] for r in rows), f=tuple(r[2] for r in rows),
+            gnorm=tuple(r[3] for r in rows), evaluations=tuple(r[4] for r in rows),
+        )
+
+
+def _line(counter: Counter, x: np.ndarray, d: np.ndarray, f0: float, slope0: float) -> Line:
+    def value(alpha):
+        return counter.f(x + alpha * d)
+
+    def slope(alpha):
+        g = counter.g(x + alpha * d)
+        return float(g @ d), g
+
+    return Line(value, slope, f0, slope0)
+
+
+def _is_descent(d: np.ndarray, g: np.ndarray) -> bool:
+    slope = float(g @ d)
+    return bool(np.all(np.isfinite(d))) and slope < -1e-14 * float(np.linalg.norm(g) * np.linalg.norm(d))
+
+
+def minimize_descent(
+    objective,
+    x0,
+    direction: Direction,
+    search: Search,
+    *,
+    gtol: float = 1e-8,
+    max_iter: int = 1000,
+    name: str = "descent",
+) -> Solution:
+    r"""Run :math:`x_{k+1} = x_k + \alpha_k d_k` until a stopping test fires; always returns a :class:`Solution`."""
+    counter = Counter(objective)
+    recorder = _Recorder()
+    x = np.array(x0, dtype=float).reshape(-1)
+    f, g = math.nan, np.full_like(x, math.nan)
+    nit = 0
+
+    def finish(status: Status, message: str) -> Solution:
+        gnorm = float(np.max(np.abs(g))) if g.size and np.all(np.isfinite(g)) else math.inf
+        if g.size == 0:
+            gnorm = 0.0
+        return Solution(status, x.copy(), float(f), gnorm, nit, counter.nfev, counter.ngev, counter.nhev,
+                        recorder.history(), f"{name}: {message}")
+
+    try:
+        f0, g0 = counter.f(x), counter.g(x)
+    except Exception as exc:  # the objective raised: report, never propagate
+        return finish(Status.ERROR, f"objective raised {type(exc).__name__}: {exc}")
+    if not (math.isfinite(f0) and np.all(np.isfinite(g0))):
+        f, g = f0, g0
+        return finish(Status.NONFINITE, "NaN or Inf at the starting point")
+    f, g = f0, g0
+    recorder.add(0, x, f, np.max(np.abs(g), initial=0.0), counter.nfev)
+    fallback = SteepestDescent()
+    try:
+        state = direction.init(x, f, g)
+        while True:
+            if np.max(np.abs(g), initial=0.0) <= gtol:
+                return finish(Status.CONVERGED, f"gradient norm below {gtol:g}")
+            if nit >= max_iter:
+                return finish(Status.MAX_ITERATIONS, f"reached {max_iter} iterations")
+            proposal = direction.direction(state, x, f, g, counter)
+            state, d, alpha0 = proposal.state, proposal.d, proposal.alpha0
+            steepest = False
+            if not _is_descent(d, g):
+                state = direction.restart(state, x, f, g)
+                p = fallback.direction(None, x, f, g, counter)
+                d, alpha0, steepest = p.d, p.alpha0, True
+            result = search(_line(counter, x, d, f, float(g @ d)), alpha0)
+            if not result.decreased and not steepest:
+                state = direction.restart(state, x, f, g)
+                p = fallback.direction(None, x, f, g, counter)
+                d, alpha0, steepest = p.d, p.alpha0, True
+                result = search(_line(counter, x, d, f, float(g @ d)), alpha0)
+            if not result.decreased:
+                return finish(*_failure(result, x, d, f, g))
+            x_new = x + result.alpha * d
+            g_new = result.g if result.g is not None else counter.g(x_new)
+            if not (math.isfinite(result.f) and np.all(np.isfinite(g_new))):
+                return finish(Status.NONFINITE, f"NaN or Inf in the gradient after iteration {nit}")
+            state = direction.update(state, x, x_new, f, result.f, g, g_new, result.alpha, d)
+            x, f, g = x_new, result.f, g_new
+            nit += 1
+            recorder.add(nit, x, f, np.max(np.abs(g)), counter.nfev)
+    except Exception as exc:  # an exception in the objective (or a linear-algebra failure)
+        return finish(Status.ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def _failure(result: LineSearchResult, x, d, f, g) -> tuple[Status, str]:
+    """NONFINITE if a trial gave NaN/Inf; STALLED if the shortest trial was at floating-point resolution."""
+    shortest = result.smallest * float(np.max(np.abs(d)))
+    resolution = 4 * _EPS * max(1.0, float(np.max(np.abs(x))))
+    predicted = result.smallest * abs(float(g @ d))
+    if result.nonfinite:
+        return Status.NONFINITE, "NaN or Inf at the trial steps; " + (result.message or "search failed")
+    if shortest <= resolution or predicted <= 4 * _EPS * max(abs(f), 1e-300):
+        return Status.STALLED, "no decrease possible in floating point"
+    return Status.LINE_SEARCH_FAILED, result.message or "line search failed along -gradient"
