@@ -58,7 +58,18 @@ def sparse_derivatives(expr, variables: Sequence, add: Callable = sp.Add,
     quadratic (and each derivative walks the whole sum).  Works for SymPy and
     SymEngine expressions alike (pass that library's ``Add``).
 
-    Returns a :class:`SparseDerivatives` with ``values[k]`` =
+    Parameters
+    ==========
+
+    expr : the function :math:`f`, a SymPy (or SymEngine) expression.
+    variables : the variables :math:`x_1, \dots, x_n`, in order.
+    add, is_add : the expression library's ``Add`` and a test for a sum
+        (defaults: SymPy's).
+
+    Returns
+    =======
+
+    A :class:`SparseDerivatives` with ``values[k]`` =
     :math:`H_{rows[k], cols[k]}`, ``rows[k] <= cols[k]``.
 
     Examples
@@ -89,6 +100,17 @@ def sparse_derivatives(expr, variables: Sequence, add: Callable = sp.Add,
 def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     r"""The gradient :math:`\nabla f` as a column matrix.
 
+    Parameters
+    ==========
+
+    expr : the function :math:`f`.
+    variables : the variables, in the order of the gradient's entries.
+
+    Returns
+    =======
+
+    An :math:`n \times 1` ``sympy.Matrix`` of :math:`\partial f/\partial x_i`.
+
     Examples
     ========
 
@@ -101,6 +123,17 @@ def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
 
 def hessian(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     r"""The Hessian :math:`H_{ij} = \partial^2 f / \partial x_i \partial x_j` as the Jacobian of the gradient.
+
+    Parameters
+    ==========
+
+    expr : the function :math:`f`.
+    variables : the variables, in the order of the rows and columns.
+
+    Returns
+    =======
+
+    A symmetric :math:`n \times n` ``sympy.Matrix`` (built sparsely, returned mutable).
 
     Examples
     ========

@@ -74,6 +74,26 @@ class Derivation:
     check.  A :class:`DerivativeOf` claim whose variable is itself a defined
     node is a partial derivative on the computational graph: that node is held
     independent while the others are expanded.
+
+    Parameters
+    ==========
+
+    name : the dotted registry name (``"batchnorm.dx"``).
+    title, summary : a heading and a paragraph for the rendered page.
+    steps : the ordered :class:`~derivations.claims.Step` records.
+    result : the final formula, usually an ``Eq``.
+    assumptions, notes, seeds : text shown on the page; ``seeds`` cites the lecture notes.
+    sizes, numeric_sizes, indices, domain, latex_names, definitions : see above.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> d = Derivation("demo.sq", "A square", (Step(sp.Symbol("y"), (x + 1)**2, "binomial",
+    ...     claim=Equals(x**2 + 2*x + 1)),), sp.Eq(sp.Symbol("y"), (x + 1)**2))
+    >>> d.verify().ok, len(d.steps)
+    (True, 1)
     """
 
     name: str

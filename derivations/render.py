@@ -87,7 +87,31 @@ def _status(report) -> str:
 
 
 def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
-    """A Markdown page: summary, assumptions, numbered steps with status, result, notes."""
+    """A Markdown page: summary, assumptions, numbered steps with status, result, notes.
+
+    Parameters
+    ==========
+
+    d : the :class:`~derivations.record.Derivation` to render.
+    verification : its :class:`~derivations.claims.Verification`; with it every
+        step carries its outcome.
+
+    Returns
+    =======
+
+    The text, a ``str``.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from derivations.record import Derivation, Step, Equals
+    >>> x = sp.Symbol("x")
+    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
+    ...                sp.Eq(sp.Symbol("y"), 2*x))
+    >>> "Doubling" in to_markdown(d, d.verify())
+    True
+    """
     lines = [f"# {d.title}", "", f"`{d.name}`" + (f" · seeds: {', '.join(d.seeds)}" if d.seeds else ""), ""]
     if verification is not None:
         lines += [f"**Verification:** {verification.summary(timing=False)}", ""]
@@ -111,7 +135,31 @@ def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
 
 
 def to_latex(d: Derivation, verification: Verification | None = None) -> str:
-    """A LaTeX fragment: one ``align*`` environment with a comment per step."""
+    """A LaTeX fragment: one ``align*`` environment with a comment per step.
+
+    Parameters
+    ==========
+
+    d : the :class:`~derivations.record.Derivation` to render.
+    verification : its :class:`~derivations.claims.Verification`; with it every
+        step carries its outcome.
+
+    Returns
+    =======
+
+    The text, a ``str``.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from derivations.record import Derivation, Step, Equals
+    >>> x = sp.Symbol("x")
+    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
+    ...                sp.Eq(sp.Symbol("y"), 2*x))
+    >>> "Doubling" in to_latex(d, d.verify())
+    True
+    """
     rows = []
     reports = verification.steps if verification is not None else (None,) * len(d.steps)
     for step, report in zip(d.steps, reports):
@@ -128,7 +176,31 @@ def _escape(text: str) -> str:
 
 
 def to_text(d: Derivation, verification: Verification | None = None) -> str:
-    """Plain text for a terminal."""
+    """Plain text for a terminal.
+
+    Parameters
+    ==========
+
+    d : the :class:`~derivations.record.Derivation` to render.
+    verification : its :class:`~derivations.claims.Verification`; with it every
+        step carries its outcome.
+
+    Returns
+    =======
+
+    The text, a ``str``.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from derivations.record import Derivation, Step, Equals
+    >>> x = sp.Symbol("x")
+    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
+    ...                sp.Eq(sp.Symbol("y"), 2*x))
+    >>> "Doubling" in to_text(d, d.verify())
+    True
+    """
     lines = [f"{d.title}  [{d.name}]"]
     if verification is not None:
         lines.append(verification.summary())

@@ -509,7 +509,32 @@ def _central_differences(rhs, func, var, d, rng, probes) -> dict | None:
 
 
 def verify(d, seconds: float = 4.0, probes: int = 5, seed: int = 0) -> Verification:
-    """Check every step of the derivation ``d``; ``seconds`` bounds each symbolic zero test."""
+    """Check every step of the derivation ``d``.
+
+    Parameters
+    ==========
+
+    d : a :class:`~derivations.record.Derivation`.
+    seconds : the time bound of each symbolic zero test.
+    probes : random probe points per claim and instance.
+    seed : the seed of the probe points (reproducible verdicts).
+
+    Returns
+    =======
+
+    A :class:`~derivations.claims.Verification`: one :class:`~derivations.claims.StepReport` per step.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from derivations.record import Derivation, Step, DerivativeOf
+    >>> x = sp.Symbol("x", positive=True)
+    >>> d = Derivation("demo.log", "d/dx x log x", (Step(sp.Symbol("f'"), sp.log(x) + 1, "product rule",
+    ...                claim=DerivativeOf(x * sp.log(x), x)),), sp.S.Zero)
+    >>> [s.outcome.value for s in verify(d).steps]
+    ['proved']
+    """
     start = time.perf_counter()
     ctx = _Context(d)
     reports = tuple(

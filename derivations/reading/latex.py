@@ -52,7 +52,7 @@ from typing import Callable
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.parsing import FUNCTIONS, GREEK, MAX_DEPTH, MAX_DIGITS, VARIANTS, _hadamard, _matrix, bounded_sum, check_number, power, readable_name
+from derivations.reading.parsing import FUNCTIONS, GREEK, MAX_DEPTH, MAX_DIGITS, VARIANTS, hadamard, matrix_of, bounded_sum, check_number, power, readable_name
 
 _TOKEN = re.compile(
     r"(?P<cmd>\\[A-Za-z]+)|(?P<esc>\\\\|\\.)|(?P<num>\d+(?:\.\d*)?|\.\d+)|(?P<letter>[A-Za-z])"
@@ -190,7 +190,7 @@ class _Reader:
             if tok.text in _MULTIPLY:
                 self.next()
                 right = self.unary()
-                value = _hadamard(value, right) if tok.text == "\\odot" else check_number(value * right)
+                value = hadamard(value, right) if tok.text == "\\odot" else check_number(value * right)
             elif tok.text in ("/", "\\div"):
                 self.next()
                 right = self.unary()
@@ -582,7 +582,7 @@ class _Reader:
         if self.braced_name() != kind:
             raise InputError(f"\\begin{{{kind}}} closed by a different \\end")
         rows = [r for r in rows if r]
-        return _matrix(rows if len(rows[0]) > 1 else [r[0] for r in rows])
+        return matrix_of(rows if len(rows[0]) > 1 else [r[0] for r in rows])
 
 
 def _number(tok: _Tok) -> sp.Rational:

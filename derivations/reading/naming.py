@@ -25,7 +25,8 @@ from typing import Mapping, Sequence
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.parsing import parse_expression, readable_name
+from derivations.reading.latex import parse_latex
+from derivations.reading.parsing import parse_expression, readable_name, validate_text
 from derivations.checking.probes import REAL
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -162,10 +163,7 @@ def parse_with(text: str, symbols, latex: bool, what: str) -> sp.Basic:
     symbol, indexed = symbols
     try:
         if latex:
-            from derivations.reading.latex import parse_latex
-            from derivations.reading.parsing import _check_text
-
-            _check_text(text)
+            validate_text(text)
             return parse_latex(text, symbol, indexed, rhs_of_equation=True)
         parts = _EQUALS.split(text)
         if len(parts) == 2:  # "lhs = rhs": the right-hand side is the claim

@@ -9,8 +9,8 @@ Two notations are read:
   numbers, names, arithmetic, powers, calls of whitelisted math functions
   (:data:`FUNCTIONS`), indexing (``x[j]`` is an ``Indexed``) and lists (for
   ``Matrix``) are allowed.
-* **LaTeX as written in lecture notes** (``latex=True``): a small bounded
-  recursive-descent reader, :mod:`derivations.reading.latex`.
+* **LaTeX as written in lecture notes**: a small bounded recursive-descent
+  reader, :mod:`derivations.reading.latex`, built on this module's whitelist.
 
 Every bare name is a symbol, including names SymPy reserves (``beta``,
 ``gamma``, ``lambda``, ``var``, ``E``, ``I``, ``N``, ``S``, ``O``, ``Q``, ``e``);
@@ -32,8 +32,6 @@ sqrt(eps + sigma2)/2
 lambda*x_1 + 2*sigma
 >>> parse_expression("Sum(x^{(j)}, (j, 1, m))")
 Sum(x[j], (j, 1, m))
->>> parse_expression(r"\frac{1}{\sqrt{\sigma^2 + \epsilon}}", latex=True)
-1/sqrt(epsilon + sigma**2)
 >>> parse_expression("__import__(os)")
 Traceback (most recent call last):
 ...
@@ -196,7 +194,7 @@ def bounded_diff(expr: sp.Basic, *spec: sp.Basic) -> sp.Basic:
     return sp.diff(expr, *variables)
 
 
-def _matrix(rows) -> sp.Matrix:
+def matrix_of(rows) -> sp.Matrix:
     if isinstance(rows, sp.MatrixBase):
         return rows
     if not isinstance(rows, list) or not rows:
@@ -255,7 +253,7 @@ def _dot(a, b):
     return a * b
 
 
-def _hadamard(a, b):
+def hadamard(a, b):
     if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
         if a.shape != b.shape:
             raise InputError(f"elementwise product of shapes {a.shape} and {b.shape}")
@@ -274,8 +272,8 @@ FUNCTIONS: dict[str, Callable] = {
     "softplus": lambda x: sp.log(1 + sp.exp(x)),
     "diff": bounded_diff, "Derivative": bounded_diff,
     "Sum": None,  # handled by _call: Sum(body, (j, lo, hi))
-    "Matrix": _matrix, "eye": _eye, "transpose": _transpose, "Transpose": _transpose,
-    "dot": _dot, "hadamard": _hadamard,
+    "Matrix": matrix_of, "eye": _eye, "transpose": _transpose, "Transpose": _transpose,
+    "dot": _dot, "hadamard": hadamard,
     "trace": lambda a: a.trace() if isinstance(a, sp.MatrixBase) else a,
     "det": lambda a: _det(a),
 }
@@ -301,22 +299,17 @@ def parse_expression(
     text: str,
     symbol: Callable[[str], sp.Symbol] = _real_symbol,
     *,
-    latex: bool = False,
     indexed: Callable[[str], sp.IndexedBase] | None = None,
 ) -> sp.Basic:
     """Parse ``text`` into a SymPy expression (or matrix); an :class:`InputError` for anything else.
 
     ``symbol(name)`` makes the symbol for a name (default: a real symbol) and
     ``indexed(name)`` the ``IndexedBase`` for ``x[j]`` / ``x^{(j)}`` (default:
-    a real ``IndexedBase``).  With ``latex=True`` the text is read as LaTeX.
+    a real ``IndexedBase``).  LaTeX is read by :func:`derivations.reading.latex.parse_latex`.
     """
     indexed = indexed or (lambda name: sp.IndexedBase(name, real=True))
-    _check_text(text)
+    validate_text(text)
     try:
-        if latex:
-            from derivations.reading.latex import parse_latex
-
-            return parse_latex(text, symbol, indexed)
         return _parse_sympy_style(text, symbol, indexed)
     except InputError:
         raise
@@ -344,13 +337,13 @@ def _parse_sympy_style(text: str, symbol, indexed) -> sp.Basic:
     except RecursionError:
         raise InputError("expression is nested too deeply") from None
     if isinstance(value, list):
-        value = _matrix(value)
+        value = matrix_of(value)
     if isinstance(value, sp.Tuple):
         raise InputError("a tuple is not an expression (tuples only appear in Sum limits)")
     return value
 
 
-def _check_text(text) -> None:
+def validate_text(text) -> None:
     if not isinstance(text, str) or not text.strip():
         raise InputError("empty expression")
     if len(text) > MAX_LENGTH:
@@ -490,7 +483,7 @@ class _Converter:
 
     def expr(self, value, node):
         if isinstance(value, list):
-            return _matrix(value)
+            return matrix_of(value)
         if isinstance(value, sp.Tuple):
             raise InputError(f"a tuple cannot be used here ({self.where(node)})")
         return value

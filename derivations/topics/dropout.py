@@ -100,7 +100,7 @@ def weight_scaling() -> Derivation:
     p_h, p_i = sp.Symbol("p_h", positive=True), sp.Symbol("p_i", positive=True)
     keep_in = {mi: Bernoulli(f"I{i}", 1 - p_i) for i, mi in enumerate(ms, 1)}
     z = sum(w * mi * hh for w, mi, hh in zip(ws, ms, hs))
-    w1, h1, m1 = ws[0], hs[0], sp.Symbol("m", nonnegative=True)
+    w1, h1 = ws[0], hs[0]
     zs = sp.Symbol("z", real=True)
     e_relu = (1 - p) * _relu(w1 * h1 + b) + p * _relu(b)  # E over one mask of relu(w m h + b)
     steps = (

@@ -1,40 +1,14 @@
-r"""Backpropagation and the R-operator for seed 000's two-layer MLP, in matrix form.
+r"""Seed 000's two-layer MLP: backpropagation and the R-operator checked against the scalar loss.
 
-The model of seed 000 is :math:`g(x) = v^\top\sigma(Wx + b) + c`, here for a
-batch :math:`X \in \mathbb{R}^{n\times d}` (one sample per row), with an
-optional batch norm before the activation (training mode: batch mean,
-biased batch variance, :math:`\epsilon`, learnable :math:`\gamma, \beta`) and
-an optional L2 penalty :math:`\tfrac{\alpha}{2}\lVert\theta\rVert^2` on *every*
-parameter :math:`\theta = (W, b, \gamma, \beta, v, c)`:
-
-.. math::
-
-    Z = XW^\top + \mathbf{1}b^\top,\quad
-    \hat X = (Z - \mathbf{1}\mu)\circ\mathbf{1}\rho,\quad
-    U = \hat X\circ\mathbf{1}\gamma^\top + \mathbf{1}\beta^\top,\quad
-    A = \sigma(U),\quad g = Av + c\mathbf{1},
-
-with :math:`\mu = \tfrac1n\mathbf{1}^\top Z`, :math:`\sigma^2 = \tfrac1n
-\mathbf{1}^\top (Z-\mathbf{1}\mu)^{\circ 2}` and :math:`\rho = (\sigma^2 +
-\epsilon)^{\circ -1/2}` (without batch norm :math:`U = Z`).  Losses: squared
-:math:`L = \tfrac1n\lVert g - y\rVert^2` (seed 000's convention, no
-:math:`\tfrac12`) and logistic :math:`L = \tfrac1n\sum_i \log(1+e^{g_i}) - y_i g_i`
-for :math:`y_i \in \{0, 1\}`.
-
-:func:`program` returns the ordered matrix-form assignments -- the forward
-pass, backpropagation, and the Hessian-vector product by Pearlmutter's (1994)
-R-operator :math:`\mathcal{R}\{\cdot\} = \tfrac{d}{dt}\big|_{t=0}` along a
-direction :math:`V` -- as SymPy matrix expressions; :mod:`numerics.analysis.mlp`
-compiles exactly these.  The derivations registered here check every step
-against the fully expanded scalar loss of a 2-input, 2-hidden, 3-sample net
-(SymPy differentiates it entry by entry).
+The matrix-form program (forward pass, backpropagation, Pearlmutter's
+R-operator) is :func:`derivations.topics.mlp_network.program`; the derivations
+registered here check every one of its steps against the fully expanded scalar
+loss of a 2-input, 2-hidden, 3-sample net (SymPy differentiates it entry by
+entry), as an independent reference.
 
 Examples
 ========
 
->>> p = program("tanh", "squared", bn=False)
->>> [str(node) for node, _ in p.gradient]
-['gW', 'gb', 'gv', 'gc']
 >>> loss_gradient("relu", "squared", bn=False).verify().ok
 True
 """
@@ -45,273 +19,11 @@ from dataclasses import dataclass
 from functools import cache
 
 import sympy as sp
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from derivations.record import Derivation, Equals, Step
+from derivations.topics.mlp_network import ACTIVATIONS, LOSSES, MLPProgram, MLPSymbols, activation, program, symbols
 
 __all__ = ["ACTIVATIONS", "LOSSES", "MLPSymbols", "MLPProgram", "program", "symbols", "RESULTS"]
-
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
-LOSSES = ("squared", "logistic")
-PARAMETERS = ("W", "b", "gam", "bet", "v", "c")
-
-_u = sp.Symbol("u", real=True)
-
-
-def _sigmoid(u):
-    return 1 / (1 + sp.exp(-u))
-
-
-def activation(name: str) -> tuple[sp.Lambda, sp.Lambda, sp.Lambda]:
-    r"""The activation :math:`\sigma` with :math:`\sigma'` and :math:`\sigma''` as Lambdas.
-
-    Derivatives are written in their numerically safe forms
-    (:math:`\sigma' = \sigma(1-\sigma)` for the sigmoid, :math:`1-\tanh^2` for
-    tanh); :func:`activation_derivatives` verifies them against ``diff``.
-
-    Examples
-    ========
-
-    >>> s, ds, dds = activation("relu")
-    >>> s(-1), ds(2), dds(2)
-    (0, 1, 0)
-    """
-    u = _u
-    if name == "sigmoid":
-        s = _sigmoid(u)
-        return sp.Lambda(u, s), sp.Lambda(u, s * (1 - s)), sp.Lambda(u, s * (1 - s) * (1 - 2 * s))
-    if name == "tanh":
-        t = sp.tanh(u)
-        return sp.Lambda(u, t), sp.Lambda(u, 1 - t**2), sp.Lambda(u, -2 * t * (1 - t**2))
-    if name == "relu":
-        return (sp.Lambda(u, sp.Piecewise((u, u > 0), (0, True))),
-                sp.Lambda(u, sp.Piecewise((1, u > 0), (0, True))), sp.Lambda(u, sp.S.Zero))
-    raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
-
-
-def _ew(lam: sp.Lambda, m: sp.MatrixExpr) -> sp.MatrixExpr:
-    return ElementwiseApplyFunction(lam, m)
-
-
-def _had(*ms) -> sp.MatrixExpr:
-    return sp.HadamardProduct(*ms)
-
-
-# --------------------------------------------------------------------------- symbols
-
-
-@dataclass(frozen=True)
-class MLPSymbols:
-    """The matrix symbols of the model, its data, a direction ``V`` and the constants."""
-
-    n: sp.Basic
-    d: sp.Basic
-    h: sp.Basic
-    X: sp.MatrixSymbol
-    y: sp.MatrixSymbol
-    one: sp.MatrixSymbol
-    W: sp.MatrixSymbol
-    b: sp.MatrixSymbol
-    gam: sp.MatrixSymbol
-    bet: sp.MatrixSymbol
-    v: sp.MatrixSymbol
-    c: sp.Symbol
-    VW: sp.MatrixSymbol
-    Vb: sp.MatrixSymbol
-    Vgam: sp.MatrixSymbol
-    Vbet: sp.MatrixSymbol
-    Vv: sp.MatrixSymbol
-    Vc: sp.Symbol
-    alpha: sp.Symbol
-    eps: sp.Symbol
-
-    def parameters(self, bn: bool) -> tuple:
-        return (self.W, self.b) + ((self.gam, self.bet) if bn else ()) + (self.v, self.c)
-
-    def direction(self, bn: bool) -> tuple:
-        return (self.VW, self.Vb) + ((self.Vgam, self.Vbet) if bn else ()) + (self.Vv, self.Vc)
-
-
-def symbols(n=None, d=None, h=None) -> MLPSymbols:
-    """Model symbols with generic sizes (``None``) or concrete integer sizes."""
-    n = sp.Symbol("n", integer=True, positive=True) if n is None else sp.Integer(n)
-    d = sp.Symbol("d", integer=True, positive=True) if d is None else sp.Integer(d)
-    h = sp.Symbol("h", integer=True, positive=True) if h is None else sp.Integer(h)
-    M = sp.MatrixSymbol
-    return MLPSymbols(
-        n, d, h, M("X", n, d), M("y", n, 1), M("one", n, 1), M("W", h, d), M("b", h, 1), M("gam", h, 1),
-        M("bet", h, 1), M("v", h, 1), sp.Symbol("c", real=True), M("VW", h, d), M("Vb", h, 1), M("Vgam", h, 1),
-        M("Vbet", h, 1), M("Vv", h, 1), sp.Symbol("Vc", real=True), sp.Symbol("alpha", nonnegative=True),
-        sp.Symbol("epsilon", positive=True),
-    )
-
-
-# --------------------------------------------------------------------------- the program
-
-
-Assignment = tuple[sp.MatrixSymbol, sp.MatrixExpr, str]
-
-
-@dataclass(frozen=True)
-class MLPProgram:
-    """Ordered matrix-form assignments ``(node, expression, rule)`` of one model variant.
-
-    ``forward`` computes the loss, ``backward`` the gradient (backpropagation),
-    ``rforward``/``rbackward`` the Hessian-vector product (R-operator).
-    ``gradient`` and ``hvp`` list the nodes holding each parameter's block.
-    """
-
-    act: str
-    loss: str
-    bn: bool
-    sym: MLPSymbols
-    forward: tuple[Assignment, ...]
-    backward: tuple[Assignment, ...]
-    rforward: tuple[Assignment, ...]
-    rbackward: tuple[Assignment, ...]
-    loss_node: sp.MatrixSymbol
-    gradient: tuple[tuple[sp.MatrixSymbol, sp.MatrixExpr], ...]
-    hvp: tuple[tuple[sp.MatrixSymbol, sp.MatrixExpr], ...]
-
-    @property
-    def assignments(self) -> tuple[Assignment, ...]:
-        return self.forward + self.backward + self.rforward + self.rbackward
-
-    def node(self, name: str) -> sp.MatrixSymbol:
-        for node, _, _ in self.assignments:
-            if str(node) == name:
-                return node
-        raise KeyError(name)
-
-
-@cache
-def program(act: str, loss: str, bn: bool, n=None, d=None, h=None) -> MLPProgram:
-    r"""The matrix-form forward pass, backpropagation and R-operator of one variant.
-
-    Backpropagation (:math:`\delta_N = \partial L/\partial N`):
-    :math:`\delta_A = \delta_g v^\top`, :math:`\delta_U = \delta_A\circ\sigma'(U)`,
-    with batch norm :math:`\delta_Z = \mathbf{1}\rho\circ(\delta_{\hat X}
-    - \tfrac1n\mathbf{1}\mathbf{1}^\top\delta_{\hat X} - \hat X\circ
-    \tfrac1n\mathbf{1}\mathbf{1}^\top(\delta_{\hat X}\circ\hat X))`,
-    :math:`\nabla_W L = \delta_Z^\top X + \alpha W`, :math:`\nabla_b L =
-    \delta_Z^\top\mathbf{1} + \alpha b`.  The R-operator applies
-    :math:`\tfrac{d}{dt}|_0` to every assignment along :math:`\theta + tV`.
-
-    Examples
-    ========
-
-    >>> p = program("sigmoid", "logistic", bn=True)
-    >>> [str(node) for node, _ in p.hvp]
-    ['HW', 'Hb', 'Hgam', 'Hbet', 'Hv', 'Hc']
-    """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-    s = symbols(n, d, h)
-    n, d, h = s.n, s.d, s.h
-    one, X, y, W, b, gam, bet, v, c = s.one, s.X, s.y, s.W, s.b, s.gam, s.bet, s.v, s.c
-    alpha, eps = s.alpha, s.eps
-    sig, dsig, ddsig = activation(act)
-    M = sp.MatrixSymbol
-    fwd: list[Assignment] = []
-    bwd: list[Assignment] = []
-    rf: list[Assignment] = []
-    rb: list[Assignment] = []
-
-    def node(seq, name, rows, cols, expr, rule):
-        m = M(name, rows, cols)
-        seq.append((m, expr, rule))
-        return m
-
-    # forward pass
-    Z = node(fwd, "Z", n, h, X * W.T + one * b.T, "pre-activation Wx + b for every sample (seed 000)")
-    if bn:
-        mu = node(fwd, "mu", 1, h, one.T * Z / n, "batch mean per feature")
-        Zc = node(fwd, "Zc", n, h, Z - one * mu, "centred pre-activations")
-        s2 = node(fwd, "s2", 1, h, one.T * _ew(sp.Lambda(_u, _u**2), Zc) / n, "biased batch variance")
-        r = node(fwd, "rho", 1, h, _ew(sp.Lambda(_u, 1 / sp.sqrt(_u + eps)), s2), "inverse standard deviation")
-        Xh = node(fwd, "Xh", n, h, _had(Zc, one * r), "normalized pre-activations x-hat")
-        U = node(fwd, "U", n, h, _had(Xh, one * gam.T) + one * bet.T, "scale gamma and shift beta")
-    else:
-        U = Z
-    A = node(fwd, "A", n, h, _ew(sig, U), "hidden activations sigma(U)")
-    g = node(fwd, "g", n, 1, A * v + c * one, "network outputs v^T sigma(.) + c")
-    params = s.parameters(bn)
-    penalty = (sp.Trace(W.T * W) + c**2) * sp.Identity(1) + sum(
-        (p.T * p for p in params[1:] if isinstance(p, sp.MatrixSymbol)), sp.ZeroMatrix(1, 1))
-    if loss == "squared":
-        data = (g - y).T * (g - y) / n
-        dg_expr, curv = 2 * (g - y) / n, None
-    else:
-        sp_lam = sp.Lambda(_u, sp.log(1 + sp.exp(_u)))
-        data = (one.T * _ew(sp_lam, g) - y.T * g) / n
-        dg_expr = (_ew(sp.Lambda(_u, _sigmoid(_u)), g) - y) / n
-        curv = sp.Lambda(_u, _sigmoid(_u) * (1 - _sigmoid(_u)))
-    Lnode = node(fwd, "L", 1, 1, data + alpha / 2 * penalty, "mean loss plus (alpha/2)|theta|^2")
-
-    # backpropagation
-    dg = node(bwd, "dg", n, 1, dg_expr, "dL/dg of the mean loss")
-    gv = node(bwd, "gv", h, 1, A.T * dg + alpha * v, "gradient in v")
-    gc = node(bwd, "gc", 1, 1, one.T * dg + alpha * c * sp.Identity(1), "gradient in c")
-    dA = node(bwd, "dA", n, h, dg * v.T, "dL/dA: outer product with v")
-    Sp = node(bwd, "Sp", n, h, _ew(dsig, U), "local slopes sigma'(U), computed once")
-    dU = node(bwd, "dU", n, h, _had(dA, Sp), "through the activation: sigma'(U)")
-    if bn:
-        ggam = node(bwd, "ggam", h, 1, (one.T * _had(dU, Xh)).T + alpha * gam, "gradient in gamma")
-        gbet = node(bwd, "gbet", h, 1, (one.T * dU).T + alpha * bet, "gradient in beta")
-        dXh = node(bwd, "dXh", n, h, _had(dU, one * gam.T), "dL/dx-hat")
-        m1 = node(bwd, "m1", 1, h, one.T * dXh / n, "feature means of dL/dx-hat")
-        m2 = node(bwd, "m2", 1, h, one.T * _had(dXh, Xh) / n, "feature means of dL/dx-hat times x-hat")
-        P = node(bwd, "P", n, h, dXh - one * m1 - _had(Xh, one * m2), "batch-norm backward bracket")
-        dZ = node(bwd, "dZ", n, h, _had(one * r, P), "dL/dZ through batch norm (seed 001's graph, in matrices)")
-    else:
-        dZ = dU
-    gW = node(bwd, "gW", h, d, dZ.T * X + alpha * W, "gradient in W")
-    gb = node(bwd, "gb", h, 1, dZ.T * one + alpha * b, "gradient in b")
-
-    # R-operator, forward
-    VW, Vb, Vgam, Vbet, Vv, Vc = s.VW, s.Vb, s.Vgam, s.Vbet, s.Vv, s.Vc
-    RZ = node(rf, "RZ", n, h, X * VW.T + one * Vb.T, "R{Z}: Z is linear in (W, b)")
-    if bn:
-        Rmu = node(rf, "Rmu", 1, h, one.T * RZ / n, "R{mu}")
-        RZc = node(rf, "RZc", n, h, RZ - one * Rmu, "R{Z - 1 mu}")
-        Rs2 = node(rf, "Rs2", 1, h, 2 * one.T * _had(Zc, RZc) / n, "R{sigma^2}")
-        Rr = node(rf, "Rrho", 1, h, -_had(_ew(sp.Lambda(_u, (_u + eps) ** sp.Rational(-3, 2)), s2), Rs2) / 2,
-                  "R{rho} = -(sigma^2 + eps)^(-3/2) R{sigma^2} / 2")
-        RXh = node(rf, "RXh", n, h, _had(RZc, one * r) + _had(Zc, one * Rr), "R{x-hat}: product rule")
-        RU = node(rf, "RU", n, h, _had(RXh, one * gam.T) + _had(Xh, one * Vgam.T) + one * Vbet.T, "R{U}")
-    else:
-        RU = RZ
-    RA = node(rf, "RA", n, h, _had(Sp, RU), "R{A} = sigma'(U) o R{U}")
-    Spp = node(rf, "Spp", n, h, _ew(ddsig, U), "local curvatures sigma''(U), computed once")
-    Rg = node(rf, "Rg", n, 1, RA * v + A * Vv + Vc * one, "R{g}: product rule")
-    # R-operator, backward
-    if loss == "squared":
-        Rdg = node(rb, "Rdg", n, 1, 2 * Rg / n, "R{dL/dg}")
-    else:
-        Rdg = node(rb, "Rdg", n, 1, _had(_ew(curv, g), Rg) / n, "R{dL/dg} with the logistic curvature s(1-s)")
-    Hv = node(rb, "Hv", h, 1, RA.T * dg + A.T * Rdg + alpha * Vv, "Hessian-vector product, v block")
-    Hc = node(rb, "Hc", 1, 1, one.T * Rdg + alpha * Vc * sp.Identity(1), "Hessian-vector product, c block")
-    RdA = node(rb, "RdA", n, h, Rdg * v.T + dg * Vv.T, "R{dA}")
-    RdU = node(rb, "RdU", n, h, _had(RdA, Sp) + _had(dA, Spp, RU), "R{dU}: sigma'' term")
-    if bn:
-        Hgam = node(rb, "Hgam", h, 1, (one.T * (_had(RdU, Xh) + _had(dU, RXh))).T + alpha * Vgam,
-                    "Hessian-vector product, gamma block")
-        Hbet = node(rb, "Hbet", h, 1, (one.T * RdU).T + alpha * Vbet, "Hessian-vector product, beta block")
-        RdXh = node(rb, "RdXh", n, h, _had(RdU, one * gam.T) + _had(dU, one * Vgam.T), "R{dL/dx-hat}")
-        Rm1 = node(rb, "Rm1", 1, h, one.T * RdXh / n, "R{m1}")
-        Rm2 = node(rb, "Rm2", 1, h, one.T * (_had(RdXh, Xh) + _had(dXh, RXh)) / n, "R{m2}")
-        RP = node(rb, "RP", n, h, RdXh - one * Rm1 - _had(RXh, one * m2) - _had(Xh, one * Rm2), "R{P}")
-        RdZ = node(rb, "RdZ", n, h, _had(one * Rr, P) + _had(one * r, RP), "R{dZ}: product rule")
-    else:
-        RdZ = RdU
-    HW = node(rb, "HW", h, d, RdZ.T * X + alpha * VW, "Hessian-vector product, W block")
-    Hb = node(rb, "Hb", h, 1, RdZ.T * one + alpha * Vb, "Hessian-vector product, b block")
-
-    grads = (gW, gb) + ((ggam, gbet) if bn else ()) + (gv, gc)
-    hvps = (HW, Hb) + ((Hgam, Hbet) if bn else ()) + (Hv, Hc)
-    lookup = {m: e for m, e, _ in fwd + bwd + rf + rb}
-    return MLPProgram(act, loss, bn, s, tuple(fwd), tuple(bwd), tuple(rf), tuple(rb), Lnode,
-                      tuple((m, lookup[m]) for m in grads), tuple((m, lookup[m]) for m in hvps))
 
 
 # --------------------------------------------------------------------------- the scalar reference
@@ -360,7 +72,7 @@ def _local_references(p: MLPProgram) -> _Local:
     its input, with the leaves (:data:`LEAVES`) independent explicit matrices.
     """
     s = p.sym
-    n, d, h = int(s.n), int(s.d), int(s.h)
+    n, h = int(s.n), int(s.h)
     sig = activation(p.act)[0]
     alpha, eps, c = s.alpha, s.eps, s.c
     nodes = {str(m): m for m, _, _ in p.assignments}
