@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivations.errors import InputError
+from derivations.reading.latex import parse_latex
 from derivations.reading.parsing import MAX_LENGTH, parse_expression, readable_name
 
 # CI: derandomized, modest example counts; DERIVKIT_HYPOTHESIS_PROFILE=derivkit-explore searches 20x longer
@@ -29,7 +30,7 @@ X = lambda n: sp.IndexedBase(n, real=True)  # noqa: E731
 
 
 def latex(text):
-    return parse_expression(text, latex=True)
+    return parse_latex(text)
 
 
 # --------------------------------------------------------------------------- unsafe input
@@ -206,7 +207,7 @@ ALPHABET = st.sampled_from(list("xyzab01239+-*/^()[]{},._ =|&!'\\") + ["**", "sq
 def test_random_text_never_crashes_or_hangs(text):
     for as_latex in (False, True):
         try:
-            value = _bounded(lambda: parse_expression(text, latex=as_latex))
+            value = _bounded(lambda: (parse_latex if as_latex else parse_expression)(text))
         except InputError:
             continue
         assert isinstance(value, (sp.Basic, sp.MatrixBase))
@@ -217,6 +218,6 @@ def test_random_text_never_crashes_or_hangs(text):
 def test_arbitrary_unicode_never_crashes(text):
     for as_latex in (False, True):
         try:
-            _bounded(lambda: parse_expression(text, latex=as_latex))
+            _bounded(lambda: (parse_latex if as_latex else parse_expression)(text))
         except InputError:
             pass

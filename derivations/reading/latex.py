@@ -52,7 +52,8 @@ from typing import Callable
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.parsing import FUNCTIONS, GREEK, MAX_DEPTH, MAX_DIGITS, VARIANTS, hadamard, matrix_of, bounded_sum, check_number, power, readable_name
+from derivations.reading.parsing import (FUNCTIONS, GREEK, MAX_DEPTH, MAX_DIGITS, VARIANTS, bounded_sum, check_number,
+                                         guarded, hadamard, matrix_of, power, readable_name, real_indexed, real_symbol)
 
 _TOKEN = re.compile(
     r"(?P<cmd>\\[A-Za-z]+)|(?P<esc>\\\\|\\.)|(?P<num>\d+(?:\.\d*)?|\.\d+)|(?P<letter>[A-Za-z])"
@@ -106,11 +107,18 @@ def _tokenize(text: str) -> list[_Tok]:
 
 def parse_latex(
     text: str,
-    symbol: Callable[[str], sp.Symbol],
-    indexed: Callable[[str], sp.IndexedBase],
+    symbol: Callable[[str], sp.Symbol] = real_symbol,
+    indexed: Callable[[str], sp.IndexedBase] = real_indexed,
     rhs_of_equation: bool = False,
 ) -> sp.Basic:
-    """Read a LaTeX formula; with ``rhs_of_equation`` the right-hand side of ``lhs = rhs``."""
+    """Read a LaTeX formula; with ``rhs_of_equation`` the right-hand side of ``lhs = rhs``.
+
+    Anything it cannot read is one :class:`~derivations.errors.InputError`.
+    """
+    return guarded(lambda: _read(text, symbol, indexed, rhs_of_equation), text)
+
+
+def _read(text, symbol, indexed, rhs_of_equation) -> sp.Basic:
     text = re.sub(r"([A-Za-z])\u0302", r"\\hat{\1}", text)  # x̂ typed as x + combining circumflex
     text = text.replace("²", "^{2}").replace("³", "^{3}").replace("ᵀ", "^{T}")
     reader = _Reader(_tokenize(text), symbol, indexed)

@@ -96,7 +96,7 @@ def readable_name(name: str) -> str:
     return VARIANTS.get(out, out)
 
 
-def _real_symbol(name: str) -> sp.Symbol:
+def real_symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
@@ -297,7 +297,7 @@ _NAMES_OF = {
 
 def parse_expression(
     text: str,
-    symbol: Callable[[str], sp.Symbol] = _real_symbol,
+    symbol: Callable[[str], sp.Symbol] = real_symbol,
     *,
     indexed: Callable[[str], sp.IndexedBase] | None = None,
 ) -> sp.Basic:
@@ -307,10 +307,19 @@ def parse_expression(
     ``indexed(name)`` the ``IndexedBase`` for ``x[j]`` / ``x^{(j)}`` (default:
     a real ``IndexedBase``).  LaTeX is read by :func:`derivations.reading.latex.parse_latex`.
     """
-    indexed = indexed or (lambda name: sp.IndexedBase(name, real=True))
+    indexed = indexed or real_indexed
+    return guarded(lambda: _parse_sympy_style(text, symbol, indexed), text)
+
+
+def real_indexed(name: str) -> sp.IndexedBase:
+    return sp.IndexedBase(name, real=True)
+
+
+def guarded(read: Callable[[], sp.Basic], text: str) -> sp.Basic:
+    """Run a reader of ``text`` so that anything it cannot read is one :class:`InputError`."""
     validate_text(text)
     try:
-        return _parse_sympy_style(text, symbol, indexed)
+        return read()
     except InputError:
         raise
     except (RecursionError, MemoryError):
