@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "numerics.cli.commands.curvature",
     "numerics.cli.commands.bench",
     "numerics.cli.commands.check",
+    "numerics.cli.commands.audit",
 )
 
 EPILOG = """examples:
