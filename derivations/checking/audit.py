@@ -43,17 +43,20 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Sequence
 
 import sympy as sp
 
 from derivations.checking.check import Verdict, check
+from derivations.checking.context import Context, Unresolved, names_of
 from derivations.checking.document import Garbled, Relation, Syntax, formulas, relations, syntax_of
+from derivations.checking.notation import function_definition
+from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
-from derivations.reading.naming import parse_assumption, symbol_factory
+from derivations.reading.naming import parse_assumption
 
 __all__ = ["Audit", "StepVerdict", "Outcome", "audit_text", "audit_file", "annotate", "MAX_BYTES"]
 
@@ -65,10 +68,12 @@ _UPDATE = ("\\leftarrow", "\\gets", "←")
 _DEFINE = (":=", "\\coloneqq")
 _APPROX = ("\\approx", "≈", "\\simeq")
 _ORDER = ("<", ">", "\\le", "\\leq", "\\ge", "\\geq", "≤", "≥")
+_BALANCED = r"[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*"
 _DERIVATIVE = re.compile(
-    r"^\\frac\{\s*(?:\\partial|d)\s*(?P<num>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\{\s*(?:\\partial|d)\s*(?P<var>.+)\}$|"
+    r"^\\frac\{\s*(?:\\partial|d)\s*(?P<num>" + _BALANCED + r")\}\{\s*(?:\\partial|d)\s*(?P<var>" + _BALANCED + r")\}$|"
     r"^\\frac\{\s*(?:\\partial|d)\s*\}\{\s*(?:\\partial|d)\s*(?P<var2>[^{}]+)\}\s*(?P<num2>.+)$|"
     r"^\\nabla_\{?(?P<var3>[^{}\s]+)\}?\s*(?P<num3>.+)$")
+SUPPOSING = re.compile(r"\b(with|if|when|whenever|suppose|assume|assuming|given|at)\W*$", re.I)
 
 
 class Outcome(Enum):
@@ -144,83 +149,10 @@ class Audit:
         return "\n".join(lines)
 
 
-@dataclass
-class _Context:
-    """What the document has said so far: definitions, conditions, the last update rule per variable."""
-
-    symbols: tuple
-    definitions: dict = field(default_factory=dict)  # sympy key -> (value, line)
-    conditions: list = field(default_factory=list)  # (expr that is 0, line)
-    rules: dict = field(default_factory=dict)  # variable key -> (rhs, line)
-    domains: dict = field(default_factory=dict)
-
-
-def _read(text: str, ctx: _Context) -> sp.Basic:
-    symbol, indexed = ctx.symbols
-    return parse_latex(text, symbol, indexed)
-
-
-def _key(expr: sp.Basic):
-    """The name an expression defines, if it is a name: a symbol, an indexed symbol's base, a power of a symbol."""
-    if isinstance(expr, sp.Symbol):
-        return expr
-    if isinstance(expr, sp.Indexed):
-        return expr.base
-    if isinstance(expr, sp.Pow) and isinstance(expr.base, sp.Symbol) and expr.exp.is_Integer:
-        return expr
-    if isinstance(expr, sp.core.function.AppliedUndef):
-        return expr.func
-    return None
-
-
-def _substitute(expr: sp.Basic, ctx: _Context, keep: frozenset = frozenset(), depth: int = 8) -> sp.Basic:
-    """``expr`` with the context's definitions substituted (repeatedly, at most ``depth`` times)."""
-    for _ in range(depth):
-        mapping = {}
-        for key, (value, _line) in ctx.definitions.items():
-            if key in keep:
-                continue
-            if isinstance(value, sp.Lambda):
-                if isinstance(key, sp.IndexedBase):
-                    for ix in expr.atoms(sp.Indexed):
-                        if ix.base == key:
-                            mapping[ix] = value(*ix.indices)
-                else:
-                    for app in expr.atoms(sp.core.function.AppliedUndef):
-                        if app.func == key and len(app.args) == len(value.variables):
-                            mapping[app] = value(*app.args)
-            elif key in expr.atoms(type(key)) or (isinstance(key, sp.Pow) and expr.has(key)):
-                mapping[key] = value
-        if not mapping:
-            return expr
-        expr = expr.xreplace(mapping)
-    return expr
-
-
-def _definition_value(left: sp.Basic, right: sp.Basic):
-    """What a definition stores: the value, or a ``Lambda`` of the index or the arguments."""
-    if isinstance(left, sp.Indexed):
-        return sp.Lambda(left.indices, right)
-    if isinstance(left, sp.core.function.AppliedUndef) and all(isinstance(a, sp.Symbol) for a in left.args):
-        return sp.Lambda(left.args, right)
-    return right
-
-
-def _derivative_parts(text: str):
-    m = _DERIVATIVE.match(text.strip())
-    if not m:
-        return None
-    num = m.group("num") or m.group("num2") or m.group("num3")
-    var = m.group("var") or m.group("var2") or m.group("var3")
-    if num is None or var is None or not num.strip():
-        return None
-    return num.strip(), var.strip()
-
-
 def _verdict_from(result, claimed: str, reference: str, r: Relation, method_note: str = "") -> StepVerdict:
     if result.verdict is Verdict.EQUIVALENT:
         method = result.method + (f"; {method_note}" if method_note else "")
-        notes = tuple(d for d in result.diagnostics if "size" in d or "m =" in d)
+        notes = tuple(d for d in result.diagnostics if "size" in d or "m =" in d or "points" in d)
         return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.VERIFIED, method, diagnostics=notes)
     if result.verdict is Verdict.DIFFERENT:
         return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.SLIP, result.method,
@@ -252,8 +184,20 @@ def _assumptions_of(rels: Sequence[Relation], assume: Sequence[str]) -> list:
     return out
 
 
+@dataclass
+class _Chain:
+    """The chain ``a = b = c`` being read: its correct value so far, and the value a slip in it claimed."""
+
+    value: object = None
+    text: str = ""
+    slip: tuple | None = None  # (the value the slipped step claimed, its line)
+    derivative: bool = False
+    defining: bool = False  # the last relation of the chain was a definition (``g_1 = g_2 = g``)
+    determined: bool = False  # the chain starts from a definition: its value is what the document defined
+
+
 def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<text>", assume: Sequence[str] = (),
-               timeout: float = 120.0, seed: int = 0) -> Audit:
+               timeout: float = 120.0, seed: int = 0, functions: Sequence[str] = ()) -> Audit:
     """Audit every step of the document ``text``; the whole audit is bounded by ``timeout`` seconds.
 
     Parameters
@@ -265,6 +209,7 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
     assume : assumptions in ``--assume`` form (``"x>0"``), for every check.
     timeout : seconds for the whole audit; each step gets a share of what is left.
     seed : the seed of the probe points.
+    functions : names that are functions wherever they are applied, ``f(x)`` (``--function``).
 
     Returns
     =======
@@ -274,12 +219,11 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
     start = time.monotonic()
     items = formulas(text, syntax)
     rels = relations(items)
-    ctx = _Context(symbol_factory(_assumptions_of(rels, assume)))
+    declared = {f for r in rels if r.symbol in ("=",) + _DEFINE for f in [function_definition(r.left)] if f}
+    ctx = Context.empty(_assumptions_of(rels, assume), {f[0] for f in declared} | set(functions))
     steps: list[StepVerdict] = [StepVerdict(g.line, g.line, "", "", Outcome.UNCHECKED, reason=f"cannot read {g.reason}")
                                 for g in items if isinstance(g, Garbled)]
-    chain_value = None  # the corrected value of the chain being read
-    chain_text = ""
-    chain_slip: tuple | None = None  # (value the slipped step claimed, its line)
+    chain = _Chain()
     prev: Relation | None = None
     for index, r in enumerate(rels):
         left_over = timeout - (time.monotonic() - start)
@@ -287,145 +231,307 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
             steps.append(_unchecked(r, r.left, "the audit's time limit was reached"))
             continue
         seconds = min(STEP_SECONDS, max(0.5, left_over / max(1, len(rels) - index)) * 1.5, left_over)
-        continues = prev is not None and r.formula is prev.formula and r.left == prev.right or r.continued
+        ctx.leave_section(r.formula.section)
+        continues = (prev is not None and r.formula is prev.formula and r.left == prev.right) or r.continued
         if not continues:
-            chain_value, chain_text, chain_slip = None, "", None
-        verdict, value = _step(r, ctx, chain_value, chain_text, chain_slip, seconds, seed, prev, continues)
+            chain = _Chain()
+        try:
+            with time_limit(seconds + 1.0):
+                verdict = _step(r, ctx, chain, seconds, seed, prev, continues)
+        except TimeLimitExceeded:
+            verdict = _unchecked(r, r.left, f"no decision within the step's share of the time limit ({seconds:.1f} s)")
+        except (RecursionError, MemoryError):
+            verdict = _unchecked(r, r.left, "the formula is too large or too deeply nested to compare")
+        except Exception as exc:  # noqa: BLE001 - SymPy can fail in many ways on odd input; never a traceback
+            verdict = _unchecked(r, r.left, f"SymPy could not compare this step ({type(exc).__name__})")
         if verdict is not None:
             steps.append(verdict)
-        if value is not None:
-            chain_value, chain_text = value
-        if verdict is not None and verdict.verdict is Outcome.SLIP:
-            try:
-                chain_slip = (_substitute(_read(r.right, ctx), ctx), r.line)
-            except InputError:
-                chain_slip = None
         prev = r
     return Audit(name, tuple(sorted(steps, key=lambda s: s.line)), time.monotonic() - start)
 
 
-def _step(r: Relation, ctx: _Context, chain_value, chain_text: str, chain_slip, seconds: float, seed: int,
-          prev: Relation | None, continues: bool):
-    """The verdict on one relation (``None`` for context) and the chain's value after it."""
-    if r.symbol in _ORDER:
-        return None, None  # an assumption or a bound: context, not a step
-    try:
-        right = _read(r.right, ctx) if r.right else None
-    except InputError as exc:
-        return _unchecked(r, r.left, f"cannot read the claimed side: {exc}"), None
-    if right is None:
-        return None, None
-    deriv = _derivative_parts(r.left) if not continues else None
-    if deriv is None and not continues:
-        try:
-            left = _read(r.left, ctx) if r.left else None
-        except InputError as exc:
-            return _unchecked(r, r.left, f"cannot read the left side: {exc}"), None
-    else:
-        left = None
+def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, prev, continues: bool):
+    """The verdict on one relation (``None`` for context: definitions, conditions, assumptions)."""
+    if r.symbol in _ORDER or not r.right:
+        return None
     if r.symbol in _UPDATE:
-        return _update(r, ctx, left, right, seconds, seed, prev)
+        return _update(r, ctx, seconds, seed)
     if r.symbol in _APPROX:
-        return _unchecked(r, r.left, "an approximation (its order is not stated), not an identity"), None
+        return _approximation(r, ctx, chain, continues)
     if r.symbol not in ("=",) + _DEFINE:
-        return _unchecked(r, r.left, f"the relation {r.symbol} is not audited"), None
-    key = _key(left) if left is not None else None
-    defining = r.symbol in _DEFINE or bool(DEFINING.search(r.formula.prose)) and not continues
-    if key is not None and (defining or key not in ctx.definitions) and deriv is None:
-        solved = _solution_check(r, ctx, key, right, seconds, seed)
-        ctx.definitions[key] = (_definition_value(left, right), r.line)
-        return solved, (_substitute(left if not isinstance(left, sp.Indexed) else right, ctx), r.left)
-    if right == 0 and not continues and (SOLVING.search(r.formula.prose) or deriv is not None):
-        target = left if left is not None else None
-        if deriv is not None:
-            target = _derivative_reference(deriv, ctx)
-        if target is not None:
-            ctx.conditions.append((target, r.line))
-        return None, None
-    held: frozenset = frozenset()
-    if continues and chain_value is not None:
-        reference, ref_text, note = chain_value, chain_text, ""
+        return _unchecked(r, r.left, f"the relation {r.symbol} is not audited")
+    defining = r.symbol in _DEFINE or (bool(DEFINING.search(r.formula.prose)) and not continues)
+    if not continues and _function_definition(r, ctx, defining):
+        return None
+    try:
+        claimed = ctx.read(r.right)
+    except InputError as exc:
+        return _unchecked(r, r.left, f"cannot read the claimed side: {exc}")
+    except Unresolved as exc:
+        return _unchecked(r, r.left, str(exc))
+    deriv = _derivative_parts(r.left) if not continues else None
+    if continues and chain.defining:
+        try:
+            key = _key(ctx.read(r.left, plain=True))
+        except (InputError, Unresolved):
+            key = None
+        if key is not None and key not in ctx.definitions:
+            ctx.define(key, claimed, r.line, r.formula.section)
+            return None
+    chain.defining = False
+    if continues:
+        if chain.value is None:
+            return _unchecked(r, r.left, "the left side of the chain could not be read")
+        reference, ref_text, note = chain.value, chain.text, ""
     elif deriv is not None:
         reference = _derivative_reference(deriv, ctx)
         if reference is None:
-            return _unchecked(r, r.left, f"the derivative's function {deriv[0]} has no definition"), None
+            return _unchecked(r, r.left, f"the derivative's function {deriv[0]} has no definition in the document")
         ref_text, note = r.left, "against the derivative of its definition"
-        held = _held(deriv, ctx)
-    elif left is not None:
-        reference, ref_text, note = _substitute(left, ctx), r.left, ""
+        chain.derivative = True
     else:
-        return _unchecked(r, r.left, "the left side of the chain could not be read"), None
-    claimed = _substitute(right, ctx, keep=held)
-    if _undefined(reference):
-        return _unchecked(r, ref_text, "a symbol the claim needs has no definition in the document"), None
-    result = check(claimed, reference, timeout=seconds, seed=seed, domains=ctx.domains)
+        try:
+            left = ctx.read(r.left, plain=True)
+        except InputError as exc:
+            return _unchecked(r, r.left, f"cannot read the left side: {exc}")
+        except Unresolved as exc:
+            return _unchecked(r, r.left, str(exc))
+        key = _key(left)
+        if key is None and SUPPOSING.search(r.formula.prose):
+            ctx.conditions.append((ctx.substitute(left - claimed), r.line))
+            return None  # a supposition ("with $z_2 - z_1 = \log 3$"), not a claim
+        if key is not None and not isinstance(claimed, sp.MatrixBase) and _is_definition(key, claimed, ctx, defining, r):
+            chain.defining = chain.determined = True
+            solved = _solution_check(r, ctx, key, claimed, seconds, seed)
+            local = (claimed.is_number and key.name in ctx.seen) if isinstance(key, sp.Symbol) else False
+            ctx.define(key, _definition_value(left, claimed), r.line, r.formula.section, local)
+            chain.value, chain.text = ctx.substitute(claimed), r.left
+            _note_names(ctx, claimed)
+            return solved
+        if key is not None and isinstance(claimed, sp.MatrixBase) and key not in ctx.definitions:
+            ctx.define(key, claimed, r.line, r.formula.section)
+            chain.value, chain.text = claimed, r.left
+            return None
+        try:
+            reference = ctx.value(r.left)
+        except (InputError, Unresolved) as exc:
+            return _unchecked(r, r.left, str(exc))
+        ref_text, note = r.left, ""
+    _note_names(ctx, reference)
+    full = ctx.substitute(claimed)
+    return _claim(r, ctx, chain, reference, ref_text, full, note, seconds, seed, deriv is not None or chain.derivative or chain.determined)
+
+
+def _note_names(ctx: Context, expr) -> None:
+    ctx.seen |= names_of(expr)
+
+
+def _is_definition(key, claimed, ctx: Context, defining: bool, r: Relation) -> bool:
+    """A name not defined yet, a name after "let"/"define"/``:=``, or a defined name given new quantities."""
+    if key not in ctx.definitions or defining:
+        return True
+    if key in ctx.local and claimed.is_number:
+        return True  # another evaluation point
+    old = ctx.substitute(ctx.definitions[key][0])
+    new = ctx.substitute(claimed)
+    return bool(names_of(new) - names_of(old) - {key.name if isinstance(key, sp.Symbol) else ""})
+
+
+def _function_definition(r: Relation, ctx: Context, defining: bool) -> bool:
+    """``f(x) = …`` defines ``f`` (the first time, after "let"/"define", or with new quantities)."""
+    form = function_definition(r.left)
+    if form is None:
+        return False
+    name = form[0]
+    if name in ctx.functions and not defining:
+        try:
+            old, new = ctx.value(r.left), ctx.value(r.right)
+        except (InputError, Unresolved):
+            return False
+        if not (names_of(new) - names_of(old)):
+            return False  # a claim about f, checked against its definition
+    ctx.define_from(r.left, r.right, r.line, r.formula.section)
+    return True
+
+
+def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, note: str, seconds: float, seed: int,
+           determined: bool):
+    """Check ``claimed`` against ``reference``; a condition, a statement or a slip carried along are no new slips."""
+    if isinstance(reference, sp.Basic) and reference.has(sp.Derivative):
+        return _unchecked(r, ref_text, "a symbol the claim needs has no definition in the document")
+    new = names_of(claimed) - names_of(reference)
+    if new and not determined:
+        chain.value, chain.text = claimed, r.right
+        return _unchecked(r, ref_text, f"relates new quantities ({', '.join(sorted(new))} only on the claimed side): "
+                                       "a definition or an equation, not an identity")
+    result = check(claimed, reference, timeout=seconds, seed=seed, domains={}, indices=_delta_indices(reference))
     verdict = _verdict_from(result, r.right, ref_text, r, note)
-    if verdict.verdict is Outcome.SLIP and chain_slip is not None:
-        follows = check(claimed, chain_slip[0], timeout=seconds / 2, seed=seed)
+    chain.value, chain.text = reference, ref_text
+    if determined and chain.derivative and not r.continued and verdict.verdict is not Outcome.SLIP:
+        ctx.last_derivative = (reference, r.line)
+    if verdict.verdict is not Outcome.SLIP:
+        return verdict
+    lacking = names_of(reference) - names_of(claimed)
+    data = {str(i.base.label) for i in reference.atoms(sp.Indexed)} if isinstance(reference, sp.Basic) else set()
+    equation = claimed == 0 or getattr(claimed, "is_number", False) or bool(lacking & data) or not determined
+    if lacking and equation and not _independent(reference, lacking, ctx, seconds, seed):
+        if claimed == 0 or SOLVING.search(r.formula.prose):
+            ctx.conditions.append((reference - claimed, r.line))
+            return None
+        chain.value, chain.text = claimed, r.right
+        return _unchecked(r, ref_text, f"holds only for particular values of {', '.join(sorted(lacking))} "
+                                       "(the claimed side does not depend on them): an equation, not an identity")
+    if chain.slip is not None:
+        follows = check(claimed, chain.slip[0], timeout=seconds / 2, seed=seed)
         if follows.verdict is Verdict.EQUIVALENT:
-            verdict = _unchecked(r, ref_text, f"follows the slip at line {chain_slip[1]}")
-    return verdict, (reference, ref_text)
+            chain.slip = (claimed, chain.slip[1])
+            return StepVerdict(r.line, r.end_line, r.right, ref_text, Outcome.VERIFIED, follows.method +
+                               f"; a correct step from the slipped value of line {chain.slip[1]}")
+    chain.slip = (claimed, r.line)
+    return verdict
 
 
-def _undefined(reference) -> bool:
-    """A derivative left unevaluated (of a name with no definition) cannot be checked."""
-    return reference.has(sp.Derivative)
+def _delta_indices(expr) -> list:
+    """Free indices of Kronecker deltas in sums (``\\partial/\\partial x_k`` of a sum), each with its sum's range."""
+    if not isinstance(expr, sp.Basic):
+        return []
+    out = {}
+    for s in expr.atoms(sp.Sum):
+        for index, _lo, hi in s.limits:
+            for delta in s.function.atoms(sp.KroneckerDelta):
+                for k in delta.free_symbols - {index}:
+                    if k in expr.free_symbols:
+                        out[k] = hi
+    return list(out.items())
 
 
-def _derivative_reference(deriv, ctx: _Context):
-    num_text, var_text = deriv
-    try:
-        var = _read(var_text, ctx)
-        num = _read(num_text, ctx)
-    except InputError:
-        return None
-    key = _key(num)
-    if key is None or key not in ctx.definitions:
-        return None
-    return sp.diff(_substitute(num, ctx, keep=_held(deriv, ctx)), var)
+def _independent(reference, names: set, ctx: Context, seconds: float, seed: int) -> bool:
+    """``reference`` does not depend on ``names`` (they cancel): moving them changes nothing."""
+    shift = {s: s + sp.Rational(7, 3) for s in reference.free_symbols if isinstance(s, sp.Symbol) and s.name in names
+             and not isinstance(s, sp.Indexed)}
+    if not shift or any(isinstance(s, sp.Indexed) and str(s.base.label) in names for s in reference.free_symbols):
+        return False
+    moved = check(reference.xreplace(shift), reference, timeout=max(0.2, seconds / 3), seed=seed)
+    return moved.verdict is Verdict.EQUIVALENT
 
 
-def _held(deriv, ctx: _Context) -> frozenset:
-    """A derivative with respect to a defined quantity holds that quantity fixed (a partial on the graph)."""
-    try:
-        var = _key(_read(deriv[1], ctx))
-    except InputError:
-        return frozenset()
-    return frozenset({var}) if var in ctx.definitions else frozenset()
-
-
-def _solution_check(r: Relation, ctx: _Context, key, right, seconds: float, seed: int):
-    """A definition that solves an earlier condition for its unknown is checked against that condition."""
-    for condition, line in reversed(ctx.conditions):
-        if isinstance(key, sp.Symbol) and condition.has(key) and key not in ctx.definitions:
-            residual = _substitute(condition, ctx).xreplace({key: _substitute(right, ctx)})
-            result = check(residual, sp.S.Zero, timeout=seconds, seed=seed)
-            return _verdict_from(result, r.right, f"the condition of line {line}", r,
-                                 f"solves the condition of line {line}")
+def _key(expr: sp.Basic):
+    """The name an expression defines, if it is a name: a symbol, an indexed symbol's base, a power of a symbol."""
+    if isinstance(expr, sp.Symbol):
+        return expr
+    if isinstance(expr, sp.Indexed) and all(isinstance(i, sp.Symbol) for i in expr.indices):
+        return expr.base
+    if isinstance(expr, sp.Pow) and isinstance(expr.base, sp.Symbol) and expr.exp.is_Integer and expr.exp > 1:
+        return expr
     return None
 
 
-def _update(r: Relation, ctx: _Context, left, right, seconds: float, seed: int, prev: Relation | None):
+def _definition_value(left: sp.Basic, right: sp.Basic):
+    """What a definition stores: the value, or a ``Lambda`` of the index."""
+    if isinstance(left, sp.Indexed):
+        return sp.Lambda(left.indices, right)
+    return right
+
+
+def _derivative_parts(text: str):
+    m = _DERIVATIVE.match(text.strip())
+    if not m:
+        return None
+    num = m.group("num") or m.group("num2") or m.group("num3")
+    var = m.group("var") or m.group("var2") or m.group("var3")
+    if num is None or var is None or not num.strip():
+        return None
+    return num.strip(), var.strip()
+
+
+def _derivative_reference(deriv, ctx: Context):
+    r"""``\partial A/\partial x`` from A's definition (a function, a defined name, or the expression itself)."""
+    num_text, var_text = deriv
+    try:
+        var = ctx.read(var_text, plain=True)
+        num = ctx.read(num_text, plain=True)
+    except (InputError, Unresolved):
+        return None
+    if not isinstance(var, (sp.Symbol, sp.Indexed)):
+        return None
+    if isinstance(num, sp.Symbol) and num.name in ctx.functions:
+        body = ctx.functions[num.name].expr
+    elif _key(num) is not None and _key(num) in ctx.definitions:
+        body = num if isinstance(num, sp.Indexed) else ctx.definitions[_key(num)][0]
+    elif _key(num) is None and not isinstance(num, sp.MatrixBase):
+        body = num  # \frac{d}{dw}(expression)
+    else:
+        return None
+    return ctx.derivative_of(body, var)
+
+
+def _solution_check(r: Relation, ctx: Context, key, value, seconds: float, seed: int):
+    """A definition that solves an earlier condition for its unknown is checked against that condition."""
+    unknowns = [u for u in ctx.unknowns_of(key) if u not in ctx.definitions or u == key]
+    conditions = list(ctx.conditions)
+    if SOLVING.search(r.formula.prose) and ctx.last_derivative is not None:
+        conditions.append(ctx.last_derivative)
+    for condition, line in sorted(conditions, key=lambda c: -c[1]):
+        condition = ctx.substitute(condition)
+        hit = next((u for u in unknowns if u in condition.free_symbols and u != key), None)
+        if hit is None and key in condition.free_symbols and key not in ctx.definitions:
+            hit = key
+        if hit is None:
+            continue
+        residual = condition.xreplace({hit: ctx.substitute(value)})
+        result = check(residual, sp.S.Zero, timeout=seconds, seed=seed)
+        return _verdict_from(result, r.right, f"the condition of line {line}", r, f"solves the condition of line {line}")
+    return None
+
+
+def _update(r: Relation, ctx: Context, seconds: float, seed: int):
     """Update rules: a rule that rewrites the previous rule of the same variable is checked against it."""
-    key = _key(left) if left is not None else None
+    try:
+        key = _key(ctx.read(r.left, plain=True))
+        right = ctx.value(r.right)
+    except InputError as exc:
+        return _unchecked(r, r.left, f"cannot read the update rule: {exc}")
+    except Unresolved as exc:
+        return _unchecked(r, r.left, str(exc))
     if key is None:
-        return _unchecked(r, r.left, "the updated variable could not be read"), None
+        return _unchecked(r, r.left, "the updated variable could not be read")
     before = ctx.rules.get(key)
     ctx.rules[key] = (right, r.line)
     if before is None:
-        return None, None
+        return None
     old, line = before
-    new_symbols = right.free_symbols - old.free_symbols - {key}
-    if new_symbols or r.line - line > 12:
-        return None, None  # another method's rule, not a rewriting of the last one
-    result = check(_substitute(right, ctx), _substitute(old, ctx), timeout=seconds, seed=seed)
-    return _verdict_from(result, r.right, f"the update rule of line {line}", r, f"rewrites the rule of line {line}"), None
+    if names_of(right) - names_of(old) or r.line - line > 12:
+        return None  # another method's rule, not a rewriting of the last one
+    result = check(right, old, timeout=seconds, seed=seed)
+    return _verdict_from(result, r.right, f"the update rule of line {line}", r, f"rewrites the rule of line {line}")
 
 
-def audit_file(path: str, *, assume: Sequence[str] = (), timeout: float = 120.0, seed: int = 0) -> Audit:
+def _approximation(r: Relation, ctx: Context, chain: _Chain, continues: bool):
+    """A numeric ``a \\approx b`` is checked to the digits ``b`` shows; any other approximation is not an identity."""
+    try:
+        claimed = ctx.value(r.right)
+        reference = chain.value if continues else ctx.value(r.left)
+    except (InputError, Unresolved) as exc:
+        return _unchecked(r, r.left, f"cannot read the approximation: {exc}")
+    digits = re.search(r"\.(\d+)\s*$", r.right.strip(" ,.;")) if isinstance(r.right, str) else None
+    if reference is None or not (claimed.is_number and reference.is_number) or digits is None:
+        return _unchecked(r, r.left, "an approximation whose order is not stated, not an identity")
+    places = len(digits.group(1))
+    gap = abs(sp.N(reference - claimed, 30))
+    ok = gap <= sp.Rational(1, 2) * sp.Rational(1, 10) ** places
+    if ok:
+        return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.VERIFIED, f"exact value rounded to {places} "
+                           f"decimal places")
+    return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.SLIP, f"not the value rounded to {places} places",
+                       (), sp.sstr(claimed), sp.sstr(sp.N(reference, 12)), ())
+
+
+def audit_file(path: str, *, assume: Sequence[str] = (), timeout: float = 120.0, seed: int = 0,
+               functions: Sequence[str] = ()) -> Audit:
     """Read and audit one file; an :class:`InputError` when the file itself cannot be read."""
     text = read_document(path)
-    return audit_text(text, syntax_of(path), name=path, assume=assume, timeout=timeout, seed=seed)
+    return audit_text(text, syntax_of(path), name=path, assume=assume, timeout=timeout, seed=seed,
+                      functions=functions)
 
 
 def read_document(path: str) -> str:

@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -52,6 +53,7 @@ class Formula:
     display: bool
     prose: str = ""
     environment: str = ""
+    section: int = 0  # how many headings (``#``, ``\\section``, ...) come before the formula
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ _ENV = re.compile(r"\\begin\{(" + "|".join(_ENVIRONMENTS) + r")(\*?)\}(\{[^}]*\}
 _RELATIONS = ("\\leftarrow", "\\gets", "\\coloneqq", ":=", "\\approx", "\\simeq", "\\sim", "\\leq", "\\le",
               "\\geq", "\\ge", "\\neq", "\\ne", "\\equiv", "\\propto", "<", ">", "=", "←", "≈", "≤", "≥", "≠")
 _OPEN, _CLOSE = "({[", ")}]"
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]|\\(?:chapter|section|subsection|subsubsection|paragraph)\*?\{|\\begin\{frame\}",
+                      re.M)
 
 
 def syntax_of(name: str) -> Syntax:
@@ -160,6 +164,7 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN) -> list[Formula | Garb
                 and name not in ("itemize", "enumerate", "document", "figure", "table", "center", "frame",
                                  "abstract", "description", "proof", "theorem", "lemma", "tabular", "minipage"):
             garbled.append(Garbled(_line_at(text, m.start()), f"an unknown environment '{name}'"))
+    headings = [m.start() for m in _HEADING.finditer(masked)]
     out: list[Formula | Garbled] = []
     for start, end, body, display, env in sorted(found):
         if len(body) > MAX_FORMULA:
@@ -167,7 +172,7 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN) -> list[Formula | Garb
             continue
         body_start = start + (masked[start:end].find(body) if body else 0)
         out.append(Formula(body, _line_at(text, body_start), _line_at(text, end - 1), display,
-                           _prose_before(masked, start), env))
+                           _prose_before(masked, start), env, bisect.bisect_right(headings, start)))
     out.extend(garbled)
     return sorted(out, key=lambda f: f.line)
 
@@ -185,6 +190,12 @@ def _split_top(text: str, separators: tuple[str, ...]) -> list[tuple[int, str]]:
             continue
         if c == "\\" and i + 1 < len(text) and text[i + 1] in "{}":
             i += 2
+            continue
+        if text.startswith("\\begin{", i):
+            depth, i = depth + 1, i + 6
+            continue
+        if text.startswith("\\end{", i):
+            depth, i = depth - 1, i + 4
             continue
         if c in _OPEN:
             depth += 1
@@ -205,7 +216,7 @@ def _split_top(text: str, separators: tuple[str, ...]) -> list[tuple[int, str]]:
 
 def _clean(side: str) -> str:
     side = re.sub(r"\\(label|tag|nonumber|notag)(\{[^}]*\})?", "", side)
-    side = side.replace("&", " ")
+    side = "".join(" " if piece == "&" else piece for _, piece in _split_top(side, ("&",)))
     return " ".join(side.split()).strip(" ,.;")
 
 
