@@ -52,7 +52,7 @@ import sympy as sp
 from derivations.checking.check import Verdict, check
 from derivations.checking.context import Context, Unresolved, names_of
 from derivations.checking.document import Garbled, Relation, Syntax, formulas, relations, syntax_of
-from derivations.checking.notation import function_definition
+from derivations.checking.notation import bold_names, function_definition
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
@@ -197,7 +197,8 @@ class _Chain:
 
 
 def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<text>", assume: Sequence[str] = (),
-               timeout: float = 120.0, seed: int = 0, functions: Sequence[str] = ()) -> Audit:
+               timeout: float = 120.0, seed: int = 0, functions: Sequence[str] = (),
+               matrices: Sequence[str] = ()) -> Audit:
     """Audit every step of the document ``text``; the whole audit is bounded by ``timeout`` seconds.
 
     Parameters
@@ -210,6 +211,8 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
     timeout : seconds for the whole audit; each step gets a share of what is left.
     seed : the seed of the probe points.
     functions : names that are functions wherever they are applied, ``f(x)`` (``--function``).
+    matrices : names of matrices or vectors (``--matrix``); bold names are matrices or vectors too.  Today's
+        reader reads every name as a commuting scalar, so a step with a product of two of them is unchecked.
 
     Returns
     =======
@@ -221,6 +224,7 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
     rels = relations(items)
     declared = {f for r in rels if r.symbol in ("=",) + _DEFINE for f in [function_definition(r.left)] if f}
     ctx = Context.empty(_assumptions_of(rels, assume), {f[0] for f in declared} | set(functions))
+    ctx.noncommuting = frozenset(matrices) | bold_names(text)
     steps: list[StepVerdict] = [StepVerdict(g.line, g.line, "", "", Outcome.UNCHECKED, reason=f"cannot read {g.reason}")
                                 for g in items if isinstance(g, Garbled)]
     chain = _Chain()
@@ -270,6 +274,7 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
     except Unresolved as exc:
         return _unchecked(r, r.left, str(exc))
     deriv = _derivative_parts(r.left) if not continues else None
+    held = False
     if continues and chain.defining:
         try:
             key = _key(ctx.read(r.left, plain=True))
@@ -284,7 +289,7 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
             return _unchecked(r, r.left, "the left side of the chain could not be read")
         reference, ref_text, note = chain.value, chain.text, ""
     elif deriv is not None:
-        reference = _derivative_reference(deriv, ctx)
+        reference, held = _derivative_reference(deriv, ctx)
         if reference is None:
             return _unchecked(r, r.left, f"the derivative's function {deriv[0]} has no definition in the document")
         ref_text, note = r.left, "against the derivative of its definition"
@@ -318,8 +323,20 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
             return _unchecked(r, r.left, str(exc))
         ref_text, note = r.left, ""
     _note_names(ctx, reference)
+    if held:  # a partial on the graph: both sides with the defined quantities held as they are written
+        verdict = _claim(r, ctx, chain, reference, ref_text, ctx.substitute(claimed, frozenset(ctx.definitions)),
+                         note + " (a partial on the graph, the other defined quantities held fixed)", seconds, seed,
+                         True)
+        if verdict is None or verdict.verdict is not Outcome.SLIP:
+            return verdict
+        again = check(ctx.substitute(claimed), ctx.substitute(reference), timeout=seconds / 2, seed=seed)
+        if again.verdict is Verdict.EQUIVALENT:
+            chain.slip = None
+            return _verdict_from(again, r.right, ref_text, r, note + " (with the defined quantities substituted)")
+        return verdict
     full = ctx.substitute(claimed)
-    return _claim(r, ctx, chain, reference, ref_text, full, note, seconds, seed, deriv is not None or chain.derivative or chain.determined)
+    return _claim(r, ctx, chain, reference, ref_text, full, note, seconds, seed,
+                  deriv is not None or chain.derivative or chain.determined)
 
 
 def _note_names(ctx: Context, expr) -> None:
@@ -359,6 +376,10 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
     """Check ``claimed`` against ``reference``; a condition, a statement or a slip carried along are no new slips."""
     if isinstance(reference, sp.Basic) and reference.has(sp.Derivative):
         return _unchecked(r, ref_text, "a symbol the claim needs has no definition in the document")
+    products = _matrix_products(claimed, ctx) | _matrix_products(reference, ctx)
+    if products:
+        return _unchecked(r, ref_text, f"a product of the vectors or matrices {', '.join(sorted(products))}: today's "
+                                       "reader takes them to commute, so the step is not checked")
     new = names_of(claimed) - names_of(reference)
     if new and not determined:
         chain.value, chain.text = claimed, r.right
@@ -389,6 +410,21 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
                                f"; a correct step from the slipped value of line {chain.slip[1]}")
     chain.slip = (claimed, r.line)
     return verdict
+
+
+def _matrix_products(expr, ctx: Context) -> set[str]:
+    """The vector or matrix names that meet in a product or a power of ``expr`` (read as commuting scalars)."""
+    if not isinstance(expr, sp.Basic) or not ctx.noncommuting or isinstance(expr, sp.MatrixBase):
+        return set()
+    found: set[str] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Mul):
+            hits = [names_of(f) & ctx.noncommuting for f in node.args]
+            if sum(bool(h) for h in hits) >= 2:
+                found |= set().union(*hits)
+        elif isinstance(node, sp.Pow) and node.exp != 1 and names_of(node.base) & ctx.noncommuting:
+            found |= names_of(node.base) & ctx.noncommuting
+    return found
 
 
 def _delta_indices(expr) -> list:
@@ -445,15 +481,16 @@ def _derivative_parts(text: str):
 
 
 def _derivative_reference(deriv, ctx: Context):
-    r"""``\partial A/\partial x`` from A's definition (a function, a defined name, or the expression itself)."""
+    r"""``\partial A/\partial x`` from A's definition (a function, a defined name, or the expression itself),
+    and whether it is a partial on the graph (``x`` is itself defined)."""
     num_text, var_text = deriv
     try:
         var = ctx.read(var_text, plain=True)
         num = ctx.read(num_text, plain=True)
     except (InputError, Unresolved):
-        return None
+        return None, False
     if not isinstance(var, (sp.Symbol, sp.Indexed)):
-        return None
+        return None, False
     if isinstance(num, sp.Symbol) and num.name in ctx.functions:
         body = ctx.functions[num.name].expr
     elif _key(num) is not None and _key(num) in ctx.definitions:
@@ -461,8 +498,8 @@ def _derivative_reference(deriv, ctx: Context):
     elif _key(num) is None and not isinstance(num, sp.MatrixBase):
         body = num  # \frac{d}{dw}(expression)
     else:
-        return None
-    return ctx.derivative_of(body, var)
+        return None, False
+    return ctx.derivative_of(body, var), ctx.held(var)
 
 
 def _solution_check(r: Relation, ctx: Context, key, value, seconds: float, seed: int):
@@ -502,6 +539,10 @@ def _update(r: Relation, ctx: Context, seconds: float, seed: int):
     old, line = before
     if names_of(right) - names_of(old) or r.line - line > 12:
         return None  # another method's rule, not a rewriting of the last one
+    products = _matrix_products(right, ctx) | _matrix_products(old, ctx)
+    if products:
+        return _unchecked(r, f"the update rule of line {line}", f"a product of the vectors or matrices "
+                          f"{', '.join(sorted(products))}: today's reader takes them to commute")
     result = check(right, old, timeout=seconds, seed=seed)
     return _verdict_from(result, r.right, f"the update rule of line {line}", r, f"rewrites the rule of line {line}")
 
@@ -527,11 +568,11 @@ def _approximation(r: Relation, ctx: Context, chain: _Chain, continues: bool):
 
 
 def audit_file(path: str, *, assume: Sequence[str] = (), timeout: float = 120.0, seed: int = 0,
-               functions: Sequence[str] = ()) -> Audit:
+               functions: Sequence[str] = (), matrices: Sequence[str] = ()) -> Audit:
     """Read and audit one file; an :class:`InputError` when the file itself cannot be read."""
     text = read_document(path)
     return audit_text(text, syntax_of(path), name=path, assume=assume, timeout=timeout, seed=seed,
-                      functions=functions)
+                      functions=functions, matrices=matrices)
 
 
 def read_document(path: str) -> str:

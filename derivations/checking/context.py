@@ -70,6 +70,7 @@ class Context:
     conditions: list = field(default_factory=list)  # (expression that is 0, line)
     rules: dict = field(default_factory=dict)  # updated variable -> (its rule, line)
     last_derivative: tuple | None = None  # (value of the latest derivative claim, line)
+    noncommuting: frozenset = frozenset()  # names of vectors and matrices (bold, or ``--matrix``)
 
     @classmethod
     def empty(cls, assumptions=(), function_names=frozenset()) -> "Context":

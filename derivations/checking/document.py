@@ -284,7 +284,7 @@ def relations(items: list[Formula | Garbled]) -> list[Relation]:
             for k, symbol in enumerate(symbols):
                 right_off, right = sides[k + 1]
                 line = f.line + f.text.count("\n", 0, right_off)
-                end = f.line + f.text.count("\n", 0, right_off + len(parts[2 * k + 2][1]))
+                end = f.line + f.text.count("\n", 0, right_off + len(parts[2 * k + 2][1].rstrip()))
                 rel = Relation(left, symbol, right, line, max(line, end), f, continued and k == 0)
                 if left or right:
                     out.append(rel)

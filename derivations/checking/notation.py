@@ -38,7 +38,7 @@ from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
 from derivations.reading.parsing import real_indexed, real_symbol
 
-__all__ = ["Application", "Reading", "read_side", "function_definition", "CONVENTIONAL", "PLACEHOLDER"]
+__all__ = ["Application", "Reading", "read_side", "function_definition", "bold_names", "CONVENTIONAL", "PLACEHOLDER"]
 
 #: names lecture notes apply as functions; ``NAME(…)`` with one of these is never read as a product
 CONVENTIONAL = frozenset({"f", "g", "h", "J", "L", "ell", "sigma", "phi", "psi", "Omega", "E", "P", "p", "q",
@@ -209,3 +209,15 @@ def function_definition(left: str) -> tuple[str, tuple[str, ...]] | None:
             return None
         params.append(p)
     return name, tuple(params)
+
+
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*\{(\\?[A-Za-z]+)\}")
+
+
+def bold_names(text: str) -> frozenset:
+    r"""The reader's names of the bold (and arrowed) symbols of a document: vectors and matrices.
+
+    >>> sorted(bold_names(r"$\mathbf{X}^T \mathbf{w} + \boldsymbol{\theta}$"))
+    ['X', 'theta', 'w']
+    """
+    return frozenset(n for n in (name_of(m.group(1)) for m in _BOLD.finditer(text)) if n)

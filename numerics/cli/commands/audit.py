@@ -31,6 +31,7 @@ from pathlib import Path
 
 from derivations.checking.audit import annotate, audit_text, read_document
 from derivations.checking.document import syntax_of
+from derivations.checking.notation import name_of
 from derivations.errors import InputError
 
 MARK = "derivkit audit"
@@ -39,6 +40,7 @@ EXAMPLES = r"""examples:
   derivkit audit slides.tex --json > audit.json
   derivkit audit notes.md --out notes.audited.md   an annotated copy beside the original
   derivkit audit hw.md --assume "lambda>0" --timeout 60
+  derivkit audit hw.md --function u,phi --matrix A,B
 Formulas: Markdown $..$, $$..$$, \[..\]; LaTeX equation, align, aligned, gather, multline, \(..\), $..$.
 Steps: each relation of a chain a = b = c; aligned rows (&= continues the row above); a display formula
 starting with = continues the previous one; successive update rules of one variable (w \leftarrow ...).
@@ -59,6 +61,15 @@ def register(sub) -> None:
                    help="seconds for the whole audit (default 120); each step gets a share")
     p.add_argument("--assume", action="append", default=[], metavar="COND",
                    help='an assumption such as "x>0" or "0<p<1" for every step (repeatable)')
+    p.add_argument("--function", action="append", default=[], metavar="NAMES",
+                   help="comma-separated names that are functions: u(t) is u applied to t, never u*t (repeatable); "
+                        "names the document defines as f(x) = ... and the usual letters f, g, h, J, sigma, ... "
+                        "are functions already")
+    p.add_argument("--matrix", action="append", default=[], metavar="NAMES",
+                   help="comma-separated names of matrices or vectors (repeatable); bold names are matrices or "
+                        "vectors already. Today's reader reads every name as a commuting scalar: a step with a "
+                        "product or power of these names is reported unchecked, not checked as matrix algebra "
+                        "(2x2 matrices written out with pmatrix are checked entry by entry)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random probe points (default 0)")
     p.set_defaults(handler=run)
 
@@ -78,6 +89,19 @@ def _writable(out: Path, source: Path) -> None:
         raise InputError(f"--out {out}: the folder {out.parent} does not exist")
 
 
+def _names(values, option: str) -> tuple[str, ...]:
+    """``--matrix A,B --matrix C`` as the reader's names ``("A", "B", "C")``; a bad name is an input error."""
+    out = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            name = name_of(part) or name_of("\\" + part)
+            if not part or name is None:
+                raise InputError(f"{option}: {part!r} is not a name")
+            out.append(name)
+    return tuple(out)
+
+
 def run(args) -> int:
     if not (0 < args.timeout <= 3600):
         raise InputError("--timeout must be between 0 and 3600 seconds")
@@ -87,7 +111,10 @@ def run(args) -> int:
     syntax = syntax_of(args.file)
     if args.out:
         _writable(Path(args.out), Path(args.file))
-    result = audit_text(text, syntax, name=args.file, assume=args.assume, timeout=args.timeout, seed=args.seed)
+    functions = _names(args.function, "--function")
+    matrices = _names(args.matrix, "--matrix")
+    result = audit_text(text, syntax, name=args.file, assume=args.assume, timeout=args.timeout, seed=args.seed,
+                        functions=functions, matrices=matrices)
     if args.out:
         out = Path(args.out)
         footer = (f"\n% {MARK} of {args.file}\n" if syntax.value == "latex" else f"\n<!-- {MARK} of {args.file} -->\n")
