@@ -44,6 +44,7 @@ from sympy.printing.numpy import NumPyPrinter
 from derivations.calculus import sparse_derivatives
 
 __all__ = [
+    "compile_builder",
     "compile_expressions", "compile_tuple", "compile_batched", "compile_matrix_expression", "compile_matrix_program",
     "objective", "Objective",
 ]
@@ -111,6 +112,24 @@ def compile_tuple(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -> Call
 
 
 # --------------------------------------------------------------------------- matrix algebra
+
+
+def compile_builder(build: Callable[..., sp.Basic], names: Sequence[str], **assumptions) -> Callable[..., float]:
+    """The scalar NumPy function of ``build(*symbols)``, with one fresh symbol per name in ``names``.
+
+    For expressions that a derivation builds from symbols it is given
+    (``assumptions`` such as ``positive=True`` apply to every symbol).
+
+    Examples
+    ========
+
+    >>> f = compile_builder(lambda a, b: a * b + 1, ["a", "b"])
+    >>> float(f(2.0, 3.0))
+    7.0
+    """
+    symbols = sp.symbols(list(names), **assumptions)
+    raw = compile_tuple([build(*symbols)], symbols)
+    return lambda *values: raw(*values)[0]
 
 
 def _inverse(a: np.ndarray) -> np.ndarray:

@@ -1,4 +1,7 @@
-"""The one result type of every solve: :class:`Solution` with a :class:`Status`.
+"""The one result type of every solve: :class:`Solution` with a :class:`Status`, and its :class:`History`.
+
+:class:`Trace` keeps the rows a history is made of, thinned to at most about
+:data:`MAX_HISTORY` (or a chosen number) evenly strided entries.
 
 Examples
 ========
@@ -26,6 +29,11 @@ class Status(Enum):
     STALLED = "stalled"  # no further decrease possible in floating point
     NONFINITE = "nonfinite"  # NaN or Inf appeared; x is the last finite iterate
     ERROR = "error"  # an exception inside the objective or solver
+    TIMEOUT = "timeout"  # the wall-clock bound of the run was reached
+    FAILED = "failed"  # an external solver reported failure for its own reason
+
+
+MAX_HISTORY = 2000  # a Trace keeps at most MAX_HISTORY strided rows, plus the last row
 
 
 @dataclass(frozen=True)
@@ -52,3 +60,57 @@ class Solution:
     nhev: int = 0
     history: History = field(default_factory=History)
     message: str = ""
+
+
+class Trace:
+    r"""Rows ``(k, *values)`` of an iteration kept at a stride :math:`s = 2^j`: row ``k`` is kept iff :math:`s \mid k`.
+
+    The stride doubles whenever more than ``most`` rows are kept, so at most
+    ``most`` evenly strided rows survive (``k`` counts 0, 1, 2, ...), and
+    :meth:`rows` adds the last row given.
+
+    Parameters
+    ==========
+
+    most : the largest number of strided rows kept (default :data:`MAX_HISTORY`)
+
+    Examples
+    ========
+
+    >>> t = Trace(most=4)
+    >>> for k in range(11):
+    ...     t.add(k, float(k))
+    >>> t.stride, [r[0] for r in t.rows()]
+    (4, [0, 4, 8, 10])
+    """
+
+    def __init__(self, most: int = MAX_HISTORY):
+        self.most = int(most)
+        self.stride = 1
+        self._rows: list[tuple] = []
+        self._last: tuple | None = None
+
+    def add(self, k: int, *values) -> None:
+        """Offer row ``k``; it is kept if ``k`` is a multiple of the stride (and always as the last row)."""
+        row = (k, *values)
+        self._last = row
+        if k % self.stride:
+            return
+        self._rows.append(row)
+        if len(self._rows) > self.most:
+            self.stride *= 2
+            self._rows = [r for r in self._rows if r[0] % self.stride == 0]
+
+    def rows(self) -> list[tuple]:
+        """The kept rows in order, ending with the last row offered.
+
+        Examples
+        ========
+
+        >>> Trace().rows()
+        []
+        """
+        rows = list(self._rows)
+        if self._last is not None and (not rows or rows[-1][0] != self._last[0]):
+            rows.append(self._last)
+        return rows

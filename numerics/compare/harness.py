@@ -49,6 +49,7 @@ import numpy as np
 from derivations.errors import InputError
 
 from numerics.compile import Objective
+from numerics.solve.cg import Beta
 from numerics.compare.problems import Problem, unknown
 from numerics.result import History, Solution
 
@@ -71,8 +72,8 @@ _SECOND_ORDER = {
     "newton": ("numerics.solve.newton", "minimize_newton", {}),
     "bfgs": ("numerics.solve.quasi_newton", "minimize_bfgs", {}),
     "lbfgs": ("numerics.solve.quasi_newton", "minimize_lbfgs", {"memory": 10}),
-    "cg-fr": ("numerics.solve.cg", "minimize_cg", {"beta": "fr"}),
-    "cg-pr": ("numerics.solve.cg", "minimize_cg", {"beta": "pr+"}),
+    "cg-fr": ("numerics.solve.cg", "minimize_cg", {"beta": Beta.FR}),
+    "cg-pr": ("numerics.solve.cg", "minimize_cg", {"beta": Beta.PR_PLUS}),
 }
 
 # Fixed learning rates ε of the first-order methods per problem (others use DEFAULT_RATES).

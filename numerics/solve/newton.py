@@ -66,12 +66,12 @@ class NewtonDirection:
         return None
 
     def direction(self, state, x, f, g, counter):
-        hess = counter.h(x)
+        hess = counter.hess(x)
         if not np.all(np.isfinite(hess)):
             return Proposal(np.full_like(g, np.nan), 1.0, state)  # falls back to steepest descent
         return Proposal(modified_newton_direction(hess, g), 1.0, state)
 
-    def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
+    def update(self, state, step):
         return state
 
     def restart(self, state, x, f, g):
