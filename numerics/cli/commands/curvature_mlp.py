@@ -47,6 +47,7 @@ from scipy.optimize import minimize
 from derivations.errors import InputError
 
 from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.cli.formatting import numbers
 from numerics.cli.progress import Progress
 from numerics.analysis.spectrum import condition_number, dense_hessian, hutchinson_trace, lanczos_eigenvalues
 
@@ -192,10 +193,6 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
     }
 
 
-def _fmt(values) -> str:
-    return ", ".join(f"{v:.6g}" for v in values)
-
-
 def run(args) -> int:
     """Handle ``derivkit curvature --mlp SPEC [--seed S] [--top K] [--json]``."""
     net = parse_spec(args.mlp)
@@ -215,8 +212,8 @@ def run(args) -> int:
         f"L2 α={s['l2']:g}, {s['loss']} loss, n={s['samples']} samples, seed {seed}",
         f"parameters: {report['parameters']}; after {s['steps']} L-BFGS iterations: loss {report['loss']:.6g}, "
         f"|∇L| {report['gradient_norm']:.3g}",
-        f"top eigenvalues:    {_fmt(report['eigenvalues_top'])}",
-        f"bottom eigenvalues: {_fmt(report['eigenvalues_bottom'])}",
+        f"top eigenvalues:    {numbers(report['eigenvalues_top'], zero=None)}",
+        f"bottom eigenvalues: {numbers(report['eigenvalues_bottom'], zero=None)}",
         f"trace (Hutchinson, {report['trace_probes']} probes): {report['trace']:.6g} ± {report['trace_stderr']:.2g}"
         + (f" (exact: {report['trace_exact']:.6g})" if report["trace_exact"] is not None else ""),
         f"eigenvalues by: {report['method']}",

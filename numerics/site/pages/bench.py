@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import time
+from functools import partial
 from typing import Sequence
 
 import numpy as np
@@ -26,6 +27,7 @@ from numerics.compare import plots as bench_plots
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
 from numerics.compare import problems as library
+from numerics.cli.formatting import number
 from numerics.site.build import Page
 from numerics.compare.performance_profile import costs_from_runs, performance_profile
 
@@ -119,10 +121,7 @@ def beale_critical_points() -> dict:
 # --------------------------------------------------------------------------- the page
 
 
-def _fmt(v, digits=4) -> str:
-    if v is None or not math.isfinite(v):
-        return "–"
-    return f"{v:.{digits}g}"
+_cell = partial(number, digits=4, missing="–", nonfinite="–", zero=None)  # a table cell: 4 digits, – if unknown
 
 
 def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
@@ -197,7 +196,7 @@ def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
     lines += ["## Problems", "", "| problem | n | x₀ | f* | source | note |", "|---|---:|---|---:|---|---|"]
     for p in chosen:
         x0 = ", ".join(f"{v:g}" for v in p.x0) if p.dimension <= 4 else f"{p.x0[0]:g}, … ({p.dimension})"
-        lines.append(f"| {p.name} | {p.dimension} | ({x0}) | {_fmt(p.f_star, 10)} | {p.source} | {p.note} |")
+        lines.append(f"| {p.name} | {p.dimension} | ({x0}) | {_cell(p.f_star, digits=10)} | {p.source} | {p.note} |")
     lines.append("")
     return Page("bench.md", "Solver benchmark: derivkit beside SciPy", "\n".join(lines), section="Benchmarks",
                 files=tuple(files))
@@ -213,11 +212,11 @@ def _pairs_section(runs, solvers, n) -> list[str]:
         if ours in solvers and theirs in solvers:
             common, med = bench_report.common_medians(runs, [ours, theirs])
             lines.append(f"| `{ours}` | {counts[ours]}/{n} | `{theirs}` | {counts[theirs]}/{n} | {len(common)} | "
-                         f"{_fmt(med[ours])} | {_fmt(med[theirs])} |")
+                         f"{_cell(med[ours])} | {_cell(med[theirs])} |")
     failures = [r for r in runs if not r.success and r.solver not in compare.FIRST_ORDER]
     if failures:
         lines += ["", "Failures of the non-first-order solvers:", ""]
-        lines += [f"- `{r.solver}` on {r.problem}: status `{r.status}`, f = {_fmt(r.f)}, ‖∇f‖∞ = {_fmt(r.gnorm, 2)}"
+        lines += [f"- `{r.solver}` on {r.problem}: status `{r.status}`, f = {_cell(r.f)}, ‖∇f‖∞ = {_cell(r.gnorm, digits=2)}"
                   + (f" ({r.message})" if r.message else "") for r in failures]
     return lines + [""]
 
@@ -228,8 +227,8 @@ def _wood_section(runs) -> list[str]:
         return []
     r = wood[0]
     return ["## SciPy's L-BFGS-B on Wood", "",
-            f"With default settings SciPy's L-BFGS-B stops on Wood at f = {_fmt(r.f, 6)} "
-            f"(‖∇f‖∞ = {_fmt(r.gnorm, 3)}) with its own verdict `{r.status}` (“{r.message}”). "
+            f"With default settings SciPy's L-BFGS-B stops on Wood at f = {_cell(r.f, digits=6)} "
+            f"(‖∇f‖∞ = {_cell(r.gnorm, digits=3)}) with its own verdict `{r.status}` (“{r.message}”). "
             f"The harness judges it a {'success' if r.success else '**failure**'}: f* = 0, and the gradient is "
             "far from 10⁻⁵ — its relative-reduction test `factr` fired on a flat stretch of the function.", ""]
 
@@ -252,8 +251,8 @@ def _seed_section(seed, figure) -> list[str]:
                   "| method | ε | iterations | ends at | f | ‖∇f‖∞ | where |", "|---|---:|---:|---|---:|---:|---|"]
         for r in mine:
             rate = f"{SEED_RATES[start][r.solver]:g}" if r.solver in compare.FIRST_ORDER else "–"
-            lines.append(f"| {r.solver} | {rate} | {r.nit} | ({_fmt(r.x[0])}, {_fmt(r.x[1])}) | {_fmt(r.f)} | "
-                         f"{_fmt(r.gnorm, 2)} | {_where(r)} |")
+            lines.append(f"| {r.solver} | {rate} | {r.nit} | ({_cell(r.x[0])}, {_cell(r.x[1])}) | {_cell(r.f)} | "
+                         f"{_cell(r.gnorm, digits=2)} | {_where(r)} |")
         lines.append("")
     lines += _claims_table(seed)
     pts = "; ".join(f"({pt['x'][0]:.4g}, {pt['x'][1]:.4g}) {pt['kind']}, f = {pt['f']:.4g}" for pt in crit["points"])
@@ -278,7 +277,7 @@ def _claims_table(seed) -> list[str]:
 
     def at(problem, solver):
         r = by.get((problem, solver))
-        return f"{_where(r)} after {r.nit} iterations (f = {_fmt(r.f, 3)})" if r else "–"
+        return f"{_where(r)} after {r.nit} iterations (f = {_cell(r.f, digits=3)})" if r else "–"
 
     rows = [
         ("gradient descent, 10,000 iterations, does not get to the minimum (both starts)",

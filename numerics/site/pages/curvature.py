@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import sympy as sp
@@ -25,6 +26,7 @@ from derivations.reading.parsing import parse_expression
 
 from numerics.compile import compile_expressions
 from numerics.analysis.curvature import CriticalPointReport, find_critical_points
+from numerics.cli.formatting import number
 from numerics.site.build import Page
 from numerics.site.plots import new_figure, png_bytes
 
@@ -99,11 +101,7 @@ def _figure(ex: Example, expr: sp.Expr, variables, report: CriticalPointReport) 
     return png_bytes(fig, dpi=90)
 
 
-def _fmt(v) -> str:
-    v = float(v)
-    if not np.isfinite(v):
-        return "∞"
-    return "0" if abs(v) < 1e-12 else f"{v:.5g}"
+_fmt = partial(number, digits=5, nonfinite="∞", zero=1e-12)  # 5 digits; |v| < 1e-12 is 0
 
 
 def _table(report: CriticalPointReport) -> list[str]:
