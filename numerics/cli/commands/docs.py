@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from numerics.site import build as docs
-
 EXAMPLES = """examples:
   derivkit docs                 write docs/ (index, one page per derivation, topic pages)
   derivkit docs --out site      write somewhere else
@@ -30,6 +28,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from numerics.site import build as docs  # the site pulls in every page and matplotlib: not for --help
+
     out = Path(args.out)
     if args.workers < 1:
         from derivations.errors import InputError

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from numerics.site.build import Page
+from numerics.site.page import Page
 from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
 from numerics.site.plots import new_figure, png_bytes
 from numerics.analysis.spectrum import SpectralDensity, condition_number, dense_hessian, gd_stability, slq_density

@@ -1,6 +1,6 @@
 """Figures and numeric demonstrations for the regularization, dropout, initialization and ensemble pages.
 
-Each :class:`~numerics.site.build.Page` is attached to the derivation it
+Each :class:`~numerics.site.page.Page` is attached to the derivation it
 demonstrates.  Every number comes from code compiled from the derivations
 (shrinkage factors, soft thresholding, inverted-dropout scale, depth variance,
 ensemble error) and from small simulations with fixed seeds.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from numerics.site.build import Page
+from numerics.site.page import Page
 from numerics.analysis.dropout import simulate_dropout
 from numerics.analysis.early_stopping import compare_shrinkage, gradient_descent_quadratic
 from numerics.analysis.ensembles import simulate_ensemble
