@@ -46,7 +46,8 @@ from scipy.optimize import minimize
 
 from derivations.errors import InputError
 
-from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
+from numerics.analysis.synthetic import synthetic_regression
 from numerics.cli.formatting import numbers
 from numerics.cli.progress import Progress
 from numerics.analysis.spectrum import condition_number, dense_hessian, hutchinson_trace, lanczos_eigenvalues
@@ -133,7 +134,8 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
     """Train briefly, then measure the spectrum; a JSON-ready dictionary."""
     start = time.perf_counter()
     spec = MLPSpec(net.inputs, net.hidden, net.act, net.loss, net.bn, net.l2)
-    X, y = synthetic_regression(net.samples, net.inputs, seed=seed, labels=net.loss == "logistic")
+    data = synthetic_regression(net.samples, net.inputs, seed=seed, labels=net.loss == "logistic")
+    X, y = data.X, data.y
     loss = mlp_loss(spec, X, y)
     theta = init_parameters(spec, seed=seed)
     n = spec.n_params
