@@ -450,7 +450,7 @@ def run_tasks(tasks: Sequence[Task], *, workers: int = 2, dask: str | None = Non
     for t in tasks:
         check_solvers(t.solvers)
     if workers < 1:
-        raise InputError("--workers must be at least 1")
+        raise InputError(f"workers must be at least 1, got {workers}")
     results: dict[int, list[Run]] = {}
 
     def done(i: int, runs: list[Run]):
