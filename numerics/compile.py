@@ -383,6 +383,14 @@ class Objective:
     which compiler produced the callables (``"symengine-llvm"`` or
     ``"sympy"``); ``hessian_pattern`` holds the row and column indices of the
     Hessian's structurally nonzero entries.
+
+    Examples
+    ========
+
+    >>> x = sp.Symbol("x")
+    >>> obj = objective(x**4, [x])
+    >>> obj.n, obj.fun(np.array([2.0])), obj.hessp(np.array([1.0]), np.array([1.0])).tolist()
+    (1, 16.0, [12.0])
     """
 
     expr: sp.Basic
@@ -507,6 +515,19 @@ def objective(expr, variables: Sequence[sp.Symbol], *, sparse: bool | None = Non
     (``backend="symengine"`` or ``"sympy"`` forces one).  ``sparse=True``
     makes ``hess`` return a ``scipy.sparse.csr_matrix``; ``None`` chooses it
     from :data:`SPARSE_FROM` variables on.
+
+    Parameters
+    ==========
+
+    expr : a scalar SymPy expression
+    variables : its variables, in the order of ``x``
+    sparse : a sparse Hessian (``None``: from the number of variables)
+    backend : ``"auto"``, ``"symengine"`` or ``"sympy"``
+
+    Returns
+    =======
+
+    :class:`Objective` whose ``fun``, ``jac``, ``hess``, ``hessp`` go straight to ``scipy.optimize.minimize``
 
     Examples
     ========

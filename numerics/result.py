@@ -21,7 +21,14 @@ import numpy as np
 
 
 class Status(Enum):
-    """Why a solve stopped."""
+    """Why a solve stopped (the values are the strings of JSON outputs).
+
+    Examples
+    ========
+
+    >>> Status("timeout") is Status.TIMEOUT, Status.CONVERGED.value
+    (True, 'converged')
+    """
 
     CONVERGED = "converged"  # the solver's own gradient test was met
     MAX_ITERATIONS = "max_iterations"
@@ -38,7 +45,14 @@ MAX_HISTORY = 2000  # a Trace keeps at most MAX_HISTORY strided rows, plus the l
 
 @dataclass(frozen=True)
 class History:
-    """Per-iteration traces for plots: iterates, values, gradient norms, cumulative evaluations."""
+    """Per-iteration traces for plots: iterates, values, gradient norms, cumulative evaluations.
+
+    Examples
+    ========
+
+    >>> History(f=(2.0, 1.0), gnorm=(1.0, 0.5)).f[-1]
+    1.0
+    """
 
     x: tuple[np.ndarray, ...] = ()
     f: tuple[float, ...] = ()
@@ -48,7 +62,24 @@ class History:
 
 @dataclass(frozen=True)
 class Solution:
-    """Final iterate, value, gradient norm, counts and history of one solve."""
+    r"""Final iterate, value, gradient norm, counts and history of one solve.
+
+    Parameters
+    ==========
+
+    status : the :class:`Status`
+    x, f, gnorm : the final iterate, :math:`f(x)` and :math:`\|\nabla f(x)\|_\infty`
+    nit, nfev, ngev, nhev : iterations and evaluations of :math:`f`, :math:`\nabla f`, :math:`\nabla^2 f`
+    history : the :class:`History` for plots
+    message : why, in words
+
+    Examples
+    ========
+
+    >>> s = Solution(Status.MAX_ITERATIONS, np.ones(1), 1.0, 2.0, 10, 11, 11, message="budget spent")
+    >>> s.status is Status.MAX_ITERATIONS, s.message
+    (True, 'budget spent')
+    """
 
     status: Status
     x: np.ndarray

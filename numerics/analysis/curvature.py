@@ -247,6 +247,26 @@ def analyze_point(obj: Objective, x: Sequence[float], kind: Kind | None = None) 
     """Curvature at ``x``: eigen-decomposition of the compiled Hessian, class, Newton step, guidance.
 
     ``kind`` overrides the numeric classification (for points classified exactly).
+
+    Parameters
+    ==========
+
+    obj : a compiled :class:`~numerics.compile.Objective`
+    x : the point
+    kind : a known classification (a :class:`~derivations.topics.critical_points.Kind`)
+
+    Returns
+    =======
+
+    :class:`PointAnalysis`
+
+    Examples
+    ========
+
+    >>> x, y = sp.symbols("x y")
+    >>> a = analyze_point(objective(x**2 - y**2, [x, y]), [1.0, 0.0])
+    >>> a.gradient.tolist(), a.eigenvalues.tolist(), a.kind.value
+    ([2.0, 0.0], [-2.0, 2.0], 'saddle')
     """
     x = np.asarray(x, dtype=float).reshape(obj.n)
     value = obj.fun(x)
@@ -358,6 +378,28 @@ def find_critical_points(
     a numeric multi-start search adds the roots it finds (and the report is
     never complete: a numeric search cannot prove it missed nothing).
     ``progress`` is called once per numeric start.
+
+    Parameters
+    ==========
+
+    expr, variables : the function and its variables
+    timeout : the wall-clock budget in seconds
+    seed, box : the numeric search's seed and box :math:`[-box, box]^n` of starts
+    obj : the compiled ``expr`` if already at hand
+    progress : called once per numeric start
+
+    Returns
+    =======
+
+    :class:`CriticalPointReport`
+
+    Examples
+    ========
+
+    >>> x, y = sp.symbols("x y")
+    >>> r = find_critical_points(x**2 + y**2 - 2*x, [x, y], timeout=5)
+    >>> r.complete, [(p.point.tolist(), p.kind.value) for p in r.points]
+    (True, [([1.0, 0.0], 'minimum')])
     """
     start = time.monotonic()
     variables = list(variables)

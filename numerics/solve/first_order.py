@@ -329,6 +329,20 @@ def linear_decay(eps0: float = 0.01, eps_tau: float = 0.001, tau: int = 500) -> 
 
     Defaults are seed 003's example.
 
+    Parameters
+    ==========
+
+    eps0, eps_tau : the rates :math:`\varepsilon_0` and :math:`\varepsilon_\tau`
+    tau : the number of updates :math:`\tau` of the decay
+
+    Returns
+    =======
+
+    :class:`LinearDecay`, a callable ``k -> ε_k`` to pass as ``learning_rate``
+
+    Examples
+    ========
+
     >>> lr = linear_decay(0.01, 0.001, 500)
     >>> [round(lr(k), 6) for k in (0, 250, 500, 1000)]
     [0.01, 0.0055, 0.001, 0.001]
@@ -370,6 +384,23 @@ def minimize(optimizer: Optimizer, objective: Objective, x0, *, max_iter: int = 
     gradient evaluations plus history objective evaluations.  A NaN or
     infinity stops the run with ``Status.NONFINITE`` and the last finite
     iterate; no exception escapes for it.
+
+    Parameters
+    ==========
+
+    optimizer : an :class:`Optimizer` (``gd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop``, ``adam``)
+    objective : a compiled :class:`~numerics.compile.Objective` (only ``jac`` drives the iteration)
+    x0 : the starting point
+    max_iter : the number of updates at most
+    gtol : stop when :math:`\|\nabla f\|_\infty \le` ``gtol``
+
+    Returns
+    =======
+
+    :class:`~numerics.result.Solution`
+
+    Examples
+    ========
 
     >>> import sympy as sp
     >>> from numerics.compile import objective
