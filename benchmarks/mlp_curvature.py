@@ -105,7 +105,7 @@ def main():
         "## Top eigenvalue of a ~10,000-parameter MLP on 1,000 samples (target: at most 5 s)",
         "",
         f"d = 100, h = 98, tanh, no batch norm: {n_params} parameters, 1,000 samples, at initialization.",
-        f"`lanczos_eigenvalues(k=1, which='largest', tol=1e-10)` (SciPy `eigsh` on a LinearOperator):",
+        "`lanczos_eigenvalues(k=1, which='largest', tol=1e-10)` (SciPy `eigsh` on a LinearOperator):",
         f"median **{secs:.2f} s** over 3 runs (different start vectors), {res.matvecs} Hessian-vector products,",
         f"λ_max = {res.eigenvalues[0]:.10g}, converged: {res.converged}.",
         "",

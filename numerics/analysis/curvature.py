@@ -396,8 +396,7 @@ def find_critical_points(
     Examples
     ========
 
-    >>> x, y = sp.symbols("x y")
-    >>> r = find_critical_points(x**2 + y**2 - 2*x, [x, y], timeout=5)
+    >>> r = find_critical_points(sp.sympify("x**2 + y**2 - 2*x"), sp.symbols("x y"), timeout=5)
     >>> r.complete, [(p.point.tolist(), p.kind.value) for p in r.points]
     (True, [([1.0, 0.0], 'minimum')])
     """

@@ -113,19 +113,8 @@ class CGDirection:
 def minimize_cg(objective, x0, *, beta: Beta = Beta.PR_PLUS, gtol: float = 1e-8, max_iter: int = 10000) -> Solution:
     r"""Minimize with nonlinear conjugate gradients, :math:`\beta` from ``beta`` (a :class:`Beta`).
 
-    Parameters
-    ==========
-
-    objective : a compiled :class:`~numerics.compile.Objective`
-    x0 : the starting point
-    beta : :attr:`Beta.FR` or :attr:`Beta.PR_PLUS`
-    gtol : stop when :math:`\|\nabla f\|_\infty \le` ``gtol``
-    max_iter : the iteration budget
-
-    Returns
-    =======
-
-    :class:`~numerics.result.Solution`
+    Parameters and the returned :class:`~numerics.result.Solution` as for
+    :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes; ``beta`` is :attr:`Beta.FR` or :attr:`Beta.PR_PLUS`.
 
     Examples
     ========

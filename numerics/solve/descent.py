@@ -171,7 +171,33 @@ def minimize_descent(
     max_iter: int = 1000,
     name: str = "descent",
 ) -> Solution:
-    r"""Run :math:`x_{k+1} = x_k + \alpha_k d_k` until a stopping test fires; always returns a :class:`Solution`."""
+    r"""Run :math:`x_{k+1} = x_k + \alpha_k d_k` until a stopping test fires; always returns a :class:`Solution`.
+
+    Parameters
+    ==========
+
+    objective : a compiled :class:`~numerics.compile.Objective` (``fun``, ``jac``, and ``hess`` for Newton)
+    x0 : the starting point
+    direction : the :class:`Direction` that proposes :math:`d_k`
+    search : the line search that picks :math:`\alpha_k` (:func:`wolfe_search`, :func:`armijo_search`)
+    gtol : stop when :math:`\|\nabla f\|_\infty \le` ``gtol``
+    max_iter : the iteration budget
+    name : the prefix of the solution's message
+
+    Returns
+    =======
+
+    :class:`Solution`; its ``status`` says why the solve stopped
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from numerics.compile import objective
+    >>> x = sp.Symbol("x")
+    >>> minimize_descent(objective((x - 3)**2, [x]), [0.0], SteepestDescent(), armijo_search()).x.round(6).tolist()
+    [3.0]
+    """
     counter = Counter(objective)
     trace = Trace()
     x = np.array(x0, dtype=float).reshape(-1)

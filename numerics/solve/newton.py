@@ -81,18 +81,8 @@ class NewtonDirection:
 def minimize_newton(objective, x0, *, gtol: float = 1e-8, max_iter: int = 500) -> Solution:
     r"""Minimize with modified Newton steps and a strong-Wolfe line search (first trial step 1).
 
-    Parameters
-    ==========
-
-    objective : a compiled :class:`~numerics.compile.Objective` (or anything with ``fun``, ``jac``, ``hess``)
-    x0 : the starting point
-    gtol : stop when :math:`\|\nabla f\|_\infty \le` ``gtol``
-    max_iter : the iteration budget
-
-    Returns
-    =======
-
-    :class:`~numerics.result.Solution`; its ``status`` says why the solve stopped
+    Parameters and the returned :class:`~numerics.result.Solution` as for
+    :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes.
 
     Examples
     ========

@@ -216,18 +216,8 @@ def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) ->
     Stops on :math:`\|\nabla f\|_\infty \le` ``gtol``; see
     :func:`numerics.solve.descent.minimize_descent` for the other statuses.
 
-    Parameters
-    ==========
-
-    objective : a compiled :class:`~numerics.compile.Objective` (or anything with ``fun``, ``jac``)
-    x0 : the starting point
-    gtol : stop when :math:`\|\nabla f\|_\infty \le` ``gtol``
-    max_iter : the iteration budget
-
-    Returns
-    =======
-
-    :class:`~numerics.result.Solution`; its ``status`` says why the solve stopped
+    Parameters and the returned :class:`~numerics.result.Solution` as for
+    :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes.
 
     Examples
     ========
@@ -246,19 +236,8 @@ def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) ->
 def minimize_lbfgs(objective, x0, *, memory: int = 10, gtol: float = 1e-8, max_iter: int = 5000) -> Solution:
     r"""Minimize with L-BFGS (two-loop recursion, ``memory`` pairs) and a strong-Wolfe line search.
 
-    Parameters
-    ==========
-
-    objective : a compiled :class:`~numerics.compile.Objective` (or anything with ``fun``, ``jac``)
-    x0 : the starting point
-    gtol : stop when :math:`\|\nabla f\|_\infty \le` ``gtol``
-    max_iter : the iteration budget
-    memory : how many pairs :math:`(s, y)` the two-loop recursion keeps
-
-    Returns
-    =======
-
-    :class:`~numerics.result.Solution`; its ``status`` says why the solve stopped
+    Parameters and the returned :class:`~numerics.result.Solution` as for
+    :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes; ``memory`` is how many pairs :math:`(s, y)` the two-loop recursion keeps.
 
     Examples
     ========
