@@ -75,13 +75,17 @@ def _derivation_page(name: str) -> Page:
     return Page(f"{name}.md", d.title, to_markdown(d, v), section=name.split(".")[0], verified=v.ok)
 
 
+def _derivation_pages(name: str) -> list[Page]:
+    return [_derivation_page(name)]
+
+
 def _provider_pages(provider: Callable[[], list[Page]]) -> list[Page]:
     return list(provider())
 
 
 def build_pages(workers: int = 2) -> tuple[list[Page], list[str]]:
     """Verify and render every derivation and collect every provider's pages."""
-    tasks = [(_derivation_page, n, f"derivation {n}", n) for n in registry.names()]
+    tasks = [(_derivation_pages, n, f"derivation {n}", n) for n in registry.names()]
     tasks += [(_provider_pages, p, f"provider {p.__module__}", p.__module__) for p in PROVIDERS]
     pages: list[Page] = []
     errors: list[str] = []
