@@ -32,6 +32,7 @@ from pathlib import Path
 from derivations.checking.audit import annotate, audit_text, read_document
 from derivations.checking.document import syntax_of
 from derivations.errors import InputError
+from numerics.cli import options
 
 MARK = "derivkit audit"
 EXAMPLES = r"""examples:
@@ -55,11 +56,9 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="a Markdown (.md) or LaTeX (.tex) document, UTF-8")
     p.add_argument("--json", action="store_true", help="print a JSON record")
     p.add_argument("--out", metavar="REPORT", help="write an annotated copy of the document here")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="S",
-                   help="seconds for the whole audit (default 120); each step gets a share")
-    p.add_argument("--assume", action="append", default=[], metavar="COND",
-                   help='an assumption such as "x>0" or "0<p<1" for every step (repeatable)')
-    p.add_argument("--seed", type=int, default=0, help="seed of the random probe points (default 0)")
+    options.add_timeout(p, 120.0, "the whole audit; each step gets a share")
+    options.add_assume(p)
+    options.add_seed(p)
     p.set_defaults(handler=run)
 
 
@@ -79,10 +78,8 @@ def _writable(out: Path, source: Path) -> None:
 
 
 def run(args) -> int:
-    if not (0 < args.timeout <= 3600):
-        raise InputError("--timeout must be between 0 and 3600 seconds")
-    if args.seed < 0:
-        raise InputError("--seed must be a non-negative integer")
+    options.timeout(args)
+    options.seed(args)
     text = read_document(args.file)
     syntax = syntax_of(args.file)
     if args.out:
