@@ -51,7 +51,8 @@ import sympy as sp
 
 from derivations.checking.check import Verdict, check
 from derivations.checking.context import Context, Unresolved, names_of
-from derivations.checking.document import Garbled, Relation, Syntax, formulas, relations, syntax_of
+from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
+                                           syntax_of)
 from derivations.checking.notation import bold_names, function_definition
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
@@ -60,7 +61,6 @@ from derivations.reading.naming import parse_assumption
 
 __all__ = ["Audit", "StepVerdict", "Outcome", "audit_text", "audit_file", "annotate", "MAX_BYTES"]
 
-MAX_BYTES = 8 * 1024 * 1024  # a document larger than this is refused before it is read
 STEP_SECONDS = 8.0  # the most any one step may take
 DEFINING = re.compile(r"\b(let|define|defined|denote|denotes|where|with|set|given|suppose|consider)\b\W*$", re.I)
 SOLVING = re.compile(r"\b(setting|set|solv\w*|minimi[sz]\w*|stationary|optimality|first-order condition|zero)\b", re.I)
@@ -573,27 +573,6 @@ def audit_file(path: str, *, assume: Sequence[str] = (), timeout: float = 120.0,
     text = read_document(path)
     return audit_text(text, syntax_of(path), name=path, assume=assume, timeout=timeout, seed=seed,
                       functions=functions, matrices=matrices)
-
-
-def read_document(path: str) -> str:
-    """The text of a document: UTF-8, at most :data:`MAX_BYTES`, not binary; an :class:`InputError` otherwise."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a document") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB; audit a smaller document")
-    if b"\x00" in data:
-        raise InputError(f"{path}: a binary file, not a Markdown or LaTeX document")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); convert it to UTF-8 first") from None
 
 
 def annotate(text: str, audit: Audit, syntax: Syntax) -> str:

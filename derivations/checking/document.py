@@ -31,8 +31,12 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["Formula", "Garbled", "Relation", "Syntax", "formulas", "relations", "syntax_of"]
+from derivations.errors import InputError
 
+__all__ = ["Formula", "Garbled", "Relation", "Syntax", "formulas", "read_document", "relations", "syntax_of",
+           "MAX_BYTES"]
+
+MAX_BYTES = 8 * 1024 * 1024  # a document larger than this is refused before it is read
 MAX_FORMULA = 20_000  # characters in one formula; a longer one is garbled, not read
 
 
@@ -291,3 +295,24 @@ def relations(items: list[Formula | Garbled]) -> list[Relation]:
                 previous = rel
                 left = right
     return out
+
+
+def read_document(path: str) -> str:
+    """The text of a document: UTF-8, at most :data:`MAX_BYTES`, not binary; an :class:`InputError` otherwise."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a document") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB; audit a smaller document")
+    if b"\x00" in data:
+        raise InputError(f"{path}: a binary file, not a Markdown or LaTeX document")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); convert it to UTF-8 first") from None

@@ -33,6 +33,7 @@ from derivations.checking.audit import annotate, audit_text, read_document
 from derivations.checking.document import syntax_of
 from derivations.checking.notation import name_of
 from derivations.errors import InputError
+from numerics.cli import options
 
 MARK = "derivkit audit"
 EXAMPLES = r"""examples:
@@ -57,10 +58,8 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="a Markdown (.md) or LaTeX (.tex) document, UTF-8")
     p.add_argument("--json", action="store_true", help="print a JSON record")
     p.add_argument("--out", metavar="REPORT", help="write an annotated copy of the document here")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="S",
-                   help="seconds for the whole audit (default 120); each step gets a share")
-    p.add_argument("--assume", action="append", default=[], metavar="COND",
-                   help='an assumption such as "x>0" or "0<p<1" for every step (repeatable)')
+    options.add_timeout(p, 120.0, "the whole audit; each step gets a share")
+    options.add_assume(p)
     p.add_argument("--function", action="append", default=[], metavar="NAMES",
                    help="comma-separated names that are functions: u(t) is u applied to t, never u*t (repeatable); "
                         "names the document defines as f(x) = ... and the usual letters f, g, h, J, sigma, ... "
@@ -70,7 +69,7 @@ def register(sub) -> None:
                         "vectors already. Today's reader reads every name as a commuting scalar: a step with a "
                         "product or power of these names is reported unchecked, not checked as matrix algebra "
                         "(2x2 matrices written out with pmatrix are checked entry by entry)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random probe points (default 0)")
+    options.add_seed(p)
     p.set_defaults(handler=run)
 
 
@@ -103,10 +102,8 @@ def _names(values, option: str) -> tuple[str, ...]:
 
 
 def run(args) -> int:
-    if not (0 < args.timeout <= 3600):
-        raise InputError("--timeout must be between 0 and 3600 seconds")
-    if args.seed < 0:
-        raise InputError("--seed must be a non-negative integer")
+    options.timeout(args)
+    options.seed(args)
     text = read_document(args.file)
     syntax = syntax_of(args.file)
     if args.out:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from numerics.site import build as docs
+from numerics.cli.options import add_workers, workers
 
 EXAMPLES = """examples:
   derivkit docs                 write docs/ (index, one page per derivation, topic pages)
@@ -25,17 +25,16 @@ def register(sub) -> None:
     p = sub.add_parser("docs", help="write the documentation pages", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="docs", help="output directory (default: docs)")
-    p.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
+    add_workers(p)
     p.set_defaults(handler=run)
 
 
 def run(args) -> int:
-    out = Path(args.out)
-    if args.workers < 1:
-        from derivations.errors import InputError
+    from numerics.site import build as docs  # the site pulls in every page and matplotlib: not for --help
 
-        raise InputError("--workers must be at least 1")
+    out = Path(args.out)
+    n_workers = workers(args)
     docs.check_writable(out)  # fail fast (exit 2), before minutes of work
-    report = docs.build_site(out, workers=args.workers)
+    report = docs.build_site(out, workers=n_workers)
     docs.print_report(report)
     return 1 if report.errors or report.unverified else 0
