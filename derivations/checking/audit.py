@@ -53,7 +53,7 @@ from derivations.checking.check import Verdict, check
 from derivations.checking.context import Context, Unresolved, names_of
 from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
                                            syntax_of)
-from derivations.checking.notation import bold_names, function_definition
+from derivations.checking.notation import function_definition, matrix_products
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
@@ -67,6 +67,7 @@ SOLVING = re.compile(r"\b(setting|set|solv\w*|minimi[sz]\w*|stationary|optimalit
 _UPDATE = ("\\leftarrow", "\\gets", "←")
 _DEFINE = (":=", "\\coloneqq")
 _APPROX = ("\\approx", "≈", "\\simeq")
+_CONTEXT = ("\\in", "\\notin", "\\sim")
 _ORDER = ("<", ">", "\\le", "\\leq", "\\ge", "\\geq", "≤", "≥")
 _BALANCED = r"[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*"
 _DERIVATIVE = re.compile(
@@ -194,6 +195,7 @@ class _Chain:
     derivative: bool = False
     defining: bool = False  # the last relation of the chain was a definition (``g_1 = g_2 = g``)
     determined: bool = False  # the chain starts from a definition: its value is what the document defined
+    first: Relation | None = None  # the chain's first relation
 
 
 def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<text>", assume: Sequence[str] = (),
@@ -224,7 +226,7 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
     rels = relations(items)
     declared = {f for r in rels if r.symbol in ("=",) + _DEFINE for f in [function_definition(r.left)] if f}
     ctx = Context.empty(_assumptions_of(rels, assume), {f[0] for f in declared} | set(functions))
-    ctx.noncommuting = frozenset(matrices) | bold_names(text)
+    ctx.noncommuting = frozenset(matrices)
     steps: list[StepVerdict] = [StepVerdict(g.line, g.line, "", "", Outcome.UNCHECKED, reason=f"cannot read {g.reason}")
                                 for g in items if isinstance(g, Garbled)]
     chain = _Chain()
@@ -238,7 +240,7 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
         ctx.leave_section(r.formula.section)
         continues = (prev is not None and r.formula is prev.formula and r.left == prev.right) or r.continued
         if not continues:
-            chain = _Chain()
+            chain = _Chain(first=r)
         try:
             with time_limit(seconds + 1.0):
                 verdict = _step(r, ctx, chain, seconds, seed, prev, continues)
@@ -256,15 +258,15 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
 
 def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, prev, continues: bool):
     """The verdict on one relation (``None`` for context: definitions, conditions, assumptions)."""
-    if r.symbol in _ORDER or not r.right:
-        return None
+    if r.symbol in _ORDER + _CONTEXT or not r.right:
+        return None  # an assumption, a bound, a set or a distribution: context, not a step
     if r.symbol in _UPDATE:
         return _update(r, ctx, seconds, seed)
     if r.symbol in _APPROX:
         return _approximation(r, ctx, chain, continues)
     if r.symbol not in ("=",) + _DEFINE:
         return _unchecked(r, r.left, f"the relation {r.symbol} is not audited")
-    defining = r.symbol in _DEFINE or (bool(DEFINING.search(r.formula.prose)) and not continues)
+    defining = r.symbol in _DEFINE or ((bool(DEFINING.search(r.formula.prose)) or r.formula.bullet) and not continues)
     if not continues and _function_definition(r, ctx, defining):
         return None
     try:
@@ -347,8 +349,8 @@ def _is_definition(key, claimed, ctx: Context, defining: bool, r: Relation) -> b
     """A name not defined yet, a name after "let"/"define"/``:=``, or a defined name given new quantities."""
     if key not in ctx.definitions or defining:
         return True
-    if key in ctx.local and claimed.is_number:
-        return True  # another evaluation point
+    if claimed.is_number and (key in ctx.local or getattr(ctx.definitions[key][0], "is_number", False)):
+        return True  # another value of a constant, another evaluation point
     old = ctx.substitute(ctx.definitions[key][0])
     new = ctx.substitute(claimed)
     return bool(names_of(new) - names_of(old) - {key.name if isinstance(key, sp.Symbol) else ""})
@@ -376,7 +378,7 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
     """Check ``claimed`` against ``reference``; a condition, a statement or a slip carried along are no new slips."""
     if isinstance(reference, sp.Basic) and reference.has(sp.Derivative):
         return _unchecked(r, ref_text, "a symbol the claim needs has no definition in the document")
-    products = _matrix_products(claimed, ctx) | _matrix_products(reference, ctx)
+    products = _matrix_products(r, ctx) | (_matrix_products(chain.first, ctx) if chain.first else set())
     if products:
         return _unchecked(r, ref_text, f"a product of the vectors or matrices {', '.join(sorted(products))}: today's "
                                        "reader takes them to commute, so the step is not checked")
@@ -385,7 +387,7 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
         chain.value, chain.text = claimed, r.right
         return _unchecked(r, ref_text, f"relates new quantities ({', '.join(sorted(new))} only on the claimed side): "
                                        "a definition or an equation, not an identity")
-    result = check(claimed, reference, timeout=seconds, seed=seed, domains={}, indices=_delta_indices(reference))
+    result = check(claimed, reference, timeout=seconds, seed=seed, domains={}, indices=_delta_indices(reference, claimed))
     verdict = _verdict_from(result, r.right, ref_text, r, note)
     chain.value, chain.text = reference, ref_text
     if determined and chain.derivative and not r.continued and verdict.verdict is not Outcome.SLIP:
@@ -412,27 +414,16 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
     return verdict
 
 
-def _matrix_products(expr, ctx: Context) -> set[str]:
-    """The vector or matrix names that meet in a product or a power of ``expr`` (read as commuting scalars)."""
-    if not isinstance(expr, sp.Basic) or not ctx.noncommuting or isinstance(expr, sp.MatrixBase):
-        return set()
-    found: set[str] = set()
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Mul):
-            hits = [names_of(f) & ctx.noncommuting for f in node.args]
-            if sum(bool(h) for h in hits) >= 2:
-                found |= set().union(*hits)
-        elif isinstance(node, sp.Pow) and node.exp != 1 and names_of(node.base) & ctx.noncommuting:
-            found |= names_of(node.base) & ctx.noncommuting
-    return found
+def _matrix_products(r: Relation, ctx: Context) -> set[str]:
+    """The vector or matrix names that meet in a product on either side (today read as commuting scalars)."""
+    explicit = frozenset(ctx.matrices)
+    return matrix_products(r.left, ctx.noncommuting, explicit) | matrix_products(r.right, ctx.noncommuting, explicit)
 
 
-def _delta_indices(expr) -> list:
+def _delta_indices(*exprs) -> list:
     """Free indices of Kronecker deltas in sums (``\\partial/\\partial x_k`` of a sum), each with its sum's range."""
-    if not isinstance(expr, sp.Basic):
-        return []
     out = {}
-    for s in expr.atoms(sp.Sum):
+    for s, expr in ((s, e) for e in exprs if isinstance(e, sp.Basic) for s in e.atoms(sp.Sum)):
         for index, _lo, hi in s.limits:
             for delta in s.function.atoms(sp.KroneckerDelta):
                 for k in delta.free_symbols - {index}:
@@ -534,12 +525,13 @@ def _update(r: Relation, ctx: Context, seconds: float, seed: int):
         return _unchecked(r, r.left, "the updated variable could not be read")
     before = ctx.rules.get(key)
     ctx.rules[key] = (right, r.line)
+    ctx.rules_text[key], rule_before = r, ctx.rules_text.get(key)
     if before is None:
         return None
     old, line = before
     if names_of(right) - names_of(old) or r.line - line > 12:
         return None  # another method's rule, not a rewriting of the last one
-    products = _matrix_products(right, ctx) | _matrix_products(old, ctx)
+    products = _matrix_products(r, ctx) | (_matrix_products(rule_before, ctx) if rule_before else set())
     if products:
         return _unchecked(r, f"the update rule of line {line}", f"a product of the vectors or matrices "
                           f"{', '.join(sorted(products))}: today's reader takes them to commute")

@@ -33,6 +33,8 @@ from derivations.reading.naming import symbol_factory
 
 __all__ = ["Context", "Unresolved", "names_of"]
 
+_RANDOM = re.compile(r"\\mathbb\{[EPV]\}|\\(?:operatorname|text|mathrm)\{(?:Var|Cov|E|P|Pr|var|cov)\}|\\Pr\b")
+_OPERATOR = re.compile(r"^\s*\\frac\{\s*(?:\\partial|d)\s*\}\{\s*(?:\\partial|d)\s*(?P<var>[^{}]+)\}\s*(?P<rest>.+)$", re.S)
 _DECORATION = re.compile(r"(hat|tilde|star|bar|opt|ast|_\w+|\d+)$")
 _DERIVATIVE_NAME = re.compile(r"^d(?P<num>[A-Za-z][\w]*?)_d(?P<var>[A-Za-z][\w]*)$")
 
@@ -69,6 +71,7 @@ class Context:
     bases: set = field(default_factory=set)  # names used as indexed bases
     conditions: list = field(default_factory=list)  # (expression that is 0, line)
     rules: dict = field(default_factory=dict)  # updated variable -> (its rule, line)
+    rules_text: dict = field(default_factory=dict)  # updated variable -> the relation of its last rule
     last_derivative: tuple | None = None  # (value of the latest derivative claim, line)
     noncommuting: frozenset = frozenset()  # names of vectors and matrices (bold, or ``--matrix``)
 
@@ -84,6 +87,15 @@ class Context:
 
     def read(self, text: str, *, plain: bool = False) -> sp.Basic:
         """One side as written (definitions not substituted); applications of defined functions applied."""
+        if _RANDOM.search(text):
+            raise Unresolved("an expectation, variance or probability: the audit does not reason about random "
+                             "variables")
+        operator = _OPERATOR.match(text)
+        if operator:  # \frac{\partial}{\partial w} (...): the derivative of what follows
+            var = self.read(operator.group("var"), plain=True)
+            if not isinstance(var, (sp.Symbol, sp.Indexed)):
+                raise InputError(f"cannot differentiate with respect to {operator.group('var')}")
+            return self.derivative_of(self.read(operator.group("rest")), var)
         reading = read_side(text, self.function_names, self.symbol if plain else self._symbol, self.indexed,
                             conventional=self.conventional)
         expr = self._indices(reading.expr)
@@ -169,9 +181,8 @@ class Context:
         return self.derivative_of(body, var)
 
     def derivative_of(self, body, var):
-        if self.held(var):
-            return sp.diff(self.substitute(body, keep=frozenset(self.definitions)), var)
-        return sp.diff(self.substitute(body), var)
+        body = self.substitute(body, keep=frozenset(self.definitions)) if self.held(var) else self.substitute(body)
+        return sp.diff(_rename_bound(body, var.free_symbols if isinstance(var, sp.Basic) else set()), var)
 
     def held(self, var) -> bool:
         """Differentiating with respect to a defined quantity holds the document's other quantities fixed."""
@@ -227,6 +238,28 @@ class Context:
             if not stripped or stripped == name:
                 return out
             name = stripped
+
+
+def _rename_bound(expr, avoid: set):
+    """``expr`` with the bound index of every sum renamed where it clashes with a free index in ``avoid``.
+
+    >>> i, n = sp.Symbol("i", real=True), sp.Symbol("n", real=True)
+    >>> _rename_bound(sp.Sum(sp.IndexedBase("w")[i], (i, 1, n)), {i})
+    Sum(w[i_], (i_, 1, n))
+    """
+    if not isinstance(expr, sp.Basic) or not avoid or not expr.has(sp.Sum):
+        return expr
+    mapping = {}
+    for s in expr.atoms(sp.Sum):
+        limits, body = [], s.function
+        for index, lo, hi in s.limits:
+            if index in avoid:
+                fresh = sp.Symbol(index.name + "_", **index.assumptions0)
+                body = body.xreplace({index: fresh})
+                index = fresh
+            limits.append((index, lo, hi))
+        mapping[s] = sp.Sum(body, *limits)
+    return expr.xreplace(mapping)
 
 
 def _shown(name: str) -> str:

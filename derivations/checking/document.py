@@ -58,6 +58,7 @@ class Formula:
     prose: str = ""
     environment: str = ""
     section: int = 0  # how many headings (``#``, ``\\section``, ...) come before the formula
+    bullet: bool = False  # the formula opens a list item (``- $f(x) = ...$``): a statement of its own
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,11 @@ class Relation:
 _ENVIRONMENTS = ("equation", "align", "aligned", "gather", "multline", "eqnarray", "split", "alignat", "flalign",
                  "gathered", "displaymath", "math")
 _ENV = re.compile(r"\\begin\{(" + "|".join(_ENVIRONMENTS) + r")(\*?)\}(\{[^}]*\})?(.*?)\\end\{\1\2\}", re.S)
-_RELATIONS = ("\\leftarrow", "\\gets", "\\coloneqq", ":=", "\\approx", "\\simeq", "\\sim", "\\leq", "\\le",
+_RELATIONS = ("\\notin", "\\in", "\\leftarrow", "\\gets", "\\coloneqq", ":=", "\\approx", "\\simeq", "\\sim", "\\leq", "\\le",
               "\\geq", "\\ge", "\\neq", "\\ne", "\\equiv", "\\propto", "<", ">", "=", "←", "≈", "≤", "≥", "≠")
 _OPEN, _CLOSE = "({[", ")}]"
+_LISTED = re.compile(r"[\s,;]*(?:and|or)?[\s,;]*")
+_BULLET = re.compile(r"\s*(?:[-*+\u2022]|\d+[.)])\s+")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]|\\(?:chapter|section|subsection|subsubsection|paragraph)\*?\{|\\begin\{frame\}",
                       re.M)
 
@@ -170,13 +173,19 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN) -> list[Formula | Garb
             garbled.append(Garbled(_line_at(text, m.start()), f"an unknown environment '{name}'"))
     headings = [m.start() for m in _HEADING.finditer(masked)]
     out: list[Formula | Garbled] = []
+    last_prose, last_end = "", -1
     for start, end, body, display, env in sorted(found):
         if len(body) > MAX_FORMULA:
             out.append(Garbled(_line_at(text, start), f"a formula of {len(body)} characters (limit {MAX_FORMULA})"))
             continue
         body_start = start + (masked[start:end].find(body) if body else 0)
-        out.append(Formula(body, _line_at(text, body_start), _line_at(text, end - 1), display,
-                           _prose_before(masked, start), env, bisect.bisect_right(headings, start)))
+        prose = _prose_before(masked, start)
+        if last_end >= 0 and _LISTED.fullmatch(masked[last_end:start]):
+            prose = last_prose  # "Set $a = b$, $c = d$": the second formula continues the first one's sentence
+        line_head = masked[masked.rfind("\n", 0, start) + 1:start]
+        out.append(Formula(body, _line_at(text, body_start), _line_at(text, end - 1), display, prose, env,
+                           bisect.bisect_right(headings, start), bool(_BULLET.fullmatch(line_head))))
+        last_prose, last_end = prose, end
     out.extend(garbled)
     return sorted(out, key=lambda f: f.line)
 

@@ -38,7 +38,7 @@ from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
 from derivations.reading.parsing import real_indexed, real_symbol
 
-__all__ = ["Application", "Reading", "read_side", "function_definition", "bold_names", "CONVENTIONAL", "PLACEHOLDER"]
+__all__ = ["Application", "Reading", "read_side", "function_definition", "bold_names", "matrix_products", "CONVENTIONAL", "PLACEHOLDER"]
 
 #: names lecture notes apply as functions; ``NAME(…)`` with one of these is never read as a product
 CONVENTIONAL = frozenset({"f", "g", "h", "J", "L", "ell", "sigma", "phi", "psi", "Omega", "E", "P", "p", "q",
@@ -155,8 +155,33 @@ def read_side(text: str, functions: frozenset, symbol=real_symbol, indexed=real_
         pieces.append(text[last:m.start()] + "{\\mathrm{" + placeholder.name + "}}")
         last = end
     pieces.append(text[last:])
-    expr = parse_latex("".join(pieces), symbol, indexed)
+    expr = parse_latex(set_sums("".join(pieces)), symbol, indexed)
     return Reading(bind_sum_indices(expr, indexed), tuple(apps))
+
+
+_SET_SUM = re.compile(r"\\sum_\{\s*(?P<element>[^{}]*?)\s*\\in\s*(?P<set>[^{}]*(?:\{[^{}]*\})?[^{}]*)\}")
+_ELEMENT = re.compile(r"^(?:[A-Za-z]|\\[A-Za-z]+)_\{?(?P<index>[A-Za-z])\}?$|^(?P<bare>[A-Za-z])$")
+
+
+def set_sums(text: str) -> str:
+    r"""A sum over the elements of a set, ``\sum_{w_k \in \theta} w_k``, as ``\sum_{k=1}^{n_{\theta}} w_k``.
+
+    The set's size is the symbol ``n_`` followed by the set's name; sums over pairs stay as they are (unreadable).
+
+    >>> set_sums(r"\sum_{w_k \in \theta} |w_k|"), set_sums(r"\sum_{i \in \mathcal M} g_i")
+    ('\\sum_{k=1}^{n_{theta}} |w_k|', '\\sum_{i=1}^{n_{M}} g_i')
+    """
+    def rewrite(m: re.Match) -> str:
+        element = _ELEMENT.match(m.group("element").strip())
+        if element is None:
+            return m.group(0)
+        index = element.group("index") or element.group("bare")
+        size = re.sub(r"\\(?:mathcal|mathbb|mathbf|mathrm)|[\\{} ]", "", m.group("set"))
+        if not size.isalnum():
+            return m.group(0)
+        return "\\sum_{" + index + "=1}^{n_{" + size + "}}"
+
+    return _SET_SUM.sub(rewrite, text)
 
 
 def bind_sum_indices(expr: sp.Basic, indexed=real_indexed) -> sp.Basic:
@@ -212,6 +237,42 @@ def function_definition(left: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*\{(\\?[A-Za-z]+)\}")
+
+
+def _terms(text: str) -> list[str]:
+    """``text`` split at ``+``/``-`` outside braces and parentheses (the terms of a sum)."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+        elif c in "+-=" and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def matrix_products(text: str, declared: frozenset = frozenset(), explicit: frozenset = frozenset()) -> set[str]:
+    r"""The vector and matrix names (bold, or ``declared``) that meet in one product of ``text``.
+
+    Names written out as explicit matrices (``explicit``) are read entry by entry and do not count.
+
+    >>> sorted(matrix_products(r"\mathbf{X}^T \mathbf{X} \mathbf{w} + \alpha \mathbf{w}"))
+    ['X', 'w']
+    >>> matrix_products(r"x^{(j)} - \mu"), sorted(matrix_products("A B + C", frozenset({"A", "B"})))
+    (set(), ['A', 'B'])
+    """
+    found: set[str] = set()
+    plain = [(n, re.compile(r"(?<![A-Za-z\\{])" + re.escape(n) + r"(?![A-Za-z])")) for n in declared if len(n) == 1]
+    for term in _terms(text):
+        hits = [n for n in (name_of(m.group(1)) for m in _BOLD.finditer(term)) if n and n not in explicit]
+        unbold = _BOLD.sub(" ", term)
+        hits += [n for n, pattern in plain if n not in explicit for _ in pattern.finditer(unbold)]
+        if len(hits) >= 2:
+            found |= set(hits)
+    return found
 
 
 def bold_names(text: str) -> frozenset:
