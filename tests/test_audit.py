@@ -223,3 +223,20 @@ def test_latex_syntax_reads_environments_and_ignores_comments():
     doc = "% $x = 2$ is a comment\n\\begin{align}\nf &= (x - 1)^2 \\\\\n  &= x^2 - 2x + 1\n\\end{align}\n"
     steps = audit_text(doc, Syntax.LATEX).steps
     assert [(s.line, s.verdict) for s in steps] == [(4, Outcome.VERIFIED)]
+
+
+def test_the_docs_page_lists_the_slips_found_and_the_errata_not_found(tmp_path, monkeypatch):
+    from numerics.site.pages import audit as page
+
+    (tmp_path / "001_notes.txt").write_text(
+        "$$\\sigma^2 = \\frac{1}{m} \\sum_{j=1}^m (x^{(j)} - \\mu)^2$$\n\n"
+        "$$\\frac{\\partial \\sigma^2}{\\partial \\mu} = -\\frac{2}{m} \\sum_{j=1}^m (x^{(j)} - \\mu) x_i^{(j)}$$\n")
+    monkeypatch.setenv(page.SEEDS_ENV, str(tmp_path))
+    (p,) = page.docs_pages()
+    found = p.markdown.split("## Slips the audit finds")[1].split("## Registered errata")[0]
+    assert "`001_notes.txt:3`" in found and "[batchnorm.backward](batchnorm.backward.md)" in found
+    missing = p.markdown.split("## Registered errata the audit does not find by itself")[1]
+    assert "first_order.adam_bias_correction" in missing and "batchnorm.backward" not in missing
+    monkeypatch.setenv(page.SEEDS_ENV, str(tmp_path / "nowhere"))
+    (empty,) = page.docs_pages()
+    assert "not found" in empty.markdown

@@ -37,7 +37,7 @@ from derivations.render import to_markdown
 
 from numerics.cli.progress import Progress
 from numerics.site.page import Page
-from numerics.site.pages import batchnorm, bench, check, curvature, first_order, mlp, regularization
+from numerics.site.pages import audit, batchnorm, bench, check, curvature, first_order, mlp, regularization
 
 __all__ = ["Page", "SiteReport", "PROVIDERS", "build_pages", "build_site", "write_site", "check_writable",
            "print_report"]
@@ -49,6 +49,7 @@ PROVIDERS: tuple[Callable[[], list[Page]], ...] = (
     first_order.docs_pages,
     bench.docs_pages,
     check.docs_pages,
+    audit.docs_pages,
     regularization.docs_pages,
     mlp.docs_pages,
 )

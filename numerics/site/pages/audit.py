@@ -1,0 +1,222 @@
+r"""The docs page "Auditing the seeds": `derivkit audit` run on the five seed lecture notes.
+
+When the page is built, every seed in the seed folder is audited
+(:func:`derivations.checking.audit.audit_file`), so the slips, counterexamples
+and counts on the page are computed, not typed.  Each slip is linked to the
+registered derivation that records the same erratum by hand (same seed, the
+most names in common), and every registered erratum that the audit does not
+find by itself is listed with the reason, so that the gap stays visible.
+
+The seed folder is ``$DERIVKIT_SEEDS``, else ``shared/seeds`` beside or above
+the checkout; without it the page says so.
+
+Examples
+========
+
+>>> sorted(_tokens(r"\frac{\partial \sigma^2}{\partial \mu} = x_i^{(j)}"))
+['i', 'j', 'mu', 'sigma', 'x']
+>>> sorted(_tokens("∂σ²/∂μ = sign(w_k)"))
+['k', 'mu', 'sigma', 'sign', 'w']
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from derivations import registry
+from derivations.checking.audit import Audit, Outcome, StepVerdict, audit_file
+from derivations.claims import Differs
+from numerics.site.page import Page
+
+__all__ = ["docs_pages", "seed_folder", "registered_errata", "Erratum"]
+
+SEEDS_ENV = "DERIVKIT_SEEDS"
+SEED_TIMEOUT = 60.0
+_LATEX_WORDS = {"frac", "partial", "sum", "left", "right", "mathbf", "boldsymbol", "hat", "tilde", "text", "mathrm",
+                "sqrt", "cdot", "times", "begin", "end", "quad", "qquad", "seed", "as", "printed", "the", "a", "of",
+                "and", "is", "in", "for", "with", "its", "it", "to", "not", "only", "by", "Sum", "operatorname", "d"}
+
+#: why the audit cannot find a registered erratum from the document alone, per registered derivation
+WHY = {
+    "first_order.adam_bias_correction": "the seed *defines* ŝ and r̂ with 1 − ρ; nothing in the document says what "
+                                        "they must equal, so only knowledge of Adam (the registered derivation) "
+                                        "shows that 1 − ρᵗ is meant",
+    "first_order.adam": "the seed states Adam's rules as definitions; that they differ from Adam is knowledge of "
+                        "Adam, not a step the document derives",
+    "first_order.rmsprop": "the seed defines RMSProp's step; a missing square root or a running sum instead of a "
+                           "moving average is a wrong definition, not a wrong step",
+    "first_order.momentum": "θ ← θ − v is a definition of the update; that it climbs needs the meaning of v (a "
+                            "descent direction), which the audit does not reason about",
+    "first_order.sgd": "the gradient is written with ∇_θ and a loss C(f(x; θ), y) applied to arguments: today's "
+                       "reader cannot read ∇ or an undefined function of several arguments, so the step is "
+                       "unchecked",
+    "first_order.nesterov": "'Set v_new = v_old, θ̃_new = θ̃_old' reads as assignments; the audit cannot tell "
+                            "that their direction is reversed",
+    "conjugate_gradient.conjugacy": "g_kᵀ H g_{k−1} = 0 is a product of vectors and a matrix: today's reader takes "
+                                    "them to commute, so the step is unchecked; the claim also needs CG's meaning",
+    "curvature.taylor_model": "'Hessian • Δp ≈ Jacobian' mixes words and an undefined F(x, y): an approximation "
+                              "the reader cannot read",
+    "dropout.geometric_mean": "a statement in prose about ensembles, not a formula",
+    "dropout.mask": "the expectation E[m·h/p] is about random variables, which the audit does not reason about",
+    "dropout.weight_scaling": "a rule stated in prose, not a formula",
+    "initialization.fan_in_variance": "a variance of random weights: the audit does not reason about random "
+                                      "variables",
+    "initialization.relu_depth": "a variance of random weights: the audit does not reason about random variables",
+    "initialization.truncated_normal": "a distribution (w ~ N(0, σ)) is context, not a claim",
+    "initialization.uniform_variance": "a distribution (w ~ U(…)) and a name for it: context, not a claim",
+    "beale.critical_points": "a claim about minima found by a run, not a formula",
+    "newton.step": "a claim in prose about where a step lands",
+    "quasi_newton.bfgs_quadratic_termination": "a claim in prose about reconstructing the inverse Hessian",
+    "regularization.group_norm": "a name ('Tikhonov') given to a penalty, not a formula",
+    "regularization.l1_sparsity": "a margin note in prose",
+    "regularization.map_priors": "a name ('unit Gaussian') given to a prior, not a formula",
+}
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A seed slip recorded by hand in a registered derivation (a step whose claim is :class:`Differs`)."""
+
+    name: str
+    seed: str
+    rule: str
+    text: str
+
+
+def seed_folder() -> Path | None:
+    """The folder with the seed lecture notes, or ``None`` if there is none."""
+    env = os.environ.get(SEEDS_ENV)
+    if env:
+        return Path(env) if Path(env).is_dir() else None
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "shared" / "seeds"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def registered_errata() -> list[Erratum]:
+    """Every registered step that records a seed's formula as wrong."""
+    out = []
+    for name in registry.names():
+        for step in registry.get(name).steps:
+            if isinstance(step.claim, Differs) and step.seed:
+                out.append(Erratum(name, step.seed, step.rule, f"{step.rule} {step.lhs} {step.rhs}"))
+    return out
+
+
+def _tokens(text: str) -> set[str]:
+    """The names in a formula or a sentence (Greek letters spelled out), LaTeX commands and small words left out."""
+    spelled = []
+    for ch in text:
+        if "GREEK" in unicodedata.name(ch, "") and ch.isalpha():
+            spelled.append(" " + unicodedata.name(ch).split()[-1].lower() + " ")
+        else:
+            spelled.append(ch)
+    words = re.findall(r"[A-Za-z]+", "".join(spelled).replace("lamda", "lambda"))
+    out = set()
+    for w in words:
+        for part in re.split(r"(?<=[a-z])(?=d[a-z])", w):  # dsigma2_dmu as sigma, mu
+            part = part[1:] if part.startswith("d") and part[1:].lower() in _GREEKS else part
+            if part not in _LATEX_WORDS:
+                out.add(part)
+    return out
+
+
+_GREEKS = {"alpha", "beta", "gamma", "delta", "epsilon", "theta", "lambda", "mu", "sigma", "rho", "omega", "ell",
+           "kappa", "phi", "eta", "nu", "tau", "xi", "pi", "psi", "chi", "zeta", "iota", "upsilon", "omicron"}
+
+
+def _seed_of(path: str) -> str:
+    return Path(path).name[:3]
+
+
+def _link(step: StepVerdict, seed: str, errata: list[Erratum]) -> Erratum | None:
+    """The registered erratum of the same seed with the most names in common with the slip (at least two)."""
+    mine = _tokens(step.reference + " " + step.claimed)
+    best, score = None, 1
+    for e in errata:
+        if e.seed != seed:
+            continue
+        common = len(mine & _tokens(e.text))
+        if common > score:
+            best, score = e, common
+    return best
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def docs_pages() -> list[Page]:
+    """One page: the audit of every seed, the slips it finds, and the registered errata it does not."""
+    folder = seed_folder()
+    lines = ["# Auditing the seeds", "",
+             "`derivkit audit FILE` reads a Markdown or LaTeX document and checks every step of its derivations "
+             "in context: definitions (`Let`, `define`, `:=`, `where`, the first equation that gives a name a "
+             "value), derivative claims against the derivative of the definition (a partial on the computational "
+             "graph when the variable is itself defined), conditions to be solved, update rules that rewrite each "
+             "other. Every step is **verified** (and how), a **slip** (with a counterexample) or **unchecked** "
+             "(and why). This page runs it on the five seed lecture notes when the docs are built.", ""]
+    if folder is None:
+        lines.append(f"*The seed folder was not found (set `{SEEDS_ENV}`): nothing was audited.*")
+        return [Page("audit.md", "Auditing the seeds", "\n".join(lines), section="Checking")]
+    paths = sorted(p for p in folder.glob("*.txt"))
+    audits: list[Audit] = [audit_file(str(p), timeout=SEED_TIMEOUT) for p in paths]
+    errata = registered_errata()
+    lines += ["| seed | steps | verified | slip | unchecked | seconds |", "|---|---|---|---|---|---|"]
+    for p, a in zip(paths, audits):
+        c = a.summary()
+        lines.append(f"| {p.name} | {len(a.steps)} | {c['verified']} | {c['slip']} | {c['unchecked']} | "
+                     f"{a.seconds:.1f} |")
+    lines += ["", "## Slips the audit finds", ""]
+    linked: set[tuple[str, str]] = set()
+    found = 0
+    for p, a in zip(paths, audits):
+        for s in a.steps:
+            if s.verdict is not Outcome.SLIP:
+                continue
+            found += 1
+            e = _link(s, _seed_of(str(p)), errata)
+            where = f"`{p.name}:{s.line}`"
+            point = ", ".join(f"{k} = {v}" for k, v in (s.counterexample or ())) or "any point"
+            lines.append(f"- {where}: $${_escape(s.reference)} = {_escape(s.claimed)}$$ at {point}: claimed "
+                         f"{s.claimed_value}, expected {s.reference_value}"
+                         + (f" ({'; '.join(s.diagnostics)})" if s.diagnostics else "") + ". "
+                         + (f"Registered: [{e.name}]({e.name}.md) — {e.rule}" if e else
+                            "No registered derivation records this slip."))
+            if e:
+                linked.add((e.name, e.rule))
+    if not found:
+        lines.append("None.")
+    lines += ["", "## Registered errata the audit does not find by itself", "",
+              "Each was found by a person and typed into a registered derivation (`derivkit list`).", ""]
+    for e in errata:
+        if (e.name, e.rule) in linked:
+            continue
+        why = WHY.get(e.name, "the audit finds no step of the seed here that it can read and check")
+        lines.append(f"- [{e.name}]({e.name}.md), seed {e.seed}: {e.rule} — *why not found*: {why}.")
+    reasons = Counter(_reason_kind(s.reason) for a in audits for s in a.steps if s.verdict is Outcome.UNCHECKED)
+    lines += ["", "## Why steps stay unchecked", "", "| reason | steps |", "|---|---|"]
+    lines += [f"| {_escape(r)} | {n} |" for r, n in reasons.most_common()]
+    lines += ["", "A slip is reported once, where it first appears; later steps of the chain are checked from the "
+              "value it claimed. Steps the reader cannot read (converted slides keep garbled pieces) are "
+              "unchecked, never guessed."]
+    return [Page("audit.md", "Auditing the seeds", "\n".join(lines), section="Checking")]
+
+
+def _reason_kind(reason: str) -> str:
+    """The kind of an unchecked step's reason, without the step's own details."""
+    reason = re.sub(r"column \d+", "column N", reason)
+    reason = re.sub(r"\(.*?only on the claimed side\)", "(…)", reason)
+    reason = re.sub(r"of [^(]+ \(the claimed side", "of … (the claimed side", reason)
+    reason = re.sub(r"^\S+\(…\) applies \S+,", "f(…) applies f,", reason)
+    reason = re.sub(r"matrices [^:]+:", "matrices …:", reason)
+    reason = re.sub(r"function \S+ has", "function … has", reason)
+    return reason[:120]
