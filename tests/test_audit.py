@@ -148,6 +148,14 @@ def test_a_huge_file_is_refused_without_reading_it_whole(tmp_path, capsys):
     assert time.monotonic() - start < 30
 
 
+def test_a_large_document_is_audited_within_the_time_limit(tmp_path, capsys):
+    line = "Let $x_1 = 2$ and $$(a+b)^2 = a^2 + 2ab + b^2$$\n"
+    start = time.monotonic()
+    code, out = _run(tmp_path, capsys, "large.md", line * 40_000, "--timeout", "4")
+    assert time.monotonic() - start < 4 + 8
+    assert code == 0 and "time limit" in out.out
+
+
 def test_a_missing_file_and_a_directory_exit_2(tmp_path, capsys):
     assert main(["audit", str(tmp_path / "nope.md")]) == 2
     assert main(["audit", str(tmp_path)]) == 2

@@ -62,12 +62,14 @@ from derivations.reading.naming import parse_assumption
 __all__ = ["Audit", "StepVerdict", "Outcome", "audit_text", "audit_file", "annotate", "MAX_BYTES"]
 
 STEP_SECONDS = 8.0  # the most any one step may take
+READING_SHARE = 0.5  # the share of the time limit that reading the document may take
 DEFINING = re.compile(r"\b(let|define|defined|denote|denotes|where|with|set|given|suppose|consider)\b\W*$", re.I)
 SOLVING = re.compile(r"\b(setting|set|solv\w*|minimi[sz]\w*|stationary|optimality|first-order condition|zero)\b", re.I)
 _UPDATE = ("\\leftarrow", "\\gets", "←")
 _DEFINE = (":=", "\\coloneqq")
 _APPROX = ("\\approx", "≈", "\\simeq")
 _CONTEXT = ("\\in", "\\notin", "\\sim")
+_RANGE = re.compile(r",\s*\\[lc]?dots\s*,")  # i = 1, \dots, n
 _ORDER = ("<", ">", "\\le", "\\leq", "\\ge", "\\geq", "≤", "≥")
 _BALANCED = r"[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*"
 _DERIVATIVE = re.compile(
@@ -133,7 +135,8 @@ class Audit:
         """``FILE:LINE: verdict — the step — the counterexample``, one line a step, and a summary line."""
         lines = []
         for s in self.steps:
-            text = f"{self.file}:{s.line}: {s.verdict.value} — {s.reference} = {s.claimed}"
+            shown = f"{s.reference} = {s.claimed}" if s.reference or s.claimed else "(no step could be read here)"
+            text = f"{self.file}:{s.line}: {s.verdict.value} — {shown}"
             if s.verdict is Outcome.SLIP and s.counterexample is not None:
                 point = ", ".join(f"{k} = {v}" for k, v in s.counterexample) or "any point"
                 text += f" — at {point}: claimed {s.claimed_value}, expected {s.reference_value}"
@@ -142,7 +145,8 @@ class Audit:
             if s.verdict is Outcome.UNCHECKED:
                 text += f" — {s.reason}"
             elif s.method:
-                text += f" [{s.method}]"
+                scope = f"; {'; '.join(s.diagnostics)}" if s.verdict is Outcome.VERIFIED and s.diagnostics else ""
+                text += f" [{s.method}{scope}]"
             lines.append(text)
         counts = self.summary()
         lines.append(f"{self.file}: {counts['verified']} verified, {counts['slip']} slip, "
@@ -222,9 +226,19 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
     An :class:`Audit` with one :class:`StepVerdict` per step.
     """
     start = time.monotonic()
-    items = formulas(text, syntax)
-    rels = relations(items)
-    declared = {f for r in rels if r.symbol in ("=",) + _DEFINE for f in [function_definition(r.left)] if f}
+    reading = start + READING_SHARE * timeout  # reading the document may take this share of the time at most
+    items = formulas(text, syntax, deadline=reading)
+    rels = relations(items, deadline=reading)
+    if len(rels) < sum(1 for f in items if not isinstance(f, Garbled)) and time.monotonic() > reading:
+        items.append(Garbled(rels[-1].end_line if rels else 1, "the rest of the document: not read within the "
+                                                               "time limit"))
+    declared = set()
+    for index, r in enumerate(rels):
+        if index % 200 == 0 and time.monotonic() > reading:
+            break
+        form = function_definition(r.left) if r.symbol in ("=",) + _DEFINE else None
+        if form:
+            declared.add(form)
     ctx = Context.empty(_assumptions_of(rels, assume), {f[0] for f in declared} | set(functions))
     ctx.noncommuting = frozenset(matrices)
     steps: list[StepVerdict] = [StepVerdict(g.line, g.line, "", "", Outcome.UNCHECKED, reason=f"cannot read {g.reason}")
@@ -258,8 +272,8 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
 
 def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, prev, continues: bool):
     """The verdict on one relation (``None`` for context: definitions, conditions, assumptions)."""
-    if r.symbol in _ORDER + _CONTEXT or not r.right:
-        return None  # an assumption, a bound, a set or a distribution: context, not a step
+    if r.symbol in _ORDER + _CONTEXT or not r.right or _RANGE.search(r.right):
+        return None  # an assumption, a bound, a set, a distribution, an index range: context, not a step
     if r.symbol in _UPDATE:
         return _update(r, ctx, seconds, seed)
     if r.symbol in _APPROX:

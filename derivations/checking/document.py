@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from dataclasses import dataclass
 from enum import Enum
 
@@ -88,6 +89,7 @@ _ENV = re.compile(r"\\begin\{(" + "|".join(_ENVIRONMENTS) + r")(\*?)\}(\{[^}]*\}
 _RELATIONS = ("\\notin", "\\in", "\\leftarrow", "\\gets", "\\coloneqq", ":=", "\\approx", "\\simeq", "\\sim", "\\leq", "\\le",
               "\\geq", "\\ge", "\\neq", "\\ne", "\\equiv", "\\propto", "<", ">", "=", "←", "≈", "≤", "≥", "≠")
 _OPEN, _CLOSE = "({[", ")}]"
+_FIRSTS = frozenset("\\:<>=←≈≤≥≠,;&")  # the first characters of every separator _split_top is given
 _LISTED = re.compile(r"[\s,;]*(?:and|or)?[\s,;]*")
 _BULLET = re.compile(r"\s*(?:[-*+\u2022]|\d+[.)])\s+")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]|\\(?:chapter|section|subsection|subsubsection|paragraph)\*?\{|\\begin\{frame\}",
@@ -103,8 +105,10 @@ def syntax_of(name: str) -> Syntax:
     return Syntax.LATEX if name.lower().endswith((".tex", ".ltx", ".latex")) else Syntax.MARKDOWN
 
 
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _line_index(text: str):
+    """``line_at(offset)``, the 1-based line of an offset, in logarithmic time."""
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    return lambda offset: bisect.bisect_left(breaks, offset) + 1
 
 
 def _prose_before(text: str, start: int) -> str:
@@ -125,8 +129,10 @@ def _mask_code(text: str) -> str:
     return re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), text)
 
 
-def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN) -> list[Formula | Garbled]:
+def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN, deadline: float | None = None) -> list[Formula | Garbled]:
     """Every formula of ``text`` in document order (and every piece that could not be delimited).
+
+    Past ``deadline`` (a :func:`time.monotonic` time) the rest of the document is one :class:`Garbled` piece.
 
     >>> [f.environment for f in formulas(r"\\begin{align} a &= b \\\\ &= c \\end{align}", Syntax.LATEX)]
     ['align']
@@ -134,6 +140,7 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN) -> list[Formula | Garb
     Garbled(line=1, reason="an unbalanced '$' (a formula that never closes)")
     """
     masked = _mask_comments(text) if syntax is Syntax.LATEX else _mask_code(text)
+    _line_at = _line_index(text)
     found: list[tuple[int, int, str, bool, str]] = []  # start, end, body, display, environment
     taken = [False] * (len(masked) + 1)
 
@@ -150,40 +157,43 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN) -> list[Formula | Garb
         for m in re.finditer(pattern, masked, re.S):
             claim(m.start(), m.end(), m.group(1), display, "")
     garbled: list[Garbled] = []
-    i = 0
-    while i < len(masked):
-        if taken[i] or masked[i] != "$" or (i and masked[i - 1] == "\\"):
-            i += 1
-            continue
-        j = i + 1
-        while j < len(masked) and not taken[j] and not (masked[j] == "$" and masked[j - 1] != "\\") \
-                and not (masked[j] == "\n" and masked[j + 1:j + 2] == "\n"):
-            j += 1
-        if j < len(masked) and masked[j] == "$" and not taken[j]:
+    dollars = [m.start() for m in re.finditer(r"(?<!\\)\$", masked) if not taken[m.start()]]
+    k = 0
+    while k < len(dollars):
+        if deadline is not None and k % 2000 == 0 and time.monotonic() > deadline:
+            garbled.append(Garbled(_line_at(dollars[k]), "the rest of the document: not read within the time limit"))
+            break
+        i = dollars[k]
+        j = dollars[k + 1] if k + 1 < len(dollars) else len(masked)
+        gap = masked.find("\n\n", i, j)
+        if j < len(masked) and gap < 0 and not any(taken[i:j]):
             claim(i, j + 1, masked[i + 1:j], False, "")
-            i = j + 1
+            k += 2
         else:
-            garbled.append(Garbled(_line_at(text, i), "an unbalanced '$' (a formula that never closes)"))
-            i = j
+            garbled.append(Garbled(_line_at(i), "an unbalanced '$' (a formula that never closes)"))
+            k += 1
     for m in re.finditer(r"\\begin\{([A-Za-z*]+)\}", masked):
         name = m.group(1).rstrip("*")
         if not taken[m.start()] and name not in _ENVIRONMENTS and re.search(r"[=&]", masked[m.end():m.end() + 200]) \
                 and name not in ("itemize", "enumerate", "document", "figure", "table", "center", "frame",
                                  "abstract", "description", "proof", "theorem", "lemma", "tabular", "minipage"):
-            garbled.append(Garbled(_line_at(text, m.start()), f"an unknown environment '{name}'"))
+            garbled.append(Garbled(_line_at(m.start()), f"an unknown environment '{name}'"))
     headings = [m.start() for m in _HEADING.finditer(masked)]
     out: list[Formula | Garbled] = []
     last_prose, last_end = "", -1
-    for start, end, body, display, env in sorted(found):
+    for count, (start, end, body, display, env) in enumerate(sorted(found)):
+        if deadline is not None and count % 2000 == 0 and time.monotonic() > deadline:
+            garbled.append(Garbled(_line_at(start), "the rest of the document: not read within the time limit"))
+            break
         if len(body) > MAX_FORMULA:
-            out.append(Garbled(_line_at(text, start), f"a formula of {len(body)} characters (limit {MAX_FORMULA})"))
+            out.append(Garbled(_line_at(start), f"a formula of {len(body)} characters (limit {MAX_FORMULA})"))
             continue
         body_start = start + (masked[start:end].find(body) if body else 0)
         prose = _prose_before(masked, start)
         if last_end >= 0 and _LISTED.fullmatch(masked[last_end:start]):
             prose = last_prose  # "Set $a = b$, $c = d$": the second formula continues the first one's sentence
         line_head = masked[masked.rfind("\n", 0, start) + 1:start]
-        out.append(Formula(body, _line_at(text, body_start), _line_at(text, end - 1), display, prose, env,
+        out.append(Formula(body, _line_at(body_start), _line_at(end - 1), display, prose, env,
                            bisect.bisect_right(headings, start), bool(_BULLET.fullmatch(line_head))))
         last_prose, last_end = prose, end
     out.extend(garbled)
@@ -214,7 +224,7 @@ def _split_top(text: str, separators: tuple[str, ...]) -> list[tuple[int, str]]:
             depth += 1
         elif c in _CLOSE:
             depth -= 1
-        elif depth <= 0:
+        elif depth <= 0 and c in _FIRSTS:
             hit = next((s for s in separators if text.startswith(s, i)
                         and not (s[0] == "\\" and text[i + len(s):i + len(s) + 1].isalpha())), None)
             if hit is not None:
@@ -271,8 +281,10 @@ def _statements(row: str) -> list[tuple[int, str]]:
     return out
 
 
-def relations(items: list[Formula | Garbled]) -> list[Relation]:
+def relations(items: list[Formula | Garbled], deadline: float | None = None) -> list[Relation]:
     """The relations stated by the formulas, in order; continuations take their left side from above.
+
+    Past ``deadline`` (a :func:`time.monotonic` time) the remaining formulas are not split.
 
     >>> doc = r"\\begin{align} L &= (w - 1)^2 \\\\ &= w^2 - 2w + 1 \\end{align}"
     >>> [(r.left, r.right, r.continued) for r in relations(formulas(doc, Syntax.LATEX))]
@@ -280,7 +292,9 @@ def relations(items: list[Formula | Garbled]) -> list[Relation]:
     """
     out: list[Relation] = []
     previous: Relation | None = None
-    for f in items:
+    for count, f in enumerate(items):
+        if deadline is not None and count % 500 == 0 and time.monotonic() > deadline:
+            break
         if not isinstance(f, Formula):
             continue
         for offset, row in _rows(f):
