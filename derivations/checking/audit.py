@@ -327,7 +327,7 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
             local = (claimed.is_number and key.name in ctx.seen) if isinstance(key, sp.Symbol) else False
             ctx.define(key, _definition_value(left, claimed), r.line, r.formula.section, local)
             chain.value, chain.text = ctx.substitute(claimed), r.left
-            _note_names(ctx, claimed)
+            ctx.seen |= names_of(claimed)
             return solved
         if key is not None and isinstance(claimed, sp.MatrixBase) and key not in ctx.definitions:
             ctx.define(key, claimed, r.line, r.formula.section)
@@ -338,7 +338,7 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
         except (InputError, Unresolved) as exc:
             return _unchecked(r, r.left, str(exc))
         ref_text, note = r.left, ""
-    _note_names(ctx, reference)
+    ctx.seen |= names_of(reference)
     if held:  # a partial on the graph: both sides with the defined quantities held as they are written
         verdict = _claim(r, ctx, chain, reference, ref_text, ctx.substitute(claimed, frozenset(ctx.definitions)),
                          note + " (a partial on the graph, the other defined quantities held fixed)", seconds, seed,
@@ -353,10 +353,6 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
     full = ctx.substitute(claimed)
     return _claim(r, ctx, chain, reference, ref_text, full, note, seconds, seed,
                   deriv is not None or chain.derivative or chain.determined)
-
-
-def _note_names(ctx: Context, expr) -> None:
-    ctx.seen |= names_of(expr)
 
 
 def _is_definition(key, claimed, ctx: Context, defining: bool, r: Relation) -> bool:
