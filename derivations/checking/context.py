@@ -103,7 +103,7 @@ class Context:
         for app in reversed(reading.applications):
             lam = self.functions.get(app.name)
             if lam is None or len(lam.variables) != len(app.args):
-                raise Unresolved(f"{_shown(app.name)}(…) applies {_shown(app.name)}, which the document does not "
+                raise Unresolved(f"{app.name}(…) applies {app.name}, which the document does not "
                                  "define as a function (today's reader would read it as a product)")
             args = [self._indices(a.xreplace(mapping)) for a in app.args]
             body = lam.expr
@@ -260,7 +260,3 @@ def _rename_bound(expr, avoid: set):
             limits.append((index, lo, hi))
         mapping[s] = sp.Sum(body, *limits)
     return expr.xreplace(mapping)
-
-
-def _shown(name: str) -> str:
-    return name

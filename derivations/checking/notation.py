@@ -38,7 +38,7 @@ from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
 from derivations.reading.parsing import real_indexed, real_symbol
 
-__all__ = ["Application", "Reading", "read_side", "function_definition", "bold_names", "matrix_products", "CONVENTIONAL", "PLACEHOLDER"]
+__all__ = ["Application", "Reading", "read_side", "function_definition", "matrix_products", "CONVENTIONAL", "PLACEHOLDER"]
 
 #: names lecture notes apply as functions; ``NAME(…)`` with one of these is never read as a product
 CONVENTIONAL = frozenset({"f", "g", "h", "J", "L", "ell", "sigma", "phi", "psi", "Omega", "E", "P", "p", "q",
@@ -273,12 +273,3 @@ def matrix_products(text: str, declared: frozenset = frozenset(), explicit: froz
         if len(hits) >= 2:
             found |= set(hits)
     return found
-
-
-def bold_names(text: str) -> frozenset:
-    r"""The reader's names of the bold (and arrowed) symbols of a document: vectors and matrices.
-
-    >>> sorted(bold_names(r"$\mathbf{X}^T \mathbf{w} + \boldsymbol{\theta}$"))
-    ['X', 'theta', 'w']
-    """
-    return frozenset(n for n in (name_of(m.group(1)) for m in _BOLD.finditer(text)) if n)
