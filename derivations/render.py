@@ -27,9 +27,9 @@ import re
 from typing import TYPE_CHECKING, Callable, Mapping
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
 
 from derivations.claims import Differs, Holds, Outcome, Step, Verification
+from derivations.printing import latex_of
 
 if TYPE_CHECKING:  # annotations only: record imports render
     from derivations.record import Derivation
@@ -42,31 +42,6 @@ _MARK = {
     Outcome.FAILED: "❌ FAILED",
     Outcome.UNDECIDED: "❓ undecided",
 }
-
-
-class _Printer(LatexPrinter):
-    """SymPy's LaTeX printer with per-derivation display names."""
-
-    def __init__(self, names: dict, **settings):
-        super().__init__(settings)
-        self._names = names
-
-    def _print_Symbol(self, expr, style="plain"):
-        if expr in self._names:
-            return self._names[expr]
-        return super()._print_Symbol(expr, style=style)
-
-    def _print_Indexed(self, expr):
-        template = self._names.get(expr.base)
-        if template is None:
-            return super()._print_Indexed(expr)
-        return template.format(i=",".join(self._print(i) for i in expr.indices))
-
-
-def latex_of(expr: sp.Basic, d: Derivation | None = None) -> str:
-    """LaTeX for ``expr`` using the derivation's display names."""
-    names = dict(d.latex_names) if d is not None else {}
-    return _Printer(names).doprint(expr)
 
 
 def _step_latex(step: Step, d: Derivation) -> str:
