@@ -6,9 +6,9 @@ reading habit of the seed notes:
 * a sum lists its positive terms first, so a difference reads :math:`x - \mu`, not
   :math:`-\mu + x`;
 * a quotient whose numerator holds a fraction (a display name such as
-  :math:`\frac{\partial \ell}{\partial \hat{x}}`) is written as a product of fractions,
-  :math:`\frac{1}{\sqrt{\sigma^2 + \varepsilon}} \frac{\partial \ell}{\partial \hat{x}}`,
-  instead of a fraction inside a fraction;
+  :math:`\frac{\partial \ell}{\partial \hat{x}}`, or a sum of them) is written as a product,
+  :math:`\frac{1}{\sqrt{\sigma^2 + \varepsilon}} \frac{\partial \ell}{\partial \hat{x}}` or
+  :math:`\frac{\gamma}{m \sigma} \left(m g - \sum_k g_k\right)`, instead of a fraction inside a fraction;
 * a power of something that already carries a superscript is bracketed,
   :math:`\left(x^{(k)}\right)^{2}`, since :math:`x^{(k)}^{2}` is not valid LaTeX;
 
@@ -27,6 +27,8 @@ Examples
 >>> names = {g: r"\frac{\partial \ell}{\partial \hat{x}}", eps: r"\varepsilon"}
 >>> ReadablePrinter(names).doprint(g / sp.sqrt(eps + mu))
 '\\frac{1}{\\sqrt{\\varepsilon + \\mu}} \\frac{\\partial \\ell}{\\partial \\hat{x}}'
+>>> ReadablePrinter(names).doprint(mu * (g + 1) / (2 * x))
+'\\frac{\\mu}{2 x} \\left(\\frac{\\partial \\ell}{\\partial \\hat{x}} + 1\\right)'
 >>> X, k = sp.IndexedBase("x"), sp.Symbol("k")
 >>> ReadablePrinter({X: "x^{{({i})}}"}).doprint(X[k]**2)
 '\\left(x^{(k)}\\right)^{2}'
@@ -81,16 +83,17 @@ class ReadablePrinter(LatexPrinter):
         numer, denom = sp.fraction(body, exact=True)
         if denom == 1 or not isinstance(body, sp.Mul):
             return super()._print_Mul(expr)
-        # n/d with a fraction f among n's factors reads (rest/d) f, not a fraction of fractions.
-        fractions = [f for f in sp.Mul.make_args(numer) if self._print(f).startswith(r"\frac")]
-        if not fractions:
+        # n/d with a fraction f among n's factors reads (rest/d) f, not a fraction of fractions;
+        # a sum s among them that holds a fraction reads (rest/d) (s).
+        factors = sp.Mul.make_args(numer)
+        fractions = [f for f in factors if not isinstance(f, sp.Add) and self._print(f).startswith(r"\frac")]
+        sums = [f for f in factors if isinstance(f, sp.Add) and r"\frac" in self._print(f)]
+        if not fractions and not sums:
             return super()._print_Mul(expr)
-        rest = sp.Mul(*[f for f in sp.Mul.make_args(numer) if f not in fractions])
-        head = self._print(sp.Mul(rest, sp.Pow(denom, -1, evaluate=False), evaluate=False)
-                           if rest != 1 else sp.Pow(denom, -1, evaluate=False))
-        if not head.startswith(r"\frac"):
-            head = r"\frac{%s}{%s}" % (self._print(rest), self._print(denom))
-        return sign + head + " " + " ".join(self._print(f) for f in fractions)
+        rest = sp.Mul(*[f for f in factors if f not in fractions and f not in sums])
+        head = r"\frac{%s}{%s}" % (self._print(rest), self._print(denom))
+        tail = [self._print(f) for f in fractions] + [r"\left(%s\right)" % self._print(f) for f in sums]
+        return sign + head + " " + " ".join(tail)
 
 
 def latex_of(expr: sp.Basic, d: Derivation | None = None) -> str:

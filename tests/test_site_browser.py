@@ -56,6 +56,24 @@ PAGE_FACTS = r"""
 })()
 """
 
+SEARCH = r"""
+(async () => {
+  const input = document.querySelector('input[data-md-component="search-query"]');
+  input.focus();
+  input.value = 'Hessian';
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true, key: 'n'}));
+  for (let i = 0; i < 100; i++) {
+    const hits = document.querySelectorAll('.md-search-result__item');
+    if (hits.length) return [...hits].map(h => h.querySelector('a').getAttribute('href'));
+    await new Promise(done => setTimeout(done, 100));
+  }
+  return [];
+})()
+"""
+
+STEP_NUMBERS = "[...document.querySelectorAll('article ol')].map(ol => ol.start)"
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -129,6 +147,11 @@ def test_every_page_renders_in_chromium(site, server):
             math_pages += facts["math"] > 0
             if rel in SCREENSHOTS:
                 browser.screenshot(OUT / rel.replace(".html", ".png"))
+            if rel == "batchnorm.forward.html":  # steps keep their numbers: 1, 2, 3, ...
+                starts = browser.evaluate(STEP_NUMBERS)
+                assert starts[:4] == [1, 2, 3, 4], starts
+        browser.open(f"{server}/index.html")  # search works offline, from the site's own index
+        hits = browser.evaluate(SEARCH)
     for rel, hrefs in links.items():
         for href in hrefs:
             parts = urlsplit(href)
@@ -139,6 +162,7 @@ def test_every_page_renders_in_chromium(site, server):
                 problems.setdefault(rel, []).append(f"broken link: {href}")
             elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
                 problems.setdefault(rel, []).append(f"missing anchor: {href}")
+    assert len(hits) >= 3 and all(h.startswith(server) or not h.startswith("http") for h in hits), hits
     assert not problems, "\n".join(f"{rel}: {p}" for rel, ps in sorted(problems.items()) for p in ps)
     assert math_pages >= 70, f"only {math_pages} pages show MathML"
     for shot in SCREENSHOTS:

@@ -182,7 +182,7 @@ def build_html(docs: Path, site: Path | None = None, notebook: Path | None | str
             theme={"name": "material", "font": False, "features": ["navigation.sections", "navigation.top",
                                                                    "search.highlight", "toc.follow"]},
             plugins=["search"],  # not "offline": it loads a shim from a CDN
-            markdown_extensions=["admonition", "attr_list", "md_in_html", "tables", "toc",
+            markdown_extensions=["admonition", "attr_list", "md_in_html", "sane_lists", "tables", "toc",
                                  {"pymdownx.highlight": {"use_pygments": True}}, "pymdownx.superfences"],
             extra_css=["stylesheets/math.css"],
             exclude_docs="*.py\n",
