@@ -85,7 +85,7 @@ def report(times: list[float], runs, load_avg: str) -> str:
     missed = [r for r in runs if r.solver in ("newton", "bfgs", "lbfgs", "cg-fr", "cg-pr") and not r.success]
     if missed:
         lines += ["", "Problems our second-order solvers miss:", ""]
-        lines += [f"- `{r.solver}` on {r.problem}: {r.status}, f = {r.f}, ‖∇f‖∞ = {r.gnorm}" for r in missed]
+        lines += [f"- `{r.solver}` on {r.problem}: {r.status.value}, f = {r.f}, ‖∇f‖∞ = {r.gnorm}" for r in missed]
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,8 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
+from numerics.analysis.synthetic import synthetic_regression
 from numerics.analysis.spectrum import dense_hessian, lanczos_eigenvalues
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "docs" / "performance" / "mlp_curvature.md"
@@ -32,7 +33,8 @@ def _median_time(fn, repeats):
 
 
 def _problem(n, d, h, act="tanh", bn=False, seed=0):
-    X, y = synthetic_regression(n, d, seed=seed)
+    data = synthetic_regression(n, d, seed=seed)
+    X, y = data.X, data.y
     spec = MLPSpec(d, h, act, "squared", bn, l2=1e-3)
     f = mlp_loss(spec, X, y)
     return f, init_parameters(spec, seed)
@@ -103,7 +105,7 @@ def main():
         "## Top eigenvalue of a ~10,000-parameter MLP on 1,000 samples (target: at most 5 s)",
         "",
         f"d = 100, h = 98, tanh, no batch norm: {n_params} parameters, 1,000 samples, at initialization.",
-        f"`lanczos_eigenvalues(k=1, which='largest', tol=1e-10)` (SciPy `eigsh` on a LinearOperator):",
+        "`lanczos_eigenvalues(k=1, which='largest', tol=1e-10)` (SciPy `eigsh` on a LinearOperator):",
         f"median **{secs:.2f} s** over 3 runs (different start vectors), {res.matvecs} Hessian-vector products,",
         f"λ_max = {res.eigenvalues[0]:.10g}, converged: {res.converged}.",
         "",

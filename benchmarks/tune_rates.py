@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from numerics.compare import harness as compare
 from numerics.solve import first_order
 from numerics.compare import problems
+from numerics.result import Status
 
 GRID = tuple(10.0**k for k in range(-6, 1))
 
@@ -34,10 +35,10 @@ def _tune(name: str) -> tuple[str, dict[str, float]]:
                 def runner(obj, x0, p, s, lr=lr, opt=opt):
                     sol = first_order.minimize(first_order.OPTIMIZERS[opt](learning_rate=lr), obj, x0,
                                                max_iter=s.first_order_iter, gtol=s.gtol)
-                    return sol.x, sol.nit, sol.status.value, sol.message
+                    return sol
 
                 run = compare.run_one(problem, compiled, opt, settings, runner=runner)
-                ok = run.status != "nonfinite" and math.isfinite(run.f)
+                ok = run.status is not Status.NONFINITE and math.isfinite(run.f)
                 scores.append((run.f if ok else math.inf, -lr))
             f, neg_lr = min(scores)
             best[opt] = -neg_lr if math.isfinite(f) else compare.DEFAULT_RATES[opt]

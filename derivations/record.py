@@ -13,11 +13,8 @@ checks:
   equal to the reference, and the counterexample is recorded;
 * no claim -- a definition, nothing to check.
 
-Verification order for every claim: a time-bounded symbolic zero test, then
-random probes in the declared domain evaluated at 40 significant digits
-(rational probe points, so polynomial identities are checked exactly), then
-central differences for derivative claims.  Generic index forms (sums over
-``j = 1..m``) are instantiated for concrete sizes first.
+How each claim is checked, and what the outcomes mean, is the verification engine's
+business: :mod:`derivations.checking.verify`.
 
 Examples
 ========

@@ -112,28 +112,13 @@ def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
 def to_latex(d: Derivation, verification: Verification | None = None) -> str:
     """A LaTeX fragment: one ``align*`` environment with a comment per step.
 
-    Parameters
-    ==========
 
-    d : the :class:`~derivations.record.Derivation` to render.
-    verification : its :class:`~derivations.claims.Verification`; with it every
-        step carries its outcome.
-
-    Returns
-    =======
-
-    The text, a ``str``.
-
-    Examples
-    ========
+    Parameters and return value as for :func:`to_markdown`.
 
     >>> import sympy as sp
-    >>> from derivations.record import Derivation, Step, Equals
-    >>> x = sp.Symbol("x")
-    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
-    ...                sp.Eq(sp.Symbol("y"), 2*x))
-    >>> "Doubling" in to_latex(d, d.verify())
-    True
+    >>> from derivations.record import Derivation, Step
+    >>> to_latex(Derivation("demo.y", "Y", (Step(sp.Symbol("y"), sp.Symbol("x"), "name"),), sp.S.Zero)).count("align*")
+    2
     """
     rows = []
     reports = verification.steps if verification is not None else (None,) * len(d.steps)
@@ -153,28 +138,13 @@ def _escape(text: str) -> str:
 def to_text(d: Derivation, verification: Verification | None = None) -> str:
     """Plain text for a terminal.
 
-    Parameters
-    ==========
 
-    d : the :class:`~derivations.record.Derivation` to render.
-    verification : its :class:`~derivations.claims.Verification`; with it every
-        step carries its outcome.
-
-    Returns
-    =======
-
-    The text, a ``str``.
-
-    Examples
-    ========
+    Parameters and return value as for :func:`to_markdown`.
 
     >>> import sympy as sp
-    >>> from derivations.record import Derivation, Step, Equals
-    >>> x = sp.Symbol("x")
-    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
-    ...                sp.Eq(sp.Symbol("y"), 2*x))
-    >>> "Doubling" in to_text(d, d.verify())
-    True
+    >>> from derivations.record import Derivation, Step
+    >>> to_text(Derivation("demo.y", "Y", (Step(sp.Symbol("y"), sp.Symbol("x"), "name"),), sp.S.Zero)).split()[:2]
+    ['Y', '[demo.y]']
     """
     lines = [f"{d.title}  [{d.name}]"]
     if verification is not None:

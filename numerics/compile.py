@@ -44,6 +44,7 @@ from sympy.printing.numpy import NumPyPrinter
 from derivations.calculus import sparse_derivatives
 
 __all__ = [
+    "compile_builder",
     "compile_expressions", "compile_tuple", "compile_batched", "compile_matrix_expression", "compile_matrix_program",
     "objective", "Objective",
 ]
@@ -111,6 +112,24 @@ def compile_tuple(exprs, args: Sequence[sp.Symbol], *, cse: bool = True) -> Call
 
 
 # --------------------------------------------------------------------------- matrix algebra
+
+
+def compile_builder(build: Callable[..., sp.Basic], names: Sequence[str], **assumptions) -> Callable[..., float]:
+    """The scalar NumPy function of ``build(*symbols)``, with one fresh symbol per name in ``names``.
+
+    For expressions that a derivation builds from symbols it is given
+    (``assumptions`` such as ``positive=True`` apply to every symbol).
+
+    Examples
+    ========
+
+    >>> f = compile_builder(lambda a, b: a * b + 1, ["a", "b"])
+    >>> float(f(2.0, 3.0))
+    7.0
+    """
+    symbols = sp.symbols(list(names), **assumptions)
+    raw = compile_tuple([build(*symbols)], symbols)
+    return lambda *values: raw(*values)[0]
 
 
 def _inverse(a: np.ndarray) -> np.ndarray:
@@ -364,6 +383,14 @@ class Objective:
     which compiler produced the callables (``"symengine-llvm"`` or
     ``"sympy"``); ``hessian_pattern`` holds the row and column indices of the
     Hessian's structurally nonzero entries.
+
+    Examples
+    ========
+
+    >>> x = sp.Symbol("x")
+    >>> obj = objective(x**4, [x])
+    >>> obj.n, obj.fun(np.array([2.0])), obj.hessp(np.array([1.0]), np.array([1.0])).tolist()
+    (1, 16.0, [12.0])
     """
 
     expr: sp.Basic
@@ -488,6 +515,19 @@ def objective(expr, variables: Sequence[sp.Symbol], *, sparse: bool | None = Non
     (``backend="symengine"`` or ``"sympy"`` forces one).  ``sparse=True``
     makes ``hess`` return a ``scipy.sparse.csr_matrix``; ``None`` chooses it
     from :data:`SPARSE_FROM` variables on.
+
+    Parameters
+    ==========
+
+    expr : a scalar SymPy expression
+    variables : its variables, in the order of ``x``
+    sparse : a sparse Hessian (``None``: from the number of variables)
+    backend : ``"auto"``, ``"symengine"`` or ``"sympy"``
+
+    Returns
+    =======
+
+    :class:`Objective` whose ``fun``, ``jac``, ``hess``, ``hessp`` go straight to ``scipy.optimize.minimize``
 
     Examples
     ========

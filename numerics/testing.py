@@ -41,7 +41,37 @@ def check_grads(
     rtol: float = 1e-6,
     seed: int = 0,
 ) -> None:
-    """Raise ``AssertionError`` if ``grad`` (and ``hessp``/``hess``) disagree with central differences."""
+    r"""Raise ``AssertionError`` if ``grad`` (and ``hessp``/``hess``) disagree with central differences.
+
+    Along ``directions`` random unit vectors :math:`v`:
+    :math:`\nabla f^\top v \approx (f(x + hv) - f(x - hv))/2h` and
+    :math:`Hv \approx (\nabla f(x + hv) - \nabla f(x - hv))/2h`.
+
+    Parameters
+    ==========
+
+    f, grad : the function and its claimed gradient
+    x : the point
+    hessp, hess : a claimed Hessian-vector product or Hessian (optional)
+    directions : how many random directions
+    h : the difference step
+    rtol : the relative tolerance (ten times it for Hessians)
+    seed : the seed of the directions
+
+    Returns
+    =======
+
+    None; an ``AssertionError`` names the first disagreement
+
+    Examples
+    ========
+
+    >>> check_grads(lambda x: float(x @ x), lambda x: 2 * x, np.array([1.0, -2.0]), hess=lambda x: 2 * np.eye(2))
+    >>> check_grads(lambda x: float(x @ x), lambda x: 3 * x, np.array([1.0, -2.0]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: gradient: directional derivative ...
+    """
     x = np.asarray(x, dtype=float)
     rng = np.random.default_rng(seed)
     for v in _directions(x.size, directions, rng):

@@ -21,6 +21,7 @@ from numerics.compare import problems
 from numerics.compare.harness import Run, Settings, judge, run_benchmark, run_group, run_one
 from numerics.compare.performance_profile import costs_from_runs, performance_profile
 from numerics.compare.problems import Problem
+from numerics.result import Status
 
 # --------------------------------------------------------------------------- the success rule
 
@@ -42,7 +43,7 @@ def test_lbfgsb_on_wood_reports_success_but_the_harness_does_not_count_it():
     assert res.success and res.fun == pytest.approx(7.88, abs=0.01)
     # the harness: the same stop, judged a failure
     run = run_one(wood, obj, "scipy:L-BFGS-B")
-    assert run.status == "converged" and not run.success
+    assert run.status is Status.CONVERGED and not run.success
     assert run.f == pytest.approx(res.fun, rel=1e-12) and run.gnorm > 1e-5
     # SciPy's BFGS does reach f* = 0 on Wood
     assert run_one(wood, obj, "scipy:BFGS").success
@@ -79,7 +80,7 @@ def _nan_problem() -> Problem:
 def test_nonfinite_run_ends_with_its_last_finite_iterate():
     p = _nan_problem()
     run = run_one(p, p.compile(), "scipy:BFGS")
-    assert run.status == "nonfinite" and not run.success
+    assert run.status is Status.NONFINITE and not run.success
     assert all(math.isfinite(v) and v >= 0 for v in run.x) and math.isfinite(run.f)
 
 
@@ -88,7 +89,7 @@ def test_a_nan_problem_does_not_kill_the_other_runs():
     runs = run_benchmark(chosen, ["scipy:BFGS", "gd", "bfgs"], workers=2)
     assert [(r.problem, r.solver) for r in runs] == [(p.name, s) for p in chosen for s in ("scipy:BFGS", "gd", "bfgs")]
     by = {(r.problem, r.solver): r for r in runs}
-    assert by[("nan-trap", "scipy:BFGS")].status == "nonfinite"
+    assert by[("nan-trap", "scipy:BFGS")].status is Status.NONFINITE
     assert by[("booth", "scipy:BFGS")].success and by[("rosenbrock", "scipy:BFGS")].success
     assert by[("booth", "bfgs")].success and by[("rosenbrock", "bfgs")].success
 
@@ -101,7 +102,7 @@ def test_an_exception_inside_a_run_is_status_error():
         raise RuntimeError("solver bug")
 
     run = run_one(p, p.compile(), "bfgs", runner=broken)
-    assert run.status == "error" and "solver bug" in run.message and run.nfev == 1
+    assert run.status is Status.ERROR and "solver bug" in run.message and run.nfev == 1
     assert run.x == p.x0 and not run.success
 
 
@@ -113,7 +114,7 @@ def test_wall_clock_bound_stops_a_run():
             obj.jac(x0)
 
     run = run_one(p, p.compile(), "gd", Settings(time_limit=0.05), runner=endless)
-    assert run.status == "timeout" and run.ngev > 0 and run.seconds < 5
+    assert run.status is Status.TIMEOUT and run.ngev > 0 and run.seconds < 5
 
 
 def test_compile_failure_becomes_error_runs():
@@ -124,7 +125,7 @@ def test_compile_failure_becomes_error_runs():
     p = problems.get("booth")
     bad = Unbuildable(p.name, p.expression, p.variables, p.x0, p.f_star, p.x_star, p.source)
     runs = run_group(bad, ["bfgs", "scipy:CG"])
-    assert [r.status for r in runs] == ["error", "error"] and "no backend" in runs[0].message
+    assert [r.status for r in runs] == [Status.ERROR, Status.ERROR] and "no backend" in runs[0].message
 
 
 # --------------------------------------------------------------------------- outputs
@@ -132,13 +133,13 @@ def test_compile_failure_becomes_error_runs():
 
 def _run(**kw) -> Run:
     base = dict(problem="p", solver="bfgs", success=True, x=(1.0, 2.0), f=0.5, gnorm=1e-6, nit=3, nfev=4, ngev=4,
-                nhev=0, seconds=0.01, status="converged", message="ok", f_star=0.0)
+                nhev=0, seconds=0.01, status=Status.CONVERGED, message="ok", f_star=0.0)
     base.update(kw)
     return Run(**base)
 
 
 def test_json_is_valid_with_nan_and_inf_as_null():
-    runs = [_run(), _run(solver="gd", success=False, f=math.nan, gnorm=math.inf, x=(math.nan, 1.0), status="nonfinite")]
+    runs = [_run(), _run(solver="gd", success=False, f=math.nan, gnorm=math.inf, x=(math.nan, 1.0), status=Status.NONFINITE)]
     data = json.loads(bench_report.to_json(runs))
     required = {"problem", "solver", "success", "x", "f", "gnorm", "nit", "nfev", "ngev", "nhev", "seconds", "status"}
     assert isinstance(data, list) and len(data) == 2 and all(required <= set(d) for d in data)
@@ -197,4 +198,4 @@ def test_runs_on_a_local_dask_cluster():
                              dask=cluster.scheduler_address)
     assert [(r.problem, r.solver) for r in runs] == [("booth", "scipy:BFGS"), ("booth", "bfgs"),
                                                       ("nan-trap", "scipy:BFGS"), ("nan-trap", "bfgs")]
-    assert runs[0].success and runs[1].success and runs[2].status == "nonfinite"
+    assert runs[0].success and runs[1].success and runs[2].status is Status.NONFINITE

@@ -10,7 +10,8 @@ import pytest
 
 from derivations.errors import InputError
 from numerics.cli.commands.curvature_mlp import parse_spec, run
-from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
+from numerics.analysis.synthetic import synthetic_regression
 from numerics.analysis.spectrum import dense_hessian
 
 
@@ -29,7 +30,8 @@ def test_json_report_matches_an_independent_dense_computation():
     for key in ("parameters", "eigenvalues_top", "eigenvalues_bottom", "trace", "condition_number", "seconds"):
         assert key in r
     spec = MLPSpec(3, 4, "tanh", "squared", True, 1e-3)
-    X, y = synthetic_regression(30, 3, seed=0)
+    data = synthetic_regression(30, 3, seed=0)
+    X, y = data.X, data.y
     f = mlp_loss(spec, X, y)
     theta = init_parameters(spec, seed=0)
     eigs = np.linalg.eigvalsh(dense_hessian(lambda v: f.hessp(theta, v), spec.n_params))

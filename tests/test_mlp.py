@@ -9,13 +9,15 @@ import sympy as sp
 from derivations.topics import mlp as dmlp
 from derivations.record import Outcome
 from numerics.testing import check_grads
-from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
+from numerics.analysis.synthetic import synthetic_regression
 
 VARIANTS = [(a, l, bn) for a in dmlp.ACTIVATIONS for l in dmlp.LOSSES for bn in (False, True)]
 
 
 def _problem(act, loss, bn, n=12, d=3, h=4, l2=0.01, seed=0):
-    X, y = synthetic_regression(n, d, seed=seed, labels=loss == "logistic")
+    data = synthetic_regression(n, d, seed=seed, labels=loss == "logistic")
+    X, y = data.X, data.y
     spec = MLPSpec(d, h, act, loss, bn, l2=l2)
     f = mlp_loss(spec, X, y)
     theta = init_parameters(spec, seed) + 0.2 * np.random.default_rng(seed).standard_normal(spec.n_params)
@@ -71,7 +73,8 @@ EXPANDED = [(a, l, False) for a in dmlp.ACTIVATIONS for l in dmlp.LOSSES] + [
 @pytest.mark.parametrize("act,loss,bn", EXPANDED)
 def test_compiled_code_matches_the_fully_expanded_sympy_loss(act, loss, bn):
     # a 2-input, 2-hidden, 3-sample net: SymPy differentiates the expanded scalar loss
-    X, y = synthetic_regression(3, 2, seed=3, labels=loss == "logistic")
+    data = synthetic_regression(3, 2, seed=3, labels=loss == "logistic")
+    X, y = data.X, data.y
     spec = MLPSpec(2, 2, act, loss, bn, l2=0.05)
     f = mlp_loss(spec, X, y)
     rng = np.random.default_rng(1)
@@ -118,6 +121,7 @@ def test_bad_specs_are_rejected():
         MLPSpec(2, 2, act="softsign")
     with pytest.raises(ValueError):
         MLPSpec(2, 2, l2=-1.0)
-    X, y = synthetic_regression(1, 2)
+    data = synthetic_regression(1, 2)
+    X, y = data.X, data.y
     with pytest.raises(ValueError):
         mlp_loss(MLPSpec(2, 2, bn=True), X, y)

@@ -12,7 +12,7 @@ from numerics.site.build import _merge_attachments, _derivation_page
 from numerics.analysis.early_stopping import compare_shrinkage, early_stopping_factor, gradient_descent_quadratic, l2_factor
 from numerics.testing import check_grads
 from numerics.analysis.penalized_regression import ista, lasso_coordinate_descent, lasso_kkt_violation, lasso_objective, lasso_path, noisy_input_fit, ridge_path, shrinkage_factor, soft_threshold
-from numerics.site.pages.regularization import synthetic_regression
+from numerics.analysis.synthetic import Teacher, synthetic_regression
 
 MINE = ("regularization.", "dropout.", "initialization.", "ensembles.")
 NAMES = [n for n in registry.names() if n.startswith(MINE)]
@@ -156,7 +156,8 @@ def _lasso_reference(X, y, alpha):
 
 @pytest.mark.parametrize("alpha", [0.5, 5.0, 40.0])
 def test_lasso_solvers_agree_with_scipy(alpha):
-    X, y, _ = synthetic_regression(np.random.default_rng(4), n=40, d=6)
+    data = synthetic_regression(40, 6, np.random.default_rng(4), teacher=Teacher.SPARSE_LINEAR, correlation=0.5, noise=0.5)
+    X, y, _ = data.X, data.y, data.w
     ref = _lasso_reference(X, y, alpha)
     cd = lasso_coordinate_descent(X, y, alpha)
     ist = ista(X, y, alpha)
@@ -169,14 +170,16 @@ def test_lasso_solvers_agree_with_scipy(alpha):
 
 def test_lasso_is_exactly_zero_beyond_the_largest_correlation():
     # 0 is optimal iff ‖Xᵀy‖∞ ≤ α (the subgradient condition at w = 0)
-    X, y, _ = synthetic_regression(np.random.default_rng(5))
+    data = synthetic_regression(60, 8, np.random.default_rng(5), teacher=Teacher.SPARSE_LINEAR, correlation=0.5, noise=0.5)
+    X, y, _ = data.X, data.y, data.w
     amax = np.abs(X.T @ y).max()
     path = lasso_path(X, y, [amax * 1.01, amax * 0.9])
     assert np.all(path.coef[0] == 0.0) and np.any(path.coef[1] != 0.0)
 
 
 def test_lasso_is_sparse_where_ridge_is_not():
-    X, y, w_true = synthetic_regression(np.random.default_rng(6))
+    data = synthetic_regression(60, 8, np.random.default_rng(6), teacher=Teacher.SPARSE_LINEAR, correlation=0.5, noise=0.5)
+    X, y, w_true = data.X, data.y, data.w
     lasso = lasso_path(X, y, [20.0]).coef[0]
     ridge = ridge_path(X, y, [20.0]).coef[0]
     assert np.sum(lasso == 0.0) >= 3 and np.all(ridge != 0.0)
@@ -234,7 +237,8 @@ def test_input_noise_expectation_by_monte_carlo():
 
 
 def test_noisy_training_approaches_ridge_with_alpha_n_nu():
-    X, y, _ = synthetic_regression(np.random.default_rng(10), n=30, d=3)
+    data = synthetic_regression(30, 3, np.random.default_rng(10), teacher=Teacher.SPARSE_LINEAR, correlation=0.5, noise=0.5)
+    X, y, _ = data.X, data.y, data.w
     nu = 0.5
     ridge = ridge_path(X, y, [X.shape[0] * nu]).coef[0]
     ols = ridge_path(X, y, [0.0]).coef[0]

@@ -9,20 +9,20 @@ import scipy.optimize
 import sympy as sp
 
 from numerics.compare import problems
-from numerics.solve.cg import minimize_cg
+from numerics.solve.cg import Beta, minimize_cg
 from numerics.compile import objective
-from numerics.solve.descent import MAX_HISTORY, SteepestDescent, _Recorder, armijo_search, minimize_descent, wolfe_search
+from numerics.solve.descent import MAX_HISTORY, SteepestDescent, _history, armijo_search, minimize_descent, wolfe_search
 from numerics.testing import check_grads
 from numerics.solve.newton import NewtonDirection, minimize_newton, modified_newton_direction
 from numerics.solve.quasi_newton import minimize_bfgs, minimize_lbfgs
-from numerics.result import Solution, Status
+from numerics.result import Solution, Status, Trace
 
 SOLVERS = {
     "newton": minimize_newton,
     "bfgs": minimize_bfgs,
     "lbfgs": minimize_lbfgs,
-    "cg-fr": lambda obj, x0, **kw: minimize_cg(obj, x0, beta="fr", **kw),
-    "cg-pr+": lambda obj, x0, **kw: minimize_cg(obj, x0, beta="pr+", **kw),
+    "cg-fr": lambda obj, x0, **kw: minimize_cg(obj, x0, beta=Beta.FR, **kw),
+    "cg-pr+": lambda obj, x0, **kw: minimize_cg(obj, x0, beta=Beta.PR_PLUS, **kw),
 }
 GTOL = 1e-5
 
@@ -161,10 +161,10 @@ def test_max_iterations_and_stall():
 
 
 def test_history_is_thinned_and_keeps_the_ends():
-    rec = _Recorder()
+    rec = Trace()
     for k in range(10_001):
         rec.add(k, np.array([float(k)]), float(k), 1.0 / (k + 1), k)
-    h = rec.history()
+    h = _history(rec)
     assert len(h.f) <= MAX_HISTORY + 1
     assert h.f[0] == 0.0 and h.f[-1] == 10_000.0
     assert list(h.evaluations) == sorted(h.evaluations)

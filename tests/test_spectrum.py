@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
+from numerics.analysis.synthetic import synthetic_regression
 from numerics.analysis.spectrum import condition_number, dense_hessian, gd_stability, hutchinson_trace, lanczos_eigenvalues, slq_density
 
 
@@ -14,7 +15,8 @@ def _random_symmetric(n, seed=0):
 
 
 def _mlp(bn=False, l2=0.0, act="tanh", h=6, d=3, n=40, eps=1e-5, seed=0):
-    X, y = synthetic_regression(n, d, seed=seed)
+    data = synthetic_regression(n, d, seed=seed)
+    X, y = data.X, data.y
     spec = MLPSpec(d, h, act, "squared", bn, l2=l2, eps=eps)
     return mlp_loss(spec, X, y), init_parameters(spec, seed)
 

@@ -265,24 +265,11 @@ def check(
     simplification; in other threads only expand/cancel are tried symbolically
     and every probe loop checks the clock.
 
-    Parameters
-    ==========
-
-    claimed, expected : the two SymPy expressions (or matrices) to compare.
-    derivative_of : ``(F, x)`` to compare ``claimed`` with :math:`\partial F/\partial x`.
-    timeout : seconds for the whole check.
-    probes, seed : how many random probe points, and the seed that draws them.
-    domains : probe range per symbol name, ``{"x": (lo, hi)}``.
-    sizes, indices, definitions : as in :class:`~derivations.record.Derivation`.
-
-    Returns
-    =======
-
-    A :class:`CheckResult`: the :class:`Verdict`, the method that decided it,
-    a counterexample for "different", and diagnostics (sign, constant factor, ...).
-
-    Examples
-    ========
+    Parameters: ``claimed``, ``expected`` (SymPy expressions or matrices);
+    ``derivative_of=(F, x)``; ``timeout`` (seconds); ``probes``, ``seed``;
+    ``domains`` (``{"x": (lo, hi)}``); ``sizes``, ``indices``, ``definitions`` as
+    in :class:`~derivations.record.Derivation`.  Returns a :class:`CheckResult`
+    (verdict, method, counterexample for "different", diagnostics).
 
     >>> x = sp.Symbol("x", real=True)
     >>> check(2 * x, derivative_of=(x**2, x)).verdict.value
@@ -500,23 +487,10 @@ def check_text(
 ) -> CheckResult:
     """Parse and check user text: ``claimed`` against ``expected`` or against ``d(derivative_of)/d(wrt)``.
 
-    Parameters
-    ==========
-
-    claimed, expected : the formulas as text (SymPy style, or LaTeX with ``latex=True``).
-    assume : assumptions such as ``"x>0"``.
-    latex : read the texts as LaTeX.
-    timeout : seconds for parsing and checking together.
-    derivative_of, wrt : check ``claimed`` against the derivative of this text.
-    seed : the seed of the probe points.
-
-    Returns
-    =======
-
-    A :class:`CheckResult`; an :class:`~derivations.errors.InputError` for text it cannot read.
-
-    Examples
-    ========
+    Parameters: the texts (SymPy style, or LaTeX with ``latex=True``), ``assume``
+    (``"x>0"``), ``timeout`` (parsing and checking together), ``derivative_of``
+    and ``wrt``, ``seed``.  Returns a :class:`CheckResult`; an
+    :class:`~derivations.errors.InputError` for text it cannot read.
 
     >>> check_text(r"\\frac{1}{2\\sqrt{x}}", derivative_of=r"\\sqrt{x}", wrt="x", latex=True,
     ...            assume=["x>0"]).verdict.value
@@ -575,20 +549,9 @@ def check_against(
     symbol keeps the result's assumptions.  The derivation's sizes, index
     ranges, probe domains and definitions are used for the comparison.
 
-    Parameters
-    ==========
-
-    claimed : the formula as text.
-    d : a :class:`~derivations.record.Derivation` (``registry.get(name)``).
-    assume, latex, timeout, seed : as in :func:`check_text`.
-
-    Returns
-    =======
-
-    A :class:`CheckResult`.
-
-    Examples
-    ========
+    Parameters: ``claimed`` (text), ``d`` (``registry.get(name)``), and
+    ``assume``, ``latex``, ``timeout``, ``seed`` as in :func:`check_text`.
+    Returns a :class:`CheckResult`.
 
     >>> from derivations.record import Derivation
     >>> s = sp.Symbol("σ", positive=True)

@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -37,14 +38,101 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy as sp
 
+from derivations.errors import InputError
+from derivations.reading.parsing import parse_expression
 from derivations.topics.critical_points import Kind, StepGuidance, classify, critical_points, step_guidance
 
+from numerics.compare.problems import parse_point
 from numerics.compile import Objective, objective
 
 __all__ = ["PointAnalysis", "CriticalPointReport", "Eigen", "MultistartResult", "analyze_point", "default_starts",
-           "eigen", "find_critical_points", "multistart_critical_points"]
+           "eigen", "find_critical_points", "multistart_critical_points", "read_expression", "read_variables",
+           "read_point", "check_domain"]
 
 ZERO_TOL = 1e-8  # an eigenvalue below ZERO_TOL * max(1, max|κ|) in magnitude counts as zero
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
+
+
+def read_expression(text: str) -> sp.Expr:
+    """A scalar expression typed by a user (parsed, never evaluated); an :class:`InputError` otherwise.
+
+    Examples
+    ========
+
+    >>> read_expression("x^3 - 3*x")
+    x**3 - 3*x
+    """
+    try:
+        expr = parse_expression(text)
+    except (TypeError, ValueError, OverflowError) as exc:  # ValueError includes InputError
+        if isinstance(exc, InputError):
+            raise
+        raise InputError("the expression contains a number that is not finite (too large for a float?)") from None
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixBase):
+        raise InputError("the expression must be a scalar")
+    return expr
+
+
+def read_variables(expr: sp.Expr, text: str | None) -> list[sp.Symbol]:
+    """The variables of ``expr``: those named in ``text`` (``--vars``, in order), else every symbol sorted by name.
+
+    Examples
+    ========
+
+    >>> read_variables(read_expression("x*y + z"), None), read_variables(read_expression("x*y"), "y, x")
+    ([x, y, z], [y, x])
+    """
+    free = {s.name: s for s in expr.free_symbols}
+    if text is None:
+        if not free:
+            raise InputError("the expression has no variables")
+        return [free[k] for k in sorted(free)]
+    names = [n.strip() for n in text.split(",")]
+    for n in names:
+        if not _NAME.match(n):
+            raise InputError(f"--vars: {n!r} is not a variable name")
+    if len(set(names)) != len(names):
+        raise InputError("--vars: a variable is listed twice")
+    missing = [n for n in names if n not in free]
+    if missing:
+        raise InputError(f"--vars: {', '.join(missing)} does not occur in the expression")
+    extra = sorted(set(free) - set(names))
+    if extra:
+        raise InputError(f"the expression has symbols not listed in --vars: {', '.join(extra)}")
+    return [free[n] for n in names]
+
+
+def read_point(text: str, variables: Sequence[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
+    """The point of ``--at`` (``x=1,y=2``) as a substitution for ``variables``, checked to be finite and real.
+
+    Examples
+    ========
+
+    >>> x, y = sp.symbols("x y")
+    >>> read_point("y=2, x=1/2", [x, y])
+    {x: 1/2, y: 2}
+    """
+    return dict(zip(variables, parse_point(text, "--at", [v.name for v in variables])))
+
+
+def check_domain(expr: sp.Expr, point: dict) -> None:
+    """An :class:`InputError` unless ``expr`` has a finite real value at ``point`` (30 significant digits).
+
+    Examples
+    ========
+
+    >>> x = sp.Symbol("x")
+    >>> check_domain(sp.log(x), {x: sp.Integer(-1)})
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: the point is outside the domain of the expression (the value is not real)
+    """
+    value = sp.N(expr.xreplace(point), 30)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
+        raise InputError("the point is outside the domain of the expression (the value is undefined)")
+    if abs(sp.im(value)) > 1e-25 * (1 + abs(sp.re(value))):
+        raise InputError("the point is outside the domain of the expression (the value is not real)")
 
 
 @dataclass(frozen=True)
@@ -159,6 +247,26 @@ def analyze_point(obj: Objective, x: Sequence[float], kind: Kind | None = None) 
     """Curvature at ``x``: eigen-decomposition of the compiled Hessian, class, Newton step, guidance.
 
     ``kind`` overrides the numeric classification (for points classified exactly).
+
+    Parameters
+    ==========
+
+    obj : a compiled :class:`~numerics.compile.Objective`
+    x : the point
+    kind : a known classification (a :class:`~derivations.topics.critical_points.Kind`)
+
+    Returns
+    =======
+
+    :class:`PointAnalysis`
+
+    Examples
+    ========
+
+    >>> x, y = sp.symbols("x y")
+    >>> a = analyze_point(objective(x**2 - y**2, [x, y]), [1.0, 0.0])
+    >>> a.gradient.tolist(), a.eigenvalues.tolist(), a.kind.value
+    ([2.0, 0.0], [-2.0, 2.0], 'saddle')
     """
     x = np.asarray(x, dtype=float).reshape(obj.n)
     value = obj.fun(x)
@@ -270,6 +378,27 @@ def find_critical_points(
     a numeric multi-start search adds the roots it finds (and the report is
     never complete: a numeric search cannot prove it missed nothing).
     ``progress`` is called once per numeric start.
+
+    Parameters
+    ==========
+
+    expr, variables : the function and its variables
+    timeout : the wall-clock budget in seconds
+    seed, box : the numeric search's seed and box :math:`[-box, box]^n` of starts
+    obj : the compiled ``expr`` if already at hand
+    progress : called once per numeric start
+
+    Returns
+    =======
+
+    :class:`CriticalPointReport`
+
+    Examples
+    ========
+
+    >>> r = find_critical_points(sp.sympify("x**2 + y**2 - 2*x"), sp.symbols("x y"), timeout=5)
+    >>> r.complete, [(p.point.tolist(), p.kind.value) for p in r.points]
+    (True, [([1.0, 0.0], 'minimum')])
     """
     start = time.monotonic()
     variables = list(variables)

@@ -12,14 +12,16 @@ Parameters are one flat vector
     \in \mathbb{R}^{hd + h\,[+2h] + h + 1},
 
 and the loss is :math:`L(\theta) = \tfrac1n\sum_i \ell(g(x_i), y_i) +
-\tfrac{\alpha}{2}\lVert\theta\rVert^2`.  :func:`synthetic_regression` and
+\tfrac{\alpha}{2}\lVert\theta\rVert^2`.  :func:`numerics.analysis.synthetic.synthetic_regression` and
 :func:`init_parameters` make reproducible data and starting points.
 
 Examples
 ========
 
 >>> import numpy as np
->>> X, y = synthetic_regression(32, 3, seed=0)
+>>> from numerics.analysis.synthetic import synthetic_regression
+>>> data = synthetic_regression(32, 3, seed=0)
+>>> X, y = data.X, data.y
 >>> f = mlp_loss(MLPSpec(inputs=3, hidden=4, act="tanh", bn=True), X, y)
 >>> theta = init_parameters(f.spec, seed=0)
 >>> f.n_params, theta.shape
@@ -42,7 +44,7 @@ from derivations.topics import mlp as dmlp
 
 from numerics.compile import compile_matrix_program
 
-__all__ = ["MLPSpec", "MLPLoss", "mlp_loss", "synthetic_regression", "init_parameters"]
+__all__ = ["MLPSpec", "MLPLoss", "mlp_loss", "init_parameters"]
 
 
 @dataclass(frozen=True)
@@ -171,30 +173,6 @@ def mlp_loss(spec: MLPSpec, X: np.ndarray, y: np.ndarray) -> MLPLoss:
     if spec.bn and X.shape[0] < 2:
         raise ValueError("batch norm needs at least 2 samples")
     return MLPLoss(spec, X, y, _programs(spec.act, spec.loss, spec.bn))
-
-
-def synthetic_regression(n: int, d: int, seed: int = 0, noise: float = 0.1,
-                         labels: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    r"""Standard-normal inputs and a smooth nonlinear teacher.
-
-    :math:`y = \sin(x^\top a) + \tfrac12 (x^\top b)^2 / d + \text{noise}`, with
-    :math:`a, b \sim N(0, I/d)`; ``labels=True`` thresholds at the median,
-    giving :math:`y \in \{0, 1\}` for the logistic loss.
-
-    Examples
-    ========
-
-    >>> X, y = synthetic_regression(5, 2, seed=1, labels=True)
-    >>> X.shape, sorted(set(y.tolist())) == [0.0, 1.0]
-    ((5, 2), True)
-    """
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, d))
-    a, b = rng.standard_normal((2, d)) / np.sqrt(d)
-    y = np.sin(X @ a) + 0.5 * (X @ b) ** 2 / d + noise * rng.standard_normal(n)
-    if labels:
-        y = (y > np.median(y)).astype(float)
-    return X, y
 
 
 def init_parameters(spec: MLPSpec, seed: int = 0) -> np.ndarray:

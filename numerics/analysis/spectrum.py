@@ -96,6 +96,27 @@ def lanczos_eigenvalues(hvp: HVP, n: int, k: int = 5, which: str = "largest", to
     does not converge within ``maxiter`` restarts the record carries the
     eigenvalues that did converge, ``converged=False`` and the reason.
     ``ncv`` is the Lanczos basis size (ARPACK's default ``max(2k+1, 20)``).
+
+    Parameters
+    ==========
+
+    hvp : the Hessian-vector product ``v -> H v`` of a symmetric :math:`n \times n` operator
+    n : the dimension
+    k : how many eigenvalues
+    which : ``"largest"`` or ``"smallest"``
+    tol, maxiter, seed, ncv : ARPACK's tolerance, restarts, start vector seed and basis size
+
+    Returns
+    =======
+
+    :class:`LanczosEigenvalues`
+
+    Examples
+    ========
+
+    >>> H = np.diag([1.0, 2.0, 3.0, 4.0, 5.0])
+    >>> lanczos_eigenvalues(lambda v: H @ v, 5, k=2).eigenvalues
+    (5.0, 4.0)
     """
     if which not in ("largest", "smallest"):
         raise ValueError(f"which must be 'largest' or 'smallest', got {which!r}")
@@ -136,6 +157,25 @@ def hutchinson_trace(hvp: HVP, n: int, probes: int = 30, seed: int = 0) -> Trace
     With Rademacher :math:`z` (entries :math:`\pm1`) it is unbiased with
     variance :math:`2\sum_{i\ne j}H_{ij}^2 / m`; the standard error is the
     sample standard deviation over :math:`\sqrt m`.
+
+    Parameters
+    ==========
+
+    hvp : the Hessian-vector product ``v -> H v``
+    n : the dimension
+    probes : the number :math:`m` of Rademacher vectors (at least 2)
+    seed : the seed of the probes
+
+    Returns
+    =======
+
+    :class:`TraceEstimate`
+
+    Examples
+    ========
+
+    >>> hutchinson_trace(lambda v: 3.0 * v, 4, probes=5).trace  # z^T (3I) z = 3n for every probe
+    12.0
     """
     if probes < 2:
         raise ValueError("Hutchinson's estimator needs at least 2 probes for a standard error")
@@ -231,6 +271,23 @@ def condition_number(eigenvalues, null_tol: float | None = None) -> float:
     With ``null_tol``, eigenvalues with :math:`|\lambda| \le` ``null_tol`` times
     the largest are left out (the condition number on the complement of the
     null directions).
+
+    Parameters
+    ==========
+
+    eigenvalues : the eigenvalues
+    null_tol : the relative size below which an eigenvalue counts as a null direction
+
+    Returns
+    =======
+
+    float
+
+    Examples
+    ========
+
+    >>> condition_number([1.0, -4.0]), condition_number([0.0, 2.0]), condition_number([1e-12, 1.0, 4.0], null_tol=1e-9)
+    (4.0, inf, 4.0)
     """
     mags = np.abs(np.asarray(eigenvalues, dtype=float))
     if mags.size == 0:

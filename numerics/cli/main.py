@@ -17,19 +17,14 @@ Examples
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 
 from derivations.errors import InputError
 
-COMMANDS: tuple[str, ...] = (
-    "numerics.cli.commands.catalog",
-    "numerics.cli.commands.docs",
-    "numerics.cli.commands.curvature",
-    "numerics.cli.commands.bench",
-    "numerics.cli.commands.check",
-)
+from numerics.cli.commands import audit, bench, catalog, check, curvature, docs
+
+COMMANDS = (catalog, docs, curvature, bench, check, audit)  # each adds its parser with register(subparsers)
 
 EPILOG = """examples:
   derivkit list
@@ -54,8 +49,8 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in COMMANDS:
-        importlib.import_module(module).register(sub)
+    for command in COMMANDS:
+        command.register(sub)
     return top
 
 

@@ -26,7 +26,7 @@ Examples
 
 >>> from numerics.compare.problems import get
 >>> [run] = run_group(get("booth"), ["scipy:BFGS"])
->>> run.success, run.status, run.nfev == run.ngev
+>>> run.success, run.status.value, run.nfev == run.ngev
 (True, 'converged', True)
 >>> judge(7.88, 0.5, 0.0), judge(1e-9, 0.5, 0.0), judge(3.0, 1e-6, None)
 (False, True, True)
@@ -36,12 +36,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import importlib
 import math
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -49,8 +48,13 @@ import numpy as np
 from derivations.errors import InputError
 
 from numerics.compile import Objective
-from numerics.compare.problems import Problem, unknown
-from numerics.result import History, Solution
+from numerics.compare.problems import Problem, get as get_problem, unknown
+from numerics.result import History, Solution, Status, Trace
+from numerics.solve import first_order
+from numerics.solve.cg import Beta, minimize_cg
+from numerics.solve.counting import Counter, NonFinite, Timeout
+from numerics.solve.newton import minimize_newton
+from numerics.solve.quasi_newton import minimize_bfgs, minimize_lbfgs
 
 __all__ = [
     "Run", "Settings", "Task", "Counter", "judge", "run_one", "run_group", "run_benchmark", "run_tasks",
@@ -66,13 +70,13 @@ OURS = FIRST_ORDER + ("newton", "bfgs", "lbfgs", "cg-fr", "cg-pr")
 SCIPY = ("scipy:L-BFGS-B", "scipy:CG", "scipy:BFGS", "scipy:Newton-CG", "scipy:trust-exact")
 SOLVERS = OURS + SCIPY
 
-# Our second-order solvers: (module, function, keyword arguments); imported when a run needs them.
-_SECOND_ORDER = {
-    "newton": ("numerics.solve.newton", "minimize_newton", {}),
-    "bfgs": ("numerics.solve.quasi_newton", "minimize_bfgs", {}),
-    "lbfgs": ("numerics.solve.quasi_newton", "minimize_lbfgs", {"memory": 10}),
-    "cg-fr": ("numerics.solve.cg", "minimize_cg", {"beta": "fr"}),
-    "cg-pr": ("numerics.solve.cg", "minimize_cg", {"beta": "pr+"}),
+# Our second-order solvers: (minimizer, keyword arguments).
+_SECOND_ORDER: dict[str, tuple[Callable[..., Solution], dict]] = {
+    "newton": (minimize_newton, {}),
+    "bfgs": (minimize_bfgs, {}),
+    "lbfgs": (minimize_lbfgs, {"memory": 10}),
+    "cg-fr": (minimize_cg, {"beta": Beta.FR}),
+    "cg-pr": (minimize_cg, {"beta": Beta.PR_PLUS}),
 }
 
 # Fixed learning rates ε of the first-order methods per problem (others use DEFAULT_RATES).
@@ -105,17 +109,17 @@ LEARNING_RATES: dict[str, dict[str, float]] = {  # fmt: off
 }
 
 
-def learning_rate(problem: str, solver: str) -> float:
-    """The fixed learning rate of a first-order ``solver`` on ``problem`` (the base name before ``@``).
+def learning_rate(problem: Problem, solver: str) -> float:
+    """The fixed learning rate of a first-order ``solver`` on ``problem`` (by name, from any start).
 
     Examples
     ========
 
-    >>> learning_rate("beale@(2,-2)", "adam") == learning_rate("beale", "adam")
+    >>> from numerics.compare.problems import get
+    >>> learning_rate(get("beale").with_start((2, -2)), "adam") == learning_rate(get("beale"), "adam") == 1
     True
     """
-    base = problem.split("@")[0]
-    return LEARNING_RATES.get(base, {}).get(solver, DEFAULT_RATES[solver])
+    return LEARNING_RATES.get(problem.name, {}).get(solver, DEFAULT_RATES[solver])
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ class Settings:
     time_limit: float = 5.0
     gtol: float = GTOL
     history_points: int = 300
-    rates: Callable[[str, str], float] | None = None  # (problem, solver) -> ε; default learning_rate
+    rates: Callable[[Problem, str], float] | None = None  # (problem, solver) -> ε; default learning_rate
 
 
 def judge(f: float, gnorm: float, f_star: float | None) -> bool:
@@ -141,7 +145,11 @@ def judge(f: float, gnorm: float, f_star: float | None) -> bool:
 
 @dataclass(frozen=True)
 class Run:
-    """One solver on one problem, judged by the harness; ``history`` for plots."""
+    """One solver on one problem from ``x0``, judged by the harness; ``history`` for plots.
+
+    ``problem`` is the problem's :attr:`~numerics.compare.problems.Problem.title`
+    (its name, and the start where it is not the standard one).
+    """
 
     problem: str
     solver: str
@@ -154,10 +162,11 @@ class Run:
     ngev: int
     nhev: int
     seconds: float
-    status: str
+    status: Status
     message: str = ""
     f_star: float | None = None
     history: History = field(default_factory=History)
+    x0: tuple[float, ...] = ()
 
     @property
     def cost(self) -> int:
@@ -174,116 +183,36 @@ class Run:
             "problem": self.problem, "solver": self.solver, "success": self.success,
             "x": [num(v) for v in self.x], "f": num(self.f), "f_star": num(self.f_star), "gnorm": num(self.gnorm),
             "nit": self.nit, "nfev": self.nfev, "ngev": self.ngev, "nhev": self.nhev,
-            "seconds": round(self.seconds, 6), "status": self.status, "message": self.message,
+            "seconds": round(self.seconds, 6), "status": self.status.value, "message": self.message,
         }
-
-
-class _NonFinite(Exception):
-    """A NaN or infinity appeared: the run ends with its last finite iterate."""
-
-
-class _Timeout(Exception):
-    """The run's wall-clock bound was reached."""
-
-
-class Counter:
-    """Counting wrappers around a compiled objective, shared by our solvers and SciPy's.
-
-    Examples
-    ========
-
-    >>> import sympy as sp
-    >>> from numerics.compile import objective
-    >>> x = sp.Symbol("x")
-    >>> c = Counter(objective(x**2, [x]))
-    >>> c.fun(np.array([1.0])), c.jac(np.array([1.0])).tolist(), (c.nfev, c.ngev, c.nhev)
-    (1.0, [2.0], (1, 1, 0))
-    """
-
-    def __init__(self, objective: Objective, time_limit: float = math.inf):
-        self._obj = objective
-        self._deadline = time.monotonic() + time_limit
-        self.nfev = self.ngev = self.nhev = 0
-        self.points: list[np.ndarray] = []  # every point evaluated, in order
-        self.costs: list[int] = []  # nfev + ngev after that evaluation
-        self.last_finite: np.ndarray | None = None
-
-    def _enter(self, x) -> np.ndarray:
-        if time.monotonic() > self._deadline:
-            raise _Timeout("wall-clock bound reached")
-        return np.array(x, dtype=float).reshape(-1)
-
-    def _leave(self, x: np.ndarray, value, what: str):
-        finite = math.isfinite(value) if isinstance(value, float) else bool(np.isfinite(value).all())
-        if not finite:
-            raise _NonFinite(f"non-finite {what} after {self.nfev} f and {self.ngev} gradient evaluations")
-        self.last_finite = x
-        self.points.append(x)
-        self.costs.append(self.nfev + self.ngev)
-        return value
-
-    def fun(self, x) -> float:
-        x = self._enter(x)
-        self.nfev += 1
-        return self._leave(x, float(self._obj.fun(x)), "f")
-
-    def jac(self, x) -> np.ndarray:
-        x = self._enter(x)
-        self.ngev += 1
-        return self._leave(x, np.array(self._obj.jac(x), dtype=float), "gradient")
-
-    def hess(self, x):
-        x = self._enter(x)
-        self.nhev += 1
-        h = self._obj.hess(x)
-        dense = h.toarray() if hasattr(h, "toarray") else np.asarray(h, dtype=float)
-        self._leave(x, dense, "Hessian")
-        return dense
-
-    def hessp(self, x, p) -> np.ndarray:
-        x = self._enter(x)
-        self.nhev += 1
-        return self._leave(x, np.asarray(self._obj.hessp(x, p), dtype=float), "Hessian-vector product")
-
-    def objective(self) -> Objective:
-        """An :class:`Objective` whose callables are these counting wrappers."""
-        return replace(self._obj, fun=self.fun, jac=self.jac, hess=self.hess, hessp=self.hessp)
 
 
 # --------------------------------------------------------------------------- solvers
 
-Outcome = tuple[np.ndarray, int, str, str]  # x, nit, status, message
+# A runner: (counting objective, x0, problem, settings) -> Solution; the harness re-measures x itself.
+Runner = Callable[[Objective, np.ndarray, Problem, Settings], Solution]
 
 
 def _ours_first_order(name: str) -> Callable:
-    def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Outcome:
-        from numerics.solve import first_order
-
-        rate = (settings.rates or learning_rate)(problem.name, name)
+    def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Solution:
+        rate = (settings.rates or learning_rate)(problem, name)
         opt = first_order.OPTIMIZERS[name](learning_rate=rate)
-        sol = first_order.minimize(opt, obj, x0, max_iter=settings.first_order_iter, gtol=settings.gtol)
-        return _from_solution(sol)
+        return first_order.minimize(opt, obj, x0, max_iter=settings.first_order_iter, gtol=settings.gtol)
 
     return solve
 
 
 def _ours_second_order(name: str) -> Callable:
-    module, function, kwargs = _SECOND_ORDER[name]
+    minimize, kwargs = _SECOND_ORDER[name]
 
-    def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Outcome:
-        minimize = getattr(importlib.import_module(module), function)
-        sol = minimize(obj, x0, gtol=settings.gtol, max_iter=settings.max_iter, **kwargs)
-        return _from_solution(sol)
+    def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Solution:
+        return minimize(obj, x0, gtol=settings.gtol, max_iter=settings.max_iter, **kwargs)
 
     return solve
 
 
-def _from_solution(sol: Solution) -> Outcome:
-    return np.asarray(sol.x, dtype=float), int(sol.nit), sol.status.value, sol.message
-
-
 def _scipy(method: str) -> Callable:
-    def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Outcome:
+    def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Solution:
         from scipy.optimize import minimize
 
         options = {"maxiter": settings.max_iter}
@@ -292,8 +221,11 @@ def _scipy(method: str) -> Callable:
         second = method in ("Newton-CG", "trust-exact")
         res = minimize(obj.fun, x0, jac=obj.jac, hess=obj.hess if second else None, method=method,
                        options=options)
-        return np.asarray(res.x, dtype=float), int(getattr(res, "nit", 0)), \
-            "converged" if res.success else "failed", str(res.message)
+        status = Status.CONVERGED if res.success else Status.FAILED  # SciPy's own verdict, not the harness's
+        g = np.asarray(getattr(res, "jac", np.full_like(x0, np.nan)), dtype=float)
+        return Solution(status, np.asarray(res.x, dtype=float), float(res.fun), float(np.max(np.abs(g), initial=0.0)),
+                        int(getattr(res, "nit", 0)), int(getattr(res, "nfev", 0)), int(getattr(res, "njev", 0)),
+                        int(getattr(res, "nhev", 0)), message=str(res.message))
 
     return solve
 
@@ -336,39 +268,41 @@ def check_solvers(names: Iterable[str]) -> list[str]:
 
 
 def run_one(problem: Problem, compiled: Objective, solver: str, settings: Settings = Settings(),
-            runner: Callable | None = None) -> Run:
+            runner: Runner | None = None) -> Run:
     """Run one solver on one compiled problem; never raises for the solver's sake.
 
     ``runner`` (for tests) replaces the named solver: ``runner(objective, x0,
-    problem, settings) -> (x, nit, status, message)``.
+    problem, settings) -> Solution``.
     """
     runner = runner or _RUNNERS[solver]
-    counter = Counter(compiled, settings.time_limit)
+    counter = Counter(compiled, settings.time_limit, stop_on_nonfinite=True, trace=Trace(settings.history_points))
     x0 = np.array(problem.x0, dtype=float)
     nit, message = 0, ""
     start = time.perf_counter()
     with np.errstate(all="ignore"):
         try:
-            x, nit, status, message = runner(counter.objective(), x0.copy(), problem, settings)
-            x = np.asarray(x, dtype=float).reshape(-1)
+            sol = runner(counter.objective(), x0.copy(), problem, settings)
+            x, nit, status, message = np.asarray(sol.x, dtype=float).reshape(-1), int(sol.nit), sol.status, sol.message
             if not np.all(np.isfinite(x)):
-                status, message = "nonfinite", "the solver returned a non-finite x"
-                x = counter.last_finite if counter.last_finite is not None else x0
-        except _NonFinite as exc:
-            status, message = "nonfinite", str(exc)
-            x = counter.last_finite if counter.last_finite is not None else x0
-        except _Timeout:
-            status, message = "timeout", f"stopped at the wall-clock bound of {settings.time_limit:g} s"
-            x = counter.last_finite if counter.last_finite is not None else x0
+                status, message = Status.NONFINITE, "the solver returned a non-finite x"
+                x = _last_finite(counter, x0)
+        except NonFinite as exc:
+            status, message, x = Status.NONFINITE, str(exc), _last_finite(counter, x0)
+        except Timeout:
+            status, message = Status.TIMEOUT, f"stopped at the wall-clock bound of {settings.time_limit:g} s"
+            x = _last_finite(counter, x0)
         except Exception as exc:  # one failing run never loses the others
-            status, message = "error", f"{type(exc).__name__}: {exc}"
-            x = counter.last_finite if counter.last_finite is not None else x0
+            status, message, x = Status.ERROR, f"{type(exc).__name__}: {exc}", _last_finite(counter, x0)
         seconds = time.perf_counter() - start
         f, gnorm = _measure(compiled, x)
-        history = _history(compiled, counter, settings.history_points)
-    return Run(problem.name, solver, judge(f, gnorm, problem.f_star), tuple(float(v) for v in x), f, gnorm, nit,
+        history = _history(compiled, counter.trace)
+    return Run(problem.title, solver, judge(f, gnorm, problem.f_star), tuple(float(v) for v in x), f, gnorm, nit,
                counter.nfev, counter.ngev, counter.nhev, seconds, status, message.splitlines()[0] if message else "",
-               problem.f_star, history)
+               problem.f_star, history, tuple(problem.x0))
+
+
+def _last_finite(counter: Counter, x0: np.ndarray) -> np.ndarray:
+    return counter.last_finite if counter.last_finite is not None else x0
 
 
 def _measure(compiled: Objective, x: np.ndarray) -> tuple[float, float]:
@@ -381,20 +315,16 @@ def _measure(compiled: Objective, x: np.ndarray) -> tuple[float, float]:
         return math.nan, math.nan
 
 
-def _history(compiled: Objective, counter: Counter, points: int) -> History:
-    """f and ‖∇f‖∞ at (at most ``points``) evaluated points, evenly thinned, with the cumulative cost."""
-    n = len(counter.points)
-    if n == 0:
-        return History()
-    keep = sorted(set(np.linspace(0, n - 1, min(points, n)).round().astype(int).tolist()))
+def _history(compiled: Objective, trace: Trace) -> History:
+    """f and ‖∇f‖∞ at the evaluated points the trace kept (rows ``(i, x, nfev + ngev)``), with the cumulative cost."""
     xs, fs, gs, cs = [], [], [], []
-    for i in keep:
-        f, g = _measure(compiled, counter.points[i])
+    for _, x, cost in trace.rows():
+        f, g = _measure(compiled, x)
         if math.isfinite(f) and math.isfinite(g):
-            xs.append(counter.points[i])
+            xs.append(x)
             fs.append(f)
             gs.append(g)
-            cs.append(counter.costs[i])
+            cs.append(cost)
     return History(tuple(xs), tuple(fs), tuple(gs), tuple(cs))
 
 
@@ -461,20 +391,13 @@ def _warm_up(compiled: Objective, x0: np.ndarray, solvers: Sequence[str]) -> Non
         for s in solvers:
             try:
                 if s in FIRST_ORDER:
-                    from numerics.solve import first_order
-
                     opt = first_order.OPTIMIZERS[s](learning_rate=0.1)
                     opt.update(np.ones(1), opt.init(np.zeros(1)))
                 elif s in _SECOND_ORDER:
                     if tiny is None:  # a few steps on a small quadratic compile the solver's derived updates
-                        import sympy as sp
-
-                        from numerics.compile import objective
-
-                        u, v = sp.symbols("u v")
-                        tiny = objective((u - 1) ** 2 + 2 * (v + 1) ** 2 + u * v, [u, v])
-                    module, function, kwargs = _SECOND_ORDER[s]
-                    getattr(importlib.import_module(module), function)(tiny, np.zeros(2), max_iter=3, **kwargs)
+                        tiny = get_problem("booth").compile()
+                    minimize, kwargs = _SECOND_ORDER[s]
+                    minimize(tiny, np.zeros(2), max_iter=3, **kwargs)
                 else:
                     from scipy.optimize import minimize
 
@@ -487,8 +410,8 @@ def _warm_up(compiled: Objective, x0: np.ndarray, solvers: Sequence[str]) -> Non
 
 
 def _failed(problem: Problem, solver: str, message: str) -> Run:
-    return Run(problem.name, solver, False, tuple(problem.x0), math.nan, math.nan, 0, 0, 0, 0, 0.0, "error",
-               message, problem.f_star)
+    return Run(problem.title, solver, False, tuple(problem.x0), math.nan, math.nan, 0, 0, 0, 0, 0.0, Status.ERROR,
+               message, problem.f_star, History(), tuple(problem.x0))
 
 
 # --------------------------------------------------------------------------- many runs
@@ -527,13 +450,13 @@ def run_tasks(tasks: Sequence[Task], *, workers: int = 2, dask: str | None = Non
     for t in tasks:
         check_solvers(t.solvers)
     if workers < 1:
-        raise InputError("--workers must be at least 1")
+        raise InputError(f"workers must be at least 1, got {workers}")
     results: dict[int, list[Run]] = {}
 
     def done(i: int, runs: list[Run]):
         results[i] = runs
         if progress is not None:
-            progress.advance(tasks[i].problem.name)
+            progress.advance(tasks[i].problem.title)
 
     def failed(i: int, why: str, exc: BaseException) -> list[Run]:
         return [_failed(tasks[i].problem, s, f"{why}: {type(exc).__name__}: {exc}") for s in tasks[i].solvers]

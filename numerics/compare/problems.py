@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import sympy as sp
@@ -37,7 +37,7 @@ import sympy as sp
 from derivations.errors import InputError
 from derivations.reading.parsing import parse_expression
 
-__all__ = ["Problem", "PROBLEMS", "get", "names", "default_problems", "MGH"]
+__all__ = ["Problem", "PROBLEMS", "get", "names", "default_problems", "parse_point", "MGH"]
 
 MGH = "Moré, Garbow & Hillstrom (1981), ACM TOMS 7(1):17–41"
 JAMIL_YANG = "Jamil & Yang (2013), Int. J. Math. Model. Numer. Optim. 4(2):150–194"
@@ -69,12 +69,25 @@ class Problem:
     x_star: tuple[float, ...] | None
     source: str
     note: str = ""
+    start: str | None = None  # how x0 differs from the standard start, e.g. "(2,-2)"; None for the standard one
 
     def __post_init__(self):
         if len(self.x0) != len(self.variables):
             raise InputError(f"{self.name}: x0 has {len(self.x0)} entries for {len(self.variables)} variables")
         if self.x_star is not None and len(self.x_star) != len(self.variables):
             raise InputError(f"{self.name}: x* has {len(self.x_star)} entries for {len(self.variables)} variables")
+
+    @property
+    def title(self) -> str:
+        """The name, with the starting point appended when it is not the standard one.
+
+        Examples
+        ========
+
+        >>> get("beale").title, get("beale").with_start((2, -2)).title
+        ('beale', 'beale@(2,-2)')
+        """
+        return self.name if self.start is None else f"{self.name}@{self.start}"
 
     @property
     def dimension(self) -> int:
@@ -87,18 +100,32 @@ class Problem:
 
         return objective(self.expression, self.variables)
 
-    def with_start(self, x0: Sequence[float], name: str | None = None) -> "Problem":
-        """The same function from another starting point.
+    def with_start(self, x0: Sequence[float]) -> "Problem":
+        """The same function from another starting point (recorded in :attr:`start`; the name is unchanged).
 
         Examples
         ========
 
-        >>> get("beale").with_start((2, -2)).name
-        'beale@(2,-2)'
+        >>> p = get("beale").with_start((2, -2))
+        >>> p.name, p.x0, p.start
+        ('beale', (2.0, -2.0), '(2,-2)')
         """
         x0 = _finite_point(x0, self.dimension, "x0")
-        label = name or f"{self.name}@({','.join(f'{v:g}' for v in x0)})"
-        return Problem(label, self.expression, self.variables, x0, self.f_star, self.x_star, self.source, self.note)
+        return replace(self, x0=x0, start=f"({','.join(f'{v:g}' for v in x0)})")
+
+    def renamed(self, *names: str) -> "Problem":
+        """The same problem in variables called ``names``.
+
+        Examples
+        ========
+
+        >>> get("booth").renamed("u", "v").expression
+        (u + 2*v - 7)**2 + (2*u + v - 5)**2
+        """
+        if len(names) != self.dimension:
+            raise InputError(f"{self.name}: {len(names)} names for {self.dimension} variables")
+        new = tuple(sp.Symbol(n) for n in names)
+        return replace(self, expression=self.expression.xreplace(dict(zip(self.variables, new))), variables=new)
 
     @classmethod
     def from_expression(
@@ -163,10 +190,76 @@ class Problem:
 
 def _numbers(text: str, what: str) -> tuple[float, ...]:
     """Comma-separated numbers; an :class:`InputError` for anything else."""
+    return tuple(float(v) for v in parse_point(text, what))
+
+
+def parse_point(text: str, what: str, names: Sequence[str] | None = None) -> tuple[sp.Expr, ...]:
+    """A point typed by a user: comma-separated numbers, or ``name=value`` pairs when ``names`` are given.
+
+    Without ``names`` every item is a number as Python's ``float`` reads it;
+    with ``names`` every name needs exactly one value, an expression that is a
+    finite real number (``pi/2``), parsed by
+    :func:`~derivations.reading.parsing.parse_expression`, never evaluated as code.
+
+    Parameters
+    ==========
+
+    text : the user's text
+    what : the option or field it came from (starts every error message)
+    names : the variables, in the order of the result
+
+    Returns
+    =======
+
+    tuple of SymPy numbers, in the order of ``names`` (or of ``text``)
+
+    Examples
+    ========
+
+    >>> parse_point("1, 2.5", "x0")
+    (1.00000000000000, 2.50000000000000)
+    >>> parse_point("y=pi/2, x=1", "--at", ["x", "y"])
+    (1, pi/2)
+    >>> parse_point("x=1", "--at", ["x", "y"])
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --at: no value for y
+    """
+    if names is None:
+        try:
+            return tuple(sp.Float(float(v)) for v in text.split(","))
+        except ValueError:
+            raise InputError(f"{what} must be comma-separated numbers, got {text!r}") from None
+    values: dict[str, sp.Expr] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"{what}: expected name=value, got {part.strip()!r}")
+        if name not in names:
+            raise InputError(f"{what}: {name!r} is not a variable of the expression (variables: {', '.join(names)})")
+        if name in values:
+            raise InputError(f"{what}: {name} is given twice")
+        values[name] = _real_number(value, f"{what}: the value of {name}")
+    missing = [n for n in names if n not in values]
+    if missing:
+        raise InputError(f"{what}: no value for {', '.join(missing)}")
+    return tuple(values[n] for n in names)
+
+
+def _real_number(text: str, what: str) -> sp.Expr:
+    """``text`` parsed as an expression that must be a finite real number."""
     try:
-        return tuple(float(t) for t in text.split(","))
-    except ValueError:
-        raise InputError(f"{what} must be comma-separated numbers, got {text!r}") from None
+        number = parse_expression(text)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc}") from None
+    except (TypeError, ValueError, OverflowError):
+        number = sp.nan  # e.g. a literal too large for a float
+    if number.free_symbols or not number.is_number:
+        raise InputError(f"{what} must be a number, got {text.strip()!r}")
+    if not number.is_finite or not number.is_extended_real:
+        raise InputError(f"{what} must be a finite real number, got {text.strip()!r}")
+    return number
 
 
 def _finite_point(values, n: int, what: str) -> tuple[float, ...]:

@@ -86,7 +86,7 @@ def cost_table(runs, problems: Sequence[str], solvers: Sequence[str]) -> str:
     """Markdown: one row per problem, one column per solver; a cell is the cost, or ✗ with the status."""
     cell = {}
     for r in runs:
-        cell[(r.problem, r.solver)] = f"{r.cost}" if r.success else f"✗ {r.status}"
+        cell[(r.problem, r.solver)] = f"{r.cost}" if r.success else f"✗ {r.status.value}"
     lines = ["| problem | " + " | ".join(f"`{s}`" for s in solvers) + " |",
              "|---|" + "---:|" * len(solvers)]
     for p in problems:

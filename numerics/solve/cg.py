@@ -28,15 +28,37 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
 from numerics.solve.descent import Proposal, first_step, minimize_descent, wolfe_search
 from numerics.result import Solution
 
-__all__ = ["minimize_cg", "CGDirection", "BETAS"]
+__all__ = ["minimize_cg", "CGDirection", "Beta"]
 
-BETAS = ("fr", "pr+")
+
+class Beta(Enum):
+    r"""The choice of :math:`\beta_{k+1}`: Fletcher–Reeves or Polak–Ribière+ (N&W eqs. 5.41a, 5.45).
+
+    Examples
+    ========
+
+    >>> g_old, g = np.array([1.0, 0.0]), np.array([0.5, 0.5])
+    >>> Beta.FR.of(g, g_old), Beta.PR_PLUS.of(g, g_old)
+    (0.5, 0.0)
+    """
+
+    FR = "fr"
+    PR_PLUS = "pr+"
+
+    def of(self, g: np.ndarray, g_old: np.ndarray) -> float:
+        r""":math:`\beta` from the new gradient ``g`` and the previous one ``g_old``."""
+        gg_old = float(g_old @ g_old)
+        if self is Beta.FR:
+            return float(g @ g) / gg_old
+        return max(0.0, float(g @ (g - g_old)) / gg_old)
+
 _GROWTH = 10.0
 
 
@@ -54,9 +76,9 @@ class CGState:
 
 @dataclass(frozen=True)
 class CGDirection:
-    r"""Conjugate-gradient directions with :math:`\beta` = ``"fr"`` or ``"pr+"``."""
+    r"""Conjugate-gradient directions with :math:`\beta` from a :class:`Beta`."""
 
-    beta: str = "pr+"
+    beta: Beta = Beta.PR_PLUS
 
     def init(self, x, f, g):
         return CGState(None, None, 0.0, 0.0, 0, True)
@@ -66,12 +88,7 @@ class CGDirection:
             d = -g
             alpha0 = first_step(g) if state.d is None else self._guess(state, g, d)
             return Proposal(d, alpha0, CGState(state.g, state.d, state.alpha, state.slope, 0, False))
-        gg_old = float(state.g @ state.g)
-        if self.beta == "fr":
-            beta = float(g @ g) / gg_old
-        else:
-            beta = max(0.0, float(g @ (g - state.g)) / gg_old)
-        d = -g + beta * state.d
+        d = -g + self.beta.of(g, state.g) * state.d
         return Proposal(d, self._guess(state, g, d), state)
 
     @staticmethod
@@ -84,16 +101,20 @@ class CGDirection:
         longest = _GROWTH * state.alpha * float(np.linalg.norm(state.d)) / float(np.linalg.norm(d))
         return min(guess, longest)
 
-    def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
+    def update(self, state, step):
+        g, g_new = step.g, step.g_new
         restart = abs(float(g_new @ g)) >= 0.2 * float(g_new @ g_new)
-        return CGState(g, d, alpha, float(g @ d), state.since_restart + 1, restart)
+        return CGState(g, step.d, step.alpha, float(g @ step.d), state.since_restart + 1, restart)
 
     def restart(self, state, x, f, g):
         return CGState(state.g, None, 0.0, 0.0, 0, True)
 
 
-def minimize_cg(objective, x0, *, beta: str = "pr+", gtol: float = 1e-8, max_iter: int = 10000) -> Solution:
-    r"""Minimize with nonlinear conjugate gradients (``beta`` in ``{"fr", "pr+"}``).
+def minimize_cg(objective, x0, *, beta: Beta = Beta.PR_PLUS, gtol: float = 1e-8, max_iter: int = 10000) -> Solution:
+    r"""Minimize with nonlinear conjugate gradients, :math:`\beta` from ``beta`` (a :class:`Beta`).
+
+    Parameters and the returned :class:`~numerics.result.Solution` as for
+    :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes; ``beta`` is :attr:`Beta.FR` or :attr:`Beta.PR_PLUS`.
 
     Examples
     ========
@@ -101,10 +122,10 @@ def minimize_cg(objective, x0, *, beta: str = "pr+", gtol: float = 1e-8, max_ite
     >>> import sympy as sp
     >>> from numerics.compile import objective
     >>> x, y = sp.symbols("x y")
-    >>> minimize_cg(objective((x - 1)**2 + 4 * (y + 1)**2, [x, y]), [0.0, 0.0], beta="fr").status.value
+    >>> minimize_cg(objective((x - 1)**2 + 4 * (y + 1)**2, [x, y]), [0.0, 0.0], beta=Beta.FR).status.value
     'converged'
     """
-    if beta not in BETAS:
-        raise ValueError(f"beta must be one of {BETAS}, got {beta!r}")
+    if not isinstance(beta, Beta):
+        raise ValueError(f"beta must be a Beta ({', '.join(b.name for b in Beta)}), got {beta!r}")
     return minimize_descent(objective, x0, CGDirection(beta), wolfe_search(c1=1e-4, c2=0.1), gtol=gtol,
-                            max_iter=max_iter, name=f"CG({beta})")
+                            max_iter=max_iter, name=f"CG({beta.value})")

@@ -34,42 +34,51 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
+from numerics.solve.counting import Counter
 from numerics.solve.line_search import Line, LineSearchResult, backtracking, strong_wolfe
-from numerics.result import History, Solution, Status
+from numerics.result import MAX_HISTORY, History, Solution, Status, Trace
 
 __all__ = [
-    "Counter", "Direction", "Proposal", "SteepestDescent", "minimize_descent", "wolfe_search",
+    "Counter", "Direction", "Proposal", "Step", "SteepestDescent", "minimize_descent", "wolfe_search",
     "armijo_search", "MAX_HISTORY",
 ]
-
-MAX_HISTORY = 2000
 
 _EPS = np.finfo(float).eps
 
 
-class Counter:
-    """Counts calls to an objective's ``fun``, ``jac`` and ``hess`` during one solve."""
+@dataclass(frozen=True)
+class Step:
+    r"""One accepted step :math:`x_{k+1} = x_k + \alpha d`, with the values and gradients at both ends.
 
-    def __init__(self, objective):
-        self.objective = objective
-        self.nfev = self.ngev = self.nhev = 0
+    A :class:`Direction` learns from it (the ``FunctionInfo`` pattern of
+    optimistix): :math:`s = x_{k+1} - x_k`, :math:`y = \nabla f_{k+1} - \nabla f_k`.
 
-    def f(self, x: np.ndarray) -> float:
-        self.nfev += 1
-        return float(self.objective.fun(x))
+    Examples
+    ========
 
-    def g(self, x: np.ndarray) -> np.ndarray:
-        self.ngev += 1
-        return np.asarray(self.objective.jac(x), dtype=float).reshape(-1)
+    >>> st = Step(np.zeros(1), np.ones(1), 1.0, 0.0, np.full(1, -2.0), np.zeros(1), 0.5, np.full(1, 2.0))
+    >>> st.s.tolist(), st.y.tolist()
+    ([1.0], [2.0])
+    """
 
-    def h(self, x: np.ndarray) -> np.ndarray:
-        """The Hessian as a dense array (a sparse Hessian from the bridge is densified)."""
-        self.nhev += 1
-        n = x.size
-        hess = self.objective.hess(x)
-        if hasattr(hess, "toarray"):
-            hess = hess.toarray()
-        return np.asarray(hess, dtype=float).reshape(n, n)
+    x: np.ndarray
+    x_new: np.ndarray
+    f: float
+    f_new: float
+    g: np.ndarray
+    g_new: np.ndarray
+    alpha: float
+    d: np.ndarray
+
+    @property
+    def s(self) -> np.ndarray:
+        """The step :math:`s = x_{k+1} - x_k`."""
+        return self.x_new - self.x
+
+    @property
+    def y(self) -> np.ndarray:
+        r"""The change of gradient :math:`y = \nabla f_{k+1} - \nabla f_k`."""
+        return self.g_new - self.g
 
 
 @dataclass(frozen=True)
@@ -88,8 +97,7 @@ class Direction(Protocol):
 
     def direction(self, state: Any, x: np.ndarray, f: float, g: np.ndarray, counter: Counter) -> Proposal: ...
 
-    def update(self, state: Any, x: np.ndarray, x_new: np.ndarray, f: float, f_new: float,
-               g: np.ndarray, g_new: np.ndarray, alpha: float, d: np.ndarray) -> Any: ...
+    def update(self, state: Any, step: Step) -> Any: ...
 
     def restart(self, state: Any, x: np.ndarray, f: float, g: np.ndarray) -> Any: ...
 
@@ -123,47 +131,26 @@ class SteepestDescent:
     def direction(self, state, x, f, g, counter):
         return Proposal(-g, first_step(g), state)
 
-    def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
+    def update(self, state, step):
         return state
 
     def restart(self, state, x, f, g):
         return state
 
 
-class _Recorder:
-    """Keeps every ``stride``-th iterate, doubling the stride to stay under :data:`MAX_HISTORY`."""
-
-    def __init__(self):
-        self.stride = 1
-        self.rows: list[tuple[int, np.ndarray, float, float, int]] = []
-        self.last = None
-
-    def add(self, k: int, x, f, gnorm, evaluations):
-        row = (k, np.array(x, copy=True), float(f), float(gnorm), int(evaluations))
-        self.last = row
-        if k % self.stride:
-            return
-        self.rows.append(row)
-        if len(self.rows) >= MAX_HISTORY:
-            self.stride *= 2
-            self.rows = [r for r in self.rows if r[0] % self.stride == 0]
-
-    def history(self) -> History:
-        rows = list(self.rows)
-        if self.last is not None and (not rows or rows[-1][0] != self.last[0]):
-            rows.append(self.last)
-        return History(
-            x=tuple(r[1] for r in rows), f=tuple(r[2] for r in rows),
-            gnorm=tuple(r[3] for r in rows), evaluations=tuple(r[4] for r in rows),
-        )
+def _history(trace: Trace) -> History:
+    """The history of rows ``(k, x, f, ‖∇f‖∞, nfev)``."""
+    rows = trace.rows()
+    return History(x=tuple(np.array(r[1], copy=True) for r in rows), f=tuple(float(r[2]) for r in rows),
+                   gnorm=tuple(float(r[3]) for r in rows), evaluations=tuple(int(r[4]) for r in rows))
 
 
 def _line(counter: Counter, x: np.ndarray, d: np.ndarray, f0: float, slope0: float) -> Line:
     def value(alpha):
-        return counter.f(x + alpha * d)
+        return counter.fun(x + alpha * d)
 
     def slope(alpha):
-        g = counter.g(x + alpha * d)
+        g = counter.jac(x + alpha * d)
         return float(g @ d), g
 
     return Line(value, slope, f0, slope0)
@@ -184,9 +171,35 @@ def minimize_descent(
     max_iter: int = 1000,
     name: str = "descent",
 ) -> Solution:
-    r"""Run :math:`x_{k+1} = x_k + \alpha_k d_k` until a stopping test fires; always returns a :class:`Solution`."""
+    r"""Run :math:`x_{k+1} = x_k + \alpha_k d_k` until a stopping test fires; always returns a :class:`Solution`.
+
+    Parameters
+    ==========
+
+    objective : a compiled :class:`~numerics.compile.Objective` (``fun``, ``jac``, and ``hess`` for Newton)
+    x0 : the starting point
+    direction : the :class:`Direction` that proposes :math:`d_k`
+    search : the line search that picks :math:`\alpha_k` (:func:`wolfe_search`, :func:`armijo_search`)
+    gtol : stop when :math:`\|\nabla f\|_\infty \le` ``gtol``
+    max_iter : the iteration budget
+    name : the prefix of the solution's message
+
+    Returns
+    =======
+
+    :class:`Solution`; its ``status`` says why the solve stopped
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from numerics.compile import objective
+    >>> x = sp.Symbol("x")
+    >>> minimize_descent(objective((x - 3)**2, [x]), [0.0], SteepestDescent(), armijo_search()).x.round(6).tolist()
+    [3.0]
+    """
     counter = Counter(objective)
-    recorder = _Recorder()
+    trace = Trace()
     x = np.array(x0, dtype=float).reshape(-1)
     f, g = math.nan, np.full_like(x, math.nan)
     nit = 0
@@ -196,17 +209,17 @@ def minimize_descent(
         if g.size == 0:
             gnorm = 0.0
         return Solution(status, x.copy(), float(f), gnorm, nit, counter.nfev, counter.ngev, counter.nhev,
-                        recorder.history(), f"{name}: {message}")
+                        _history(trace), f"{name}: {message}")
 
     try:
-        f0, g0 = counter.f(x), counter.g(x)
+        f0, g0 = counter.fun(x), counter.jac(x)
     except Exception as exc:  # the objective raised: report, never propagate
         return finish(Status.ERROR, f"objective raised {type(exc).__name__}: {exc}")
     if not (math.isfinite(f0) and np.all(np.isfinite(g0))):
         f, g = f0, g0
         return finish(Status.NONFINITE, "NaN or Inf at the starting point")
     f, g = f0, g0
-    recorder.add(0, x, f, np.max(np.abs(g), initial=0.0), counter.nfev)
+    trace.add(0, x, f, np.max(np.abs(g), initial=0.0), counter.nfev)
     fallback = SteepestDescent()
     try:
         state = direction.init(x, f, g)
@@ -231,13 +244,13 @@ def minimize_descent(
             if not result.decreased:
                 return finish(*_failure(result, x, d, f, g))
             x_new = x + result.alpha * d
-            g_new = result.g if result.g is not None else counter.g(x_new)
+            g_new = result.g if result.g is not None else counter.jac(x_new)
             if not (math.isfinite(result.f) and np.all(np.isfinite(g_new))):
                 return finish(Status.NONFINITE, f"NaN or Inf in the gradient after iteration {nit}")
-            state = direction.update(state, x, x_new, f, result.f, g, g_new, result.alpha, d)
+            state = direction.update(state, Step(x, x_new, f, result.f, g, g_new, result.alpha, d))
             x, f, g = x_new, result.f, g_new
             nit += 1
-            recorder.add(nit, x, f, np.max(np.abs(g)), counter.nfev)
+            trace.add(nit, x, f, np.max(np.abs(g)), counter.nfev)
     except Exception as exc:  # an exception in the objective (or a linear-algebra failure)
         return finish(Status.ERROR, f"{type(exc).__name__}: {exc}")
 

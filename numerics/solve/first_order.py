@@ -49,8 +49,8 @@ import numpy as np
 from derivations.topics import first_order as rules
 from derivations.errors import InputError
 
-from numerics.compile import Objective, compile_tuple
-from numerics.result import History, Solution, Status
+from numerics.compile import Objective, compile_builder, compile_tuple
+from numerics.result import MAX_HISTORY, History, Solution, Status, Trace
 
 __all__ = [
     "Optimizer", "GDState", "MomentumState", "NesterovState", "AdaGradState", "RMSPropState", "AdamState",
@@ -60,8 +60,6 @@ __all__ = [
 
 LearningRate = Union[float, Callable[[int], float]]
 State = object
-
-MAX_HISTORY = 2000  # at most about this many history entries per solve
 
 
 # ----------------------------------------------------------------- states
@@ -139,10 +137,9 @@ class Optimizer:
 
 
 @cache
-def _compiled(rule_name: str, delta_inside: bool = True):
-    """The rule's new state and step as one compiled NumPy call (cached per rule)."""
-    build = rules.RULES[rule_name]
-    rule = build(delta_inside) if rule_name.startswith("rmsprop") else build()
+def _compiled(build: Callable[..., rules.UpdateRule], *options):
+    """The rule ``build(*options)``'s new state and step as one compiled NumPy call (cached per rule)."""
+    rule = build(*options)
     return compile_tuple([*rule.new_state, rule.step], rule.arguments)
 
 
@@ -172,7 +169,7 @@ def gd(learning_rate: LearningRate = 0.01) -> Optimizer:
     >>> gd(0.1).update(np.array([1.0, -2.0]), GDState())[0].tolist()
     [-0.1, 0.2]
     """
-    lr, f = _learning_rate(learning_rate), _compiled("sgd")
+    lr, f = _learning_rate(learning_rate), _compiled(rules.sgd_rule)
 
     def update(g, state):
         (step,) = f(g, lr(state.t))
@@ -191,7 +188,7 @@ def momentum(learning_rate: LearningRate = 0.01, alpha: float = 0.9) -> Optimize
     >>> step.tolist()  # -ε (α g_1 + g_2)
     [-0.15000000000000002]
     """
-    lr, f = _learning_rate(learning_rate), _compiled("momentum")
+    lr, f = _learning_rate(learning_rate), _compiled(rules.momentum_rule)
     a = _positive("alpha", alpha, 1.0)
 
     def update(g, state):
@@ -209,7 +206,7 @@ def nesterov(learning_rate: LearningRate = 0.01, alpha: float = 0.9) -> Optimize
     >>> opt.update(np.array([1.0]), opt.init(np.zeros(1)))[0].tolist()  # (1 + α) v' with v' = -ε g
     [-0.15000000000000002]
     """
-    lr, f = _learning_rate(learning_rate), _compiled("nesterov")
+    lr, f = _learning_rate(learning_rate), _compiled(rules.nesterov_rule)
     a = _positive("alpha", alpha, 1.0)
 
     def update(g, state):
@@ -226,7 +223,7 @@ def adagrad(learning_rate: LearningRate = 0.1, delta: float = 1e-7) -> Optimizer
     >>> adagrad(0.1).update(np.array([4.0]), AdaGradState(np.zeros(1)))[0].round(6).tolist()
     [-0.1]
     """
-    lr, f = _learning_rate(learning_rate), _compiled("adagrad")
+    lr, f = _learning_rate(learning_rate), _compiled(rules.adagrad_rule)
     d = _positive("delta", delta)
 
     def update(g, state):
@@ -257,14 +254,14 @@ def rmsprop(learning_rate: LearningRate = 0.001, rho: float = 0.9, delta: float 
     hyper = (("learning_rate", learning_rate), ("rho", p), ("delta", d), ("momentum", a),
              ("delta_inside", bool(delta_inside)))
     if a == 0.0:
-        f = _compiled("rmsprop", bool(delta_inside))
+        f = _compiled(rules.rmsprop_rule, bool(delta_inside))
 
         def update(g, state):
             r, step = f(g, state.r, lr(state.t), p, d)
             return step, RMSPropState(r, None, state.t + 1)
 
         return Optimizer("rmsprop", lambda x0: RMSPropState(_zeros(x0)), update, hyper)
-    fm = _compiled("rmsprop_momentum", bool(delta_inside))
+    fm = _compiled(rules.rmsprop_momentum_rule, bool(delta_inside))
 
     def update_m(g, state):
         r, v, step = fm(g, state.r, state.v, lr(state.t), p, d, a)
@@ -281,7 +278,7 @@ def adam(learning_rate: LearningRate = 0.001, beta1: float = 0.9, beta2: float =
     >>> step.round(6).tolist(), s.t  # the first step is -ε sign(g) up to δ
     ([-0.1, 0.1], 1)
     """
-    lr, f = _learning_rate(learning_rate), _compiled("adam")
+    lr, f = _learning_rate(learning_rate), _compiled(rules.adam_rule)
     b1, b2, d = _positive("beta1", beta1, 1.0), _positive("beta2", beta2, 1.0), _positive("delta", delta)
 
     def update(g, state):
@@ -324,11 +321,7 @@ class LinearDecay:
 
 @cache
 def _compiled_decay():
-    import sympy as sp
-
-    k, e0, et, tau = sp.symbols("k epsilon_0 epsilon_tau tau", positive=True)
-    f = compile_tuple([rules.linear_decay_expr(k, e0, et, tau)], [k, e0, et, tau])
-    return lambda *values: f(*values)[0]
+    return compile_builder(rules.linear_decay_expr, ["k", "epsilon_0", "epsilon_tau", "tau"], positive=True)
 
 
 def linear_decay(eps0: float = 0.01, eps_tau: float = 0.001, tau: int = 500) -> LinearDecay:
@@ -336,10 +329,27 @@ def linear_decay(eps0: float = 0.01, eps_tau: float = 0.001, tau: int = 500) -> 
 
     Defaults are seed 003's example.
 
+    Parameters
+    ==========
+
+    eps0, eps_tau : the rates :math:`\varepsilon_0` and :math:`\varepsilon_\tau`
+    tau : the number of updates :math:`\tau` of the decay
+
+    Returns
+    =======
+
+    :class:`LinearDecay`, a callable ``k -> ε_k`` to pass as ``learning_rate``
+
+    Examples
+    ========
+
     >>> lr = linear_decay(0.01, 0.001, 500)
     >>> [round(lr(k), 6) for k in (0, 250, 500, 1000)]
     [0.01, 0.0055, 0.001, 0.001]
-    >>> round(float(minimize(gd(lr), _square(), np.array([1.0])).x[0]), 3)
+    >>> import sympy as sp
+    >>> from numerics.compile import objective
+    >>> x = sp.Symbol("x")
+    >>> round(float(minimize(gd(lr), objective(x**2, [x]), np.array([1.0])).x[0]), 3)
     0.0
     """
     tau = int(tau)
@@ -348,43 +358,7 @@ def linear_decay(eps0: float = 0.01, eps_tau: float = 0.001, tau: int = 500) -> 
     return LinearDecay(_positive("eps0", eps0), _positive("eps_tau", eps_tau), tau, _compiled_decay())
 
 
-def _square() -> Objective:
-    """The objective x² (for examples)."""
-    import sympy as sp
-
-    from numerics.compile import objective
-
-    x = sp.Symbol("x")
-    return objective(x**2, [x])
-
-
 # ----------------------------------------------------------------- the loop
-
-
-@dataclass
-class _Trace:
-    """Iterates kept for the history, thinned by halving to at most about ``MAX_HISTORY`` entries.
-
-    Only references to the iterates, their gradient norms and gradient counts
-    are kept during the run; objective values are computed at the end for the
-    entries that survive the thinning.
-    """
-
-    x: list
-    gnorm: list
-    ngev: list
-    iters: list
-    stride: int = 1
-
-    def add(self, k: int, x, gnorm: float, ngev: int) -> None:
-        self.x.append(x)
-        self.gnorm.append(gnorm)
-        self.ngev.append(ngev)
-        self.iters.append(k)
-        if len(self.x) > MAX_HISTORY:
-            for name in ("x", "gnorm", "ngev", "iters"):
-                setattr(self, name, getattr(self, name)[::2])
-            self.stride *= 2
 
 
 def _inf_norm(g: np.ndarray) -> float:
@@ -411,7 +385,27 @@ def minimize(optimizer: Optimizer, objective: Objective, x0, *, max_iter: int = 
     infinity stops the run with ``Status.NONFINITE`` and the last finite
     iterate; no exception escapes for it.
 
-    >>> sol = minimize(gd(0.25), _square(), np.array([1.0]), gtol=1e-8)
+    Parameters
+    ==========
+
+    optimizer : an :class:`Optimizer` (``gd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop``, ``adam``)
+    objective : a compiled :class:`~numerics.compile.Objective` (only ``jac`` drives the iteration)
+    x0 : the starting point
+    max_iter : the number of updates at most
+    gtol : stop when :math:`\|\nabla f\|_\infty \le` ``gtol``
+
+    Returns
+    =======
+
+    :class:`~numerics.result.Solution`
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from numerics.compile import objective
+    >>> x = sp.Symbol("x")
+    >>> sol = minimize(gd(0.25), objective(x**2, [x]), np.array([1.0]), gtol=1e-8)
     >>> sol.status.value, sol.nit, sol.x.tolist()  # x_k = (1 - 2ε)^k = 2^-k
     ('converged', 28, [3.725290298461914e-09])
     >>> sol.nfev, sol.ngev, len(sol.history.f)
@@ -421,24 +415,21 @@ def minimize(optimizer: Optimizer, objective: Objective, x0, *, max_iter: int = 
         raise InputError(f"max_iter must be non-negative, got {max_iter}")
     x = np.array(x0, dtype=float).reshape(-1)
     fun, jac = objective.fun, objective.jac
-    trace = _Trace([], [], [], [])
+    trace = Trace()  # rows (k, x_k, ‖∇f(x_k)‖∞, ngev after x_k)
     ngev = 0
     status, message = Status.MAX_ITERATIONS, f"stopped after max_iter = {max_iter} updates"
-    k = k_last = 0
+    k, gn = 0, math.inf
     with np.errstate(all="ignore"):
         try:
             g = jac(x)
             ngev += 1
             gn = _inf_norm(g)
             state = optimizer.init(x)
-            x_last, gn_last = x, gn
             while True:
                 if not math.isfinite(gn):
                     status, message = Status.NONFINITE, f"non-finite gradient at update {k}"
                     break
-                x_last, gn_last, k_last = x, gn, k
-                if k % trace.stride == 0:
-                    trace.add(k, x, gn, ngev)
+                trace.add(k, x, gn, ngev)
                 if gn <= gtol:
                     status, message = Status.CONVERGED, f"‖∇f‖∞ = {gn:.3g} ≤ gtol = {gtol:g}"
                     break
@@ -452,16 +443,16 @@ def minimize(optimizer: Optimizer, objective: Objective, x0, *, max_iter: int = 
                 gn = _inf_norm(g)
         except (OverflowError, ZeroDivisionError, FloatingPointError) as exc:
             status, message = Status.NONFINITE, f"{type(exc).__name__} at update {k}: {exc}"
-        if not trace.iters or trace.iters[-1] != k_last:
-            trace.add(k_last, x_last, gn_last, ngev)
-        fs = [_value(fun, xi) for xi in trace.x]
+        rows = trace.rows()
+        if not rows:  # the first gradient was not finite: x0 is the last finite iterate
+            rows = [(0, x, gn, ngev)]
+        fs = [_value(fun, r[1]) for r in rows]
     nfev = len(fs)
     while len(fs) > 1 and not math.isfinite(fs[-1]):  # f overflowed though the gradient did not
-        status, message = Status.NONFINITE, f"non-finite objective at update {trace.iters[-1]}"
-        for name in ("x", "gnorm", "ngev", "iters"):
-            getattr(trace, name).pop()
+        status, message = Status.NONFINITE, f"non-finite objective at update {rows[-1][0]}"
+        rows.pop()
         fs.pop()
-    history = History(tuple(np.array(xi) for xi in trace.x), tuple(fs), tuple(trace.gnorm),
-                      tuple(n + j + 1 for j, n in enumerate(trace.ngev)))
-    return Solution(status, np.array(trace.x[-1]), fs[-1], trace.gnorm[-1], trace.iters[-1], nfev, ngev, 0,
-                    history, message)
+    history = History(tuple(np.array(r[1]) for r in rows), tuple(fs), tuple(r[2] for r in rows),
+                      tuple(r[3] + j + 1 for j, r in enumerate(rows)))
+    k_end, x_end, gn_end, _ = rows[-1]
+    return Solution(status, np.array(x_end), fs[-1], gn_end, k_end, nfev, ngev, 0, history, message)

@@ -66,12 +66,12 @@ class NewtonDirection:
         return None
 
     def direction(self, state, x, f, g, counter):
-        hess = counter.h(x)
+        hess = counter.hess(x)
         if not np.all(np.isfinite(hess)):
             return Proposal(np.full_like(g, np.nan), 1.0, state)  # falls back to steepest descent
         return Proposal(modified_newton_direction(hess, g), 1.0, state)
 
-    def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
+    def update(self, state, step):
         return state
 
     def restart(self, state, x, f, g):
@@ -80,6 +80,9 @@ class NewtonDirection:
 
 def minimize_newton(objective, x0, *, gtol: float = 1e-8, max_iter: int = 500) -> Solution:
     r"""Minimize with modified Newton steps and a strong-Wolfe line search (first trial step 1).
+
+    Parameters and the returned :class:`~numerics.result.Solution` as for
+    :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes.
 
     Examples
     ========

@@ -17,11 +17,11 @@ strong-Wolfe line search (:math:`c_1 = 10^{-4}`; :math:`c_2 = 0.6` for BFGS,
   two-loop recursion (``quasi_newton.lbfgs_two_loop``), with
   :math:`H_k^0 = \gamma I`, :math:`\gamma = s^Ty / y^Ty` from the newest pair.
 
-BFGS starts from :math:`H_0 = I` (the rescaling :math:`H_0 = \gamma I` of
-Nocedal & Wright eq. 6.20 is available as ``BFGSDirection(scale=True)``; it
-measured worse here) and tries :func:`initial_step` first; an update with
-:math:`y^Ts \le 10^{-10}\|s\|\|y\|` is skipped, so :math:`H` stays positive
-definite.
+BFGS starts from :math:`H_0 = I` (``BFGSDirection(scale=True)`` starts from
+:math:`H_0 = \gamma I`, Nocedal & Wright eq. 6.20) and tries
+:func:`initial_step` first.  An update is applied only when
+:math:`y^Ts > 10^{-10}\|s\|\|y\|`; then :math:`H^+` is positive definite
+whenever :math:`H` is, so every :math:`d_k = -H_k\nabla f_k` is a descent direction.
 
 Examples
 ========
@@ -50,11 +50,9 @@ from numerics.result import Solution
 
 __all__ = ["minimize_bfgs", "minimize_lbfgs", "BFGSDirection", "LBFGSDirection", "two_loop", "bfgs_update"]
 
-_CURVATURE_TOL = 1e-10
-# Curvature constant of BFGS's strong-Wolfe search, chosen by measurement on the 20 problems
-# of numerics.compare.problems (gtol 1e-5, gradient evaluations; SciPy BFGS: median 31.5, geometric
-# mean 35.1): c2 = 0.6 gives median 28.5, geometric mean 29.2 and no more evaluations than SciPy
-# on any of the 20; c2 = 0.9 gives 34.5 / 31.1, c2 = 0.5 gives 31.5 / 31.1, c2 = 0.7 32.5 / 30.7.
+_CURVATURE_TOL = 1e-10  # update only if y^T s > _CURVATURE_TOL ‖s‖ ‖y‖ (keeps H positive definite)
+# c2 of BFGS's strong-Wolfe search: accept α with |∇f(x + αd)^T d| ≤ c2 |∇f(x)^T d|, c1 < c2 < 1;
+# c2 = 0.6 for BFGS (a fixed constant of the method here; L-BFGS uses the usual 0.9).
 BFGS_C2 = 0.6
 
 
@@ -117,9 +115,8 @@ class BFGSDirection:
     r"""The direction :math:`-H\nabla f` with :math:`H` from the derived BFGS inverse update.
 
     ``scale=True`` replaces :math:`H_0 = I` by :math:`\gamma I`,
-    :math:`\gamma = s^Ty/y^Ty`, before the first update (N&W eq. 6.20); off by
-    default because it cost more gradient evaluations on the 20 problems of
-    :mod:`numerics.compare.problems` (median 33 against 28.5 unscaled, both with :math:`c_2 = 0.6`).
+    :math:`\gamma = s^Ty/y^Ty`, before the first update (N&W eq. 6.20), so that
+    :math:`H_0` has the curvature of the first pair along :math:`y`.
     """
 
     scale: bool = False
@@ -132,15 +129,16 @@ class BFGSDirection:
         alpha0 = first_step(g) if state.first else initial_step(g, d, state.decrease)
         return Proposal(d, alpha0, BFGSState(state.H, state.updated, False, state.decrease))
 
-    def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
-        s, y = x_new - x, g_new - g
+    def update(self, state, step):
+        s, y = step.s, step.y
         ys = float(y @ s)
+        decrease = step.f - step.f_new
         if not ys > _CURVATURE_TOL * float(np.linalg.norm(s) * np.linalg.norm(y)):
-            return BFGSState(state.H, state.updated, state.first, f - f_new)  # skip: H stays positive definite
+            return BFGSState(state.H, state.updated, state.first, decrease)  # skip: H stays positive definite
         H = state.H
         if self.scale and not state.updated:
-            H = (ys / float(y @ y)) * np.eye(x.size)
-        return BFGSState(bfgs_update(H, s, y), True, False, f - f_new)
+            H = (ys / float(y @ y)) * np.eye(s.size)
+        return BFGSState(bfgs_update(H, s, y), True, False, decrease)
 
     def restart(self, state, x, f, g):
         return BFGSState(np.eye(x.size), False, True)
@@ -200,8 +198,8 @@ class LBFGSDirection:
             return Proposal(-g, first_step(g), state)
         return Proposal(-two_loop(g, state.pairs, state.gamma), 1.0, state)
 
-    def update(self, state, x, x_new, f, f_new, g, g_new, alpha, d):
-        s, y = x_new - x, g_new - g
+    def update(self, state, step):
+        s, y = step.s, step.y
         ys = float(y @ s)
         if not ys > _CURVATURE_TOL * float(np.linalg.norm(s) * np.linalg.norm(y)):
             return state
@@ -217,6 +215,9 @@ def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) ->
 
     Stops on :math:`\|\nabla f\|_\infty \le` ``gtol``; see
     :func:`numerics.solve.descent.minimize_descent` for the other statuses.
+
+    Parameters and the returned :class:`~numerics.result.Solution` as for
+    :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes.
 
     Examples
     ========
@@ -234,6 +235,9 @@ def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) ->
 
 def minimize_lbfgs(objective, x0, *, memory: int = 10, gtol: float = 1e-8, max_iter: int = 5000) -> Solution:
     r"""Minimize with L-BFGS (two-loop recursion, ``memory`` pairs) and a strong-Wolfe line search.
+
+    Parameters and the returned :class:`~numerics.result.Solution` as for
+    :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes; ``memory`` is how many pairs :math:`(s, y)` the two-loop recursion keeps.
 
     Examples
     ========

@@ -21,6 +21,7 @@ from derivations.errors import InputError
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
 from numerics.compare import problems
+from numerics.cli.options import add_workers, workers
 from numerics.cli.progress import Progress
 
 EXAMPLES = """examples:
@@ -48,7 +49,7 @@ def register(sub) -> None:
     p.add_argument("--json", metavar="FILE", help="write every run as JSON")
     p.add_argument("--csv", metavar="FILE", help="write every run as CSV")
     p.add_argument("--plots", metavar="DIR", help="write the performance profile and per-problem figures")
-    p.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
+    add_workers(p)
     p.add_argument("--dask", metavar="ADDRESS", help="run on the Dask scheduler at ADDRESS instead")
     p.add_argument("--time-limit", type=float, default=compare.Settings.time_limit,
                    help=f"wall-clock bound per run in seconds (default: {compare.Settings.time_limit:g})")
@@ -80,8 +81,7 @@ def selected_problems(args) -> list[problems.Problem]:
 
 
 def run(args) -> int:
-    if args.workers < 1:
-        raise InputError("--workers must be at least 1")
+    n_workers = workers(args)
     if not args.time_limit > 0:
         raise InputError("--time-limit must be positive")
     solvers = compare.check_solvers(_split(args.solvers, "--solvers") if args.solvers else compare.SOLVERS)
@@ -99,7 +99,7 @@ def run(args) -> int:
             raise InputError(f"--plots: {exc}") from None
     settings = compare.Settings(time_limit=args.time_limit)
     with Progress(len(chosen), "bench") as bar:
-        runs = compare.run_benchmark(chosen, solvers, settings, workers=args.workers, dask=args.dask, progress=bar)
+        runs = compare.run_benchmark(chosen, solvers, settings, workers=n_workers, dask=args.dask, progress=bar)
     if "--json" in outputs:
         outputs["--json"].write_text(bench_report.to_json(runs) + "\n")
     if "--csv" in outputs:

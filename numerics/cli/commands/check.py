@@ -33,6 +33,7 @@ import json
 
 from derivations.checking.check import DEFAULT_TIMEOUT, check_against, check_text
 from derivations.errors import InputError
+from numerics.cli import options
 
 EXAMPLES = r"""examples:
   derivkit check "(x+1)^2" "x^2 + 2*x + 1"                      exit 0: equivalent
@@ -63,13 +64,11 @@ def register(sub) -> None:
     p.add_argument("--against", metavar="NAME", help="compare with a registered result (see `derivkit list`)")
     p.add_argument("--derivative-of", metavar="F", help="compare with the derivative of F ...")
     p.add_argument("--wrt", metavar="X", help="... with respect to X")
-    p.add_argument("--assume", action="append", default=[], metavar="COND",
-                   help='an assumption such as "x>0", "x>=1" or "0<p<1" (repeatable)')
+    options.add_assume(p)
     p.add_argument("--latex", action="store_true", help="read the formulas as LaTeX")
     p.add_argument("--json", action="store_true", help="print a JSON record")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                   help=f"seconds for the whole check (default {DEFAULT_TIMEOUT:g})")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random probe points (default 0)")
+    options.add_timeout(p, DEFAULT_TIMEOUT, "the whole check")
+    options.add_seed(p)
     p.set_defaults(handler=run)
 
 
@@ -79,8 +78,8 @@ def run(args) -> int:
         raise InputError("give exactly one of EXPECTED, --against NAME or --derivative-of F --wrt X")
     if args.wrt is not None and args.derivative_of is None:
         raise InputError("--wrt needs --derivative-of")
-    if not (0 < args.timeout <= 3600):
-        raise InputError("--timeout must be between 0 and 3600 seconds")
+    options.timeout(args)
+    options.seed(args)
     if args.against is not None:
         from derivations import registry
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 
 import numpy as np
-import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.parsing import parse_expression
+from derivations.topics.critical_points import Kind
+
+from numerics.cli.formatting import number
 
 EXAMPLES = """examples:
   derivkit curvature "x^3 - 3*x + y^2"                   every critical point, classified
@@ -38,9 +38,6 @@ A search that cannot prove it found every critical point says so
 of eigenvalues[i] (ascending); infinite or undefined numbers are null.
 Exit codes: 0 ok, 2 bad input."""
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
-
-
 def register(sub) -> None:
     p = sub.add_parser("curvature", help="critical points, Hessian eigenvalues, condition numbers, step guidance",
                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -55,96 +52,30 @@ def register(sub) -> None:
     p.set_defaults(handler=run)
 
 
-def _variables(expr: sp.Expr, text: str | None) -> list[sp.Symbol]:
-    free = {s.name: s for s in expr.free_symbols}
-    if text is None:
-        if not free:
-            raise InputError("the expression has no variables")
-        return [free[k] for k in sorted(free)]
-    names = [n.strip() for n in text.split(",")]
-    for n in names:
-        if not _NAME.match(n):
-            raise InputError(f"--vars: {n!r} is not a variable name")
-    if len(set(names)) != len(names):
-        raise InputError("--vars: a variable is listed twice")
-    missing = [n for n in names if n not in free]
-    if missing:
-        raise InputError(f"--vars: {', '.join(missing)} does not occur in the expression")
-    extra = sorted(set(free) - set(names))
-    if extra:
-        raise InputError(f"the expression has symbols not listed in --vars: {', '.join(extra)}")
-    return [free[n] for n in names]
-
-
-def _point(text: str, variables: list[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
-    by_name = {v.name: v for v in variables}
-    values: dict[sp.Symbol, sp.Expr] = {}
-    for part in text.split(","):
-        name, sep, value = part.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise InputError(f"--at: expected name=value, got {part.strip()!r}")
-        if name not in by_name:
-            raise InputError(f"--at: {name!r} is not a variable of the expression (variables: "
-                             f"{', '.join(by_name)})")
-        if by_name[name] in values:
-            raise InputError(f"--at: {name} is given twice")
-        try:
-            number = parse_expression(value)
-        except InputError as exc:
-            raise InputError(f"--at: the value of {name}: {exc}") from None
-        except (TypeError, ValueError, OverflowError):
-            number = sp.nan  # e.g. a literal too large for a float
-        if number.free_symbols or not number.is_number:
-            raise InputError(f"--at: the value of {name} must be a number, got {value.strip()!r}")
-        if not number.is_finite or not number.is_extended_real:
-            raise InputError(f"--at: the value of {name} must be a finite real number, got {value.strip()!r}")
-        values[by_name[name]] = number
-    missing = [v.name for v in variables if v not in values]
-    if missing:
-        raise InputError(f"--at: no value for {', '.join(missing)}")
-    return values
-
-
-def _check_domain(expr: sp.Expr, point: dict) -> None:
-    value = sp.N(expr.xreplace(point), 30)
-    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
-        raise InputError("the point is outside the domain of the expression (the value is undefined)")
-    if abs(sp.im(value)) > 1e-25 * (1 + abs(sp.re(value))):
-        raise InputError("the point is outside the domain of the expression (the value is not real)")
-
-
 def run(args) -> int:
     if (args.expr is None) == (args.mlp is None):
         raise InputError("give exactly one of EXPR or --mlp SPEC")
     if args.mlp is not None:
-        try:
-            from numerics.cli.commands.curvature_mlp import run as run_mlp
-        except ImportError:
-            raise InputError("--mlp is not available in this build") from None
+        from numerics.cli.commands.curvature_mlp import run as run_mlp
+
         return run_mlp(args)
     if not (args.timeout > 0 and math.isfinite(args.timeout)):
         raise InputError("--timeout must be a positive number of seconds")
-    try:
-        expr = parse_expression(args.expr)
-    except (TypeError, ValueError, OverflowError) as exc:  # ValueError includes InputError
-        if isinstance(exc, InputError):
-            raise
-        raise InputError("the expression contains a number that is not finite (too large for a float?)") from None
-    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixBase):
-        raise InputError("the expression must be a scalar")
-    variables = _variables(expr, args.vars)
-    from numerics.compile import objective
-    from numerics.analysis.curvature import CriticalPointReport, analyze_point, default_starts, find_critical_points
+    from numerics.analysis.curvature import (CriticalPointReport, analyze_point, check_domain, default_starts,
+                                             find_critical_points, read_expression, read_point, read_variables)
     from numerics.cli.progress import Progress
+    from numerics.compile import objective
+
+    expr = read_expression(args.expr)
+    variables = read_variables(expr, args.vars)
 
     try:
         obj = objective(expr, variables)
     except (ValueError, TypeError) as exc:
         raise InputError(f"cannot compile the expression: {exc}") from None
     if args.at is not None:
-        point = _point(args.at, variables)
-        _check_domain(expr, point)
+        point = read_point(args.at, variables)
+        check_domain(expr, point)
         with np.errstate(all="ignore"):
             analysis = analyze_point(obj, [float(point[v]) for v in variables])
         if not (np.all(np.isfinite(analysis.gradient)) and np.all(np.isfinite(analysis.hessian))):
@@ -163,57 +94,46 @@ def run(args) -> int:
     return 0
 
 
-def _fmt(v) -> str:
-    if v is None:
-        return "—"
-    v = float(v)
-    if not math.isfinite(v):
-        return "inf" if v > 0 else ("-inf" if v < 0 else "nan")
-    if v == 0:
-        return "0"
-    return f"{v:.6g}"
-
-
 def _vector(values) -> str:
-    return "[" + ", ".join(_fmt(v) for v in np.ravel(values)) + "]"
+    return "[" + ", ".join(number(v) for v in np.ravel(values)) + "]"
 
 
-def _table(expr: sp.Expr, report) -> str:
+def _table(expr, report) -> str:
     names = list(report.variables)
-    lines = [f"f({', '.join(names)}) = {sp.sstr(expr)}"]
+    lines = [f"f({', '.join(names)}) = {expr}"]
     status = "complete: every critical point" if report.complete else "INCOMPLETE: more critical points may exist"
     lines.append(f"{len(report.points)} critical point(s) — search {status} ({report.method}; {report.seconds:.2f} s)")
     if not report.points:
         return "\n".join(lines)
     header = ["#", *names, "f", "class", "eigenvalues", "condition"]
-    rows = [[str(i), *(_fmt(c) for c in p.point), _fmt(p.value), p.kind.value,
-             ", ".join(_fmt(k) for k in p.eigenvalues), _fmt(p.condition_number)]
+    rows = [[str(i), *(number(c) for c in p.point), number(p.value), p.kind.value,
+             ", ".join(number(k) for k in p.eigenvalues), number(p.condition_number)]
             for i, p in enumerate(report.points, 1)]
     widths = [max(len(r[k]) for r in [header] + rows) for k in range(len(header))]
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    if any(p.kind.value == "degenerate" for p in report.points):
+    if any(p.kind is Kind.DEGENERATE for p in report.points):
         lines.append("degenerate: a zero eigenvalue and no sign change — the second-derivative test is inconclusive")
     return "\n".join(lines)
 
 
-def _point_text(expr: sp.Expr, p) -> str:
+def _point_text(expr, p) -> str:
     names = list(p.variables)
-    at = ", ".join(f"{n} = {_fmt(v)}" for n, v in zip(names, p.point))
+    at = ", ".join(f"{n} = {number(v)}" for n, v in zip(names, p.point))
     critical = p.gradient_norm <= 1e-8 * (1 + abs(p.value))
-    lines = [f"f({', '.join(names)}) = {sp.sstr(expr)}", f"at {at}:  f = {_fmt(p.value)}", "",
-             f"gradient          {_vector(p.gradient)}   |∇f| = {_fmt(p.gradient_norm)}"]
+    lines = [f"f({', '.join(names)}) = {expr}", f"at {at}:  f = {number(p.value)}", "",
+             f"gradient          {_vector(p.gradient)}   |∇f| = {number(p.gradient_norm)}"]
     lines.append("Hessian           " + ("\n" + " " * 18).join(_vector(row) for row in p.hessian))
     lines.append("")
     lines.append(f"{'eigenvalue κ':>14}  {'eigenvector v':<28}  {'slope vᵀ∇f':>11}  advice")
     for k, v, g in zip(p.eigenvalues, p.eigenvectors, p.guidance):
-        lines.append(f"{_fmt(k):>14}  {_vector(v):<28}  {_fmt(g.slope):>11}  {g.regime}: {g.advice}")
+        lines.append(f"{number(k):>14}  {_vector(v):<28}  {number(g.slope):>11}  {g.regime}: {g.advice}")
     lines.append("")
-    lines.append(f"condition number  {_fmt(p.condition_number)}   (max|κ| / min|κ|)")
+    lines.append(f"condition number  {number(p.condition_number)}   (max|κ| / min|κ|)")
     lines.append(f"Newton step       {_vector(p.newton_step) if p.newton_step is not None else '— (singular Hessian)'}")
-    shape = {"minimum": "positive definite", "maximum": "negative definite", "saddle": "indefinite",
-             "degenerate": "singular, semidefinite"}[p.kind.value]
+    shape = {Kind.MINIMUM: "positive definite", Kind.MAXIMUM: "negative definite", Kind.SADDLE: "indefinite",
+             Kind.DEGENERATE: "singular, semidefinite"}[p.kind]
     if critical:
         lines.append(f"critical point    {p.kind.value} (Hessian {shape})")
     else:

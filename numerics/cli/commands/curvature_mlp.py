@@ -46,7 +46,9 @@ from scipy.optimize import minimize
 
 from derivations.errors import InputError
 
-from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
+from numerics.analysis.synthetic import synthetic_regression
+from numerics.cli.formatting import numbers
 from numerics.cli.progress import Progress
 from numerics.analysis.spectrum import condition_number, dense_hessian, hutchinson_trace, lanczos_eigenvalues
 
@@ -132,7 +134,8 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
     """Train briefly, then measure the spectrum; a JSON-ready dictionary."""
     start = time.perf_counter()
     spec = MLPSpec(net.inputs, net.hidden, net.act, net.loss, net.bn, net.l2)
-    X, y = synthetic_regression(net.samples, net.inputs, seed=seed, labels=net.loss == "logistic")
+    data = synthetic_regression(net.samples, net.inputs, seed=seed, labels=net.loss == "logistic")
+    X, y = data.X, data.y
     loss = mlp_loss(spec, X, y)
     theta = init_parameters(spec, seed=seed)
     n = spec.n_params
@@ -192,10 +195,6 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
     }
 
 
-def _fmt(values) -> str:
-    return ", ".join(f"{v:.6g}" for v in values)
-
-
 def run(args) -> int:
     """Handle ``derivkit curvature --mlp SPEC [--seed S] [--top K] [--json]``."""
     net = parse_spec(args.mlp)
@@ -215,8 +214,8 @@ def run(args) -> int:
         f"L2 α={s['l2']:g}, {s['loss']} loss, n={s['samples']} samples, seed {seed}",
         f"parameters: {report['parameters']}; after {s['steps']} L-BFGS iterations: loss {report['loss']:.6g}, "
         f"|∇L| {report['gradient_norm']:.3g}",
-        f"top eigenvalues:    {_fmt(report['eigenvalues_top'])}",
-        f"bottom eigenvalues: {_fmt(report['eigenvalues_bottom'])}",
+        f"top eigenvalues:    {numbers(report['eigenvalues_top'], zero=None)}",
+        f"bottom eigenvalues: {numbers(report['eigenvalues_bottom'], zero=None)}",
         f"trace (Hutchinson, {report['trace_probes']} probes): {report['trace']:.6g} ± {report['trace_stderr']:.2g}"
         + (f" (exact: {report['trace_exact']:.6g})" if report["trace_exact"] is not None else ""),
         f"eigenvalues by: {report['method']}",

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from numerics.site import build as docs
+from numerics.cli.options import add_workers, workers
 
 EXAMPLES = """examples:
   derivkit docs                 write docs/ (index, one page per derivation, topic pages)
@@ -27,20 +27,19 @@ def register(sub) -> None:
     p = sub.add_parser("docs", help="write the documentation pages", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="docs", help="output directory (default: docs)")
-    p.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
+    add_workers(p)
     p.add_argument("--site", default=None, help="where the HTML site goes (default: OUT/_site)")
     p.add_argument("--no-site", action="store_true", help="write the Markdown pages only")
     p.set_defaults(handler=run)
 
 
 def run(args) -> int:
-    out = Path(args.out)
-    if args.workers < 1:
-        from derivations.errors import InputError
+    from numerics.site import build as docs  # the site pulls in every page and matplotlib: not for --help
 
-        raise InputError("--workers must be at least 1")
+    out = Path(args.out)
+    n_workers = workers(args)
     docs.check_writable(out)  # fail fast (exit 2), before minutes of work
-    report = docs.build_site(out, workers=args.workers)
+    report = docs.build_site(out, workers=n_workers)
     docs.print_report(report)
     failed = bool(report.errors or report.unverified)
     if not args.no_site:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from numerics.analysis import batchnorm
-from numerics.site.build import Page
+from numerics.site.page import Page
 from numerics.site.plots import new_figure, png_bytes
 
 

@@ -17,19 +17,23 @@ from __future__ import annotations
 
 import math
 import time
+from functools import partial
 from typing import Sequence
 
-import numpy as np
-import sympy as sp
+from derivations import registry
+from derivations.render import latex_of
 
 from numerics.compare import plots as bench_plots
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
 from numerics.compare import problems as library
-from numerics.site.build import Page
+from numerics.analysis.curvature import analyze_point
+from numerics.cli.formatting import number
+from numerics.result import Status
+from numerics.site.page import Page
 from numerics.compare.performance_profile import costs_from_runs, performance_profile
 
-__all__ = ["docs_pages", "seed_beale_runs", "beale_critical_points", "PAIRS", "SEED_SOLVERS", "SEED_RATES"]
+__all__ = ["docs_pages", "seed_beale_tasks", "beale_critical_points", "PAIRS", "SEED_SOLVERS", "SEED_RATES"]
 
 # our solver beside the SciPy solver it is compared with
 PAIRS = (("newton", "scipy:Newton-CG"), ("newton", "scipy:trust-exact"), ("bfgs", "scipy:BFGS"),
@@ -55,7 +59,7 @@ def docs_pages(problems: Sequence[str] | None = None, solvers: Sequence[str] | N
     start = time.perf_counter()
     everything = compare.run_tasks(tasks, workers=workers)  # the default bench and the seed runs share one pool
     seconds = time.perf_counter() - start
-    names = {p.name for p in chosen}
+    names = {p.title for p in chosen}
     runs = [r for r in everything if r.problem in names]
     seed = [r for r in everything if r.problem not in names]
     return [_page(chosen, list(solvers), runs, seconds, seed)]
@@ -68,61 +72,41 @@ def seed_beale_tasks() -> list[compare.Task]:
     return [compare.Task(beale.with_start(s), SEED_SOLVERS, settings) for s in SEED_STARTS]
 
 
-def seed_beale_runs(workers: int = 2) -> list[compare.Run]:
-    """The runs of :func:`seed_beale_tasks`."""
-    return compare.run_tasks(seed_beale_tasks(), workers=workers)
-
-
-def _seed_rate(problem: str, solver: str) -> float:
-    start = next(s for s in SEED_STARTS if problem == library.get("beale").with_start(s).name)
-    return SEED_RATES[start][solver]
+def _seed_rate(problem: library.Problem, solver: str) -> float:
+    return SEED_RATES[problem.x0][solver]
 
 
 def beale_critical_points() -> dict:
     r"""Every critical point of Beale's function, and the infimum along its asymptotic valley.
 
-    :math:`\partial f/\partial x_1 = 0` is linear in :math:`x_1`; eliminating it
-    leaves a polynomial in :math:`x_2` whose real roots give the critical points
-    (and :math:`x_1 = 0, x_2 = 1`, where the elimination divides by zero).
-    Along :math:`x_1 \to \pm\infty`, :math:`x_2 = 1 + c/x_1` the residuals tend to
-    :math:`y_i + i c`, so :math:`f \to \min_c \sum_i (y_i + i c)^2`.
+    Taken from the derivation ``beale.critical_points``: the real roots
+    :math:`x_2` of its eliminated polynomial :math:`P` give the points
+    :math:`(x_c(x_2), x_2)`, and :math:`(0, 1)` where the denominator of
+    :math:`x_c` vanishes; the valley value :math:`f_\infty` at :math:`c^*`.
+    Each point is classified by the eigenvalues of the compiled Hessian.
     """
-    p = library.get("beale")
-    x1, x2 = p.variables
-    f = p.expression
-    g1, g2 = sp.diff(f, x1), sp.diff(f, x2)
-    points = [(sp.Integer(0), sp.Integer(1))] if g1.subs({x1: 0, x2: 1}) == 0 and g2.subs({x1: 0, x2: 1}) == 0 else []
-    (x1_of_x2,) = sp.solve(g1, x1)
-    eliminated = sp.factor(sp.numer(sp.together(g2.subs(x1, x1_of_x2))))
-    den = sp.denom(sp.together(x1_of_x2))
-    for root in sp.Poly(eliminated, x2).real_roots():  # exact real roots (CRootOf), evaluated at 30 digits
-        b = root.evalf(30)
-        if abs(den.subs(x2, b)) > 1e-20:  # a zero denominator is the (0, 1) case above
-            points.append((x1_of_x2.subs(x2, b).evalf(30), b))
-    hess = sp.hessian(f, (x1, x2))
+    steps = {str(s.lhs): s.rhs for s in registry.get("beale.critical_points").steps}
+    polynomial, x_c = steps["P"], steps["x_c"]
+    (y,) = polynomial.free_symbols
+    denominator = x_c.as_numer_denom()[1]
+    problem = library.get("beale")
+    obj = problem.compile()
     found = []
-    for a, b in points:
-        h = np.array(hess.subs({x1: a, x2: b}).evalf(30).tolist(), dtype=float)
-        eig = np.linalg.eigvalsh(h)
-        kind = "minimum" if eig.min() > 0 else ("saddle" if eig.min() < 0 < eig.max() else "degenerate")
-        if kind == "degenerate" and abs(eig).max() > 0:
-            kind = "saddle (degenerate)" if eig.min() < 0 or eig.max() > 0 else kind
-        found.append({"x": (float(a), float(b)), "f": float(f.subs({x1: a, x2: b})), "eigenvalues": eig.tolist(),
-                      "kind": kind})
-    c = sp.Symbol("c")
-    y = (sp.Rational(3, 2), sp.Rational(9, 4), sp.Rational(21, 8))
-    limit = sp.Add(*[(y[i] + (i + 1) * c) ** 2 for i in range(3)])
-    (c_star,) = sp.solve(sp.diff(limit, c), c)
-    return {"points": found, "polynomial": eliminated, "valley_c": c_star, "valley_f": limit.subs(c, c_star)}
+    for root in sorted(set(polynomial.as_poly(y).real_roots())):  # exact roots (CRootOf), at 30 digits
+        b = root.evalf(30)
+        a = 0.0 if abs(denominator.subs(y, b)) <= 1e-20 else float(x_c.subs(y, b).evalf(30))  # (0, 1) there
+        point = analyze_point(obj, [a, float(b)])
+        found.append({"x": (a, float(b)), "f": float(point.value), "eigenvalues": point.eigenvalues.tolist(),
+                      "kind": point.kind.value})
+    found.sort(key=lambda pt: pt["x"])
+    return {"points": found, "polynomial": polynomial.xreplace({y: problem.variables[1]}),
+            "valley_c": steps["c*"], "valley_f": steps["f_inf"]}
 
 
 # --------------------------------------------------------------------------- the page
 
 
-def _fmt(v, digits=4) -> str:
-    if v is None or not math.isfinite(v):
-        return "–"
-    return f"{v:.{digits}g}"
+_cell = partial(number, digits=4, missing="–", nonfinite="–", zero=None)  # a table cell: 4 digits, – if unknown
 
 
 def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
@@ -197,7 +181,7 @@ def _page(chosen, solvers, runs, bench_seconds, seed) -> Page:
     lines += ["## Problems", "", "| problem | n | x₀ | f* | source | note |", "|---|---:|---|---:|---|---|"]
     for p in chosen:
         x0 = ", ".join(f"{v:g}" for v in p.x0) if p.dimension <= 4 else f"{p.x0[0]:g}, … ({p.dimension})"
-        lines.append(f"| {p.name} | {p.dimension} | ({x0}) | {_fmt(p.f_star, 10)} | {p.source} | {p.note} |")
+        lines.append(f"| {p.name} | {p.dimension} | ({x0}) | {_cell(p.f_star, digits=10)} | {p.source} | {p.note} |")
     lines.append("")
     return Page("bench.md", "Solver benchmark: derivkit beside SciPy", "\n".join(lines), section="Benchmarks",
                 files=tuple(files))
@@ -213,11 +197,11 @@ def _pairs_section(runs, solvers, n) -> list[str]:
         if ours in solvers and theirs in solvers:
             common, med = bench_report.common_medians(runs, [ours, theirs])
             lines.append(f"| `{ours}` | {counts[ours]}/{n} | `{theirs}` | {counts[theirs]}/{n} | {len(common)} | "
-                         f"{_fmt(med[ours])} | {_fmt(med[theirs])} |")
+                         f"{_cell(med[ours])} | {_cell(med[theirs])} |")
     failures = [r for r in runs if not r.success and r.solver not in compare.FIRST_ORDER]
     if failures:
         lines += ["", "Failures of the non-first-order solvers:", ""]
-        lines += [f"- `{r.solver}` on {r.problem}: status `{r.status}`, f = {_fmt(r.f)}, ‖∇f‖∞ = {_fmt(r.gnorm, 2)}"
+        lines += [f"- `{r.solver}` on {r.problem}: status `{r.status.value}`, f = {_cell(r.f)}, ‖∇f‖∞ = {_cell(r.gnorm, digits=2)}"
                   + (f" ({r.message})" if r.message else "") for r in failures]
     return lines + [""]
 
@@ -228,8 +212,8 @@ def _wood_section(runs) -> list[str]:
         return []
     r = wood[0]
     return ["## SciPy's L-BFGS-B on Wood", "",
-            f"With default settings SciPy's L-BFGS-B stops on Wood at f = {_fmt(r.f, 6)} "
-            f"(‖∇f‖∞ = {_fmt(r.gnorm, 3)}) with its own verdict `{r.status}` (“{r.message}”). "
+            f"With default settings SciPy's L-BFGS-B stops on Wood at f = {_cell(r.f, digits=6)} "
+            f"(‖∇f‖∞ = {_cell(r.gnorm, digits=3)}) with its own verdict `{r.status.value}` (“{r.message}”). "
             f"The harness judges it a {'success' if r.success else '**failure**'}: f* = 0, and the gradient is "
             "far from 10⁻⁵ — its relative-reduction test `factr` fired on a flat stretch of the function.", ""]
 
@@ -241,9 +225,9 @@ def _seed_section(seed, figure) -> list[str]:
              f"from two starts with {SEED_ITERATIONS:,} iterations; here Newton and BFGS run beside them. "
              "Learning rates: `numerics.site.pages.bench.SEED_RATES` (per start, the grid rate with the lowest f).", ""]
     for start in SEED_STARTS:
-        name = library.get("beale").with_start(start).name
-        mine = [r for r in seed if r.problem == name]
         beale = library.get("beale").with_start(start)
+        name = beale.title
+        mine = [r for r in seed if r.problem == name]
         marks = [("(3, ½) minimum", (3.0, 0.5))] + [(f"{pt['kind']}", pt["x"]) for pt in crit["points"]
                                                      if pt["kind"] != "minimum"]
         bounds = ((-4.5, 4.5), (-3.0, 3.5))
@@ -252,19 +236,19 @@ def _seed_section(seed, figure) -> list[str]:
                   "| method | ε | iterations | ends at | f | ‖∇f‖∞ | where |", "|---|---:|---:|---|---:|---:|---|"]
         for r in mine:
             rate = f"{SEED_RATES[start][r.solver]:g}" if r.solver in compare.FIRST_ORDER else "–"
-            lines.append(f"| {r.solver} | {rate} | {r.nit} | ({_fmt(r.x[0])}, {_fmt(r.x[1])}) | {_fmt(r.f)} | "
-                         f"{_fmt(r.gnorm, 2)} | {_where(r)} |")
+            lines.append(f"| {r.solver} | {rate} | {r.nit} | ({_cell(r.x[0])}, {_cell(r.x[1])}) | {_cell(r.f)} | "
+                         f"{_cell(r.gnorm, digits=2)} | {_where(r)} |")
         lines.append("")
     lines += _claims_table(seed)
     pts = "; ".join(f"({pt['x'][0]:.4g}, {pt['x'][1]:.4g}) {pt['kind']}, f = {pt['f']:.4g}" for pt in crit["points"])
     lines += ["**Is there a local minimum to find?** Beale's critical points, found exactly by SymPy "
               "(derivation [beale.critical_points](beale.critical_points.md)) "
-              f"(eliminating x₁ from ∇f = 0 leaves {sp.latex(crit['polynomial']).join(['$', '$'])}): {pts}. "
+              f"(eliminating x₁ from ∇f = 0 leaves {latex_of(crit['polynomial']).join(['$', '$'])}): {pts}. "
               "So Beale's function has exactly **one** local minimum, the global one at (3, ½). "
               "Seed 001's remark that momentum (and Nesterov) “find a local, but not global, minimum” from (−3, 3) "
               "is wrong: there is no such minimum. What looks like one is the asymptotic valley x₂ → 1, |x₁| → ∞, "
               f"along which ∇f → 0 and f decreases to inf = {float(crit['valley_f']):.6g} "
-              f"(= {sp.nsimplify(crit['valley_f'])}, at x₁(1 − x₂) → {-crit['valley_c']}) without attaining it; "
+              f"(= {crit['valley_f']}, at x₁(1 − x₂) → {-crit['valley_c']}) without attaining it; "
               "methods that enter it drift outward (see the table: a large |x₁| with x₂ ≈ 1). The harness's gradient "
               "test counts a run that stalls there as a success (‖∇f‖∞ ≤ 10⁻⁵) although it is no minimum — a "
               "limit of any gradient-based success test.", ""]
@@ -274,11 +258,11 @@ def _seed_section(seed, figure) -> list[str]:
 def _claims_table(seed) -> list[str]:
     """Seed 001's statements about its Beale runs beside what these runs do (with these learning rates)."""
     by = {(r.problem, r.solver): r for r in seed}
-    a, b = (library.get("beale").with_start(s).name for s in SEED_STARTS)
+    a, b = (library.get("beale").with_start(s).title for s in SEED_STARTS)
 
     def at(problem, solver):
         r = by.get((problem, solver))
-        return f"{_where(r)} after {r.nit} iterations (f = {_fmt(r.f, 3)})" if r else "–"
+        return f"{_where(r)} after {r.nit} iterations (f = {_cell(r.f, digits=3)})" if r else "–"
 
     rows = [
         ("gradient descent, 10,000 iterations, does not get to the minimum (both starts)",
@@ -297,7 +281,7 @@ def _claims_table(seed) -> list[str]:
 
 def _where(r) -> str:
     """Where a Beale run ended: the minimum, near it, in the valley x₂ → 1, or elsewhere."""
-    if not (math.isfinite(r.f) and all(math.isfinite(v) for v in r.x)) or r.status == "nonfinite":
+    if not (math.isfinite(r.f) and all(math.isfinite(v) for v in r.x)) or r.status is Status.NONFINITE:
         return "diverged (NaN/∞)"
     d = math.hypot(r.x[0] - 3, r.x[1] - 0.5)
     if d < 1e-2:

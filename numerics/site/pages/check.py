@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from derivations.checking.check import CheckResult, check_text
 
-from numerics.site.build import Page
+from numerics.site.page import Page
 
 
 @dataclass(frozen=True)

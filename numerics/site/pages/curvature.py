@@ -17,15 +17,17 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
-import sympy as sp
 
 from derivations.reading.parsing import parse_expression
 
+from numerics.compare import problems as library
 from numerics.compile import compile_expressions
 from numerics.analysis.curvature import CriticalPointReport, find_critical_points
-from numerics.site.build import Page
+from numerics.cli.formatting import number
+from numerics.site.page import Page
 from numerics.site.plots import new_figure, png_bytes
 
 
@@ -39,13 +41,20 @@ class Example:
     ylim: tuple[float, float]
     source: str
     log_levels: bool = False
+    problem: str | None = None  # the function is this problem of numerics.compare.problems (text shows it)
+
+    def expression(self):
+        """The function in the variables ``x, y`` (from the problem library where ``problem`` is set)."""
+        if self.problem is None:
+            return parse_expression(self.text)
+        return library.get(self.problem).renamed("x", "y").expression
 
 
 EXAMPLES = (
     Example("Rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", (-2.0, 2.0), (-1.0, 3.0),
             "Rosenbrock (1960); the chained form is scipy.optimize.rosen", True),
     Example("Beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2", (-4.5, 4.5), (-4.5, 4.5),
-            "Beale (1958); seed 001's running example", True),
+            "Beale (1958); seed 001's running example", True, "beale"),
     Example("Himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", (-5.0, 5.0), (-5.0, 5.0),
             "Himmelblau, Applied Nonlinear Programming (1972)", True),
     Example("Cubic with a saddle", "x^3 - 3*x + y^2", (-2.5, 2.5), (-2.0, 2.0), "a textbook example"),
@@ -56,7 +65,7 @@ _MARKERS = {"minimum": ("o", "#1a9850"), "maximum": ("^", "#d73027"), "saddle": 
             "degenerate": ("s", "#762a83")}
 
 
-def _figure(ex: Example, expr: sp.Expr, variables, report: CriticalPointReport) -> bytes:
+def _figure(ex: Example, expr, variables, report: CriticalPointReport) -> bytes:
     f = compile_expressions(expr, variables)
     xs = np.linspace(*ex.xlim, 240)
     ys = np.linspace(*ex.ylim, 240)
@@ -99,11 +108,7 @@ def _figure(ex: Example, expr: sp.Expr, variables, report: CriticalPointReport) 
     return png_bytes(fig, dpi=90)
 
 
-def _fmt(v) -> str:
-    v = float(v)
-    if not np.isfinite(v):
-        return "∞"
-    return "0" if abs(v) < 1e-12 else f"{v:.5g}"
+_fmt = partial(number, digits=5, nonfinite="∞", zero=1e-12)  # 5 digits; |v| < 1e-12 is 0
 
 
 def _table(report: CriticalPointReport) -> list[str]:
@@ -169,7 +174,7 @@ def docs_pages() -> list[Page]:
     ]
     files = []
     for ex in EXAMPLES:
-        expr = parse_expression(ex.text)
+        expr = ex.expression()
         variables = [s for s in sorted(expr.free_symbols, key=str)]
         report = find_critical_points(expr, variables, timeout=10)
         png = f"figures/curvature_{ex.name.lower().replace(' ', '_')}.png"

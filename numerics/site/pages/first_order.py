@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
-from numerics.compile import compile_expressions, compile_tuple, objective
-from numerics.site.build import Page
+from numerics.compare import problems as library
+from numerics.compile import compile_expressions, compile_tuple
+from numerics.site.page import Page
 from numerics.solve.first_order import adagrad, adam, gd, linear_decay, minimize, momentum, nesterov, rmsprop
 from numerics.site.plots import new_figure, png_bytes
 
@@ -30,14 +30,11 @@ BEALE_ITERS = 3000
 
 
 def _quadratic():
-    x, y = sp.symbols("x y")
-    return objective((x**2 + KAPPA * y**2) / 2, [x, y])
+    return library.Problem.from_expression(f"(x^2 + {KAPPA:g}*y^2)/2", X0.tolist()).compile()
 
 
 def _beale():
-    x, y = sp.symbols("x y")
-    return objective((sp.Rational(3, 2) - x + x * y) ** 2 + (sp.Rational(9, 4) - x + x * y**2) ** 2
-                     + (sp.Rational(21, 8) - x + x * y**3) ** 2, [x, y])
+    return library.get("beale").compile()
 
 
 def _quadratic_optimizers():

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from numerics.site.build import Page
-from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss, synthetic_regression
+from numerics.site.page import Page
+from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
+from numerics.analysis.synthetic import synthetic_regression
 from numerics.site.plots import new_figure, png_bytes
 from numerics.analysis.spectrum import SpectralDensity, condition_number, dense_hessian, gd_stability, slq_density
 
@@ -53,7 +54,8 @@ class L2Shift:
 
 def l2_shift_experiment(hidden=8, inputs=3, samples=64, alpha=0.05, seed=0) -> L2Shift:
     """Dense Hessians of the same net at the same point with α = 0 and α > 0."""
-    X, y = synthetic_regression(samples, inputs, seed=seed)
+    data = synthetic_regression(samples, inputs, seed=seed)
+    X, y = data.X, data.y
     plain = mlp_loss(MLPSpec(inputs, hidden, "tanh", "squared", True, 0.0), X, y)
     pen = mlp_loss(MLPSpec(inputs, hidden, "tanh", "squared", True, alpha), X, y)
     theta = init_parameters(plain.spec, seed)
@@ -101,7 +103,8 @@ def _snapshot(step, f, theta) -> tuple[Snapshot, np.ndarray]:
 def training_experiment(bn: bool, hidden=12, inputs=4, samples=128, eta=0.1, steps=300, every=50,
                         seed=0) -> TrainingCurvature:
     """Full-batch gradient descent from PyTorch's initialization; the exact spectrum every ``every`` steps."""
-    X, y = synthetic_regression(samples, inputs, seed=seed)
+    data = synthetic_regression(samples, inputs, seed=seed)
+    X, y = data.X, data.y
     f = mlp_loss(MLPSpec(inputs, hidden, "tanh", "squared", bn, 0.0), X, y)
     theta = init_parameters(f.spec, seed)
     snaps = []
@@ -136,7 +139,8 @@ class NullDirections:
 
 def null_direction_experiment(hidden=6, inputs=3, samples=48, alpha=0.01, seed=0) -> NullDirections:
     """Zero eigenvalues from the bias; H(W, 0) + (∇_W L, 0) for ε = 0 and ε = 1e-5, away from a critical point."""
-    X, y = synthetic_regression(samples, inputs, seed=seed)
+    data = synthetic_regression(samples, inputs, seed=seed)
+    X, y = data.X, data.y
     out = {}
     for eps in (0.0, 1e-5):
         f = mlp_loss(MLPSpec(inputs, hidden, "tanh", "squared", True, 0.0, eps), X, y)
@@ -178,7 +182,8 @@ class Stability:
 
 def stability_experiment(hidden=6, inputs=2, samples=40, alpha=1e-2, seed=0) -> Stability:
     """Find a minimum (L-BFGS, then Newton), then run GD below and above 2/λ_max along the top eigenvector."""
-    X, y = synthetic_regression(samples, inputs, seed=seed)
+    data = synthetic_regression(samples, inputs, seed=seed)
+    X, y = data.X, data.y
     f = mlp_loss(MLPSpec(inputs, hidden, "tanh", "squared", False, alpha), X, y)
     theta = minimize(f.value_and_grad, init_parameters(f.spec, seed), jac=True, method="L-BFGS-B",
                      options={"maxiter": 2000, "gtol": 1e-10}).x
@@ -289,7 +294,7 @@ Seed 000's model g(x) = vᵀσ(Wx + b) + c, its loss (1/n)Σ(g − y)² and opti
 this page comes from Hessian-vector products compiled from the verified matrix-form R-operator
 ([mlp.hvp](mlp.hvp.md), [mlp.hvp_bn](mlp.hvp_bn.md)); Hessians here are small enough to build
 exactly from products with unit vectors (`numerics.analysis.spectrum.dense_hessian`). Data: synthetic
-regression (`numerics.analysis.mlp.synthetic_regression`: standard-normal inputs, a sin + quadratic teacher,
+regression (`numerics.analysis.synthetic.synthetic_regression`: standard-normal inputs, a sin + quadratic teacher,
 noise 0.1), PyTorch's default initialization. Sizes are kept small so the page builds in seconds.
 
 ## (a) L2 shifts every eigenvalue by exactly α

@@ -1,6 +1,6 @@
 """Figures and numeric demonstrations for the regularization, dropout, initialization and ensemble pages.
 
-Each :class:`~numerics.site.build.Page` is attached to the derivation it
+Each :class:`~numerics.site.page.Page` is attached to the derivation it
 demonstrates.  Every number comes from code compiled from the derivations
 (shrinkage factors, soft thresholding, inverted-dropout scale, depth variance,
 ensemble error) and from small simulations with fixed seeds.
@@ -9,7 +9,8 @@ Examples
 ========
 
 >>> import numpy as np
->>> X, y, w_true = synthetic_regression(np.random.default_rng(0))
+>>> data = synthetic_regression(60, 8, np.random.default_rng(0), teacher=Teacher.SPARSE_LINEAR, correlation=0.5, noise=0.5)
+>>> X, y, w_true = data.X, data.y, data.w
 >>> X.shape, int((w_true != 0).sum())
 ((60, 8), 3)
 """
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from numerics.site.build import Page
+from numerics.analysis.synthetic import Teacher, synthetic_regression
+from numerics.site.page import Page
 from numerics.analysis.dropout import simulate_dropout
 from numerics.analysis.early_stopping import compare_shrinkage, gradient_descent_quadratic
 from numerics.analysis.ensembles import simulate_ensemble
@@ -27,17 +29,7 @@ from numerics.analysis.penalized_regression import lasso_kkt_violation, lasso_pa
 from numerics.site.plots import new_figure, png_bytes
 from numerics.analysis.signal_propagation import SCHEMES, mean_field_variance, simulate_depth, tanh_depth_variance
 
-__all__ = ["docs_pages", "synthetic_regression"]
-
-
-def synthetic_regression(rng: np.random.Generator, n: int = 60, d: int = 8):
-    """A regression with 3 informative of ``d`` correlated features (fixed seed in the caller)."""
-    cov = 0.5 ** np.abs(np.subtract.outer(np.arange(d), np.arange(d)))
-    X = rng.standard_normal((n, d)) @ np.linalg.cholesky(cov).T
-    w_true = np.zeros(d)
-    w_true[[0, d // 2, d - 1]] = [3.0, -2.0, 1.5]
-    y = X @ w_true + 0.5 * rng.standard_normal(n)
-    return X, y, w_true
+__all__ = ["docs_pages"]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -48,7 +40,8 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 # ----------------------------------------------------------------- L1 versus L2 paths
 def _paths_page() -> Page:
-    X, y, w_true = synthetic_regression(np.random.default_rng(6))
+    data = synthetic_regression(60, 8, np.random.default_rng(6), teacher=Teacher.SPARSE_LINEAR, correlation=0.5, noise=0.5)
+    X, y, w_true = data.X, data.y, data.w
     alphas = np.geomspace(0.05, 400.0, 40)
     lasso = lasso_path(X, y, alphas)
     ridge = ridge_path(X, y, alphas)
@@ -194,7 +187,8 @@ def _ensemble_page() -> Page:
 
 # ----------------------------------------------------------------- input noise
 def _input_noise_page() -> Page:
-    X, y, _ = synthetic_regression(np.random.default_rng(7), n=40, d=4)
+    data = synthetic_regression(40, 4, np.random.default_rng(7), teacher=Teacher.SPARSE_LINEAR, correlation=0.5, noise=0.5)
+    X, y, _ = data.X, data.y, data.w
     nus = np.array([0.0, 0.1, 0.5, 2.0])
     n = X.shape[0]
     ridge = ridge_path(X, y, n * nus).coef
@@ -226,7 +220,8 @@ def _eigen_page() -> Page:
         ax.semilogx(lam, shrinkage_factor(lam, alpha), label=f"α = {alpha:g}")
     ax.set(xlabel="Hessian eigenvalue λᵢ", ylabel="λᵢ/(λᵢ + α)", title="fraction of w* kept along eigenvector i")
     ax.legend(fontsize=8)
-    X, y, _ = synthetic_regression(np.random.default_rng(12), n=50, d=6)
+    data = synthetic_regression(50, 6, np.random.default_rng(12), teacher=Teacher.SPARSE_LINEAR, correlation=0.5, noise=0.5)
+    X, y, _ = data.X, data.y, data.w
     alphas = np.array([0.1, 10.0, 1000.0])
     path = ridge_path(X, y, alphas).coef
     ref = np.array([np.linalg.solve(X.T @ X + a * np.eye(6), X.T @ y) for a in alphas])

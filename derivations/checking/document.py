@@ -1,0 +1,282 @@
+r"""The formulas of a lecture-note document and the steps they claim, with line numbers.
+
+A document (Markdown with ``$…$``, ``$$…$$`` and ``\[…\]``, or LaTeX with
+``equation``, ``align``, ``aligned``, ``gather``, ``multline``, ``\(…\)``,
+``\[…\]`` and ``$…$``) is read as data: :func:`formulas` finds every formula
+with the line it starts and ends on and the prose before it; :func:`relations`
+splits a formula into the relations it states, one per relation symbol at the
+top level of a chain ``a = b = c`` (each ``=`` a step), one chain per row of an
+aligned environment, where a row that starts with ``&=`` continues the row
+above; a display formula that starts with ``=`` continues the previous formula.
+
+Nothing here decides whether a relation holds: that is the audit's work
+(:mod:`derivations.checking.audit`).  A piece that cannot be split (an
+unbalanced ``$``, an unknown environment) is kept as :class:`Garbled` with the
+reason, never an exception.
+
+Examples
+========
+
+>>> doc = "Let $f(x) = x^2$, so\n$$\nf'(x) = 2x = x + x\n$$\n"
+>>> [(f.line, f.text) for f in formulas(doc)]
+[(1, 'f(x) = x^2'), (2, "\nf'(x) = 2x = x + x\n")]
+>>> [(r.line, r.left, r.symbol, r.right) for r in relations(formulas(doc))]
+[(1, 'f(x)', '=', 'x^2'), (3, "f'(x)", '=', '2x'), (3, '2x', '=', 'x + x')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = ["Formula", "Garbled", "Relation", "Syntax", "formulas", "relations", "syntax_of"]
+
+MAX_FORMULA = 20_000  # characters in one formula; a longer one is garbled, not read
+
+
+class Syntax(Enum):
+    """How the document writes its formulas."""
+
+    MARKDOWN = "markdown"
+    LATEX = "latex"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One formula of the document: its LaTeX, the lines it spans, whether it is displayed, the prose before it."""
+
+    text: str
+    line: int
+    end_line: int
+    display: bool
+    prose: str = ""
+    environment: str = ""
+
+
+@dataclass(frozen=True)
+class Garbled:
+    """A piece of the document that looks like a formula but cannot be delimited."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One stated relation ``left symbol right``; ``line`` is the line of its right-hand (claimed) side."""
+
+    left: str
+    symbol: str
+    right: str
+    line: int
+    end_line: int
+    formula: Formula
+    continued: bool = False  # the left side was taken from the row or formula above
+
+
+_ENVIRONMENTS = ("equation", "align", "aligned", "gather", "multline", "eqnarray", "split", "alignat", "flalign",
+                 "gathered", "displaymath", "math")
+_ENV = re.compile(r"\\begin\{(" + "|".join(_ENVIRONMENTS) + r")(\*?)\}(\{[^}]*\})?(.*?)\\end\{\1\2\}", re.S)
+_RELATIONS = ("\\leftarrow", "\\gets", "\\coloneqq", ":=", "\\approx", "\\simeq", "\\sim", "\\leq", "\\le",
+              "\\geq", "\\ge", "\\neq", "\\ne", "\\equiv", "\\propto", "<", ">", "=", "←", "≈", "≤", "≥", "≠")
+_OPEN, _CLOSE = "({[", ")}]"
+
+
+def syntax_of(name: str) -> Syntax:
+    """LaTeX for ``.tex``/``.ltx`` files, Markdown otherwise.
+
+    >>> syntax_of("notes.tex"), syntax_of("notes.md")
+    (<Syntax.LATEX: 'latex'>, <Syntax.MARKDOWN: 'markdown'>)
+    """
+    return Syntax.LATEX if name.lower().endswith((".tex", ".ltx", ".latex")) else Syntax.MARKDOWN
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _prose_before(text: str, start: int) -> str:
+    """The sentence before a formula: back to the previous blank line or formula end, at most 300 characters."""
+    head = text[max(0, start - 300):start]
+    head = re.split(r"\n\s*\n|\$|\\\]|\\end\{[^}]*\}", head)[-1]
+    return " ".join(head.split())
+
+
+def _mask_comments(text: str) -> str:
+    """LaTeX comments (``%`` to the end of the line, not ``\\%``) blanked, so offsets stay put."""
+    return re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group(0)), text)
+
+
+def _mask_code(text: str) -> str:
+    """Markdown code (fenced blocks and inline backticks) blanked: formulas in code are not claims."""
+    text = re.sub(r"```.*?```|~~~.*?~~~", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+    return re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), text)
+
+
+def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN) -> list[Formula | Garbled]:
+    """Every formula of ``text`` in document order (and every piece that could not be delimited).
+
+    >>> [f.environment for f in formulas(r"\\begin{align} a &= b \\\\ &= c \\end{align}", Syntax.LATEX)]
+    ['align']
+    >>> formulas("costs $5 and more")[0]
+    Garbled(line=1, reason="an unbalanced '$' (a formula that never closes)")
+    """
+    masked = _mask_comments(text) if syntax is Syntax.LATEX else _mask_code(text)
+    found: list[tuple[int, int, str, bool, str]] = []  # start, end, body, display, environment
+    taken = [False] * (len(masked) + 1)
+
+    def claim(start: int, end: int, body: str, display: bool, env: str) -> None:
+        if any(taken[start:end]):
+            return
+        for k in range(start, end):
+            taken[k] = True
+        found.append((start, end, body, display, env))
+
+    for m in _ENV.finditer(masked):
+        claim(m.start(), m.end(), m.group(4), True, m.group(1))
+    for pattern, display in ((r"\$\$(.+?)\$\$", True), (r"\\\[(.+?)\\\]", True), (r"\\\((.+?)\\\)", False)):
+        for m in re.finditer(pattern, masked, re.S):
+            claim(m.start(), m.end(), m.group(1), display, "")
+    garbled: list[Garbled] = []
+    i = 0
+    while i < len(masked):
+        if taken[i] or masked[i] != "$" or (i and masked[i - 1] == "\\"):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(masked) and not taken[j] and not (masked[j] == "$" and masked[j - 1] != "\\") \
+                and not (masked[j] == "\n" and masked[j + 1:j + 2] == "\n"):
+            j += 1
+        if j < len(masked) and masked[j] == "$" and not taken[j]:
+            claim(i, j + 1, masked[i + 1:j], False, "")
+            i = j + 1
+        else:
+            garbled.append(Garbled(_line_at(text, i), "an unbalanced '$' (a formula that never closes)"))
+            i = j
+    for m in re.finditer(r"\\begin\{([A-Za-z*]+)\}", masked):
+        name = m.group(1).rstrip("*")
+        if not taken[m.start()] and name not in _ENVIRONMENTS and re.search(r"[=&]", masked[m.end():m.end() + 200]) \
+                and name not in ("itemize", "enumerate", "document", "figure", "table", "center", "frame",
+                                 "abstract", "description", "proof", "theorem", "lemma", "tabular", "minipage"):
+            garbled.append(Garbled(_line_at(text, m.start()), f"an unknown environment '{name}'"))
+    out: list[Formula | Garbled] = []
+    for start, end, body, display, env in sorted(found):
+        if len(body) > MAX_FORMULA:
+            out.append(Garbled(_line_at(text, start), f"a formula of {len(body)} characters (limit {MAX_FORMULA})"))
+            continue
+        body_start = start + (masked[start:end].find(body) if body else 0)
+        out.append(Formula(body, _line_at(text, body_start), _line_at(text, end - 1), display,
+                           _prose_before(masked, start), env))
+    out.extend(garbled)
+    return sorted(out, key=lambda f: f.line)
+
+
+def _split_top(text: str, separators: tuple[str, ...]) -> list[tuple[int, str]]:
+    r"""Split ``text`` at separators outside braces, brackets and ``\left…\right``; (offset, piece) pairs."""
+    pieces, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        c = text[i]
+        if text.startswith("\\left", i) and not text[i + 5:i + 6].isalpha():
+            depth, i = depth + 1, i + 5
+            continue
+        if text.startswith("\\right", i) and not text[i + 6:i + 7].isalpha():
+            depth, i = depth - 1, i + 6
+            continue
+        if c == "\\" and i + 1 < len(text) and text[i + 1] in "{}":
+            i += 2
+            continue
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+        elif depth <= 0:
+            hit = next((s for s in separators if text.startswith(s, i)
+                        and not (s[0] == "\\" and text[i + len(s):i + len(s) + 1].isalpha())), None)
+            if hit is not None:
+                pieces.append((start, text[start:i]))
+                pieces.append((i, hit))
+                start = i = i + len(hit)
+                continue
+        i += 1
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _clean(side: str) -> str:
+    side = re.sub(r"\\(label|tag|nonumber|notag)(\{[^}]*\})?", "", side)
+    side = side.replace("&", " ")
+    return " ".join(side.split()).strip(" ,.;")
+
+
+def _rows(f: Formula) -> list[tuple[int, str]]:
+    """The rows of a formula (split at ``\\\\`` outside braces), with their offsets in the formula text."""
+    body = f.text
+    inner = re.search(r"\\begin\{(aligned|split|gathered|alignedat)\}(\{[^}]*\})?(.*?)\\end\{\1\}", body, re.S)
+    base = 0
+    if inner and not f.environment.startswith(("align", "eqnarray", "gather", "multline", "flalign")):
+        base, body = inner.start(3), inner.group(3)
+    rows = [(base + off, piece) for off, piece in _split_top(body, ("\\\\",)) if piece != "\\\\"]
+    return [(off + o, piece) for off, row in rows for o, piece in _statements(row)]
+
+
+_BETWEEN = ("\\qquad", "\\quad", "\\text{and}", "\\text{ and }", "\\text{where}", "\\text{ where }",
+            "\\text{for}", "\\text{ for }", "\\text{with}", "\\text{ with }", ";")
+
+
+def _has_relation(text: str) -> bool:
+    return len(_split_top(text, _RELATIONS)) > 1
+
+
+def _statements(row: str) -> list[tuple[int, str]]:
+    """A row split into the separate statements it lists (``a = 1 \\qquad b = 2``, ``a = 1, b = 2``)."""
+    out = []
+    for off, piece in _split_top(row, _BETWEEN):
+        if piece in _BETWEEN:
+            continue
+        parts = _split_top(piece, (",",))
+        group_off, group = off + parts[0][0], parts[0][1]
+        for k in range(1, len(parts) - 1, 2):
+            nxt_off, nxt = parts[k + 1]
+            if _has_relation(group) and _has_relation(nxt):
+                out.append((group_off, group))
+                group_off, group = off + nxt_off, nxt
+            else:
+                group += "," + nxt
+        out.append((group_off, group))
+    return out
+
+
+def relations(items: list[Formula | Garbled]) -> list[Relation]:
+    """The relations stated by the formulas, in order; continuations take their left side from above.
+
+    >>> doc = r"\\begin{align} L &= (w - 1)^2 \\\\ &= w^2 - 2w + 1 \\end{align}"
+    >>> [(r.left, r.right, r.continued) for r in relations(formulas(doc, Syntax.LATEX))]
+    [('L', '(w - 1)^2', False), ('(w - 1)^2', 'w^2 - 2w + 1', True)]
+    """
+    out: list[Relation] = []
+    previous: Relation | None = None
+    for f in items:
+        if not isinstance(f, Formula):
+            continue
+        for offset, row in _rows(f):
+            parts = _split_top(row, _RELATIONS)
+            sides = [(off + offset, _clean(p)) for off, p in parts[::2]]
+            symbols = [p for _, p in parts[1::2]]
+            if not symbols:
+                previous = None if f.display else previous
+                continue
+            left_off, left = sides[0]
+            continued = False
+            if not left and previous is not None and (f.display or row is not f.text):
+                left, continued = previous.right, True
+            for k, symbol in enumerate(symbols):
+                right_off, right = sides[k + 1]
+                line = f.line + f.text.count("\n", 0, right_off)
+                end = f.line + f.text.count("\n", 0, right_off + len(parts[2 * k + 2][1]))
+                rel = Relation(left, symbol, right, line, max(line, end), f, continued and k == 0)
+                if left or right:
+                    out.append(rel)
+                previous = rel
+                left = right
+    return out

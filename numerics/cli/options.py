@@ -1,0 +1,71 @@
+"""Options shared by several commands, declared and checked in one place.
+
+Examples
+========
+
+>>> import argparse
+>>> p = argparse.ArgumentParser()
+>>> add_workers(p)
+>>> workers(p.parse_args(["--workers", "3"]))
+3
+>>> workers(p.parse_args(["--workers", "0"]))
+Traceback (most recent call last):
+...
+derivations.errors.InputError: --workers must be at least 1
+"""
+
+from __future__ import annotations
+
+from derivations.errors import InputError
+
+__all__ = ["add_assume", "add_seed", "add_timeout", "add_workers", "seed", "timeout", "workers"]
+
+
+def add_workers(parser, default: int = 2) -> None:
+    """Add ``--workers N`` (worker processes) to ``parser``."""
+    parser.add_argument("--workers", type=int, default=default, help=f"worker processes (default: {default})")
+
+
+def workers(args) -> int:
+    """The checked ``--workers`` value: an :class:`InputError` unless it is at least 1."""
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    return args.workers
+
+
+def add_assume(parser) -> None:
+    """Add ``--assume COND`` (repeatable) to ``parser``."""
+    parser.add_argument("--assume", action="append", default=[], metavar="COND",
+                        help='an assumption such as "x>0", "x>=1" or "0<p<1" (repeatable)')
+
+
+def add_timeout(parser, default: float, what: str) -> None:
+    """Add ``--timeout S`` (seconds for ``what``) to ``parser``."""
+    parser.add_argument("--timeout", type=float, default=default, metavar="S",
+                        help=f"seconds for {what} (default {default:g})")
+
+
+def timeout(args) -> float:
+    """The checked ``--timeout``: an :class:`InputError` unless 0 < S <= 3600.
+
+    >>> import argparse
+    >>> timeout(argparse.Namespace(timeout=0))
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --timeout must be between 0 and 3600 seconds
+    """
+    if not (0 < args.timeout <= 3600):
+        raise InputError("--timeout must be between 0 and 3600 seconds")
+    return args.timeout
+
+
+def add_seed(parser) -> None:
+    """Add ``--seed N`` (the seed of random probe points) to ``parser``."""
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random probe points (default 0)")
+
+
+def seed(args) -> int:
+    """The checked ``--seed``: an :class:`InputError` unless it is a non-negative integer."""
+    if args.seed < 0:
+        raise InputError("--seed must be a non-negative integer")
+    return args.seed
