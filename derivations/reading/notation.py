@@ -1,0 +1,317 @@
+r"""Names and calculus notation of lecture LaTeX: the part of the reader that builds symbols.
+
+A name is a letter or a Greek letter with accents (``\hat{x}`` is ``xhat``),
+subscripts (``x_1``, ``\theta_{\tau+1}``), an index (``x^{(j)}`` is ``x[j]``)
+or a text superscript (``h^{\text{out}}``); its kind (scalar, vector, matrix,
+function) comes from the typing of :mod:`derivations.reading.kinds`.  The
+calculus notation is ``\frac{\partial \ell}{\partial y_j}`` (one named
+symbol ``dell_dy_j``), ``\sum`` and ``\prod`` with limits, and matrix
+environments.  :class:`NotationReader` is mixed into the reader of
+:mod:`derivations.reading.latex`, which supplies the token and grammar methods.
+
+Examples
+========
+
+>>> from derivations.reading.latex import parse_latex
+>>> parse_latex(r"\theta_{\tau+1} + x_{i-1} + h^{\text{shared}}_1")
+h^shared_1 + theta_{tau+1} + x_{i-1}
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations.errors import InputError
+from derivations.reading.parsing import FUNCTIONS, bounded_sum, matrix_of, readable_name
+from derivations.reading.shapes import Kind, is_typed, typed
+from derivations.reading.tokens import ACCENTS, BOLD, ENVIRONMENTS, FONTS, FUNCTIONS as LATEX_FUNCTIONS, LETTERS, \
+    NAMED, Tok
+
+_TEXT_FONTS = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit"}
+
+
+def capital(name: str) -> bool:
+    """Is a name a capital (a matrix when notation forces a non-scalar)?"""
+    return name[:1].isupper()
+
+
+class NotationReader:
+    """Names, partial derivatives, big operators and environments, for the LaTeX reader."""
+
+    # ------------------------------------------------------------------ names
+    def name_expression(self):
+        """A name with its accents, subscripts and ``^{(j)}`` index: a symbol, an Indexed or an application."""
+        start = self.current()
+        self.bold = False
+        name, index = self.name_with_index()
+        bold = self.bold
+        applies = not self.in_script and (self.peek("(") or (self.peek("\\left") and self.peek_at(1) == "("))
+        if index is None and name in NAMED and applies:
+            function = LATEX_FUNCTIONS.get(name, name)
+            if function in FUNCTIONS:
+                return self.apply(function, self.toks[self.pos - 1], name)
+        kind = self.typing.kind(name)
+        if index is None and applies and (kind is Kind.FUNCTION or (kind is None and not bold)):
+            return self.application(name, start)
+        if kind is Kind.FUNCTION:
+            raise InputError(f"{name} is declared a function but written without arguments at column {start.col}")
+        if kind is None and bold:
+            kind = Kind.MATRIX if capital(name) else Kind.VECTOR
+            self.kinds.setdefault(name, (kind, "bold"))
+        elif kind in (Kind.MATRIX, Kind.VECTOR):
+            self.kinds.setdefault(name, (kind, "declared" if name in self.typing.declared
+                                         else self.typing.forced[name][1]))
+        if kind is None and name == "I" and self.typing.has_matrices:
+            kind = Kind.MATRIX
+            self.kinds.setdefault(name, (kind, "the identity beside matrices"))
+        if kind in (Kind.MATRIX, Kind.VECTOR) and self.typing.entrywise:
+            if kind is Kind.MATRIX:
+                raise InputError("the formula mixes entrywise operations with matrices")
+            self.kinds[name] = (Kind.VECTOR, "read entry by entry (entrywise operations)")
+            kind = None
+        if kind in (Kind.MATRIX, Kind.VECTOR):
+            self.made_typed = True
+            if index is not None:
+                return typed(f"{name}[{sp.sstr(index)}]", kind)
+            return typed(name, kind)
+        if index is not None:
+            return self.indexed(name)[index]
+        if name == "pi":
+            return sp.pi
+        self.bare.setdefault(name, start.col)
+        return self.symbol(name)
+
+    def application(self, name: str, start: Tok):
+        args = self.arguments()
+        previous = self.applied.get(name)
+        if previous is not None and previous[1] != len(args):
+            raise InputError(f"{name} is applied to {previous[1]} and to {len(args)} arguments")
+        self.applied.setdefault(name, (start.col, len(args)))
+        self.kinds.setdefault(name, (Kind.FUNCTION, "declared" if name in self.typing.declared
+                                     else "written with an argument list"))
+        if any(is_typed(a) for a in args):
+            raise InputError(f"{name}(...) at column {start.col} is applied to a matrix or vector: only functions of "
+                             "scalars can be checked")
+        return sp.Function(name, real=True)(*args)
+
+    def name_with_index(self) -> tuple[str, sp.Basic | None]:
+        name = self.bare_name()
+        while self.peek("_"):
+            self.next()
+            name += "_" + self.subscript_text()
+        index = None
+        if self.peek("^") and self.peek_at(1) == "{" and self.peek_at(2) == "(":
+            self.pos += 3
+            index = self.expression()
+            self.expect(")")
+            self.expect("}")
+            if self.peek("_"):  # x^{(j)}_i
+                self.next()
+                name += "_" + self.subscript_text()
+        elif self.peek("^") and self.text_script():
+            self.next()
+            name += "^" + self.braced_name()
+            while self.peek("_"):
+                self.next()
+                name += "_" + self.subscript_text()
+        return name, index
+
+    def text_script(self) -> bool:
+        """``^{\\text{shared}}`` or ``^\\text{new}``: a superscript that is part of the name."""
+        i = self.pos + 1
+        if self.peek_at(1) == "{":
+            i += 1
+        tok = self.toks[i] if i < len(self.toks) else None
+        return tok is not None and tok.kind == "cmd" and tok.text[1:] in _TEXT_FONTS and \
+            not (self.peek_at(i - self.pos + 1) == "{" and self.peek_at(i - self.pos + 2) == "T")
+
+    def bare_name(self) -> str:
+        tok = self.next()
+        if tok.kind == "letter":
+            return tok.text
+        name = tok.text[1:]
+        if name in LETTERS:
+            return readable_name(name)
+        if name in ACCENTS:
+            inner = self.braced_name()
+            return inner + ACCENTS[name]
+        if name in FONTS:
+            if name in BOLD:
+                self.bold = True
+            return self.braced_name()
+        raise InputError(f"expected a name at column {tok.col}, found {tok.text}")
+
+    def braced_name(self) -> str:
+        if not self.peek("{"):
+            if self.done():
+                raise InputError("expected a name at the end of the formula")
+            return self.bare_name()
+        self.next()
+        parts = []
+        while not self.peek("}"):
+            tok = self.current()
+            if tok.kind in ("letter", "num"):
+                self.next()
+                parts.append(tok.text)
+            elif tok.kind == "cmd" and (tok.text[1:] in LETTERS or tok.text[1:] in ACCENTS or tok.text[1:] in FONTS):
+                parts.append(self.bare_name())
+            elif tok.text == "_":
+                self.next()
+                parts.append("_" + self.subscript_text())
+            elif tok.text in ("-", "{"):
+                if tok.text == "{":
+                    parts.append(self.braced_name())
+                    continue
+                self.next()
+                parts.append("_")
+            else:
+                raise InputError(f"unexpected {tok.text!r} in a name at column {tok.col}")
+        self.expect("}")
+        if not parts:
+            raise InputError("empty name")
+        return "".join(parts)
+
+    def subscript_text(self) -> str:
+        if not self.peek("{"):
+            tok = self.next()
+            if tok.kind == "num":
+                if len(tok.text) > 1:
+                    self.toks.insert(self.pos, Tok("num", tok.text[1:], tok.col + 1))
+                return tok.text[0]
+            if tok.kind == "letter":
+                return tok.text
+            if tok.kind == "cmd" and tok.text[1:] in LETTERS:
+                return readable_name(tok.text[1:])
+            if tok.kind == "cmd" and tok.text[1:] in FONTS | set(ACCENTS):
+                self.pos -= 1
+                return self.bare_name()
+            raise InputError(f"a subscript must be a name or number (column {tok.col})")
+        return self.subscript_group()
+
+    def subscript_group(self) -> str:
+        """``_{ij}``, ``_{\\text{max}}``, ``_{\\tau+1}``, ``_{t-1}``: the subscript as text, arithmetic kept."""
+        start = self.expect("{")
+        parts, level = [], 0
+        while True:
+            tok = self.current()
+            if tok.text == "}" and level == 0:
+                self.next()
+                break
+            if tok.text in ("{", "}"):
+                level += 1 if tok.text == "{" else -1
+                self.next()
+                continue
+            if tok.kind in ("letter", "num") or tok.text in ("+", "-", ",", "*"):
+                parts.append(tok.text)
+                self.next()
+            elif tok.kind == "cmd" and (tok.text[1:] in LETTERS or tok.text[1:] in FONTS or tok.text[1:] in ACCENTS):
+                parts.append(self.bare_name())
+            else:
+                raise InputError(f"unexpected {tok.text!r} in a subscript at column {tok.col}")
+        if not parts:
+            raise InputError(f"empty subscript at column {start.col}")
+        text = "".join(parts)
+        return f"{{{text}}}" if any(c in text for c in "+-,*") else text
+    def is_partial_fraction(self) -> bool:
+        return self.peek("{") and self.pos + 1 < len(self.toks) and self.toks[self.pos + 1].text in (
+            "\\partial", "d") and self._partial_denominator()
+
+    def _partial_denominator(self) -> bool:
+        # {\partial ...}{\partial ...}: find the closing brace of the numerator
+        level, i = 0, self.pos
+        while i < len(self.toks):
+            t = self.toks[i].text
+            level += t == "{"
+            level -= t == "}"
+            if level == 0:
+                break
+            i += 1
+        return i + 2 < len(self.toks) and self.toks[i + 1].text == "{" and self.toks[i + 2].text in (
+            "\\partial", "d") and self.toks[i + 2].text == self.toks[self.pos + 1].text
+
+    def partial_symbol(self, tok):
+        top, top_index = self.partial_part()
+        bottom, bottom_index = self.partial_part()
+        indices = tuple(dict.fromkeys(i for i in (top_index, bottom_index) if i is not None))
+        name = f"d{top}_d{bottom}"
+        if indices:
+            base = self.indexed(name)
+            return base[indices] if len(indices) > 1 else base[indices[0]]
+        return self.symbol(name)
+
+    def partial_part(self) -> tuple[str, sp.Basic | None]:
+        self.expect("{")
+        self.next()  # \partial or d
+        order = ""
+        if self.peek("^"):
+            raise InputError("higher partial derivatives are not supported in \\frac{\\partial ...}")
+        name, index = self.name_with_index()
+        if self.peek("^"):  # \partial \sigma^2
+            self.next()
+            exponent = self.script_value()
+            order = str(exponent)
+        self.expect("}")
+        return name + order, index
+
+    # ------------------------------------------------------------------ big operators
+    def big_operator(self, tok):
+        self.next()
+        lower = upper = index = None
+        for _ in range(2):
+            if self.peek("_"):
+                self.next()
+                self.expect("{")
+                index = self.symbol(self.subscript_text_until("="))
+                self.expect("=")
+                lower = self.expression()
+                self.expect("}")
+            elif self.peek("^"):
+                self.next()
+                upper = self.script_value()
+        if index is None or upper is None:
+            raise InputError(f"write sums with both limits: \\sum_{{j=1}}^{{m}} (column {tok.col})")
+        body = self.term()
+        if tok.text == "\\sum":
+            return bounded_sum(body, index, lower, upper)
+        bounded_sum(body, index, lower, upper)  # the same bounds
+        return sp.Product(body, (index, lower, upper))
+
+    def subscript_text_until(self, stop: str) -> str:
+        parts = []
+        while not self.peek(stop):
+            tok = self.next()
+            if tok.kind in ("letter", "num"):
+                parts.append(tok.text)
+            elif tok.kind == "cmd" and tok.text[1:] in LETTERS:
+                parts.append(readable_name(tok.text[1:]))
+            else:
+                raise InputError(f"unexpected {tok.text!r} in a sum index at column {tok.col}")
+        if not parts:
+            raise InputError("a sum needs an index: \\sum_{j=1}^{m}")
+        return "".join(parts)
+
+    def environment(self, tok):
+        self.next()
+        kind = self.braced_name()
+        if kind not in ENVIRONMENTS:
+            raise InputError(f"unsupported environment {kind!r} at column {tok.col}")
+        rows, row = [], []
+        while True:
+            row.append(self.expression())
+            if self.peek("&"):
+                self.next()
+                continue
+            if self.peek("\\\\"):
+                self.next()
+                rows.append(row)
+                row = []
+                if self.peek("\\end"):
+                    break
+                continue
+            rows.append(row)
+            break
+        self.expect("\\end")
+        if self.braced_name() != kind:
+            raise InputError(f"\\begin{{{kind}}} closed by a different \\end")
+        rows = [r for r in rows if r]
+        return matrix_of(rows if len(rows[0]) > 1 else [r[0] for r in rows])
