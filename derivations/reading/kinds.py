@@ -17,7 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from derivations.reading.shapes import Kind
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derivations.reading.shapes import IdentityName, Kind, kind_of
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,64 @@ class Typing:
         if name in self.declared:
             return self.declared[name]
         return self.forced[name][0] if name in self.forced else None
+
+
+def describe(expr, reading: Reading | None = None, shapes=None) -> dict:
+    """How a formula was read: the expression and every name's kind (and a matrix's or vector's shape).
+
+    >>> from derivations.reading.shapes import infer_shapes, matrix
+    >>> X = matrix("X")
+    >>> describe(sp.transpose(X) * X, shapes=infer_shapes([sp.transpose(X) * X]))
+    {'expression': 'transpose(X)*X', 'symbols': {'X': {'kind': 'matrix', 'shape': ['n', 'm']}}}
+    """
+    symbols: dict[str, dict] = {}
+    if isinstance(expr, sp.MatrixBase):
+        atoms = set().union(*(sp.sympify(x).atoms(sp.Symbol, sp.Indexed, AppliedUndef) for x in expr)) if expr else set()
+    else:
+        atoms = sp.sympify(expr).atoms(sp.Symbol, sp.Indexed, AppliedUndef)
+    bases = {i.base.label for i in atoms if isinstance(i, sp.Indexed)}
+    indices = {s for i in atoms if isinstance(i, sp.Indexed) for x in i.indices for s in sp.sympify(x).free_symbols}
+    for a in sorted(atoms, key=sp.sstr):
+        if isinstance(a, sp.Indexed):
+            symbols.setdefault(str(a.base.label), {"kind": "scalar", "indexed": True})
+        elif isinstance(a, AppliedUndef):
+            symbols[a.func.__name__] = {"kind": "function", "arguments": len(a.args)}
+        elif a in bases or (a in indices and a.name in symbols):
+            continue
+        else:
+            record: dict = {"kind": kind_of(a).value}
+            if isinstance(a, IdentityName):
+                record["identity"] = True
+            elif record["kind"] != "scalar" and shapes is not None and a.name in shapes.names:
+                record["shape"] = list(shapes.of_name(a.name))
+            why = next((w for n, _, w in (reading.kinds if reading else ()) if n == a.name), None)
+            if reading is not None and reading.kind(a.name) is Kind.VECTOR and record["kind"] == "scalar":
+                record = {"kind": "vector", "entrywise": True}
+            if why and why != "bold":
+                record["why"] = why
+            symbols[a.name] = record
+    shown = sp.sstr(expr) if not isinstance(expr, sp.MatrixBase) else sp.sstr(expr.tolist())
+    return {"expression": shown, "symbols": symbols}
+
+
+def describe_text(record: dict) -> str:
+    """One line: the expression, then the names that are not scalars.
+
+    >>> describe_text({"expression": "A*B", "symbols": {"A": {"kind": "matrix", "shape": ["n", "m"]}}})
+    'A*B   [A: matrix n x m]'
+    """
+    notes = []
+    for name, r in record["symbols"].items():
+        if r["kind"] == "scalar":
+            continue
+        text = f"{name}: {r['kind']}"
+        if "shape" in r:
+            text += f" {r['shape'][0]} x {r['shape'][1]}"
+        if r.get("identity"):
+            text += " (identity)"
+        if r.get("entrywise"):
+            text += " (read entry by entry)"
+        if "arguments" in r:
+            text += f" of {r['arguments']} argument{'s' if r['arguments'] != 1 else ''}"
+        notes.append(text)
+    return record["expression"] + (f"   [{'; '.join(notes)}]" if notes else "")

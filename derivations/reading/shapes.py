@@ -370,3 +370,40 @@ def _realize(e, leaf, eye):  # noqa: C901 - one case per kind of node
 def _has_eye_factor(e: sp.Mul) -> bool:
     return any(isinstance(f, IdentityName) or (isinstance(f, sp.Pow) and isinstance(f.base, IdentityName))
                for f in e.args)
+
+
+# --------------------------------------------------------------------------- SymPy-style methods
+
+
+def transpose_of(a):
+    """``a.T``: the transpose of an explicit or a typed matrix; a scalar is its own transpose."""
+    if isinstance(a, sp.MatrixBase):
+        return a.T
+    return sp.transpose(a) if is_typed(a) else a
+
+
+def inverse_of(a):
+    """``a.inv()``: the inverse of a matrix (explicit ones up to 6x6), the reciprocal of a scalar."""
+    if isinstance(a, sp.MatrixBase):
+        if a.rows != a.cols or a.rows > 6:
+            raise InputError("inv() takes a square matrix of at most 6x6")
+        return a.inv()
+    return a**-1
+
+
+def _of_entries(what: str, explicit: Callable):
+    def apply(a):
+        if isinstance(a, sp.MatrixBase):
+            if a.rows != a.cols or a.rows > 6:
+                raise InputError(f"{what}() takes a square matrix of at most 6x6")
+            return explicit(a)
+        if is_typed(a):
+            raise InputError(f"{what}() of a symbolic matrix is not supported: give its entries, Matrix([[a, b], [c, d]])")
+        return a
+    return apply
+
+
+#: the methods SymPy-style input may call (``M.T``, ``M.inv()``): a whitelist, not attribute access
+METHODS: dict[str, Callable] = {"T": transpose_of, "transpose": transpose_of, "inv": inverse_of,
+                                "det": _of_entries("det", lambda a: a.det()),
+                                "trace": _of_entries("trace", lambda a: a.trace())}
