@@ -34,7 +34,7 @@ import sympy as sp
 
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
-from derivations.reading.shapes import ONE, MatrixName, Shapes, VectorName, realize
+from derivations.reading.shapes import ONE, Eye, MatrixName, Shapes, VectorName, realize
 
 SIZES = (2, 3, 4)
 
@@ -59,6 +59,18 @@ def _one_by_one(value):
     return value[0, 0] if isinstance(value, (sp.MatrixBase, sp.MatrixExpr)) and value.shape == (1, 1) else value
 
 
+def _sized(c, e, eye):
+    """Both sides as values: ``c I`` takes the size of the other side (``A A^{-1}``, read as 1, is ``I``)."""
+    c, e = _one_by_one(c), _one_by_one(e)
+    if isinstance(c, Eye) and isinstance(e, Eye):
+        return c.coefficient, e.coefficient
+    if isinstance(c, Eye):
+        return (c.coefficient * eye(e.shape[0]) if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else c.coefficient), e
+    if isinstance(e, Eye):
+        return c, (e.coefficient * eye(c.shape[0]) if isinstance(c, (sp.MatrixBase, sp.MatrixExpr)) else e.coefficient)
+    return c, e
+
+
 def matrix_algebra_zero(claimed, expected, shapes: Shapes, seconds: float) -> bool:
     """Does SymPy's matrix algebra reduce ``claimed - expected`` to zero for every size?"""
     dims = {c: sp.Symbol(f"n{i}", integer=True, positive=True) for i, c in enumerate(shapes.classes())}
@@ -73,8 +85,7 @@ def matrix_algebra_zero(claimed, expected, shapes: Shapes, seconds: float) -> bo
 
     try:
         with time_limit(max(seconds, 0.02)):
-            c = _one_by_one(realize(claimed, leaf, sp.Identity))
-            e = _one_by_one(realize(expected, leaf, sp.Identity))
+            c, e = _sized(realize(claimed, leaf, sp.Identity), realize(expected, leaf, sp.Identity), sp.Identity)
             diff = (c - e).doit()
             if diff == 0 or getattr(diff, "is_ZeroMatrix", False):
                 return True
@@ -99,9 +110,9 @@ def matrix_draws(claimed, expected, shapes: Shapes, rng: random.Random, count: i
                 values[s] = sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-9, 9),
                                                                                     rng.randint(1, 4)))
             try:
-                c = _one_by_one(realize(claimed, values.__getitem__, sp.eye))
-                e = _one_by_one(realize(expected, values.__getitem__, sp.eye))
-            except (ValueError, ZeroDivisionError, sp.matrices.common.NonInvertibleMatrixError):
+                c, e = _sized(realize(claimed, values.__getitem__, sp.eye),
+                              realize(expected, values.__getitem__, sp.eye), sp.eye)
+            except (ValueError, ZeroDivisionError):  # NonInvertibleMatrixError is a ValueError
                 continue  # a singular draw: draw again
             shown = ", ".join(f"{s.name}: {values[s].rows}x{values[s].cols}" for s in names)
             out.append(Draw(sp.Matrix(c) if isinstance(c, sp.MatrixBase) else c,

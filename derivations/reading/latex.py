@@ -142,23 +142,24 @@ def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels) -> Read
         if not typing.has_matrices and not typing.entrywise and any(r.made_typed for r in readers):
             typing.has_matrices = True
             continue
-        return _reading(readers, typing)
+        return _reading(readers, typing, labels)
     raise InputError("the kinds of the names did not settle")
 
 
-def _reading(readers, typing: Typing) -> Reading:
-    applied: dict[str, tuple[int, int]] = {}
-    bare: dict[str, int] = {}
-    for r in readers:
-        for name, where in r.applied.items():
-            applied.setdefault(name, where)
+def _reading(readers, typing: Typing, labels) -> Reading:
+    applied: dict[str, tuple[str, int]] = {}
+    bare: dict[str, str] = {}
+    for i, r in enumerate(readers):
+        side = f"{labels[i]} " if i < len(labels) else ""
+        for name, (col, arity) in r.applied.items():
+            applied.setdefault(name, (f"{side}column {col}", arity))
         for name, col in r.bare.items():
-            bare.setdefault(name, col)
+            bare.setdefault(name, f"{side}column {col}")
     for name, (col, _) in applied.items():
         if name in bare:
             raise InputError(
-                f"{name} is written both as a function ({name}(...) at column {col}) and as a plain variable "
-                f"(column {bare[name]}): say --function {name} ({name} applied) or --scalar {name} "
+                f"{name} is written both as a function ({name}(...) at {col}) and as a plain variable "
+                f"({bare[name]}): say --function {name} ({name} applied) or --scalar {name} "
                 f"({name} times (...)), or write {name}\\cdot(...)")
     kinds: dict[str, tuple[Kind, str]] = {}
     for r in readers:

@@ -281,7 +281,7 @@ def _shape(e, shapes: Shapes):  # noqa: C901 - one case per kind of node
     return None
 
 
-class _Eye:
+class Eye:
     """``c I``: the identity scaled by a scalar, sized where it meets a matrix."""
 
     def __init__(self, coefficient):
@@ -291,7 +291,8 @@ class _Eye:
 def realize(expr: sp.Basic, leaf: Callable[[sp.Symbol], object], eye: Callable[[int], object]):
     """Evaluate a typed expression with matrices given by ``leaf`` (explicit or ``MatrixSymbol``).
 
-    ``eye(n)`` builds the identity of size ``n``.  A 1x1 result is returned as it is.
+    ``eye(n)`` builds the identity of size ``n``.  A 1x1 result is returned as it is, and a multiple of
+    the identity that met no matrix as an :class:`Eye` (sized by the caller).
 
     >>> A, B = matrix("A"), matrix("B")
     >>> values = {A: sp.Matrix([[1, 2], [3, 4]]), B: sp.Matrix([[0, 1], [1, 0]])}
@@ -300,10 +301,7 @@ def realize(expr: sp.Basic, leaf: Callable[[sp.Symbol], object], eye: Callable[[
     [-1, -3],
     [ 3,  1]])
     """
-    value = _realize(expr, leaf, eye)
-    if isinstance(value, _Eye):
-        raise InputError("the identity I alone has no size: compare it with a matrix expression")
-    return value
+    return _realize(expr, leaf, eye)
 
 
 def _is_matrix(v) -> bool:
@@ -320,17 +318,17 @@ def _realize(e, leaf, eye):  # noqa: C901 - one case per kind of node
     if isinstance(e, (MatrixName, VectorName)):
         return leaf(e)
     if isinstance(e, IdentityName):
-        return _Eye(sp.S.One)
+        return Eye(sp.S.One)
     if not is_typed(e):
         return e
     if isinstance(e, sp.Add):
         values = [_realize(t, leaf, eye) for t in e.args]
         mats = [v for v in values if _is_matrix(v)]
-        eyes = [v for v in values if isinstance(v, _Eye)]
-        scalars = [v for v in values if not _is_matrix(v) and not isinstance(v, _Eye)]
+        eyes = [v for v in values if isinstance(v, Eye)]
+        scalars = [v for v in values if not _is_matrix(v) and not isinstance(v, Eye)]
         if not mats:
             if eyes and not scalars:
-                return _Eye(sp.Add(*(v.coefficient for v in eyes)))
+                return Eye(sp.Add(*(v.coefficient for v in eyes)))
             return sp.Add(*scalars)
         total = mats[0]
         for m in mats[1:]:
@@ -344,20 +342,20 @@ def _realize(e, leaf, eye):  # noqa: C901 - one case per kind of node
         coefficient, product = sp.S.One, None
         for factor in e.args:
             v = _realize(factor, leaf, eye)
-            if isinstance(v, _Eye):
+            if isinstance(v, Eye):
                 coefficient *= v.coefficient
             elif _is_matrix(v) and v.shape != (1, 1):
                 product = v if product is None else product * v
             else:
                 coefficient *= _scalar(v)
         if product is None:
-            return _Eye(coefficient) if any(isinstance(f, IdentityName) for f in e.atoms(IdentityName)) and \
+            return Eye(coefficient) if any(isinstance(f, IdentityName) for f in e.atoms(IdentityName)) and \
                 _has_eye_factor(e) else coefficient
         return coefficient * product if coefficient != 1 else product
     if isinstance(e, sp.Pow):
         base = _realize(e.base, leaf, eye)
-        if isinstance(base, _Eye):
-            return _Eye(base.coefficient ** e.exp)
+        if isinstance(base, Eye):
+            return Eye(base.coefficient ** e.exp)
         if _is_matrix(base) and base.shape != (1, 1):
             return base ** int(e.exp)
         return _scalar(base) ** e.exp
