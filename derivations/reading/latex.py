@@ -173,8 +173,9 @@ class _Reader(NotationReader):
     def __init__(self, toks, symbol, indexed, typing: Typing):
         self.toks, self.pos, self.depth = toks, 0, 0
         self.symbol, self.indexed, self.typing = symbol, indexed, typing
-        self.abs_depth = 0
+        self.abs_depth = self.norm_depth = 0
         self.bold = self.in_script = False
+        self.font = ""
         self.made_typed = False
         self.applied: dict[str, tuple[int, int]] = {}
         self.bare: dict[str, int] = {}
@@ -300,8 +301,10 @@ class _Reader(NotationReader):
             return True
         if tok.text == "|":
             return self.abs_depth == 0
+        if tok.text in ("\\|", "\\lVert"):
+            return self.norm_depth == 0
         if tok.kind == "cmd":
-            return tok.text not in MULTIPLY | RELATIONS | {"\\div", "\\right", "\\end", "\\pm", "\\partial",
+            return tok.text not in MULTIPLY | RELATIONS | {"\\div", "\\right", "\\end", "\\pm", "\\partial", "\\rVert",
                                                          "\\sim", "\\\\"}
         return False
 
@@ -440,6 +443,8 @@ class _Reader(NotationReader):
             self.expect("|")
             self.entrywise_with(value)
             return sp.Abs(value)
+        if tok.text == "\\|":
+            return self.norm(tok)
         if tok.kind != "cmd":
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
         return self.command(tok)
@@ -488,6 +493,13 @@ class _Reader(NotationReader):
         if name == "pi":
             self.next()
             return sp.pi
+        if name in ("binom", "dbinom", "tbinom"):
+            self.next()
+            return FUNCTIONS["binomial"](self.group(), self.group())
+        if name == "nabla":
+            return self.gradient(tok)
+        if name in ("|", "lVert", "Vert"):
+            return self.norm(tok)
         if name == "infty":
             self.next()
             return sp.oo
@@ -496,6 +508,50 @@ class _Reader(NotationReader):
         if name == "partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")
+
+    def gradient(self, tok):
+        r"""``\nabla_\theta J(\theta)`` differentiates; ``\nabla_\theta J`` of a name is the named symbol ``nabla_theta_J``."""
+        self.next()
+        variable = None
+        if self.peek("_"):
+            self.next()
+            variable = self.script_value()
+        operand = self.postfix()
+        if variable is not None and not is_typed(operand) and isinstance(variable, sp.Symbol) \
+                and variable in sp.sympify(operand).free_symbols:
+            return sp.diff(operand, variable)
+        if isinstance(operand, sp.Symbol) and not is_typed(operand):
+            return self.symbol(f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}")
+        raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
+                         "it after) or \\nabla_x J for a named gradient")
+
+    def norm(self, tok):
+        r"""``\|w\|``, ``\|w\|_2``, ``\|w\|_2^2``, ``\lVert w \rVert``: |w| of a scalar, sqrt(w^T w) of a vector."""
+        self.next()
+        self.norm_depth += 1
+        try:
+            value = self.expression()
+        finally:
+            self.norm_depth -= 1
+        end = self.next()
+        if end.text not in ("\\|", "\\rVert", "\\Vert"):
+            raise InputError(f"a norm opened at column {tok.col} is closed by {end.text!r} at column {end.col}")
+        p = 2
+        if self.peek("_"):
+            self.next()
+            p = self.script_value()
+        if not is_typed(value):
+            return sp.Abs(value)
+        if p != 2 or not all(isinstance(s, VectorName) for s in value.atoms(VectorName, MatrixName, IdentityName)):
+            raise InputError(f"the norm at column {tok.col}: only the 2-norm of a vector, \\|x\\|_2, is read")
+        squared = sp.transpose(value) * value
+        if self.peek("^") and self.peek_at(1) == "2":
+            self.pos += 2
+            return squared
+        if self.peek("^") and self.peek_at(1) == "{" and self.peek_at(2) == "2" and self.peek_at(3) == "}":
+            self.pos += 4
+            return squared
+        return sp.sqrt(squared)
 
     def arguments(self) -> list:
         """``(a, b; c)``: the arguments of an application (``;`` separates like ``,``)."""
@@ -516,7 +572,10 @@ class _Reader(NotationReader):
         return args
 
     def apply(self, function: str, tok, latex_name: str = ""):
-        exponent = None
+        exponent = base = None
+        if function == "log" and self.peek("_"):  # \log_2 x
+            self.next()
+            base = self.script_value()
         if self.peek("^"):  # \sin^2 x, \sin^{-1} x
             self.next()
             exponent = self.script_value()
@@ -533,7 +592,7 @@ class _Reader(NotationReader):
             args = [self.postfix()]
         self.entrywise_with(*args)
         try:
-            value = FUNCTIONS[function](*args)
+            value = FUNCTIONS[function](*args) if base is None else sp.log(*args) / sp.log(base)
         except InputError:
             raise
         except (TypeError, ValueError) as exc:

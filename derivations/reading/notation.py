@@ -22,7 +22,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.parsing import FUNCTIONS, bounded_sum, matrix_of, readable_name
+from derivations.reading.parsing import FUNCTIONS, bounded_diff, bounded_sum, matrix_of, readable_name
 from derivations.reading.shapes import Kind, is_typed, typed
 from derivations.reading.tokens import ACCENTS, BOLD, ENVIRONMENTS, FONTS, FUNCTIONS as LATEX_FUNCTIONS, LETTERS, \
     NAMED, Tok
@@ -42,9 +42,18 @@ class NotationReader:
     def name_expression(self):
         """A name with its accents, subscripts and ``^{(j)}`` index: a symbol, an Indexed or an application."""
         start = self.current()
-        self.bold = False
+        self.bold, self.font = False, ""
         name, index = self.name_with_index()
         bold = self.bold
+        if name in ("E", "Var", "Cov", "P") and self.peek("[", "(", "\\left", "\\mid") and self.font in ("mathbb", "operatorname",
+                                                                                             "mathrm", "text"):
+            raise InputError(f"{name}[...] at column {start.col} is an expectation, variance or probability: "
+                             "derivkit check compares formulas of variables; write the expectation out")
+        primes = 0
+        while self.peek_at(primes) == "'":
+            primes += 1
+        primes = primes if primes and self.peek_at(primes) == "(" else 0
+        self.pos += primes
         applies = not self.in_script and (self.peek("(") or (self.peek("\\left") and self.peek_at(1) == "("))
         if index is None and name in NAMED and applies:
             function = LATEX_FUNCTIONS.get(name, name)
@@ -52,7 +61,9 @@ class NotationReader:
                 return self.apply(function, self.toks[self.pos - 1], name)
         kind = self.typing.kind(name)
         if index is None and applies and (kind is Kind.FUNCTION or (kind is None and not bold)):
-            return self.application(name, start)
+            return self.application(name, start, primes)
+        if primes:
+            raise InputError(f"a prime (') at column {start.col} needs an argument list: write {name}'(x)")
         if kind is Kind.FUNCTION:
             raise InputError(f"{name} is declared a function but written without arguments at column {start.col}")
         if kind is None and bold:
@@ -81,7 +92,7 @@ class NotationReader:
         self.bare.setdefault(name, start.col)
         return self.symbol(name)
 
-    def application(self, name: str, start: Tok):
+    def application(self, name: str, start: Tok, primes: int = 0):
         args = self.arguments()
         previous = self.applied.get(name)
         if previous is not None and previous[1] != len(args):
@@ -92,7 +103,15 @@ class NotationReader:
         if any(is_typed(a) for a in args):
             raise InputError(f"{name}(...) at column {start.col} is applied to a matrix or vector: only functions of "
                              "scalars can be checked")
-        return sp.Function(name, real=True)(*args)
+        function = sp.Function(name, real=True)
+        if not primes:
+            return function(*args)
+        if len(args) != 1:
+            raise InputError(f"{name}' at column {start.col}: primes are for functions of one argument")
+        if isinstance(args[0], sp.Symbol):
+            return sp.Derivative(function(args[0]), args[0], primes)
+        t = sp.Dummy("t", real=True)
+        return sp.Subs(sp.Derivative(function(t), t, primes), t, args[0])
 
     def name_with_index(self) -> tuple[str, sp.Basic | None]:
         name = self.bare_name()
@@ -138,6 +157,7 @@ class NotationReader:
         if name in FONTS:
             if name in BOLD:
                 self.bold = True
+            self.font = name
             return self.braced_name()
         raise InputError(f"expected a name at column {tok.col}, found {tok.text}")
 
@@ -230,28 +250,47 @@ class NotationReader:
             "\\partial", "d") and self.toks[i + 2].text == self.toks[self.pos + 1].text
 
     def partial_symbol(self, tok):
-        top, top_index = self.partial_part()
-        bottom, bottom_index = self.partial_part()
-        indices = tuple(dict.fromkeys(i for i in (top_index, bottom_index) if i is not None))
-        name = f"d{top}_d{bottom}"
+        r"""``\frac{\partial \ell}{\partial y_j}`` (the symbol ``dell_dy_j``), ``\frac{\partial^2 L}{\partial w_i \partial w_j}``
+        (``d2L_dw_i_dw_j``), ``\frac{df}{dx}``; ``\frac{d}{dx} f(x)`` and ``\frac{\partial}{\partial x}(...)`` differentiate."""
+        self.expect("{")
+        mark = self.next().text  # \partial or d
+        order = self.derivative_order()
+        top, top_index = (None, None) if self.peek("}") else self.name_with_index()
+        power = self.derivative_order() if top is not None and self.peek("^") else 1
+        self.expect("}")
+        self.expect("{")
+        parts = []
+        while not self.peek("}"):
+            if self.next().text != mark:
+                raise InputError(f"write the denominator of a derivative as {mark} x {mark} y (column {tok.col})")
+            name, index = self.name_with_index()
+            exponent = self.derivative_order() if self.peek("^") else 1
+            parts.append((name, index, exponent))
+        self.next()
+        if not parts:
+            raise InputError(f"a derivative needs a variable below the line (column {tok.col})")
+        if top is None:
+            operand = self.postfix()
+            variables = [self.indexed(n)[i] if i is not None else self.symbol(n) for n, i, e in parts for _ in range(e)]
+            return bounded_diff(operand, *variables)
+        top += "" if power == 1 else str(power)  # \partial \sigma^2: the power is part of the name
+        names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
+        name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
+        indices = tuple(dict.fromkeys(i for i in [top_index] + [i for _, i, _ in parts] if i is not None))
         if indices:
             base = self.indexed(name)
             return base[indices] if len(indices) > 1 else base[indices[0]]
         return self.symbol(name)
 
-    def partial_part(self) -> tuple[str, sp.Basic | None]:
-        self.expect("{")
-        self.next()  # \partial or d
-        order = ""
-        if self.peek("^"):
-            raise InputError("higher partial derivatives are not supported in \\frac{\\partial ...}")
-        name, index = self.name_with_index()
-        if self.peek("^"):  # \partial \sigma^2
-            self.next()
-            exponent = self.script_value()
-            order = str(exponent)
-        self.expect("}")
-        return name + order, index
+    def derivative_order(self) -> int:
+        r"""``^2`` of ``\partial^2``: an integer order (1 without a superscript)."""
+        if not self.peek("^"):
+            return 1
+        self.next()
+        value = self.script_value()
+        if not (isinstance(value, sp.Integer) and 1 <= value <= 10):
+            raise InputError("the order of a derivative must be an integer from 1 to 10")
+        return int(value)
 
     # ------------------------------------------------------------------ big operators
     def big_operator(self, tok):

@@ -135,6 +135,8 @@ def prepare(text: str) -> list[Tok]:
     layout = any(t.text in ("\\begin",) for t in toks) and len(out) < len(toks)
     if layout or any(t.text == "&" for t in out) and not any(t.text == "\\begin" for t in out):
         out = drop_layout(out)
+    if len(out) > 4 and [t.text for t in out[:2]] == ["\\left", "|"] and [t.text for t in out[-2:]] == ["\\right", "."]:
+        out = out[2:-2]  # \left| ... \right. : a bar of the slides' layout around an equation
     while out and out[-1].text in (".", ","):
         out.pop()
     return out
