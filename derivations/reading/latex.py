@@ -276,9 +276,14 @@ class _Reader(NotationReader):
     def multiply(self, left, right):
         """``left * right``; a capital scalar name beside a matrix or vector is a matrix."""
         for a, b in ((left, right), (right, left)):
-            if is_typed(b) and isinstance(a, sp.Symbol) and not is_typed(a) and capital(a.name) \
-                    and self.typing.kind(a.name) is None and not self.typing.entrywise:
-                raise Retype(a.name, Kind.MATRIX, f"{a.name} multiplies a matrix or vector")
+            base = a.base if isinstance(a, sp.Pow) else a
+            if is_typed(b) and isinstance(base, sp.Symbol) and not is_typed(base) and capital(base.name) \
+                    and self.typing.kind(base.name) is None and not self.typing.entrywise:
+                raise Retype(base.name, Kind.MATRIX, f"{base.name} multiplies a matrix or vector")
+        last = left.args[-1] if isinstance(left, sp.Mul) else left
+        if isinstance(last, sp.transpose) and isinstance(last.args[0], VectorName) and isinstance(right, sp.Symbol) \
+                and not is_typed(right) and self.typing.kind(right.name) is None and not capital(right.name):
+            raise Retype(right.name, Kind.VECTOR, f"{right.name} follows the row vector {sp.sstr(last)}")
         return check_number(left * right)
 
     def divide(self, left, right, tok):

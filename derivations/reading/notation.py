@@ -23,11 +23,27 @@ import sympy as sp
 
 from derivations.errors import InputError
 from derivations.reading.parsing import FUNCTIONS, bounded_diff, bounded_sum, matrix_of, readable_name
-from derivations.reading.shapes import Kind, is_typed, typed
+from derivations.reading.shapes import Kind, typed
 from derivations.reading.tokens import ACCENTS, BOLD, ENVIRONMENTS, FONTS, FUNCTIONS as LATEX_FUNCTIONS, LETTERS, \
     NAMED, Tok
 
 _TEXT_FONTS = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit"}
+
+
+#: letters that name numbers in lecture notes: written with an argument list they are ambiguous
+_SCALAR_LETTERS = set("abcdekmnpqrstuvwxyzij") | {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "lambda", "mu",
+                                                   "nu", "rho", "tau", "kappa", "theta", "omega", "xi", "zeta", "iota",
+                                                   "chi", "pi"}
+_STATISTICS = {"E", "Var", "Cov", "P", "Pr", "Prob"}
+_PROSE = {"and", "where", "for", "if", "when", "with", "or", "otherwise", "s.t.", "st", "then", "since", "hence",
+          "thus", "so", "as", "by", "of", "in", "is", "are", "the", "let", "goal", "need", "such", "that"}
+
+
+def _scalar_by_convention(name: str) -> bool:
+    base = name.split("_")[0].split("^")[0]
+    for accent in ("hat", "tilde", "bar", "dot", "check"):
+        base = base.removesuffix(accent)
+    return base in _SCALAR_LETTERS
 
 
 def capital(name: str) -> bool:
@@ -45,10 +61,16 @@ class NotationReader:
         self.bold, self.font = False, ""
         name, index = self.name_with_index()
         bold = self.bold
-        if name in ("E", "Var", "Cov", "P") and self.peek("[", "(", "\\left", "\\mid") and self.font in ("mathbb", "operatorname",
-                                                                                             "mathrm", "text"):
-            raise InputError(f"{name}[...] at column {start.col} is an expectation, variance or probability: "
-                             "derivkit check compares formulas of variables; write the expectation out")
+        declared = self.typing.kind(name)
+        if declared is None and (self.font == "mathbb" and name == "E" or (
+                name in _STATISTICS and self.peek("[", "(", "\\left"))):
+            raise InputError(f"{name} at column {start.col} reads as an expectation, variance or probability, which "
+                             f"derivkit check cannot compare: write it out, or say --function {name} for a plain function")
+        if declared is None and self.font == "mathcal" and name in ("N", "U", "O") and self.peek("(", "\\left"):
+            raise InputError(f"\\mathcal{{{name}}}(...) at column {start.col} is a distribution or an order of growth, "
+                             "not a formula derivkit check can compare")
+        if self.font in ("text", "textrm") and name.lower() in _PROSE:
+            raise InputError(f"\\text{{{name}}} at column {start.col} is prose, not part of a formula: give the formula alone")
         primes = 0
         while self.peek_at(primes) == "'":
             primes += 1
@@ -60,6 +82,10 @@ class NotationReader:
             if function in FUNCTIONS:
                 return self.apply(function, self.toks[self.pos - 1], name)
         kind = self.typing.kind(name)
+        if index is None and applies and kind is None and not bold and _scalar_by_convention(name):
+            raise InputError(
+                f"{name}(...) at column {start.col} reads either as the function {name} applied or as {name} times "
+                f"(...): say --function {name} or --scalar {name}, or write {name}\\cdot(...)")
         if index is None and applies and (kind is Kind.FUNCTION or (kind is None and not bold)):
             return self.application(name, start, primes)
         if primes:
@@ -100,9 +126,6 @@ class NotationReader:
         self.applied.setdefault(name, (start.col, len(args)))
         self.kinds.setdefault(name, (Kind.FUNCTION, "declared" if name in self.typing.declared
                                      else "written with an argument list"))
-        if any(is_typed(a) for a in args):
-            raise InputError(f"{name}(...) at column {start.col} is applied to a matrix or vector: only functions of "
-                             "scalars can be checked")
         function = sp.Function(name, real=True)
         if not primes:
             return function(*args)
@@ -115,6 +138,13 @@ class NotationReader:
 
     def name_with_index(self) -> tuple[str, sp.Basic | None]:
         name = self.bare_name()
+        bold, font = self.bold, self.font  # an index or subscript read below has names of its own
+        try:
+            return self.name_rest(name)
+        finally:
+            self.bold, self.font = bold, font
+
+    def name_rest(self, name: str) -> tuple[str, sp.Basic | None]:
         while self.peek("_"):
             self.next()
             name += "_" + self.subscript_text()
@@ -150,6 +180,9 @@ class NotationReader:
             return tok.text
         name = tok.text[1:]
         if name in LETTERS:
+            if name == "Delta" and not self.done() and (self.current().kind == "letter" or (
+                    self.current().kind == "cmd" and self.current().text[1:] in LETTERS | FONTS | set(ACCENTS))):
+                return "Delta" + self.bare_name()  # \Delta w: the increment of w is one name
             return readable_name(name)
         if name in ACCENTS:
             inner = self.braced_name()

@@ -28,7 +28,7 @@ from derivations.reading.parsing import GREEK, MAX_DIGITS, VARIANTS, readable_na
 
 _TOKEN = re.compile(
     r"(?P<bad>\d*\.\d*\.[\d.]*)|(?P<cmd>\\[A-Za-z]+)|(?P<esc>\\\\|\\.)"
-    r"|(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+(?![\d.]))?)|(?P<letter>[A-Za-z])"
+    r"|(?P<num>(?<![_^])(?:\d+(?:\.\d*)?|\.\d+)(?:[eE](?:[-+]?\d+|\s*-\s*\d+)(?![\d.]))?|\d)|(?P<letter>[A-Za-z])"
     r"|(?P<space>\s+)|(?P<op>:=|[{}()\[\]^_+\-*/=|,;:&!'.<>~])|(?P<other>.)",
     re.S,
 )
@@ -97,7 +97,7 @@ def tokenize(text: str) -> list[Tok]:
 
 def number(tok: Tok) -> sp.Rational:
     """The exact value of a number token (``0.1`` is 1/10, ``1e-7`` is 1/10000000)."""
-    text = tok.text.lower()
+    text = tok.text.lower().replace(" ", "")
     mantissa, _, exponent = text.partition("e")
     value = sp.Rational(mantissa[:-1] if mantissa.endswith(".") else mantissa)
     if exponent:
