@@ -67,14 +67,16 @@ import sympy as sp
 from derivations.errors import InputError
 from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
 from derivations.reading.notation import NotationReader, capital
+from derivations.reading.shapes import typed
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, check_number, guarded, hadamard, power, real_indexed,
                                          real_symbol, validate_text)
-from derivations.reading.shapes import IdentityName, Kind, MatrixName, VectorName, is_typed
+from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed
 from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, INVERSES, LETTERS, MULTIPLY,
                                         RELATIONS, Tok, number, prepare)
 
 _TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT", "\\mathrmT"}
 _MAX_PASSES = 16
+_LATIN = set("abcdefghijklmnopqrstuvwxyz")  # w^T x: a Latin letter after a row vector is a vector
 
 
 def parse_latex(
@@ -246,6 +248,7 @@ class _Reader(NotationReader):
                 if op == "\\pm":
                     raise InputError("\\pm is ambiguous: write + or -")
                 right = self.term()
+                self.same_shape(value, right)
                 value = check_number(value + right if op == "+" else value - right)
             return value
         finally:
@@ -273,6 +276,18 @@ class _Reader(NotationReader):
                 break
         return value
 
+    def same_shape(self, left, right):
+        """A plain name added to a vector or matrix is one too (``\\theta + \\alpha \\mathbf{v}``)."""
+        for a, b in ((left, right), (right, left)):
+            if isinstance(a, sp.Symbol) and not is_typed(a) and is_typed(b) and self.typing.kind(a.name) is None \
+                    and not self.typing.entrywise and a.name != "I":
+                try:
+                    shape = infer_shapes([b]).shape(b)
+                except InputError:
+                    return
+                if isinstance(shape, Shape) and shape.cols == ONE and shape.rows != ONE:
+                    raise Retype(a.name, Kind.VECTOR, f"{a.name} is added to a vector")
+
     def multiply(self, left, right):
         """``left * right``; a capital scalar name beside a matrix or vector is a matrix."""
         for a, b in ((left, right), (right, left)):
@@ -282,7 +297,7 @@ class _Reader(NotationReader):
                 raise Retype(base.name, Kind.MATRIX, f"{base.name} multiplies a matrix or vector")
         last = left.args[-1] if isinstance(left, sp.Mul) else left
         if isinstance(last, sp.transpose) and isinstance(last.args[0], VectorName) and isinstance(right, sp.Symbol) \
-                and not is_typed(right) and self.typing.kind(right.name) is None and not capital(right.name):
+                and not is_typed(right) and self.typing.kind(right.name) is None and right.name.split("_")[0] in _LATIN:
             raise Retype(right.name, Kind.VECTOR, f"{right.name} follows the row vector {sp.sstr(last)}")
         return check_number(left * right)
 
@@ -526,7 +541,11 @@ class _Reader(NotationReader):
                 and variable in sp.sympify(operand).free_symbols:
             return sp.diff(operand, variable)
         if isinstance(operand, sp.Symbol) and not is_typed(operand):
-            return self.symbol(f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}")
+            name = f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}"
+            if isinstance(variable, VectorName):  # the gradient with respect to a vector is a vector
+                self.made_typed = True
+                return typed(name, Kind.VECTOR)
+            return self.symbol(name)
         raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
                          "it after) or \\nabla_x J for a named gradient")
 
