@@ -67,7 +67,6 @@ import sympy as sp
 from derivations.errors import InputError
 from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
 from derivations.reading.notation import NotationReader, capital
-from derivations.reading.shapes import typed
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, check_number, guarded, hadamard, power, real_indexed,
                                          real_symbol, validate_text)
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed
@@ -528,54 +527,6 @@ class _Reader(NotationReader):
         if name == "partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")
-
-    def gradient(self, tok):
-        r"""``\nabla_\theta J(\theta)`` differentiates; ``\nabla_\theta J`` of a name is the named symbol ``nabla_theta_J``."""
-        self.next()
-        variable = None
-        if self.peek("_"):
-            self.next()
-            variable = self.script_value()
-        operand = self.postfix()
-        if variable is not None and not is_typed(operand) and isinstance(variable, sp.Symbol) \
-                and variable in sp.sympify(operand).free_symbols:
-            return sp.diff(operand, variable)
-        if isinstance(operand, sp.Symbol) and not is_typed(operand):
-            name = f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}"
-            if isinstance(variable, VectorName):  # the gradient with respect to a vector is a vector
-                self.made_typed = True
-                return typed(name, Kind.VECTOR)
-            return self.symbol(name)
-        raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
-                         "it after) or \\nabla_x J for a named gradient")
-
-    def norm(self, tok):
-        r"""``\|w\|``, ``\|w\|_2``, ``\|w\|_2^2``, ``\lVert w \rVert``: |w| of a scalar, sqrt(w^T w) of a vector."""
-        self.next()
-        self.norm_depth += 1
-        try:
-            value = self.expression()
-        finally:
-            self.norm_depth -= 1
-        end = self.next()
-        if end.text not in ("\\|", "\\rVert", "\\Vert"):
-            raise InputError(f"a norm opened at column {tok.col} is closed by {end.text!r} at column {end.col}")
-        p = 2
-        if self.peek("_"):
-            self.next()
-            p = self.script_value()
-        if not is_typed(value):
-            return sp.Abs(value)
-        if p != 2 or not all(isinstance(s, VectorName) for s in value.atoms(VectorName, MatrixName, IdentityName)):
-            raise InputError(f"the norm at column {tok.col}: only the 2-norm of a vector, \\|x\\|_2, is read")
-        squared = sp.transpose(value) * value
-        if self.peek("^") and self.peek_at(1) == "2":
-            self.pos += 2
-            return squared
-        if self.peek("^") and self.peek_at(1) == "{" and self.peek_at(2) == "2" and self.peek_at(3) == "}":
-            self.pos += 4
-            return squared
-        return sp.sqrt(squared)
 
     def arguments(self) -> list:
         """``(a, b; c)``: the arguments of an application (``;`` separates like ``,``)."""

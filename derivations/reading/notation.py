@@ -23,7 +23,7 @@ import sympy as sp
 
 from derivations.errors import InputError
 from derivations.reading.parsing import FUNCTIONS, bounded_diff, bounded_sum, matrix_of, readable_name
-from derivations.reading.shapes import Kind, typed
+from derivations.reading.shapes import IdentityName, Kind, MatrixName, VectorName, is_typed, typed
 from derivations.reading.tokens import ACCENTS, BOLD, ENVIRONMENTS, FONTS, FUNCTIONS as LATEX_FUNCTIONS, LETTERS, \
     NAMED, Tok
 
@@ -265,6 +265,54 @@ class NotationReader:
             raise InputError(f"empty subscript at column {start.col}")
         text = "".join(parts)
         return f"{{{text}}}" if any(c in text for c in "+-,*") else text
+    def gradient(self, tok):
+        r"""``\nabla_\theta J(\theta)`` differentiates; ``\nabla_\theta J`` of a name is the named symbol ``nabla_theta_J``."""
+        self.next()
+        variable = None
+        if self.peek("_"):
+            self.next()
+            variable = self.script_value()
+        operand = self.postfix()
+        if variable is not None and not is_typed(operand) and isinstance(variable, sp.Symbol) \
+                and variable in sp.sympify(operand).free_symbols:
+            return sp.diff(operand, variable)
+        if isinstance(operand, sp.Symbol) and not is_typed(operand):
+            name = f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}"
+            if isinstance(variable, VectorName):  # the gradient with respect to a vector is a vector
+                self.made_typed = True
+                return typed(name, Kind.VECTOR)
+            return self.symbol(name)
+        raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
+                         "it after) or \\nabla_x J for a named gradient")
+
+    def norm(self, tok):
+        r"""``\|w\|``, ``\|w\|_2``, ``\|w\|_2^2``, ``\lVert w \rVert``: |w| of a scalar, sqrt(w^T w) of a vector."""
+        self.next()
+        self.norm_depth += 1
+        try:
+            value = self.expression()
+        finally:
+            self.norm_depth -= 1
+        end = self.next()
+        if end.text not in ("\\|", "\\rVert", "\\Vert"):
+            raise InputError(f"a norm opened at column {tok.col} is closed by {end.text!r} at column {end.col}")
+        p = 2
+        if self.peek("_"):
+            self.next()
+            p = self.script_value()
+        if not is_typed(value):
+            return sp.Abs(value)
+        if p != 2 or not all(isinstance(s, VectorName) for s in value.atoms(VectorName, MatrixName, IdentityName)):
+            raise InputError(f"the norm at column {tok.col}: only the 2-norm of a vector, \\|x\\|_2, is read")
+        squared = sp.transpose(value) * value
+        if self.peek("^") and self.peek_at(1) == "2":
+            self.pos += 2
+            return squared
+        if self.peek("^") and self.peek_at(1) == "{" and self.peek_at(2) == "2" and self.peek_at(3) == "}":
+            self.pos += 4
+            return squared
+        return sp.sqrt(squared)
+
     def is_partial_fraction(self) -> bool:
         return self.peek("{") and self.pos + 1 < len(self.toks) and self.toks[self.pos + 1].text in (
             "\\partial", "d") and self._partial_denominator()
