@@ -153,3 +153,17 @@ def test_shapes_that_cannot_agree_are_refused_with_the_product_named():
         check_text("v^T H v", "H v^T v", latex=True)
     with pytest.raises(InputError, match="adds a scalar"):
         check_text(rf"{A} + 1", A, latex=True)
+
+
+def test_the_library_check_never_probes_matrices_as_numbers():
+    import sympy as sp
+
+    from derivations.checking.check import check
+    from derivations.reading.shapes import matrix
+
+    a, b, c = matrix("A"), matrix("B"), matrix("C")
+    assert check(a * b - b * a, sp.S.Zero).verdict is Verdict.DIFFERENT
+    assert check(a * (b + c) - a * b - a * c, sp.S.Zero).verdict is Verdict.EQUIVALENT
+    assert check(a * b, b * a).verdict is Verdict.DIFFERENT
+    with pytest.raises(InputError, match="derivatives of matrix"):
+        check(a * b, derivative_of=(a, sp.Symbol("x")))

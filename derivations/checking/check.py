@@ -133,6 +133,10 @@ def check(
         raise InputError("the timeout must be positive")
     if (expected is None) == (derivative_of is None):
         raise ValueError("give exactly one of expected and derivative_of")
+    if any(is_typed(e) for e in (claimed, expected, *(derivative_of or ()))):  # never probed as numbers
+        if expected is None:
+            raise InputError("derivatives of matrix or vector formulas are not supported: give the expected formula")
+        return _check_read(claimed, expected, None, timeout, domains or {}, seed, list(sizes))
     # a margin for unwinding (and for one swallowed alarm, repeated after deadline.REPEAT)
     clock = Clock(start + max(timeout - min(0.15, 0.1 * timeout), 0.01))
     shown_expected = expected if expected is not None else sp.Derivative(*derivative_of)
@@ -438,7 +442,7 @@ def _check_read(c, e, reading, timeout, domains, seed, sizes) -> CheckResult:
         return _over_draws(c, e, draws, "random smooth functions", reading, None, timeout, domains, seed, sizes)
     shapes = infer_shapes([c, e])
     try:
-        shapes = infer_shapes([c, e], same_shape=True)
+        shapes = infer_shapes([c, e], same_shape=not (c == 0 or e == 0))  # 0 is the zero matrix of any shape
     except InputError as exc:
         r = CheckResult(Verdict.DIFFERENT, "shape", c, e, diagnostics=(str(exc).replace("shape mismatch: ", ""),),
                         seconds=time.monotonic() - start)
@@ -537,6 +541,8 @@ def check_against(
     symbols = symbol_factory(assumptions, known)
     with _building(timeout):
         c = match_powers(parse_with(claimed, symbols, latex, "CLAIMED"), known)
+    if is_typed(c):
+        raise InputError(f"the claim has matrices or vectors, which {d.name} does not: give the expected formula instead")
     rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
     domains = {(str(k.label) if isinstance(k, sp.IndexedBase) else str(k)): v for k, v in d.domain}
     domains.update({a.name: a.domain() for a in assumptions})

@@ -62,6 +62,11 @@ def _one_by_one(value):
 def _sized(c, e, eye):
     """Both sides as values: ``c I`` takes the size of the other side (``A A^{-1}``, read as 1, is ``I``)."""
     c, e = _one_by_one(c), _one_by_one(e)
+    matrix_types = (sp.MatrixBase, sp.MatrixExpr)
+    if c == 0 and isinstance(e, matrix_types):
+        c = sp.zeros(*e.shape) if isinstance(e, sp.MatrixBase) else sp.ZeroMatrix(*e.shape)
+    if e == 0 and isinstance(c, matrix_types):
+        e = sp.zeros(*c.shape) if isinstance(c, sp.MatrixBase) else sp.ZeroMatrix(*c.shape)
     if isinstance(c, Eye) and isinstance(e, Eye):
         return c.coefficient, e.coefficient
     if isinstance(c, Eye):
