@@ -368,7 +368,7 @@ def check_text(
     >>> check_text(r"\\frac{1}{2\\sqrt{x}}", derivative_of=r"\\sqrt{x}", wrt="x", latex=True,
     ...            assume=["x>0"]).verdict.value
     'equivalent'
-    >>> r = check_text(r"(\\mathbf{A}\\mathbf{B})^T", r"\\mathbf{B}^T\\mathbf{A}^T", latex=True)
+    >>> r = check_text(r"(\mathbf{A}\mathbf{B})^{-1}", r"\mathbf{B}^{-1}\mathbf{A}^{-1}", latex=True)
     >>> r.verdict.value, r.method
     ('equivalent', 'symbolic (matrix algebra)')
     >>> check_text(r"\\mathbf{A}\\mathbf{B}", r"\\mathbf{B}\\mathbf{A}", latex=True).verdict.value
@@ -435,6 +435,9 @@ def _check_read(c, e, reading, timeout, domains, seed, sizes) -> CheckResult:
     start = time.monotonic()
     rng = random.Random(f"derivkit-typed:{seed}")
     functions = undefined_functions([c, e])
+    if c == e:
+        r = CheckResult(Verdict.EQUIVALENT, "structural", c, e, seconds=time.monotonic() - start)
+        return _with_reading(r, reading, infer_shapes([c]) if is_typed(c) else None)
     if not (is_typed(c) or is_typed(e)):
         if not functions:
             return _with_reading(check(c, e, timeout=timeout, domains=domains, seed=seed, sizes=sizes), reading, None)
