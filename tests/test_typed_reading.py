@@ -68,6 +68,9 @@ def test_function_application_is_not_a_product():
     (r"\theta \leftarrow \theta - \eta g", R("theta") - R("eta") * R("g")),
     (r"\nu := 1e-8", sp.Rational(1, 10**8)),
     (r"x \approx 1 + \, y", 1 + R("y")),
+    (r"\left. x^2 + y \right|_{x=2}", R("y") + 4),
+    (r"\left| \frac{\partial \ell}{\partial \beta} = \sum_{j=1}^m \frac{\partial \ell}{\partial y^{(j)}} \right.",
+     sp.Sum(sp.IndexedBase("dell_dy", real=True)[R("j")], (R("j"), 1, R("m")))),
 ])
 def test_lecture_notation(text, expected):
     assert parse_latex(text, rhs_of_equation=True) == expected

@@ -479,6 +479,8 @@ class _Reader(NotationReader):
             value = self.expression()
             self.expect("\\right")
             end = self.next()
+            if opening == "." and end.text == "|":
+                return self.evaluated_at(value, end)
             if end.text not in (closing[opening], "."):
                 raise InputError(f"\\left{opening} closed by \\right{end.text} at column {end.col}")
             if opening in ("|", "\\lvert"):
@@ -527,6 +529,19 @@ class _Reader(NotationReader):
         if name == "partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")
+
+    def evaluated_at(self, value, bar):
+        r"""``\left. f(x) \right|_{x=a}``: ``f`` evaluated at ``x = a``."""
+        if not (self.peek("_") and self.peek_at(1) == "{"):
+            raise InputError(f"write the point of an evaluation bar as \\right|_{{x=a}} (column {bar.col})")
+        self.pos += 2
+        variable = self.expression()
+        if not self.peek("=") or not isinstance(variable, sp.Symbol) or is_typed(variable):
+            raise InputError(f"write the point of an evaluation bar as \\right|_{{x=a}} (column {bar.col})")
+        self.next()
+        point = self.expression()
+        self.expect("}")
+        return sp.Subs(value, variable, point).doit()
 
     def arguments(self) -> list:
         """``(a, b; c)``: the arguments of an application (``;`` separates like ``,``)."""
