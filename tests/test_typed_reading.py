@@ -69,6 +69,9 @@ def test_function_application_is_not_a_product():
     (r"\nu := 1e-8", sp.Rational(1, 10**8)),
     (r"x \approx 1 + \, y", 1 + R("y")),
     (r"\left. x^2 + y \right|_{x=2}", R("y") + 4),
+    (r"\underbrace{x + y}_{\text{sum}} + \boxed{z}", R("x") + R("y") + R("z")),
+    (r"[\Delta x, \Delta y]^T", sp.Matrix([R("Deltax"), R("Deltay")])),
+    (r"\frac{\partial \Omega_2(\theta)}{\partial w_i}", R("dOmega_2_dw_i")),
     (r"\left| \frac{\partial \ell}{\partial \beta} = \sum_{j=1}^m \frac{\partial \ell}{\partial y^{(j)}} \right.",
      sp.Sum(sp.IndexedBase("dell_dy", real=True)[R("j")], (R("j"), 1, R("m")))),
 ])

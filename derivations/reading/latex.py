@@ -67,8 +67,8 @@ import sympy as sp
 from derivations.errors import InputError
 from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
 from derivations.reading.notation import NotationReader, capital
-from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, check_number, guarded, hadamard, power, real_indexed,
-                                         real_symbol, validate_text)
+from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, check_number, guarded, hadamard, matrix_of, power,
+                                         real_indexed, real_symbol, validate_text)
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed
 from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, INVERSES, LETTERS, MULTIPLY,
                                         RELATIONS, Tok, number, prepare)
@@ -445,6 +445,13 @@ class _Reader(NotationReader):
         if tok.text in ("(", "["):
             self.next()
             value = self.expression()
+            if tok.text == "[" and self.peek(","):  # [a, b]: a row vector
+                row = [value]
+                while self.peek(","):
+                    self.next()
+                    row.append(self.expression())
+                self.expect("]")
+                return matrix_of([row])
             self.expect(")" if tok.text == "(" else "]")
             return value
         if tok.text == "{":
@@ -514,6 +521,13 @@ class _Reader(NotationReader):
         if name == "pi":
             self.next()
             return sp.pi
+        if name in ("underbrace", "overbrace", "boxed", "underline", "overline"):
+            self.next()  # presentation: the formula is the group; an under- or overbrace label is dropped
+            value = self.group()
+            if name in ("underbrace", "overbrace") and self.peek("_", "^"):
+                self.next()
+                self.skip_group()
+            return value
         if name in ("binom", "dbinom", "tbinom"):
             self.next()
             return FUNCTIONS["binomial"](self.group(), self.group())
@@ -529,19 +543,6 @@ class _Reader(NotationReader):
         if name == "partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")
-
-    def evaluated_at(self, value, bar):
-        r"""``\left. f(x) \right|_{x=a}``: ``f`` evaluated at ``x = a``."""
-        if not (self.peek("_") and self.peek_at(1) == "{"):
-            raise InputError(f"write the point of an evaluation bar as \\right|_{{x=a}} (column {bar.col})")
-        self.pos += 2
-        variable = self.expression()
-        if not self.peek("=") or not isinstance(variable, sp.Symbol) or is_typed(variable):
-            raise InputError(f"write the point of an evaluation bar as \\right|_{{x=a}} (column {bar.col})")
-        self.next()
-        point = self.expression()
-        self.expect("}")
-        return sp.Subs(value, variable, point).doit()
 
     def arguments(self) -> list:
         """``(a, b; c)``: the arguments of an application (``;`` separates like ``,``)."""

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from sympy.core.function import AppliedUndef
+
 from derivations.errors import InputError
 from derivations.reading.parsing import FUNCTIONS, bounded_diff, bounded_sum, matrix_of, readable_name
 from derivations.reading.shapes import IdentityName, Kind, MatrixName, VectorName, is_typed, typed
@@ -276,6 +278,10 @@ class NotationReader:
         if variable is not None and not is_typed(operand) and isinstance(variable, sp.Symbol) \
                 and variable in sp.sympify(operand).free_symbols:
             return sp.diff(operand, variable)
+        if isinstance(operand, AppliedUndef) and len(operand.args) == 1 and not is_typed(operand):
+            # \nabla J(\theta_k): the derivative of J at its argument
+            t = sp.Dummy("t", real=True)
+            return sp.Subs(sp.Derivative(operand.func(t), t), t, operand.args[0])
         if isinstance(operand, sp.Symbol) and not is_typed(operand):
             name = f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}"
             if isinstance(variable, VectorName):  # the gradient with respect to a vector is a vector
@@ -313,6 +319,31 @@ class NotationReader:
             return squared
         return sp.sqrt(squared)
 
+    def skip_group(self):
+        """Skip a braced group (the label of an underbrace)."""
+        if not self.peek("{"):
+            self.next()
+            return
+        level = 0
+        while True:
+            t = self.next().text
+            level += (t == "{") - (t == "}")
+            if level == 0:
+                return
+
+    def evaluated_at(self, value, bar):
+        r"""``\left. f(x) \right|_{x=a}``: ``f`` evaluated at ``x = a``."""
+        if not (self.peek("_") and self.peek_at(1) == "{"):
+            raise InputError(f"write the point of an evaluation bar as \\right|_{{x=a}} (column {bar.col})")
+        self.pos += 2
+        variable = self.expression()
+        if not self.peek("=") or not isinstance(variable, sp.Symbol) or is_typed(variable):
+            raise InputError(f"write the point of an evaluation bar as \\right|_{{x=a}} (column {bar.col})")
+        self.next()
+        point = self.expression()
+        self.expect("}")
+        return sp.Subs(value, variable, point).doit()
+
     def is_partial_fraction(self) -> bool:
         return self.peek("{") and self.pos + 1 < len(self.toks) and self.toks[self.pos + 1].text in (
             "\\partial", "d") and self._partial_denominator()
@@ -336,7 +367,14 @@ class NotationReader:
         self.expect("{")
         mark = self.next().text  # \partial or d
         order = self.derivative_order()
-        top, top_index = (None, None) if self.peek("}") else self.name_with_index()
+        if self.peek("(") and self.peek_at(2) == ")" or self.peek("(") and self.peek_at(1) == "\\text":
+            self.next()  # \partial(\text{Loss}): a name in parentheses
+            top, top_index = self.name_with_index()
+            self.expect(")")
+        else:
+            top, top_index = (None, None) if self.peek("}") else self.name_with_index()
+        if top is not None and self.peek("(") and not self.typing.kind(top):
+            self.arguments()  # \partial \Omega_2(\theta): the dependence is shown, the name is the function's
         power = self.derivative_order() if top is not None and self.peek("^") else 1
         self.expect("}")
         self.expect("{")
