@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from derivations.errors import InputError
 
-__all__ = ["add_assume", "add_seed", "add_timeout", "add_workers", "seed", "timeout", "workers"]
+__all__ = ["add_assume", "add_kinds", "add_seed", "add_timeout", "add_workers", "seed", "timeout", "workers"]
 
 
 def add_workers(parser, default: int = 2) -> None:
@@ -36,7 +36,8 @@ def workers(args) -> int:
 def add_assume(parser) -> None:
     """Add ``--assume COND`` (repeatable) to ``parser``."""
     parser.add_argument("--assume", action="append", default=[], metavar="COND",
-                        help='an assumption such as "x>0", "x>=1" or "0<p<1" (repeatable)')
+                        help='an assumption such as "x>0", "x>=1", "0<p<1", "p in (0, 1)", "n integer" or '
+                             '"n > 0 integer" (repeatable)')
 
 
 def add_timeout(parser, default: float, what: str) -> None:
@@ -69,3 +70,11 @@ def seed(args) -> int:
     if args.seed < 0:
         raise InputError("--seed must be a non-negative integer")
     return args.seed
+
+
+def add_kinds(parser) -> None:
+    """Add ``--matrix``, ``--vector``, ``--function`` and ``--scalar NAMES``: declared kinds of names."""
+    for kind, example in (("matrix", "H,X"), ("vector", "v,g"), ("function", "f,J"), ("scalar", "x")):
+        parser.add_argument(f"--{kind}", action="append", default=[], metavar="NAMES",
+                            help=f"names that are {'matrices' if kind == 'matrix' else kind + 's'} (e.g. {example}; "
+                                 "repeatable)")
