@@ -37,11 +37,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import math
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -57,7 +58,7 @@ from numerics.solve.newton import minimize_newton
 from numerics.solve.quasi_newton import minimize_bfgs, minimize_lbfgs
 
 __all__ = [
-    "Run", "Settings", "Task", "Counter", "judge", "run_one", "run_group", "run_benchmark", "run_tasks",
+    "Run", "Settings", "Task", "Counter", "worker_pool", "judge", "run_one", "run_group", "run_benchmark", "run_tasks",
     "check_solvers", "single_threaded_blas",
     "OURS", "SCIPY", "SOLVERS", "FIRST_ORDER", "GTOL", "FTOL", "LEARNING_RATES",
 ]
@@ -445,6 +446,37 @@ def run_benchmark(
     return run_tasks([Task(p, solvers, settings) for p in problems], workers=workers, dask=dask, progress=progress)
 
 
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a terminated worker ends at once, silently
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose queued work is cancelled and whose workers are terminated if the block fails.
+
+    Leaving the block normally waits for the work, as ``with ProcessPoolExecutor()`` does;
+    an exception (also KeyboardInterrupt and SIGTERM turned into one) cancels what has
+    not started and ends the workers at once instead of waiting for running work.
+
+    >>> with worker_pool(1) as pool:
+    ...     pool.submit(abs, -3).result()
+    3
+    """
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
+        yield pool
+    except BaseException:
+        processes = list((pool._processes or {}).values())  # the executor has no public handle on them
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            proc.terminate()
+        for proc in processes:
+            proc.join(1.0)
+        raise
+    pool.shutdown(wait=True)
+
+
 def run_tasks(tasks: Sequence[Task], *, workers: int = 2, dask: str | None = None, progress=None) -> list[Run]:
     """Run :class:`Task` s (possibly with different settings) in one pool; runs in task order."""
     for t in tasks:
@@ -467,7 +499,7 @@ def run_tasks(tasks: Sequence[Task], *, workers: int = 2, dask: str | None = Non
         for i, t in enumerate(tasks):
             done(i, run_group(t.problem, t.solvers, t.settings))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, max(len(tasks), 1))) as pool:
+        with worker_pool(min(workers, max(len(tasks), 1))) as pool:
             # longest first: the most expensive groups should not start last
             order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
             futures = {pool.submit(run_group, tasks[i].problem, tasks[i].solvers, tasks[i].settings): i

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -36,6 +36,7 @@ from derivations.errors import InputError
 from derivations.render import to_markdown
 
 from numerics.cli.progress import Progress
+from numerics.compare.harness import worker_pool
 from numerics.site.page import Page
 from numerics.site.pages import batchnorm, bench, check, curvature, first_order, mlp, regularization
 
@@ -89,7 +90,7 @@ def build_pages(workers: int = 2) -> tuple[list[Page], list[str]]:
     tasks += [(_provider_pages, p, f"provider {p.__module__}", p.__module__) for p in PROVIDERS]
     pages: list[Page] = []
     errors: list[str] = []
-    with Progress(len(tasks), "docs") as bar, ProcessPoolExecutor(max_workers=workers) as pool:
+    with Progress(len(tasks), "docs") as bar, worker_pool(workers) as pool:
         futures = {pool.submit(run, arg): (label, what) for run, arg, label, what in tasks}
         for fut in as_completed(futures):
             label, what = futures[fut]

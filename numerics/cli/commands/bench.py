@@ -21,7 +21,7 @@ from derivations.errors import InputError
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
 from numerics.compare import problems
-from numerics.cli.options import add_workers, workers
+from numerics.cli.options import add_timeout, add_workers, workers
 from numerics.cli.progress import Progress
 
 EXAMPLES = """examples:
@@ -53,6 +53,7 @@ def register(sub) -> None:
     p.add_argument("--dask", metavar="ADDRESS", help="run on the Dask scheduler at ADDRESS instead")
     p.add_argument("--time-limit", type=float, default=compare.Settings.time_limit,
                    help=f"wall-clock bound per run in seconds (default: {compare.Settings.time_limit:g})")
+    add_timeout(p, 900.0, "the whole benchmark, from parsing to the last table")
     p.set_defaults(handler=run)
 
 

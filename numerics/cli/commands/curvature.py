@@ -45,7 +45,8 @@ def register(sub) -> None:
     p.add_argument("--vars", help="comma-separated variables in order (default: every symbol, sorted)")
     p.add_argument("--at", help="analyze one point instead, e.g. x=1,y=2")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--timeout", type=float, default=20.0, help="time bound of the critical-point search in s (default 20)")
+    p.add_argument("--timeout", type=float, default=20.0,
+                   help="seconds for the whole command, parsing to output (default 20)")
     p.add_argument("--mlp", metavar="SPEC", help="analyze a neural-network loss instead of EXPR")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=5, help="eigenpairs to report for --mlp (default 5)")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from numerics.cli.options import add_workers, workers
+from numerics.cli.options import add_timeout, add_workers, workers
 
 EXAMPLES = """examples:
   derivkit docs                 write docs/ (index, one page per derivation, topic pages)
@@ -26,6 +26,7 @@ def register(sub) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="docs", help="output directory (default: docs)")
     add_workers(p)
+    add_timeout(p, 1800.0, "the whole build")
     p.set_defaults(handler=run)
 
 
