@@ -92,12 +92,9 @@ def run(args) -> int:
     outputs = {opt: bench_report.check_output_path(path, opt)
                for opt, path in (("--json", args.json), ("--csv", args.csv)) if path is not None}
     if args.plots is not None:
-        from numerics.site.build import check_writable
+        from numerics.site.manifest import check_writable
 
-        try:
-            check_writable(Path(args.plots))
-        except InputError as exc:
-            raise InputError(f"--plots: {exc}") from None
+        check_writable(args.plots, "--plots")
     settings = compare.Settings(time_limit=args.time_limit)
     with Progress(len(chosen), "bench") as bar:
         runs = compare.run_benchmark(chosen, solvers, settings, workers=n_workers, dask=args.dask, progress=bar)
@@ -106,7 +103,14 @@ def run(args) -> int:
     if "--csv" in outputs:
         outputs["--csv"].write_text(bench_report.to_csv(runs))
     if args.plots is not None:
-        write_plots(chosen, solvers, runs, Path(args.plots))
+        import sys
+
+        written = write_plots(chosen, solvers, runs, Path(args.plots))
+        for rel in written.skipped:
+            print(f"derivkit bench: left {Path(args.plots) / rel} alone (not written by derivkit, or edited since)",
+                  file=sys.stderr)
+        for warning in written.warnings:
+            print(f"derivkit bench: warning: {warning}", file=sys.stderr)
     names = [p.name for p in chosen]
     print(bench_report.summary_table(runs, solvers, len(chosen)))
     print()
@@ -132,18 +136,21 @@ def _check_finite_start(problem: problems.Problem) -> None:
         raise InputError(f"--expr is not finite at x0 = {','.join(f'{v:g}' for v in problem.x0)} (f = {value})")
 
 
-def write_plots(chosen, solvers, runs, out: Path) -> list[Path]:
-    """The performance profile, a convergence figure per problem and trajectories for 2-D problems."""
+def write_plots(chosen, solvers, runs, out: Path):
+    """The performance profile, a convergence figure per problem and trajectories for 2-D problems.
+
+    Written by the docs writer's rules (:func:`numerics.site.manifest.write_files`): a file
+    of the same name that derivkit did not write, or that was edited since, is left alone.
+    """
     from numerics.compare import plots as bench_plots
     from numerics.compare.performance_profile import costs_from_runs, performance_profile
+    from numerics.site.manifest import folder_lock, write_files
 
     names = [p.name for p in chosen]
-    written = []
+    figures: dict[str, bytes] = {}
 
     def save(name, fig):
-        path = out / name
-        path.write_bytes(bench_plots.png_bytes(fig))
-        written.append(path)
+        figures[name] = bench_plots.png_bytes(fig)
 
     prof = performance_profile(names, solvers, costs_from_runs(runs, names, solvers))
     save("profile.png", bench_plots.profile_figure(prof))
@@ -152,7 +159,8 @@ def write_plots(chosen, solvers, runs, out: Path) -> list[Path]:
         save(f"convergence-{_slug(p.name)}.png", bench_plots.convergence_figure(mine, p.name))
         if p.dimension == 2:
             save(f"trajectories-{_slug(p.name)}.png", bench_plots.trajectory_figure(p, mine, p.name))
-    return written
+    with folder_lock(out):
+        return write_files(figures, out, remove_stale=False)
 
 
 def _slug(name: str) -> str:

@@ -35,7 +35,7 @@ def run(args) -> int:
 
     out = Path(args.out)
     n_workers = workers(args)
-    docs.check_writable(out)  # fail fast (exit 2), before minutes of work
+    docs.check_writable(args.out)  # fail fast (exit 2), before minutes of work
     report = docs.build_site(out, workers=n_workers)
     docs.print_report(report)
     return 1 if report.errors or report.unverified else 0
