@@ -26,7 +26,7 @@ def test_bench_writes_json_csv_and_plots(tmp_path, capsys):
     figures = ["convergence-booth.png", "convergence-wood.png", "profile.png", "trajectories-booth.png"]
     assert names == [".derivkit-manifest.json", *figures]  # the manifest: what bench may replace next time
     assert sorted(json.loads((plots / ".derivkit-manifest.json").read_text())) == figures
-    assert all((plots / n).read_bytes()[:4] == b"\x89PNG" for n in names)
+    assert all((plots / n).read_bytes()[:4] == b"\x89PNG" for n in figures)
     table = capsys.readouterr().out
     assert "| `bfgs` | 2/2 |" in table and "| `scipy:L-BFGS-B` | 1/2 |" in table
 

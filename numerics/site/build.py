@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Callable
 
 from derivations import registry
-from derivations.errors import InputError
 from derivations.render import to_markdown
 
 from numerics.cli.progress import Progress
