@@ -519,23 +519,62 @@ def _weight(task: Task) -> float:
     return first * task.settings.first_order_iter + (len(task.solvers) - first) * 100 * task.problem.dimension
 
 
+DASK_CONNECT = 10.0  # s for the scheduler to accept and answer the handshake
+DASK_SLACK = 60.0  # s beyond the runs' own bounds for every result to come back
+
+
+def _dask_client(address: str):
+    """A connected ``distributed.Client``, or an :class:`InputError` within :data:`DASK_CONNECT` s.
+
+    The handshake runs in a thread: a scheduler that accepts the connection and
+    never answers would otherwise hold the client forever.
+    """
+    import threading
+
+    from distributed import Client
+
+    made: list = []
+
+    def connect():
+        try:
+            made.append(Client(address, timeout=DASK_CONNECT))
+        except Exception as exc:  # reported below as a failure to connect
+            made.append(exc)
+
+    thread = threading.Thread(target=connect, daemon=True, name="dask-connect")
+    thread.start()
+    thread.join(DASK_CONNECT + 2.0)
+    if not made:
+        raise InputError(f"the Dask scheduler at {address} did not answer within {DASK_CONNECT:g} s")
+    if isinstance(made[0], BaseException):
+        exc = made[0]
+        raise InputError(f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}: {exc}")
+    return made[0]
+
+
 def _run_dask(tasks, address: str, done, failed) -> None:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import as_completed as dask_completed
     except ImportError:
         raise InputError("--dask needs the optional extra: pip install 'derivkit[dask]'") from None
-    try:
-        client = Client(address, timeout=10)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    client = _dask_client(address)
+    # every run stops at its own wall-clock bound: all results are due within their sum and some slack
+    due = DASK_SLACK + sum(len(t.solvers) * t.settings.time_limit for t in tasks)
     try:
         futures = [client.submit(run_group, t.problem, t.solvers, t.settings, pure=False) for t in tasks]
         index = {f.key: i for i, f in enumerate(futures)}
-        for fut in dask_completed(futures):
-            i = index[fut.key]
-            try:
-                done(i, fut.result())
-            except Exception as exc:
-                done(i, failed(i, "Dask task failed", exc))
+        got: set[int] = set()
+        try:
+            for fut in dask_completed(futures, timeout=due):
+                i = index[fut.key]
+                got.add(i)
+                try:
+                    done(i, fut.result(timeout=DASK_CONNECT))
+                except Exception as exc:
+                    done(i, failed(i, "Dask task failed", exc))
+        except TimeoutError as exc:
+            for i in range(len(tasks)):
+                if i not in got:
+                    done(i, failed(i, f"no result from the Dask scheduler within {due:g} s", exc))
     finally:
-        client.close()
+        client.close(timeout=DASK_CONNECT)
