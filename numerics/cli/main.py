@@ -23,6 +23,13 @@ Examples
 2
 >>> main(["check", "x", "x", "--timeout", "nan"])
 2
+>>> import contextlib, io
+>>> err = io.StringIO()
+>>> with contextlib.redirect_stderr(err):
+...     main(["check", "-x", "x"])
+2
+>>> print(err.getvalue().strip())
+derivkit: error: unrecognized arguments: -x (a formula that starts with "-" goes after "--", e.g. derivkit check -- "-x" "-x")
 """
 
 from __future__ import annotations
@@ -55,7 +62,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit code 2."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
-        raise InputError(f"{self.prog}: {message}")
+        command = self.prog.removeprefix("derivkit").strip()
+        if message.startswith("unrecognized arguments: -"):
+            message += ' (a formula that starts with "-" goes after "--", e.g. derivkit check -- "-x" "-x")'
+        elif message.endswith("expected one argument"):
+            message += ' (for a value that starts with "-" write --option=value, e.g. --x0=-1,2)'
+        raise InputError(f"{command}: {message}" if command else message)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ from derivations.errors import InputError
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
 from numerics.compare import problems
-from numerics.cli.options import add_timeout, add_workers, workers
+from numerics.cli.options import add_timeout, add_workers, variables, workers
 from numerics.cli.progress import Progress
 
 EXAMPLES = """examples:
@@ -74,7 +74,7 @@ def selected_problems(args) -> list[problems.Problem]:
     if args.expr is not None:
         if args.x0 is None:
             raise InputError("--expr needs --x0 (its starting point)")
-        chosen.append(problems.Problem.from_expression(args.expr, args.x0, args.fstar, variables=args.vars,
+        chosen.append(problems.Problem.from_expression(args.expr, args.x0, args.fstar, variables=variables(args.vars),
                                                        name="expr"))
     elif args.problems is None:
         chosen = problems.default_problems()
