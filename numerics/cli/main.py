@@ -138,6 +138,13 @@ def main(argv: list[str] | None = None, started: float | None = None) -> int:
     except InputError as exc:
         print(f"derivkit: error: {exc}", file=sys.stderr)
         return 2
+    except MemoryError:  # a size the checks at the boundary let through: still the input's
+        print("derivkit: error: the input needs more memory than this machine has; give a smaller input",
+              file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("derivkit: error: the input is nested too deeply to process; give a flatter input", file=sys.stderr)
+        return 2
     except Terminated:
         print("derivkit: terminated", file=sys.stderr)
         return 143

@@ -39,8 +39,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-SOFT_MARGIN = 0.5  # s after the bound: the child's own alarm ends Python-level work
-HARD_MARGIN = 1.5  # s after the bound: the parent kills the child and its processes
+SOFT_MARGIN = 0.3  # s after the bound: the child's own alarm ends Python-level work
+HARD_MARGIN = 0.8  # s after the bound: the parent kills the child and its processes
 STOP_GRACE = 1.0  # s the child has after SIGINT/SIGTERM to cancel its work and exit by itself
 POLL = 0.02  # s between the parent's checks
 
@@ -157,8 +157,8 @@ def supervised(work: Callable[[], int], deadline: float, expired: str) -> int:
                       file=sys.stderr)
                 return EXIT_SIGNAL[received[0][0]]
             if now > deadline:
+                print(expired, file=sys.stderr, flush=True)
                 _kill_tree(me, keep)
-                print(expired, file=sys.stderr)
                 return EXIT_TIME
             time.sleep(POLL)
     finally:

@@ -74,11 +74,56 @@ def selected_problems(args) -> list[problems.Problem]:
     if args.expr is not None:
         if args.x0 is None:
             raise InputError("--expr needs --x0 (its starting point)")
+        if args.fstar is not None:
+            _fstar(args.fstar)
         chosen.append(problems.Problem.from_expression(args.expr, args.x0, args.fstar, variables=variables(args.vars),
                                                        name="expr"))
     elif args.problems is None:
         chosen = problems.default_problems()
     return chosen
+
+
+def _fstar(text: str) -> float:
+    """The checked ``--fstar``: one finite number."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value):
+        raise InputError(f"--fstar must be one finite number such as 0 or -1.5, got {text!r}")
+    return value
+
+
+def _replaceable(path: Path, option: str) -> Path:
+    """``--json``/``--csv`` replace only a file that an earlier ``derivkit bench`` wrote (or none)."""
+    import json
+
+    from numerics.compare.report import CSV_COLUMNS
+
+    if not path.exists():
+        return path
+    try:
+        head = path.read_bytes()[:1 << 20].decode("utf-8")
+        if option == "--csv":
+            ours = head.split("\n", 1)[0] == ",".join(CSV_COLUMNS)
+        else:
+            runs = json.loads(head)
+            ours = isinstance(runs, list) and all(isinstance(r, dict) and {"problem", "solver"} <= set(r)
+                                                  for r in runs)
+    except (OSError, UnicodeDecodeError, ValueError):
+        ours = False
+    if not ours:
+        raise InputError(f"{option}: {path} exists and was not written by derivkit bench; "
+                         "remove it or choose another path")
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.derivkit-tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
 
 
 def run(args) -> int:
@@ -89,7 +134,7 @@ def run(args) -> int:
     chosen = selected_problems(args)
     if args.expr is not None:
         _check_finite_start(chosen[-1])
-    outputs = {opt: bench_report.check_output_path(path, opt)
+    outputs = {opt: _replaceable(bench_report.check_output_path(path, opt), opt)
                for opt, path in (("--json", args.json), ("--csv", args.csv)) if path is not None}
     if args.plots is not None:
         from numerics.site.manifest import check_writable
@@ -99,9 +144,9 @@ def run(args) -> int:
     with Progress(len(chosen), "bench") as bar:
         runs = compare.run_benchmark(chosen, solvers, settings, workers=n_workers, dask=args.dask, progress=bar)
     if "--json" in outputs:
-        outputs["--json"].write_text(bench_report.to_json(runs) + "\n")
+        _write(outputs["--json"], bench_report.to_json(runs) + "\n")
     if "--csv" in outputs:
-        outputs["--csv"].write_text(bench_report.to_csv(runs))
+        _write(outputs["--csv"], bench_report.to_csv(runs))
     if args.plots is not None:
         import sys
 
