@@ -333,6 +333,37 @@ def test_audit_of_a_binary_file(sandbox):
     assert_one_line(outcome, 2, 5.0)
 
 
+# --- names that collide with functions are variables like any other -----------------------------------------
+
+FUNCTION_NAMES = [
+    (["curvature", "exp^2 + exp(x)", "--at", "exp=1,x=1", "--json"], "exp"),
+    (["curvature", "sin^2 + (x - 1)^2", "--at", "sin=0,x=1", "--json"], "sin"),
+    (["curvature", "log^2 + log(x)", "--at", "log=2,x=3", "--json"], "log"),
+]
+
+
+@pytest.mark.parametrize("argv,name", FUNCTION_NAMES, ids=lambda v: str(v)[:40])
+def test_a_variable_named_like_a_function(sandbox, argv, name):
+    outcome = run_inprocess(argv + ["--timeout", "20"])
+    assert_one_line(outcome, 0, 20.0)
+    report = json.loads(outcome.out)
+    assert name in report["variables"]
+
+
+def test_bench_with_a_variable_named_like_a_function(sandbox):
+    outcome = run_inprocess(["bench", "--expr", "(exp - 2)^2 + (x + 1)^2", "--x0", "0,0", "--solvers", "bfgs",
+                             "--workers", "1", "--json", "runs-exp.json", "--timeout", "20"])
+    assert_one_line(outcome, 0, 20.0)
+    run = json.loads((sandbox / "runs-exp.json").read_text())[0]
+    (sandbox / "runs-exp.json").unlink()
+    assert run["success"] and run["x"] == pytest.approx([2.0, -1.0], abs=1e-5)  # variables sorted: exp, x
+
+
+def test_check_with_a_variable_named_like_a_function(sandbox):
+    outcome = run_inprocess(["check", "log^2 + exp", "exp + log*log", "--timeout", "20"])
+    assert_one_line(outcome, 0, 20.0)
+
+
 # --- numeric faults ----------------------------------------------------------------------------------------
 
 NUMERIC = [
