@@ -47,7 +47,7 @@ from derivations.errors import InputError
 
 from numerics.cli import options
 from numerics.cli.commands import audit, bench, catalog, check, curvature, docs
-from numerics.cli.supervise import EXIT_TIME, HARD_MARGIN, SOFT_MARGIN, process_age, supervised
+from numerics.cli.supervise import EXIT_TIME, HARD_MARGIN, SOFT_MARGIN, supervised
 
 COMMANDS = (catalog, docs, curvature, bench, check, audit)  # each adds its parser with register(subparsers)
 
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None, started: float | None = None) -> int:
 def run() -> None:
     """Console-script entry point: :func:`main` in a supervised child under the command's hard bound."""
     argv = sys.argv[1:]
-    started = time.monotonic() - process_age()
+    started = time.monotonic()  # the command starts here, once Python and derivkit are loaded
     try:
         args = parser().parse_args(argv)
         bound = options.timeout(args) if getattr(args, "handler", None) is not None else None

@@ -1,7 +1,7 @@
 """One hard time bound around a whole command, and no process of it outliving it.
 
 :func:`supervised` runs the command in a forked child and waits: at its
-deadline (the command's bound, counted from the start of the process, plus
+deadline (the command's bound, counted from the start of the command, plus
 :data:`HARD_MARGIN`), or :data:`STOP_GRACE` seconds after SIGINT or SIGTERM, the child and
 every process it started are killed, and the parent exits with a one-line
 message.  This holds even when the child is stuck in C code that a Python
@@ -47,17 +47,7 @@ POLL = 0.02  # s between the parent's checks
 EXIT_TIME = 3  # the command did not finish within its time bound
 EXIT_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}
 PR_SET_CHILD_SUBREAPER = 36
-
-
-def process_age() -> float:
-    """Seconds since this process started (from ``/proc``; 0 where that is not available)."""
-    try:
-        stat = Path("/proc/self/stat").read_text()
-        start_ticks = int(stat.rsplit(")", 1)[1].split()[19])
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
-    except (OSError, ValueError, IndexError):
-        return 0.0
+PR_SET_PDEATHSIG = 1
 
 
 def descendants(pid: int) -> list[int]:
@@ -95,9 +85,9 @@ def _kill_tree(root: int, keep: frozenset[int] = frozenset()) -> None:
             time.sleep(POLL)  # killed children take a moment to become reapable
 
 
-def _become_subreaper() -> None:
+def _prctl(option: int, value: int) -> None:
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
     except (OSError, AttributeError):
         pass  # not Linux: orphaned grandchildren cannot be followed, the child is still ended
 
@@ -116,13 +106,14 @@ def supervised(work: Callable[[], int], deadline: float, expired: str) -> int:
     """
     if not hasattr(os, "fork"):
         return work()
-    _become_subreaper()
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
     sys.stdout.flush()
     sys.stderr.flush()
     me = os.getpid()
     keep = frozenset(descendants(me))  # processes that were there before the command
     pid = os.fork()
     if pid == 0:  # the child: run the command, never return into the caller
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # should the parent itself be killed, stop as on SIGTERM
         code = 1
         try:
             code = work()
