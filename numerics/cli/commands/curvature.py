@@ -82,7 +82,8 @@ def run(args) -> int:
         check_domain(expr, point)
         with np.errstate(all="ignore"):
             analysis = analyze_point(obj, [float(point[v]) for v in variables])
-        if not (np.all(np.isfinite(analysis.gradient)) and np.all(np.isfinite(analysis.hessian))):
+        if not (np.isfinite(analysis.value) and np.isfinite(analysis.gradient_norm)
+                and np.all(np.isfinite(analysis.gradient)) and np.all(np.isfinite(analysis.hessian))):
             raise InputError(_nonfinite_message(analysis))
         report = CriticalPointReport(tuple(v.name for v in variables), (analysis,), True, "one point", 0.0)
     else:
