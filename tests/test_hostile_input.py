@@ -54,9 +54,21 @@ def _snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _working_in(folder: Path) -> list[int]:
+    """Processes other than this one whose working folder is ``folder`` (a command's workers inherit it)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if int(entry.name) != os.getpid() and Path(os.readlink(entry / "cwd")) == folder:
+                found.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 @pytest.fixture
 def sandbox(tmp_path, monkeypatch):
-    """A working folder with the user's files; afterwards, none of them changed and no payload ran."""
+    """A working folder with the user's files; afterwards none of them changed, no payload ran, no process is left."""
     home = tmp_path / "work"
     for rel, text in USER_FILES.items():
         (home / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +77,11 @@ def sandbox(tmp_path, monkeypatch):
     before = _snapshot(home)
     yield home
     after = _snapshot(home)
+    for _ in range(20):  # a killed process may take a moment to disappear
+        if not _working_in(home.resolve()):
+            break
+        time.sleep(0.1)
+    assert _working_in(home.resolve()) == [], "a process of the command outlived it"
     assert not (home / "PWNED").exists(), "a payload ran"
     assert {k: after.get(k) for k in before} == before, "a file of the user's changed or was deleted"
 
