@@ -92,7 +92,7 @@ def _fstar(text: str) -> float:
     except ValueError:
         value = float("nan")
     if not math.isfinite(value):
-        raise InputError(f"--fstar must be one finite number such as 0 or -1.5, got {text!r}")
+        raise InputError(f"--fstar: f* must be finite (one number such as 0 or -1.5), got {text!r}")
     return value
 
 
