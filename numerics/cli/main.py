@@ -55,7 +55,10 @@ EPILOG = """examples:
   derivkit list
   derivkit derive batchnorm.dx --format markdown
   derivkit docs --out docs
-run `derivkit COMMAND --help` for the examples of each command."""
+run `derivkit COMMAND --help` for the examples of each command.
+every command has --timeout S: one bound on all of its work, from parsing to output.
+exit codes: 0 done, 1 a result failed its check, 2 bad input, 3 the time bound was reached
+(check: undecided), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."""
 
 
 class _Parser(argparse.ArgumentParser):
