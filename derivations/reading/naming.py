@@ -32,6 +32,7 @@ from derivations.reading.parsing import parse_expression, readable_name, validat
 from derivations.checking.probes import REAL
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+BOUND_DIGITS = 40  # digits and decimal exponent of a bound in --assume: |exponent| <= 300, at most 40 digits
 _NAME = r"\\?[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff]*(?:\[\w+\])?"
 _ASSUMPTION = re.compile(
     rf"^\s*(?:(?P<lo>{_NUMBER})\s*(?P<lop><=|<)\s*)?(?P<name>{_NAME})\s*(?:(?P<op><=|>=|<|>)\s*(?P<num>{_NUMBER}))?"
@@ -69,6 +70,15 @@ class Assumption:
         return lo, hi  # probes are interior points: strict bounds hold
 
 
+def _bound(number: str, text: str) -> sp.Rational:
+    """The exact value of a bound, refused before conversion when its size is unreasonable."""
+    mantissa, _, exponent = number.lower().partition("e")
+    if len(re.sub(r"\D", "", mantissa)) > BOUND_DIGITS or (exponent and len(exponent) > 4) or abs(int(exponent or 0)) > 300:
+        raise InputError(f"the bound {number!r} in the assumption {text!r} is out of range: "
+                         f"at most {BOUND_DIGITS} digits and exponents from -300 to 300")
+    return sp.Rational(number)
+
+
 def parse_assumption(text: str) -> Assumption:
     """Read one ``--assume``: ``x>0``, ``x >= 1``, ``x<0``, ``0 < p < 1``, ``p in (0, 1)``, ``n integer``, ``n > 0 integer``.
 
@@ -94,10 +104,10 @@ def parse_assumption(text: str) -> Assumption:
     lower = upper = None
     strict = True
     if m.group("lo") is not None:
-        lower, strict = sp.Rational(m.group("lo")), m.group("lop") == "<"
+        lower, strict = _bound(m.group("lo"), text), m.group("lop") == "<"
     op, num = m.group("op"), m.group("num")
     if op is not None:
-        value = sp.Rational(num)
+        value = _bound(num, text)
         if op in (">", ">="):
             if lower is not None:
                 raise InputError(f"cannot read the assumption {text!r}")

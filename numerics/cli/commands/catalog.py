@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from concurrent.futures import ProcessPoolExecutor
 
 from derivations import registry
 from derivations.render import to_latex, to_markdown, to_text
 
+from numerics.cli.options import add_timeout
+from numerics.compare.harness import worker_pool
 from numerics.cli.progress import Progress
 
 LIST_EXAMPLES = """examples:
@@ -39,12 +40,14 @@ def register(sub) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--names", action="store_true", help="print names only, without verifying")
+    add_timeout(p, 600.0, "verifying every result")
     p.set_defaults(handler=run_list)
     d = sub.add_parser("derive", help="show one derivation with its verification", epilog=DERIVE_EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     d.add_argument("name", help="a dotted name from `derivkit list`")
     d.add_argument("--format", choices=("text", "markdown", "latex"), default="text")
     d.add_argument("--no-verify", action="store_true", help="render without verifying")
+    add_timeout(d, 120.0, "the derivation and its verification")
     d.set_defaults(handler=run_derive)
 
 
@@ -61,7 +64,7 @@ def run_list(args) -> int:
         print("\n".join(names))
         return 0
     rows = []
-    with Progress(len(names), "verifying") as bar, ProcessPoolExecutor(max_workers=2) as pool:
+    with Progress(len(names), "verifying") as bar, worker_pool(2) as pool:
         for row in pool.map(_verify, names):
             rows.append(row)
             bar.advance(row["name"])

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from numerics.cli.options import add_workers, workers
+from numerics.cli.options import add_timeout, add_workers, workers
 
 EXAMPLES = """examples:
   derivkit docs                 write docs/ (index, one page per derivation, topic pages)
@@ -30,6 +30,7 @@ def register(sub) -> None:
     add_workers(p)
     p.add_argument("--site", default=None, help="where the HTML site goes (default: OUT/_site)")
     p.add_argument("--no-site", action="store_true", help="write the Markdown pages only")
+    add_timeout(p, 1800.0, "the whole build")
     p.set_defaults(handler=run)
 
 
@@ -38,7 +39,7 @@ def run(args) -> int:
 
     out = Path(args.out)
     n_workers = workers(args)
-    docs.check_writable(out)  # fail fast (exit 2), before minutes of work
+    docs.check_writable(args.out)  # fail fast (exit 2), before minutes of work
     report = docs.build_site(out, workers=n_workers)
     docs.print_report(report)
     failed = bool(report.errors or report.unverified)
