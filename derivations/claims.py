@@ -95,15 +95,89 @@ class Outcome(Enum):
         return self not in (Outcome.FAILED, Outcome.UNDECIDED)
 
 
+def _values(values: tuple[int, ...]) -> str:
+    """``{2, 3}``, or ``{2,…,6}`` for a run of four or more consecutive sizes."""
+    if len(values) >= 4 and list(values) == list(range(values[0], values[-1] + 1)):
+        return f"{{{values[0]},…,{values[-1]}}}"
+    return "{" + ", ".join(map(str, values)) + "}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a verdict covers: the sizes proved and probed, the shape, the probe points.
+
+    ``general`` names size symbols the proof kept as symbols ("for all m");
+    ``proved`` and ``probed`` list the concrete sizes checked each way;
+    ``shape`` is the record's own restriction ("2×2") where the result is
+    stated more generally than it is proved; ``points`` of ``tried`` probe
+    points could be evaluated.
+
+    Examples
+    ========
+
+    >>> Scope(proved=(("m", (2, 3, 4, 5, 6)),), probed=(("m", (8,)),)).label(Outcome.PROVED)
+    'proved for m ∈ {2,…,6}; probed at m = 8'
+    >>> Scope(general=("m",)).label(Outcome.PROVED)
+    'proved for all m'
+    >>> Scope(points=200, tried=210).label(Outcome.CONFIRMED)
+    'probed at 200 points'
+    >>> Scope(points=3, tried=400).label(Outcome.UNDECIDED)
+    'undecided: 3 of 400 points could be evaluated'
+    """
+
+    general: tuple[str, ...] = ()
+    proved: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    probed: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    shape: str = ""
+    points: int = 0
+    tried: int = 0
+
+    def _sizes(self, sizes) -> str:
+        return ", ".join(f"{s} = {v[0]}" if len(v) == 1 else f"{s} ∈ {_values(v)}" for s, v in sizes)
+
+    def label(self, outcome: "Outcome") -> str:
+        """The verdict with its scope, in words."""
+        if outcome is Outcome.DEFINITION:
+            return "definition"
+        if outcome is Outcome.UNDECIDED:
+            return f"undecided: {self.points} of {self.tried} points could be evaluated" if self.tried else "undecided"
+        if outcome is Outcome.FAILED:
+            return "FAILED: counterexample"
+        if outcome is Outcome.REFUTED:
+            return "seed erratum confirmed by a counterexample"
+        where = [f"for {self.shape}"] if self.shape else []
+        if outcome is Outcome.PROVED:
+            if self.general:
+                where.insert(0, "for all " + ", ".join(self.general))
+            elif self.proved:
+                where.insert(0, "for " + self._sizes(self.proved))
+            text = " ".join(["proved", *where])
+            return text + (f"; probed at {self._sizes(self.probed)}" if self.probed else "")
+        sizes = self._sizes(self.proved + self.probed)
+        return " ".join([f"probed at {self.points} points", *where]) + (f" for {sizes}" if sizes else "")
+
+    def as_dict(self) -> dict:
+        """The scope for JSON: lists and numbers only."""
+        return {"general": list(self.general), "proved": {s: list(v) for s, v in self.proved},
+                "probed": {s: list(v) for s, v in self.probed}, "shape": self.shape,
+                "points": self.points, "tried": self.tried}
+
+
 @dataclass(frozen=True)
 class StepReport:
-    """The verification of one step."""
+    """The verification of one step, with the scope of its verdict."""
 
     index: int
     outcome: Outcome
     methods: tuple[str, ...]
     detail: str = ""
     counterexample: tuple[tuple[str, str], ...] = ()
+    scope: Scope = Scope()
+
+    @property
+    def label(self) -> str:
+        """``proved for all m``, ``probed at 200 points``, ..."""
+        return self.scope.label(self.outcome)
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.naming import Assumption, match_powers, name_key, parse_assumption, parse_with, result_symbols, symbol_factory
 from derivations.reading.parsing import readable_name
-from derivations.checking.probes import DIGITS, Clock, ProbeContext, close, compare, evaluate, flatten_indexed, instances, show
-from derivations.checking.verify import _entries, instantiate, symbolic_zero
+from derivations.checking.verify import DIGITS, Clock, ProbeContext, close, compare, evaluate, flatten_indexed, instances, show
+from derivations.checking.verify import entries as _entries, instantiate, symbolic_zero
 
 __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check_against", "parse_assumption",
            "SMALL_CONSTANTS", "name_key", "result_symbols"]
