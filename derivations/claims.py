@@ -193,10 +193,11 @@ class Verification:
         return all(s.outcome.ok for s in self.steps)
 
     def summary(self, timing: bool = True) -> str:
-        """``verified (3 proved, 1 definition; 0.42 s)``; without ``timing`` the text is reproducible."""
+        """``verified (3 proved for 2×2, 1 definition; 0.42 s)``; without ``timing`` the text is reproducible."""
         counts: dict[str, int] = {}
         for s in self.steps:
-            counts[s.outcome.value] = counts.get(s.outcome.value, 0) + 1
+            label = s.label.split(":")[0] if s.outcome is not Outcome.UNDECIDED else "undecided"
+            counts[label] = counts.get(label, 0) + 1
         parts = ", ".join(f"{n} {k}" for k, n in counts.items())
         seconds = f"; {self.seconds:.2f} s" if timing else ""
         return f"{'verified' if self.ok else 'NOT verified'} ({parts}{seconds})"

@@ -119,7 +119,7 @@ class Derivation:
         return verify(self, seconds, probes, seed)
 
     def _repr_latex_(self) -> str:
-        return to_latex(self)
+        return to_latex(self, self.verify())
 
     def _repr_markdown_(self) -> str:
-        return to_markdown(self)
+        return to_markdown(self, self.verify())

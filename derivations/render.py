@@ -35,12 +35,12 @@ if TYPE_CHECKING:  # annotations only: record imports render
     from derivations.record import Derivation
 
 _MARK = {
-    Outcome.PROVED: "✅ proved",
-    Outcome.CONFIRMED: "✅ confirmed numerically",
-    Outcome.REFUTED: "⚠️ seed erratum confirmed",
-    Outcome.DEFINITION: "definition",
-    Outcome.FAILED: "❌ FAILED",
-    Outcome.UNDECIDED: "❓ undecided",
+    Outcome.PROVED: "✅",
+    Outcome.CONFIRMED: "✅",
+    Outcome.REFUTED: "⚠️",
+    Outcome.DEFINITION: "",
+    Outcome.FAILED: "❌",
+    Outcome.UNDECIDED: "❓",
 }
 
 
@@ -75,7 +75,8 @@ def _step_latex(step: Step, d: Derivation) -> str:
 
 
 def _status(report) -> str:
-    text = _MARK[report.outcome]
+    """The verdict with its scope ("✅ proved for all m (symbolic)"), its detail and counterexample."""
+    text = f"{_MARK[report.outcome]} {report.label}".strip()
     if report.methods:
         text += f" ({', '.join(report.methods)})"
     if report.detail:
@@ -165,14 +166,14 @@ def to_latex(d: Derivation, verification: Verification | None = None) -> str:
     for step, report in zip(d.steps, reports):
         note = step.rule + (f" (seed {step.seed})" if step.seed else "")
         if report is not None:
-            note += f"; {report.outcome.value}"
+            note += f"; {report.label}"
         rows.append(f"  {_step_latex(step, d)} && \\text{{{_escape(note)}}}")
     body = " \\\\\n".join(rows)
     return f"% {d.title} [{d.name}]\n\\begin{{align*}}\n{body}\n\\end{{align*}}\n"
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", r"\textbackslash{}").replace("&", r"\&").replace("%", r"\%").replace("_", r"\_").replace("#", r"\#")
+    return text.replace("\\", r"\textbackslash{}").replace("&", r"\&").replace("%", r"\%").replace("_", r"\_").replace("#", r"\#").replace("{", r"\{").replace("}", r"\}")
 
 
 def to_text(d: Derivation, verification: Verification | None = None) -> str:
@@ -209,7 +210,7 @@ def to_text(d: Derivation, verification: Verification | None = None) -> str:
     reports = verification.steps if verification is not None else (None,) * len(d.steps)
     for i, (step, report) in enumerate(zip(d.steps, reports), 1):
         rel = "!=" if isinstance(step.claim, Differs) else "="
-        status = f"  [{report.outcome.value}]" if report is not None else ""
+        status = f"  [{report.label}]" if report is not None else ""
         seed = f" (seed {step.seed})" if step.seed else ""
         lines.append(f"{i:>2}. {step.rule}{seed}{status}")
         lines.append(f"    {sp.sstr(step.lhs)} {rel} {sp.sstr(step.rhs)}")

@@ -20,7 +20,7 @@ x[1] + x[2]
 from __future__ import annotations
 
 import itertools
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import sympy as sp
 
@@ -135,7 +135,7 @@ def free_indices(exprs, sizes: set) -> list[sp.Symbol]:
     return sorted(found - sizes, key=str)
 
 
-def instances(exprs: Sequence[sp.Basic], ctx: ProbeContext) -> list[tuple[dict, bool]]:
+def instances(exprs: Sequence[sp.Basic], ctx) -> list[tuple[dict, bool]]:
     """Substitutions (sizes, free indices) under which to compare, each with 'prove symbolically?'."""
     sizes = list(ctx.sizes)
     if not sizes:

@@ -43,7 +43,6 @@ Examples
 from __future__ import annotations
 
 import enum
-import itertools
 import math
 import random
 import time
@@ -57,7 +56,7 @@ from derivations.checking.instantiate import (Expander, derivation_instances, ex
                                               instances, instantiate)
 from derivations.checking.symbolic import entries, prove_condition, symbolic_zero
 from derivations.claims import DerivativeOf, Differs, Holds, Outcome, Scope, Step, StepReport, Verification
-from derivations.deadline import TimeLimitExceeded, time_limit
+from derivations.deadline import TimeLimitExceeded
 
 __all__ = ["DIGITS", "HOLDS_POINTS", "LARGE", "POSITIVE", "REAL", "TOLERANCE", "Clock", "Comparison", "Draw",
            "HoldsProbe", "ProbeContext", "close", "compare", "describe", "entries", "evaluate", "flatten_indexed",

@@ -162,6 +162,7 @@ def directional_curvature_derivation() -> Derivation:
                 "any of the eigenvectors'; more is true: it is the max (min) over ALL directions.",
         seeds=("004",),
         latex_names=((k1, r"\kappa_1"), (delta, r"\delta")),
+        proved_for="2×2 symmetric H (every one: a rotation of diag(κ₁, κ₂))",
     )
 
 

@@ -119,6 +119,7 @@ def step() -> Derivation:
         assumptions=("H symmetric and invertible", "g = ∇J(θ₀), H = ∇²J(θ₀)"),
         seeds=("001",),
         latex_names=((sp.Symbol("Delta_1"), r"\Delta\theta_1"), (sp.Symbol("Delta_2"), r"\Delta\theta_2")),
+        proved_for="2×2 H",
     )
 
 
@@ -228,6 +229,7 @@ def decrement() -> Derivation:
         assumptions=("H symmetric positive definite",),
         seeds=("001",),
         latex_names=((sp.Symbol("lambda^2"), r"\lambda^2"),),
+        proved_for="2×2 H",
     )
 
 
