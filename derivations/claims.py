@@ -66,6 +66,66 @@ class Differs:
 
 Claim = Union[Equals, DerivativeOf, Holds, Differs, None]
 
+
+def _numbers(e) -> bool:
+    return all(x.is_number for x in (e if isinstance(e, sp.MatrixBase) else [e]))
+
+
+def _substituted(e: sp.Basic, defs: dict) -> sp.Basic | None:
+    try:
+        return e.xreplace(defs)
+    except (ValueError, TypeError):  # a substitution SymPy refuses (a derivative with respect to a sum)
+        return None
+
+
+def vacuous(step: "Step", definitions=()) -> str | None:
+    """Why ``step``'s claim could never fail (``None`` if it can).
+
+    Refused: two sides identical, structurally or once the record's
+    definitions of symbols are substituted (nothing is evaluated); a
+    condition already True or False when the record is built; a condition
+    that does not check the right-hand side shown; an erratum between two
+    distinct constants.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> vacuous(Step(sp.Symbol("y"), 2*x, "restated", claim=Equals(2*x)))
+    'the two sides are identical: the claim cannot fail'
+    >>> vacuous(Step(sp.Symbol("y"), 2*x, "doubling", claim=Equals(x + x, )))
+    'the two sides are identical: the claim cannot fail'
+    >>> vacuous(Step(sp.Symbol("y"), 2*x, "doubling", claim=Equals(sp.Add(x, x, evaluate=False)))) is None
+    True
+    >>> vacuous(Step(sp.Symbol("d"), sp.Integer(3), "positive", claim=Holds(sp.Integer(3) > 0)))
+    'the condition is already True when the record is built: nothing to check'
+    """
+    claim = step.claim
+    if isinstance(claim, (Equals, Differs)):
+        a, b = sp.sympify(step.rhs), sp.sympify(claim.reference)
+        if a == b:
+            return "the two sides are identical: the claim cannot fail"
+        defs = {k: v for k, v in definitions if isinstance(k, sp.Symbol)}
+        if defs and _substituted(a, defs) == _substituted(b, defs) is not None:
+            return "the two sides are identical once the record's definitions are substituted: a restated definition"
+        if isinstance(claim, Differs) and _numbers(a) and _numbers(b):
+            return "an erratum between two distinct constants cannot fail"
+    elif isinstance(claim, Holds):
+        c = claim.condition
+        if c in (sp.true, sp.false):
+            return f"the condition is already {c} when the record is built: nothing to check"
+        lhs = step.lhs
+        if isinstance(lhs, sp.Symbol):
+            if lhs not in c.free_symbols:
+                return f"the condition does not mention {lhs}: the right-hand side shown is never checked"
+        elif isinstance(lhs, (sp.Rel, sp.logic.boolalg.Boolean)):
+            if lhs != c or step.rhs is not sp.true:
+                return "the step shows one condition and claims another"
+        else:
+            return "a condition's left-hand side must be a symbol the condition mentions, or the condition itself"
+    return None
+
 # --------------------------------------------------------------------------- records
 
 

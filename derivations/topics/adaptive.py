@@ -58,8 +58,7 @@ def adagrad() -> Derivation:
     r_new, step = _sym("r'"), _sym("Delta_theta")
     steps = [
         Step(r_new, rule.new_state[0], "accumulate squared gradients (elementwise)", "001"),
-        Step(step, rule.step, "scale the step by the root of the accumulator", "004",
-             Equals(-eps / (delta + sp.sqrt(r + g**2)) * g)),
+        Step(step, rule.step, "scale the step by the root of the accumulator: Δθ = −ε g / (δ + √r')", "004"),
         Step(_sym("r_t"), sp.Sum(G[i] ** 2, (i, 1, t)), "unrolled from r_0 = 0", "001", Equals(AdaGradSum(t))),
         Step(_sym("Delta_theta_1"), sp.Limit(-eps * g / (delta + sp.sqrt(g**2)), delta, 0, "+"),
              "first step as δ → 0: −ε sign(g), whatever the gradient's size", "",
@@ -87,13 +86,12 @@ def rmsprop() -> Derivation:
     r_new, step = _sym("r'"), _sym("Delta_theta")
     steps = [
         Step(r_new, inside.new_state[0], "exponentially weighted moving average of g ⊙ g", "004"),
-        Step(step, inside.step, "δ inside the root, seed 004: f_scale = ε / √(δ + R)", "004",
-             Equals(-eps * g / sp.sqrt(delta + rho * r + (1 - rho) * g**2))),
+        Step(step, inside.step, "δ inside the root, seed 004: f_scale = ε / √(δ + R)", "004"),
         Step(step, outside.step,
              "δ outside the root (right), seed 001's slide ε / (√a + ν) (its code uses √(a + ν)): a different step",
              "001",
              Differs(inside.step)),
-        Step(_sym("gain_in"), sp.limit((inside.step / g).subs(r, 0), g, 0),
+        Step(_sym("gain_in"), sp.Limit((inside.step / g).subs(r, 0), g, 0),
              "near a stationary point (r → 0, g → 0) the inside form moves by −(ε/√δ) g", "",
              Equals(-eps / sp.sqrt(delta))),
         Step(_sym("gain_in"), sp.limit((outside.step / g).subs(r, 0), g, 0),
@@ -128,10 +126,9 @@ def rmsprop_momentum() -> Derivation:
     r_new, v_new = _sym("r'"), _sym("v'")
     steps = [
         Step(r_new, rule.new_state[0], "moving average of g ⊙ g", "001"),
-        Step(v_new, rule.new_state[1], "momentum on the RMS-scaled gradient", "001",
-             Equals(alpha * v - eps * g / sp.sqrt(delta + rho * r + (1 - rho) * g**2))),
-        Step(_sym("Delta_theta"), rule.step, "θ ← θ + v", "001", Equals(rule.new_state[1])),
-        Step(_sym("Delta_theta_0"), rule.step.subs(alpha, 0), "with α = 0 it is plain RMSProp", "001",
+        Step(v_new, rule.new_state[1], "momentum on the RMS-scaled gradient: v' = α v − ε g / √(δ + r')", "001"),
+        Step(_sym("Delta_theta"), v_new, "θ ← θ + v'", "001"),
+        Step(_sym("Delta_theta_0"), sp.Subs(rule.step, alpha, 0), "with α = 0 it is plain RMSProp", "001",
              Equals(rmsprop_rule(True).step)),
     ]
     return _derivation(
@@ -152,11 +149,10 @@ def adam() -> Derivation:
     steps = [
         Step(s_new, rule.new_state[0], "first moment: moving average of g", "003"),
         Step(r_new, rule.new_state[1], "second moment: moving average of g ⊙ g", "003"),
-        Step(step, rule.step, "step −ε ŝ / (√r̂ + δ) with ŝ = s'/(1 − ρ1^t), r̂ = r'/(1 − ρ2^t)", "001",
-             Equals(-eps * ((rho1 * s + (1 - rho1) * g) / (1 - rho1**t))
-                    / (sp.sqrt((rho2 * r + (1 - rho2) * g**2) / (1 - rho2**t)) + delta))),
-        Step(_sym("Delta_theta_1"), first, "the first step (s = r = 0, t = 1) is −ε g/(|g| + δ): shorter than ε "
-             "whatever the gradient's scale", "001", Holds(sp.Abs(first) < eps)),
+        Step(step, rule.step, "step −ε ŝ / (√r̂ + δ) with ŝ = s'/(1 − ρ1^t), r̂ = r'/(1 − ρ2^t)", "001"),
+        Step(_sym("Delta_theta_1"), sp.Subs(rule.step, (s, r, t), (0, 0, 1)), "the first step (s = r = 0, t = 1) "
+             "is −ε g/(|g| + δ): shorter than ε whatever the gradient's scale", "001",
+             Holds(sp.Abs(_sym("Delta_theta_1")) < eps)),
         Step(_sym("Delta_theta"), -eps * s / (delta + r) * g, "seed 003's step ε ŝ / (δ + r̂) ⊙ g drops the root "
              "and multiplies by g a second time", "003", Differs(-eps * s / (delta + sp.sqrt(r)))),
     ]
