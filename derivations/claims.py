@@ -117,7 +117,7 @@ def vacuous(step: "Step", definitions=()) -> str | None:
             return f"the condition is already {c} when the record is built: nothing to check"
         lhs = step.lhs
         if isinstance(lhs, sp.Symbol):
-            if lhs not in c.free_symbols:
+            if lhs not in c.free_symbols and step.rhs is not sp.true:  # "name = True" labels the condition
                 return f"the condition does not mention {lhs}: the right-hand side shown is never checked"
         elif isinstance(lhs, (sp.Rel, sp.logic.boolalg.Boolean)):
             if lhs != c or step.rhs is not sp.true:
@@ -213,8 +213,9 @@ class Scope:
                 where.insert(0, "for " + self._sizes(self.proved))
             text = " ".join(["proved", *where])
             return text + (f"; probed at {self._sizes(self.probed)}" if self.probed else "")
-        sizes = self._sizes(self.proved + self.probed)
-        return " ".join([f"probed at {self.points} points", *where]) + (f" for {sizes}" if sizes else "")
+        text = " ".join([f"probed at {self.points} points", *where])
+        text += f" for {self._sizes(self.probed)}" if self.probed else ""
+        return text + (f"; proved for {self._sizes(self.proved)}" if self.proved else "")
 
     def as_dict(self) -> dict:
         """The scope for JSON: lists and numbers only."""

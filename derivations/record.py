@@ -49,7 +49,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derivations.checking.verify import verify
-from derivations.claims import Claim, DerivativeOf, Differs, Equals, Holds, Outcome, Scope, Step, StepReport, Verification
+from derivations.claims import (Claim, DerivativeOf, Differs, Equals, Holds, Outcome, Scope, Step, StepReport,
+                                Verification, vacuous)
 from derivations.render import to_latex, to_markdown
 
 __all__ = ["Claim", "Derivation", "DerivativeOf", "Differs", "Equals", "Holds", "Outcome", "Scope", "Sizes", "Step",
@@ -113,6 +114,12 @@ class Derivation:
     seeds: tuple[str, ...] = ()
     definitions: tuple[tuple[sp.Basic, sp.Basic], ...] = ()
     proved_for: str = ""
+
+    def __post_init__(self):
+        for i, step in enumerate(self.steps, 1):
+            reason = vacuous(step, self.definitions)
+            if reason is not None:
+                raise ValueError(f"{self.name} step {i} ({step.rule[:60]}): {reason}")
 
     def verify(self, seconds: float = 4.0, probes: int = 5, seed: int = 0) -> Verification:
         """Check every step; ``seconds`` bounds each symbolic zero test."""

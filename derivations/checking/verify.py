@@ -538,7 +538,7 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
                           "the stated erratum could not be confirmed: the two expressions agree")
     symbolic_sizes = [sizes for subs, sym in insts if sym
                       for sizes in [tuple((str(s), subs[s]) for s, _ in d.sizes)]]
-    scope = Scope(proved=_gather(proved) if d.sizes else (), probed=_gather(probed) if d.numeric_sizes else (),
+    scope = Scope(proved=_gather(proved), probed=_gather({k: v for k, v in probed.items() if k not in proved}),
                   shape=d.proved_for, points=points, tried=tried)
     if undecided:
         return StepReport(index, Outcome.UNDECIDED, tuple(sorted(methods)), "no method could decide",

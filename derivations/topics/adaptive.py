@@ -49,7 +49,6 @@ from derivations.topics.first_order import (
     rmsprop_rule,
     s,
     t,
-    v,
 )
 
 def adagrad() -> Derivation:

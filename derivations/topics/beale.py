@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
+from derivations.record import Derivation, DerivativeOf, Equals, Holds, Step
 
 __all__ = ["RESULTS", "beale_function"]
 

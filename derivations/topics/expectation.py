@@ -57,7 +57,8 @@ class Expectation(sp.Expr):
     """
 
     def __new__(cls, expr, distributions):
-        pairs = sp.Tuple(*(sp.Tuple(k, rv) for k, rv in distributions.items()))
+        pairs = distributions if isinstance(distributions, sp.Tuple) else sp.Tuple(
+            *(sp.Tuple(k, rv) for k, rv in distributions.items()))
         return sp.Expr.__new__(cls, sp.sympify(expr), pairs)
 
     @property

@@ -302,7 +302,7 @@ def l2_shift() -> Derivation:
              (lam_a, r"\lambda_i(H + \alpha I)"), (lam_0, r"\lambda_i(H)"))
     steps = (
         Step(hess_p, alpha * I3, "Hessian of the penalty (three parameters shown)",
-             claim=Equals(sp.hessian(penalty, list(th)))),
+             claim=Equals(sp.ImmutableMatrix(3, 3, lambda i, j: sp.Derivative(penalty, th[i], th[j])))),
         Step(shift, H * q - lam * q,
              "the shift cancels: Hq = λq  ⇔  (H + αI)q = (λ + α)q, same eigenvector",
              claim=Equals((H + alpha * I3) * q - (lam + alpha) * q)),
@@ -384,7 +384,7 @@ def bn_null_directions() -> Derivation:
              (wHw, r"w^\top H_{ww} w\big|_{\epsilon=0}"), (Hd, r"H\,(w, 0)"), (mGd, r"(-\nabla_w L,\ 0)"))
     steps = (
         Step(db, sp.S.Zero, "the batch mean removes b: L does not depend on b", seed="001",
-             claim=Equals(sp.diff(L, b))),
+             claim=Equals(sp.Derivative(L, b))),
         Step(Lc, Lw, "ε = 0: x̂ is invariant under w → cw, c > 0 (from here on: centred inputs, as "
              "z − μ = w·(x − x̄))", claim=Equals(scaled)),
         Step(gw_w, tilt_s,
