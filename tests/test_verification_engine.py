@@ -156,3 +156,27 @@ def test_list_json_has_a_structured_scope(capsys, monkeypatch):
     proved = [s for s in row["scope"] if s["outcome"] == "proved"]
     assert proved and proved[0]["proved"] == {"m": [2, 3, 4, 5, 6]} and proved[0]["label"].startswith("proved for m")
     assert set(proved[0]) >= {"step", "outcome", "label", "general", "proved", "probed", "shape", "points", "tried"}
+
+
+def test_an_abstract_gradient_is_probed_with_stand_ins_and_a_wrong_step_refuted():
+    from derivations.topics.first_order import gradJ
+
+    theta, v = sp.Symbol("theta", real=True), sp.Symbol("v", real=True)
+    alpha, eps = sp.Symbol("alpha", positive=True), sp.Symbol("epsilon", positive=True)
+    u = sp.Symbol("u", real=True)
+    right = alpha * v - eps * gradJ(theta + alpha * v)
+    wrong = alpha * v - eps * gradJ(theta)  # the look-ahead dropped
+    ok = Derivation("t.nesterov", "t", (Step(sp.Symbol("v'"), right, "look-ahead",
+                                             claim=Equals(sp.Subs(alpha * v - eps * gradJ(theta + u), u,
+                                                                  alpha * v))),), sp.S.Zero)
+    assert ok.verify().steps[0].outcome is Outcome.PROVED
+    bad = Derivation("t.nesterov", "t", (Step(sp.Symbol("v'"), wrong, "look-ahead", claim=Equals(right)),), sp.S.Zero)
+    r = bad.verify().steps[0]
+    assert r.outcome is Outcome.FAILED and r.counterexample and "gradJ" in r.detail
+
+
+def test_stand_ins_are_analytic_and_reproducible():
+    f = sp.Function("f")
+    a = engine.stand_ins([f(x, p)], random.Random(3))
+    b = engine.stand_ins([f(x, p)], random.Random(3))
+    assert a == b and a[f].expr.has(sp.sin) and len(a[f].variables) == 2

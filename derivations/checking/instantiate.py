@@ -1,9 +1,10 @@
-r"""Instantiate generic forms: substitute sizes and indices, expand a record's definitions, flatten ``x[j]``.
+r"""Instantiate generic forms: sizes and indices, a record's definitions, ``x[j]``, abstract functions.
 
 A derivation states its results for a symbolic size ``m``; a concrete
 instance (``m = 3``) expands ``Sum(x[j], (j, 1, m))`` to ``x[1] + x[2] + x[3]``,
 replaces defined display symbols by what they stand for, and turns each
 ``x[3]`` into a plain symbol named ``x[3]`` that probes can give a value.
+An undefined function (J, ∇J) gets a random analytic stand-in for probing.
 
 Examples
 ========
@@ -20,6 +21,7 @@ x[1] + x[2]
 from __future__ import annotations
 
 import itertools
+import random
 from typing import Mapping, Sequence
 
 import sympy as sp
@@ -180,3 +182,39 @@ def _index_values(d, base: dict, full: bool) -> list[dict]:
         top = int(sp.sympify(upper).subs(base))
         ranges.append([(idx, v) for v in (range(1, top + 1) if full else sorted({1, (top + 1) // 2, top}))])
     return [{**base, **dict(combo)} for combo in itertools.product(*ranges)]
+
+
+def _undefined(a) -> bool:
+    """An applied function with no value of its own: ``f(x)`` for an undefined ``f``, or a Function subclass without ``eval``."""
+    return isinstance(a, sp.core.function.AppliedUndef) or (
+        isinstance(a, sp.Function) and not type(a).__module__.startswith("sympy")
+        and not any("eval" in vars(c) for c in type(a).__mro__ if not c.__module__.startswith("sympy")))
+
+
+def stand_ins(exprs, rng: random.Random) -> dict:
+    """A random analytic stand-in for each undefined function (J, ∇J) in ``exprs``.
+
+    ``F(a₁, …, aₙ)`` becomes ``c₀ + Σ cᵢaᵢ + Σ dᵢaᵢ² + e·sin(Σ fᵢaᵢ)`` with random rational
+    coefficients: an identity that holds for every F holds for it, a wrong step is refuted.
+    """
+    out = {}
+    for e in exprs:
+        for app in sorted((a for a in e.atoms(sp.Function) if _undefined(a)), key=str):
+            f = app.func
+            if f in out:
+                continue
+            args = sp.symbols(f"a_1:{len(app.args) + 1}", real=True)
+            c = lambda: sp.Rational(rng.randint(-14, 14), 7)  # noqa: E731 - a random coefficient in [−2, 2]
+            body = c() + sum(c() * a + c() * a**2 for a in args) + c() * sp.sin(sum(c() * a for a in args))
+            out[f] = sp.Lambda(args, body)
+    return out
+
+
+def standing_in(exprs, rng) -> tuple[list, str]:
+    """The expressions with stand-ins for undefined functions, and a note naming them."""
+    fs = stand_ins(exprs, rng)
+    if not fs:
+        return list(exprs), ""
+    replaced = [e.replace(lambda a: isinstance(a, sp.Function) and a.func in fs,
+                          lambda a: fs[a.func](*a.args)) for e in exprs]
+    return replaced, "; with " + ", ".join(f"{f}{lam.variables} = {lam.expr}" for f, lam in fs.items())

@@ -53,7 +53,7 @@ import mpmath
 import sympy as sp
 
 from derivations.checking.instantiate import (Expander, derivation_instances, expand_instance, flatten_indexed,
-                                              instances, instantiate)
+                                              instances, instantiate, standing_in)
 from derivations.checking.symbolic import entries, prove_condition, symbolic_zero
 from derivations.claims import DerivativeOf, Differs, Holds, Outcome, Scope, Step, StepReport, Verification
 from derivations.deadline import TimeLimitExceeded
@@ -432,11 +432,13 @@ def _equal(rhs, reference, ctx, symbolic, seconds, probes, rng, clock, prove=Tru
         return _Found(Outcome.FAILED, {}, "one side is a matrix, the other is not")
     if isinstance(rhs, sp.MatrixBase) and rhs.shape != reference.shape:
         return _Found(Outcome.FAILED, {}, f"shapes differ: {rhs.shape} vs {reference.shape}")
-    cmp = compare(entries(rhs), entries(reference), ctx, rng, probes, clock)
+    claimed, expected = entries(rhs), entries(reference)
+    probed, note = standing_in(claimed + expected, rng)
+    cmp = compare(probed[:len(claimed)], probed[len(claimed):], ctx, rng, probes, clock)
     found = dict(points=cmp.agree, tried=cmp.tried, methods=frozenset({"numeric probes"}))
     if cmp.point is not None:
         c, e = cmp.values
-        return _Found(Outcome.FAILED, cmp.point, f"claimed {show(c)} but reference {show(e)}", **found)
+        return _Found(Outcome.FAILED, cmp.point, f"claimed {show(c)} but reference {show(e)}{note}", **found)
     if prove and symbolic and symbolic_zero(rhs - reference, seconds):
         return _Found(Outcome.PROVED, **{**found, "methods": frozenset({"symbolic", "numeric probes"})})
     return _Found(Outcome.CONFIRMED if cmp.agree else Outcome.UNDECIDED, **found)
@@ -446,10 +448,11 @@ def _condition(step: Step, cond: sp.Basic, ctx, symbolic, seconds, rng, clock) -
     if cond in (sp.true, sp.false):  # decided once the shown right-hand side is substituted
         return _Found(Outcome.PROVED if cond is sp.true else Outcome.FAILED, {} if cond is sp.false else None,
                       "the condition is false" if cond is sp.false else "", methods=frozenset({"symbolic"}))
-    probe = holds(cond, ctx, rng, clock)
+    (probed,), note = standing_in([cond], rng)
+    probe = holds(probed, ctx, rng, clock)
     found = dict(points=probe.evaluated, tried=probe.tried, methods=frozenset({"numeric probes"}))
     if probe.point is not None:
-        return _Found(Outcome.FAILED, probe.point, "the condition is false", **found)
+        return _Found(Outcome.FAILED, probe.point, "the condition is false" + note, **found)
     if symbolic and prove_condition(cond, seconds):
         return _Found(Outcome.PROVED, **{**found, "methods": frozenset({"symbolic", "numeric probes"})})
     return _Found(Outcome.CONFIRMED if probe.evaluated >= HOLDS_POINTS else Outcome.UNDECIDED, **found)
