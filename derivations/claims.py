@@ -204,7 +204,7 @@ class Scope:
         if outcome is Outcome.FAILED:
             return "FAILED: counterexample"
         if outcome is Outcome.REFUTED:
-            return "seed erratum confirmed by a counterexample"
+            return "stated formula refuted by a counterexample"
         where = [f"for {self.shape}"] if self.shape else []
         if outcome is Outcome.PROVED:
             if self.general:

@@ -183,10 +183,6 @@ def relu_depth() -> Derivation:
         Step(_sym("v_L (U(±1/sqrt(d_in)))"), v1 / 6 ** (L - 1),
              "the uniform default, σ² = 1/(3 d_in): shrinks by 6 per ReLU layer", seed="000",
              claim=Equals(sp.Subs(RELU_DEPTH_VARIANCE, sigma2, 1 / (3 * d_in)))),
-        Step(vl, d_in * sigma2 * vprev * (sp.Rational(1, 2) - 1 / (2 * sp.pi)),
-             "seed 000's formula with γ² = Var[relu(y)] predicts the per-layer factor d σ²(½ − 1/(2π)), a "
-             "vanishing signal even under He; the right factor is d σ²/2", seed="000",
-             claim=Differs(per_layer * vprev)),
         Step(_sym("tanh(y)^2 <= y^2"), sp.S.true,
              "tanh contracts: tanh(y)² ≤ y², so with σ² = 1/d_in (tanh's gain 1 at 0) the variance cannot "
              "grow through tanh layers", claim=Holds(sp.Le(sp.tanh(y) ** 2, y**2))),
@@ -203,6 +199,9 @@ def relu_depth() -> Derivation:
                 "slowly and 2/d_in saturates. numerics.analysis.signal_propagation simulates all of them.",
         assumptions=("square layers d_in = d_out, weights N(0, σ²) or uniform with the same variance",
                      "pre-activations symmetric about 0 (zero biases)", "v_l = Var of layer l's pre-activation"),
+        notes=("Seed 000 states Var[wᵀx] = d σ² γ² with γ² the inputs' variance, for zero-mean inputs; it "
+               "never applies it to ReLU outputs. Through a ReLU layer the recursion needs the second moment "
+               "E[x²] = s²/2 (step 4), not the variance s²(½ − 1/(2π)).",),
         domain=((y, (-3.0, 3.0)), (L, (1, 12))), latex_names=_LATEX, seeds=("000",),
     )
 
@@ -255,11 +254,9 @@ def truncated_normal() -> Derivation:
              "stddev by .87962566103423978 for this reason)",
              claim=Holds(sp.Lt(sp.Abs(_sym("std factor") - sp.Float("0.87962566103423978", 30)), sp.Float("1e-15")))),
         Step(_sym("Var[w]"), closed * sigma2,
-             "seed 003: N(0, σ) 'outliers are redrawn if larger than 2σ' — the variance is then 0.774σ², "
-             "not σ²", seed="003", claim=Differs(sigma2)),
-        Step(_sym("Var[w] (flax Dense)"), 1 / m_,
-             "Flax's default (lecun_normal: variance 1/fan_in, truncated and rescaled) uses the m inputs; "
-             "seed 003 writes sqrt(1/n) with n the outputs", seed="003", claim=Differs(1 / n_)),
+             "seed 003: N(0, σ) 'Outliers are redrawn if they are larger than 2σ' (the seed states no "
+             "variance): the weights' variance is then 0.774σ², which is why JAX rescales its stddev",
+             seed="003", claim=Equals(sigma2 * sp.Integral(z**2 * phi, (z, -2, 2)) / sp.Integral(phi, (z, -2, 2)))),
     )
     return Derivation(
         "initialization.truncated_normal", "The truncated normal initializer and its variance", steps,
@@ -272,7 +269,11 @@ def truncated_normal() -> Derivation:
                 "lecun_normal, variance 1/fan_in = 1/m after the correction. The seed also calls "
                 "N(μ, σ) 'the standard normal distribution', which is N(0, 1) only.",
         assumptions=("m inputs, n outputs (seed 003's notation)",),
-        notes=("Sources: jax/_src/nn/initializers.py (variance_scaling: 'stddev = sqrt(variance) / "
+        notes=("Conventions: seed 003 writes JAX/Flax's default as N(0, sqrt(1/n)) with n its output "
+               "dimension; Flax's nn.Dense default lecun_normal uses fan_in (1/m in the seed's names). Which "
+               "of m, n is fan-in depends on the layout of the weight matrix, so this is noted, not called "
+               "an erratum.",
+               "Sources: jax/_src/nn/initializers.py (variance_scaling: 'stddev = sqrt(variance) / "
                ".87962566103423978', truncation at ±2); flax/linen/linear.py (default_kernel_init = "
                "initializers.lecun_normal(), i.e. variance_scaling(1.0, 'fan_in', 'truncated_normal')).",),
         domain=((m_, (1, 50)), (n_, (51, 100))),
