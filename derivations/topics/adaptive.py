@@ -114,7 +114,10 @@ def rmsprop() -> Derivation:
                      (_sym("r_t"), "r_t"), (_sym("gain_in"), r"\lim_{g\to0}\Delta\theta/g\,|_{r=0}"),
                      (_sym("r'"), "r'"),
                      (_sym("Delta_theta"), r"\Delta\theta")),
-        notes=("derivkit's rmsprop uses δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5).",
+        notes=("Conventions: δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5; derivkit) "
+               "and δ outside it (seed 001's slide; PyTorch's torch.optim.RMSprop adds eps after the square "
+               "root) are both in use. They are different steps, as step 3 shows, but neither is an erratum.",
+               "derivkit's rmsprop uses δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5).",
                "Seed 001 writes the decay as β (typical 0.99) and δ as ν; seed 004 writes ρ and δ = 1e-6."),
     )
 
@@ -182,6 +185,9 @@ def adam() -> Derivation:
                      (_sym("Delta_theta_1"), r"\Delta\theta_1")),
         notes=("Seed 001 writes β1, β2 (defaults 0.9, 0.999), v for s, a for r and ν for δ; its code uses "
                "beta2 = 0.99, not the 0.999 of its text.",
+               "Conventions: seed 000's 'Adam' without bias correction is a deliberate simplification in "
+               "the lecture, not a different claim about Adam; the step that compares it measures how much "
+               "the correction matters for the first steps.",
                "The step equals optax.scale_by_adam with eps_root = 0 followed by scaling with −ε "
                "(optax/_src/transform.py); Goodfellow et al., Deep Learning, Alg. 8.7."),
     )
