@@ -180,3 +180,31 @@ def test_stand_ins_are_analytic_and_reproducible():
     a = engine.stand_ins([f(x, p)], random.Random(3))
     b = engine.stand_ins([f(x, p)], random.Random(3))
     assert a == b and a[f].expr.has(sp.sin) and len(a[f].variables) == 2
+
+
+# A sampled mutation test (the full run is benchmarks/mutation.py): one mutant per checked step of a
+# fixed sample of derivations, none may be proved or probed.
+MUTATION_SAMPLE = ("batchnorm.dbeta", "batchnorm.running_variance", "first_order.sgd", "first_order.momentum",
+                   "first_order.learning_rate_decay", "newton.step", "curvature.gd_stability",
+                   "regularization.soft_threshold", "ensembles.average_error", "initialization.xavier")
+
+
+@pytest.mark.parametrize("name", MUTATION_SAMPLE)
+def test_sampled_mutants_are_caught(name):
+    from derivations.checking.mutation import mutate_derivation
+
+    results = mutate_derivation(registry.get(name), random.Random(0), limit=1)
+    judged = [r for r in results if r.verdict != "equivalent"]
+    assert judged, name  # the sample must test something
+    assert [r for r in judged if r.verdict == "escaped"] == []
+    assert [r for r in judged if r.verdict == "undecided"] == []
+
+
+def test_mutants_cover_the_slips_of_the_issue():
+    from derivations.checking.mutation import mutants
+
+    m, j, k = sp.Symbol("m", integer=True, positive=True), sp.Symbol("j", integer=True), sp.Symbol("k", integer=True)
+    xs, eps = sp.IndexedBase("x"), sp.Symbol("epsilon", positive=True)
+    kinds = {mu.kind for mu in mutants(xs[j] ** 2 * xs[k] / sp.sqrt(x**2 + eps) + m * x**3)}
+    assert kinds >= {"sign flip", "factor 2", "factor 1/2", "dropped term", "exponent changed", "index swap",
+                     "ε removed from the root", "m → m − 1"}
