@@ -68,7 +68,8 @@ Claim = Union[Equals, DerivativeOf, Holds, Differs, None]
 
 
 def _numbers(e) -> bool:
-    return all(x.is_number for x in (e if isinstance(e, sp.MatrixBase) else [e]))
+    """Literal numbers (not unevaluated computations such as a determinant of a numeric matrix)."""
+    return all(isinstance(x, sp.Number) for x in (e if isinstance(e, sp.MatrixBase) else [e]))
 
 
 def _substituted(e: sp.Basic, defs: dict) -> sp.Basic | None:

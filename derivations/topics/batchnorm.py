@@ -267,10 +267,10 @@ def running_variance() -> Derivation:
         Step(E_var, (m - 1) * s2 / m, "E[σ²] = (1/m) Σₖ E[x⁽ᵏ⁾²] − (1/m²) Σⱼ Σₖ E[x⁽ʲ⁾x⁽ᵏ⁾] by linearity: "
              "the batch variance is biased", "",
              Equals(sp.Sum(sp.Subs(pair, j, k), (k, 1, m)) / m - sp.Sum(sp.Sum(pair, (k, 1, m)), (j, 1, m)) / m**2)),
+        Step(sp.Symbol("E[m/(m-1) sigma2]"), sp.Mul(m / (m - 1), (m - 1) * s2 / m, evaluate=False),
+             "m/(m−1)·E[σ²] is the population variance s²: unbiased", "", Equals(s2)),
         Step(var_run, m / (m - 1) * sigma2, "so the running estimate of the population variance uses m/(m−1)·σ²",
              ""),
-        Step(sp.Symbol("E[sigma2_run]"), sp.Mul(m / (m - 1), (m - 1) * s2 / m, evaluate=False),
-             "its expectation m/(m−1)·E[σ²] is the population variance s²: unbiased", "", Equals(s2)),
     )
     return Derivation(
         "batchnorm.running_variance", "Inference statistics: why the running variance is unbiased", steps,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.record import Derivation, DerivativeOf, Equals, Holds, Step
+from derivations.record import Derivation, DerivativeOf, Differs, Equals, Holds, Step
 
 __all__ = ["RESULTS", "beale_function"]
 
@@ -59,6 +59,10 @@ def critical_points() -> Derivation:
     h_01 = _at(hess, {x: 0, y: 1})
     cubic_root = sp.CRootOf(3 * y**3 + 11 * y**2 + 10 * y + 5, 0)
     h_saddle_det = sp.Determinant(_at(hess, {x: x_of_y.subs(y, cubic_root), y: cubic_root}))
+    h_saddle = _at(hess, {x: x_of_y.subs(y, cubic_root), y: cubic_root})
+    # the number of local minima among the critical points: det H > 0 and trace H > 0, counted unevaluated
+    minima = sp.Add(*(sp.Piecewise((1, sp.And(sp.Determinant(h) > 0, sp.Trace(h) > 0)), (0, True))
+                      for h in (h_min, h_01, h_saddle)), evaluate=False)
     x_c, det_min, det_saddle, c_sym = (sp.Symbol(n) for n in ("x_c", "det H(3,1/2)", "det H(x_c(r),r)", "c*"))
     valley = sp.Add(*[(Y[i - 1] + i * c) ** 2 for i in (1, 2, 3)])
     valley_ref = sp.cancel(f.subs({x: 1 / t, y: 1 + c * t})).subs(t, 0)
@@ -84,9 +88,9 @@ def critical_points() -> Derivation:
         Step(sp.Symbol("det H(0,1)"), R(-12321, 16), "det < 0: (0, 1) is a saddle", "", Equals(sp.Determinant(h_01))),
         Step(det_saddle, h_saddle_det, "det < 0 at the cubic's real root r ≈ −2.6445: a saddle",
              "", Holds(det_saddle < 0)),
-        Step(n_min, sp.Integer(1), "seed 001: momentum (and Nesterov) from (−3, 3) 'find a local, but not global, "
-             "minimum', so Beale's function would have at least two local minima; steps 5–11 classify every "
-             "critical point and leave one minimum", "001"),
+        Step(n_min, sp.Integer(2), "seed 001: momentum (and Nesterov) from (−3, 3) 'find a local, but not global, "
+             "minimum', so Beale's function would have at least two local minima; counting the critical points "
+             "of steps 5–11 with det H > 0 and trace H > 0 leaves one", "001", Differs(minima)),
         Step(sp.Symbol("f_valley"), valley, "x = 1/t, y = 1 + c t, t → 0: the residuals tend to y_i + i c", "",
              Equals(valley_ref)),
         Step(c_sym, c_star, "d/dc of the valley value = 0", "", Holds(sp.Eq(sp.diff(valley, c).subs(c, c_sym), 0))),
