@@ -265,4 +265,17 @@ class Verification:
         return f"{'verified' if self.ok else 'NOT verified'} ({parts}{seconds})"
 
 
+def shown_condition(step: Step) -> sp.Basic:
+    """A :class:`Holds` condition with the step's left-hand side replaced by the right-hand side shown."""
+    if isinstance(step.lhs, sp.Symbol) and step.lhs in step.claim.condition.free_symbols:
+        return step.claim.condition.xreplace({step.lhs: step.rhs})
+    return step.claim.condition
 
+
+def gather_sizes(sizes: dict) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """{(("m", 2),), (("m", 3),)} -> (("m", (2, 3)),): the values each size symbol took."""
+    values: dict = {}
+    for combo in sizes:
+        for name, v in combo:
+            values.setdefault(name, set()).add(v)
+    return tuple((name, tuple(sorted(vs))) for name, vs in values.items())

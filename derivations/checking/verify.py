@@ -55,7 +55,8 @@ import sympy as sp
 from derivations.checking.instantiate import (Expander, derivation_instances, expand_instance, flatten_indexed,
                                               instances, instantiate, standing_in)
 from derivations.checking.symbolic import entries, prove_condition, symbolic_zero
-from derivations.claims import DerivativeOf, Differs, Holds, Outcome, Scope, Step, StepReport, Verification
+from derivations.claims import (DerivativeOf, Differs, Holds, Outcome, Scope, Step, StepReport, Verification,
+                                gather_sizes, shown_condition)
 from derivations.deadline import TimeLimitExceeded
 
 __all__ = ["DIGITS", "HOLDS_POINTS", "LARGE", "POSITIVE", "REAL", "TOLERANCE", "Clock", "Comparison", "Draw",
@@ -496,13 +497,6 @@ def _central_differences(rhs, func, var, ctx, rng, probes) -> dict | None:
     return {}
 
 
-def shown_condition(step: Step) -> sp.Basic:
-    """A :class:`Holds` condition with the step's left-hand side replaced by the right-hand side shown."""
-    if isinstance(step.lhs, sp.Symbol) and step.lhs in step.claim.condition.free_symbols:
-        return step.claim.condition.xreplace({step.lhs: step.rhs})
-    return step.claim.condition
-
-
 def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: int, rng) -> StepReport:
     """Check one step's claim in every instance of the record; the report's scope says what was covered."""
     claim = step.claim
@@ -527,7 +521,7 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
         points, tried = points + found.points, tried + found.tried
         sizes = tuple((str(s), subs[s]) for s, _ in (d.sizes if symbolic else d.numeric_sizes))
         if found.outcome is Outcome.FAILED:
-            where = f" at {_where(subs)}" if subs else ""
+            where = " at " + ", ".join(f"{k} = {v}" for k, v in subs.items()) if subs else ""
             if isinstance(claim, Differs):
                 return StepReport(index, Outcome.REFUTED, tuple(sorted(methods)), found.detail + where,
                                   describe({**subs, **found.point}) if found.point else (),
@@ -541,31 +535,18 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
                           "the stated erratum could not be confirmed: the two expressions agree")
     symbolic_sizes = [sizes for subs, sym in insts if sym
                       for sizes in [tuple((str(s), subs[s]) for s, _ in d.sizes)]]
-    scope = Scope(proved=_gather(proved), probed=_gather({k: v for k, v in probed.items() if k not in proved}),
+    scope = Scope(proved=gather_sizes(proved), probed=gather_sizes({k: v for k, v in probed.items() if k not in proved}),
                   shape=d.proved_for, points=points, tried=tried)
     if undecided:
         return StepReport(index, Outcome.UNDECIDED, tuple(sorted(methods)), "no method could decide",
                           scope=Scope(points=points, tried=tried))
     if proved and all(s in proved for s in symbolic_sizes):
         probed_only = {k: v for k, v in probed.items() if k not in proved}
-        scope = Scope(proved=_gather(proved) if d.sizes else (),
-                      probed=_gather(probed_only) if d.numeric_sizes else (),
+        scope = Scope(proved=gather_sizes(proved) if d.sizes else (),
+                      probed=gather_sizes(probed_only) if d.numeric_sizes else (),
                       shape=d.proved_for, points=points, tried=tried)
         return StepReport(index, Outcome.PROVED, tuple(sorted(methods)), scope=scope)
     return StepReport(index, Outcome.CONFIRMED, tuple(sorted(methods)), scope=scope)
-
-
-def _gather(sizes: dict) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    """{(("m", 2),), (("m", 3),)} -> (("m", (2, 3)),): the values each size symbol took."""
-    values: dict = {}
-    for combo in sizes:
-        for name, v in combo:
-            values.setdefault(name, set()).add(v)
-    return tuple((name, tuple(sorted(vs))) for name, vs in values.items())
-
-
-def _where(subs: Mapping) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in subs.items())
 
 
 # --------------------------------------------------------------------------- derivations
