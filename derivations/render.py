@@ -108,7 +108,7 @@ def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
     >>> import sympy as sp
     >>> from derivations.record import Derivation, Step, Equals
     >>> x = sp.Symbol("x")
-    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
+    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(sp.Add(x, x, evaluate=False))),),
     ...                sp.Eq(sp.Symbol("y"), 2*x))
     >>> "Doubling" in to_markdown(d, d.verify())
     True
@@ -156,7 +156,7 @@ def to_latex(d: Derivation, verification: Verification | None = None) -> str:
     >>> import sympy as sp
     >>> from derivations.record import Derivation, Step, Equals
     >>> x = sp.Symbol("x")
-    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
+    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(sp.Add(x, x, evaluate=False))),),
     ...                sp.Eq(sp.Symbol("y"), 2*x))
     >>> "Doubling" in to_latex(d, d.verify())
     True
@@ -197,7 +197,7 @@ def to_text(d: Derivation, verification: Verification | None = None) -> str:
     >>> import sympy as sp
     >>> from derivations.record import Derivation, Step, Equals
     >>> x = sp.Symbol("x")
-    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
+    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(sp.Add(x, x, evaluate=False))),),
     ...                sp.Eq(sp.Symbol("y"), 2*x))
     >>> "Doubling" in to_text(d, d.verify())
     True
