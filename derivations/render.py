@@ -35,12 +35,12 @@ if TYPE_CHECKING:  # annotations only: record imports render
     from derivations.record import Derivation
 
 _MARK = {
-    Outcome.PROVED: "✅ proved",
-    Outcome.CONFIRMED: "✅ confirmed numerically",
-    Outcome.REFUTED: "⚠️ seed erratum confirmed",
-    Outcome.DEFINITION: "definition",
-    Outcome.FAILED: "❌ FAILED",
-    Outcome.UNDECIDED: "❓ undecided",
+    Outcome.PROVED: "✅",
+    Outcome.CONFIRMED: "✅",
+    Outcome.REFUTED: "⚠️",
+    Outcome.DEFINITION: "",
+    Outcome.FAILED: "❌",
+    Outcome.UNDECIDED: "❓",
 }
 
 
@@ -50,7 +50,8 @@ def _step_latex(step: Step, d: Derivation) -> str:
 
 
 def _status(report) -> str:
-    text = _MARK[report.outcome]
+    """The verdict with its scope ("✅ proved for all m (symbolic)"), its detail and counterexample."""
+    text = f"{_MARK[report.outcome]} {report.label}".strip()
     if report.methods:
         text += f" ({', '.join(report.methods)})"
     if report.detail:
@@ -82,7 +83,7 @@ def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
     >>> import sympy as sp
     >>> from derivations.record import Derivation, Step, Equals
     >>> x = sp.Symbol("x")
-    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
+    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(sp.Add(x, x, evaluate=False))),),
     ...                sp.Eq(sp.Symbol("y"), 2*x))
     >>> "Doubling" in to_markdown(d, d.verify())
     True
@@ -112,7 +113,6 @@ def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
 def to_latex(d: Derivation, verification: Verification | None = None) -> str:
     """A LaTeX fragment: one ``align*`` environment with a comment per step.
 
-
     Parameters and return value as for :func:`to_markdown`.
 
     >>> import sympy as sp
@@ -125,19 +125,18 @@ def to_latex(d: Derivation, verification: Verification | None = None) -> str:
     for step, report in zip(d.steps, reports):
         note = step.rule + (f" (seed {step.seed})" if step.seed else "")
         if report is not None:
-            note += f"; {report.outcome.value}"
+            note += f"; {report.label}"
         rows.append(f"  {_step_latex(step, d)} && \\text{{{_escape(note)}}}")
     body = " \\\\\n".join(rows)
     return f"% {d.title} [{d.name}]\n\\begin{{align*}}\n{body}\n\\end{{align*}}\n"
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", r"\textbackslash{}").replace("&", r"\&").replace("%", r"\%").replace("_", r"\_").replace("#", r"\#")
+    return text.replace("\\", r"\textbackslash{}").replace("&", r"\&").replace("%", r"\%").replace("_", r"\_").replace("#", r"\#").replace("{", r"\{").replace("}", r"\}")
 
 
 def to_text(d: Derivation, verification: Verification | None = None) -> str:
     """Plain text for a terminal.
-
 
     Parameters and return value as for :func:`to_markdown`.
 
@@ -154,7 +153,7 @@ def to_text(d: Derivation, verification: Verification | None = None) -> str:
     reports = verification.steps if verification is not None else (None,) * len(d.steps)
     for i, (step, report) in enumerate(zip(d.steps, reports), 1):
         rel = "!=" if isinstance(step.claim, Differs) else "="
-        status = f"  [{report.outcome.value}]" if report is not None else ""
+        status = f"  [{report.label}]" if report is not None else ""
         seed = f" (seed {step.seed})" if step.seed else ""
         lines.append(f"{i:>2}. {step.rule}{seed}{status}")
         lines.append(f"    {sp.sstr(step.lhs)} {rel} {sp.sstr(step.rhs)}")

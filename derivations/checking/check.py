@@ -69,8 +69,8 @@ from derivations.reading.naming import declared_kinds, parse_sides
 from derivations.reading.shapes import infer_shapes, is_typed
 from derivations.checking.matrices import function_draws, matrix_algebra_zero, matrix_draws, undefined_functions
 from derivations.checking.diagnostics import SMALL_CONSTANTS, diagnose, names_of
-from derivations.checking.probes import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
-from derivations.checking.verify import _entries, instantiate, symbolic_zero
+from derivations.checking.verify import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
+from derivations.checking.verify import entries as _entries, instantiate, symbolic_zero
 
 __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check_against", "parse_assumption",
            "SMALL_CONSTANTS", "name_key", "result_symbols"]

@@ -20,7 +20,7 @@ from typing import Mapping
 import sympy as sp
 
 from derivations.reading.parsing import readable_name
-from derivations.checking.probes import Clock, ProbeContext, close, compare
+from derivations.checking.verify import Clock, ProbeContext, close, compare
 
 #: names of constants that are "small" in lecture notes (ε, δ, ν as stabilizers)
 SMALL_CONSTANTS = ("epsilon", "eps", "delta", "nu")

@@ -29,7 +29,7 @@ from derivations.reading.kinds import Reading
 from derivations.reading.latex import read_latex
 from derivations.reading.shapes import Kind, kind_of
 from derivations.reading.parsing import parse_expression, readable_name, validate_text
-from derivations.checking.probes import REAL
+from derivations.checking.verify import REAL
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 BOUND_DIGITS = 40  # digits and decimal exponent of a bound in --assume: |exponent| <= 300, at most 40 digits

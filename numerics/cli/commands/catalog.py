@@ -7,7 +7,7 @@ Examples
 >>> from numerics.cli.main import main
 >>> main(["derive", "batchnorm.dbeta", "--format", "text"])  # doctest: +ELLIPSIS
 Gradient with respect to β  [batchnorm.dbeta]
-verified (1 definition, 1 proved; ...)
+verified (1 definition, 1 proved for m ∈ {2,…,6}; ...)
 ...
 0
 """
@@ -26,7 +26,7 @@ from numerics.cli.progress import Progress
 
 LIST_EXAMPLES = """examples:
   derivkit list                 every named result, verified on the spot
-  derivkit list --json          machine-readable: name, title, verified, seconds
+  derivkit list --json          machine-readable: name, title, verified, seconds, per-step scope
   derivkit list --names         names only, no verification (fast)"""
 
 DERIVE_EXAMPLES = """examples:
@@ -55,7 +55,9 @@ def _verify(name: str) -> dict:
     d = registry.get(name)
     v = d.verify()
     return {"name": name, "title": d.title, "verified": v.ok, "steps": len(d.steps),
-            "seconds": round(v.seconds, 3), "seeds": list(d.seeds)}
+            "seconds": round(v.seconds, 3), "seeds": list(d.seeds), "summary": v.summary(timing=False),
+            "scope": [{"step": s.index, "outcome": s.outcome.value, "label": s.label, **s.scope.as_dict()}
+                      for s in v.steps]}
 
 
 def run_list(args) -> int:
@@ -75,6 +77,7 @@ def run_list(args) -> int:
         for r in rows:
             mark = "verified" if r["verified"] else "NOT VERIFIED"
             print(f"{r['name']:<{width}}  {mark:<12}  {r['title']}")
+            print(f"{'':<{width}}  {r['summary'].split(' ', 1)[1]}")
     return 0 if all(r["verified"] for r in rows) else 1
 
 
