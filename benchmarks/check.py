@@ -54,6 +54,26 @@ EXTRA = (
               assume=("k>0",), verdict="equivalent"),
 )
 
+#: typed formulas: matrices by matrix algebra or random matrices, applied functions by random functions
+TYPED = (
+    SeedCheck("001", "transpose of a product", "", r"(\mathbf{A}\mathbf{B})^T", r"\mathbf{B}^T\mathbf{A}^T",
+              latex=True, verdict="equivalent"),
+    SeedCheck("001", "transpose of a product (slip: order)", "", r"(\mathbf{A}\mathbf{B})^T",
+              r"\mathbf{A}^T\mathbf{B}^T", latex=True),
+    SeedCheck("001", "Gram matrix (slip: X X^T)", "", r"\mathbf{X}^T\mathbf{X}", r"\mathbf{X}\mathbf{X}^T",
+              latex=True),
+    SeedCheck("001", "normal equations, square X", "", r"(\mathbf{X}^T\mathbf{X})^{-1}\mathbf{X}^T\mathbf{y}",
+              r"\mathbf{X}^{-1}\mathbf{y}", latex=True, verdict="equivalent"),
+    SeedCheck("004", "directional curvature", "", "v^T H v", "v^T H^T v", latex=True, verdict="equivalent"),
+    SeedCheck("001", "ridge solution (slip: alpha outside)", "",
+              r"(\mathbf{X}^T\mathbf{X} + \alpha \mathbf{I})^{-1}\mathbf{X}^T\mathbf{y}",
+              r"(\mathbf{X}^T\mathbf{X})^{-1}\mathbf{X}^T\mathbf{y} + \alpha \mathbf{y}", latex=True),
+    SeedCheck("-", "application is not a product", "", "g(x + h)", "g(x) + g(h)", latex=True),
+    SeedCheck("004", "second-order Taylor term", "", r"F(p_0) + F'(p_0)(p - p_0)", r"F(p_0) + (p - p_0)F'(p_0)",
+              latex=True, verdict="equivalent"),
+    SeedCheck("-", "inverse sine is not a reciprocal", "", r"\sin^{-1} x", r"\frac{1}{\sin x}", latex=True),
+)
+
 PATHOLOGICAL = ("(sin(x) + cos(x))^40", "(1 + sin(2*x))^20")
 
 
@@ -82,8 +102,9 @@ def _simplify_alone(seconds: float) -> str:
 
 
 def main() -> None:
-    corpus = SLIPS + CORRECT + EXTRA
+    corpus = SLIPS + CORRECT + EXTRA + TYPED
     rows = [(ex, *_time(ex)) for ex in corpus]
+    typed_rows = [row for row in rows if row[0] in TYPED]
     firsts = [f for _, f, _, _ in rows]
     all_times = [t for _, _, t, _ in rows]
     by_verdict = {v: [(f, t) for _, f, t, vv in rows if vv == v] for v in ("equivalent", "different")}
@@ -111,6 +132,9 @@ def main() -> None:
             f_, t_ = [a for a, _ in ts], [b for _, b in ts]
             lines.append(f"| {v} | {len(ts)} | {statistics.median(f_):.3f} | {statistics.median(t_):.3f} | "
                          f"{max(f_):.3f} |")
+    lines.append(f"| typed (matrices, applied functions) | {len(typed_rows)} | "
+                 f"{statistics.median([f for _, f, _, _ in typed_rows]):.3f} | "
+                 f"{statistics.median([t for _, _, t, _ in typed_rows]):.3f} | {max(f for _, f, _, _ in typed_rows):.3f} |")
     lines += ["", "Slowest pairs (first check):", "", "| pair | verdict | seconds |", "|---|---|---:|"]
     for ex, f, _, v in sorted(rows, key=lambda r: -r[1])[:5]:
         lines.append(f"| {ex.seed}: {ex.topic} | {v} | {f:.3f} |")

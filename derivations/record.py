@@ -46,10 +46,11 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derivations.checking.verify import verify
-from derivations.claims import Claim, DerivativeOf, Differs, Equals, Holds, Outcome, Step, StepReport, Verification
+from derivations.claims import (Claim, DerivativeOf, Differs, Equals, Holds, Outcome, Scope, Step, StepReport,
+                                Verification, vacuous)
 from derivations.render import to_latex, to_markdown
 
-__all__ = ["Claim", "Derivation", "DerivativeOf", "Differs", "Equals", "Holds", "Outcome", "Sizes", "Step",
+__all__ = ["Claim", "Derivation", "DerivativeOf", "Differs", "Equals", "Holds", "Outcome", "Scope", "Sizes", "Step",
            "StepReport", "Verification"]
 
 Sizes = tuple[tuple[sp.Symbol, tuple[int, ...]], ...]
@@ -70,7 +71,9 @@ class Derivation:
     ``IndexedBase`` to a ``Lambda`` of the index); they are expanded before any
     check.  A :class:`DerivativeOf` claim whose variable is itself a defined
     node is a partial derivative on the computational graph: that node is held
-    independent while the others are expanded.
+    independent while the others are expanded.  ``proved_for`` names the
+    shape a proof covers when the result is stated more generally ("2×2");
+    every label then says so.
 
     Parameters
     ==========
@@ -80,7 +83,7 @@ class Derivation:
     steps : the ordered :class:`~derivations.claims.Step` records.
     result : the final formula, usually an ``Eq``.
     assumptions, notes, seeds : text shown on the page; ``seeds`` cites the lecture notes.
-    sizes, numeric_sizes, indices, domain, latex_names, definitions : see above.
+    sizes, numeric_sizes, indices, domain, latex_names, definitions, proved_for : see above.
 
     Examples
     ========
@@ -107,13 +110,20 @@ class Derivation:
     latex_names: tuple[tuple[sp.Basic, str], ...] = ()
     seeds: tuple[str, ...] = ()
     definitions: tuple[tuple[sp.Basic, sp.Basic], ...] = ()
+    proved_for: str = ""
+
+    def __post_init__(self):
+        for i, step in enumerate(self.steps, 1):
+            reason = vacuous(step, self.definitions)
+            if reason is not None:
+                raise ValueError(f"{self.name} step {i} ({step.rule[:60]}): {reason}")
 
     def verify(self, seconds: float = 4.0, probes: int = 5, seed: int = 0) -> Verification:
         """Check every step; ``seconds`` bounds each symbolic zero test."""
         return verify(self, seconds, probes, seed)
 
     def _repr_latex_(self) -> str:
-        return to_latex(self)
+        return to_latex(self, self.verify())
 
     def _repr_markdown_(self) -> str:
-        return to_markdown(self)
+        return to_markdown(self, self.verify())

@@ -27,46 +27,21 @@ import re
 from typing import TYPE_CHECKING, Callable, Mapping
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
 
 from derivations.claims import Differs, Holds, Outcome, Step, Verification
+from derivations.printing import latex_of
 
 if TYPE_CHECKING:  # annotations only: record imports render
     from derivations.record import Derivation
 
 _MARK = {
-    Outcome.PROVED: "✅ proved",
-    Outcome.CONFIRMED: "✅ confirmed numerically",
-    Outcome.REFUTED: "⚠️ seed erratum confirmed",
-    Outcome.DEFINITION: "definition",
-    Outcome.FAILED: "❌ FAILED",
-    Outcome.UNDECIDED: "❓ undecided",
+    Outcome.PROVED: "✅",
+    Outcome.CONFIRMED: "✅",
+    Outcome.REFUTED: "⚠️",
+    Outcome.DEFINITION: "",
+    Outcome.FAILED: "❌",
+    Outcome.UNDECIDED: "❓",
 }
-
-
-class _Printer(LatexPrinter):
-    """SymPy's LaTeX printer with per-derivation display names."""
-
-    def __init__(self, names: dict, **settings):
-        super().__init__(settings)
-        self._names = names
-
-    def _print_Symbol(self, expr, style="plain"):
-        if expr in self._names:
-            return self._names[expr]
-        return super()._print_Symbol(expr, style=style)
-
-    def _print_Indexed(self, expr):
-        template = self._names.get(expr.base)
-        if template is None:
-            return super()._print_Indexed(expr)
-        return template.format(i=",".join(self._print(i) for i in expr.indices))
-
-
-def latex_of(expr: sp.Basic, d: Derivation | None = None) -> str:
-    """LaTeX for ``expr`` using the derivation's display names."""
-    names = dict(d.latex_names) if d is not None else {}
-    return _Printer(names).doprint(expr)
 
 
 def _step_latex(step: Step, d: Derivation) -> str:
@@ -75,7 +50,8 @@ def _step_latex(step: Step, d: Derivation) -> str:
 
 
 def _status(report) -> str:
-    text = _MARK[report.outcome]
+    """The verdict with its scope ("✅ proved for all m (symbolic)"), its detail and counterexample."""
+    text = f"{_MARK[report.outcome]} {report.label}".strip()
     if report.methods:
         text += f" ({', '.join(report.methods)})"
     if report.detail:
@@ -107,7 +83,7 @@ def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
     >>> import sympy as sp
     >>> from derivations.record import Derivation, Step, Equals
     >>> x = sp.Symbol("x")
-    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(x + x)),),
+    >>> d = Derivation("demo.double", "Doubling", (Step(sp.Symbol("y"), 2*x, "sum", claim=Equals(sp.Add(x, x, evaluate=False))),),
     ...                sp.Eq(sp.Symbol("y"), 2*x))
     >>> "Doubling" in to_markdown(d, d.verify())
     True
@@ -137,7 +113,6 @@ def to_markdown(d: Derivation, verification: Verification | None = None) -> str:
 def to_latex(d: Derivation, verification: Verification | None = None) -> str:
     """A LaTeX fragment: one ``align*`` environment with a comment per step.
 
-
     Parameters and return value as for :func:`to_markdown`.
 
     >>> import sympy as sp
@@ -150,19 +125,18 @@ def to_latex(d: Derivation, verification: Verification | None = None) -> str:
     for step, report in zip(d.steps, reports):
         note = step.rule + (f" (seed {step.seed})" if step.seed else "")
         if report is not None:
-            note += f"; {report.outcome.value}"
+            note += f"; {report.label}"
         rows.append(f"  {_step_latex(step, d)} && \\text{{{_escape(note)}}}")
     body = " \\\\\n".join(rows)
     return f"% {d.title} [{d.name}]\n\\begin{{align*}}\n{body}\n\\end{{align*}}\n"
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", r"\textbackslash{}").replace("&", r"\&").replace("%", r"\%").replace("_", r"\_").replace("#", r"\#")
+    return text.replace("\\", r"\textbackslash{}").replace("&", r"\&").replace("%", r"\%").replace("_", r"\_").replace("#", r"\#").replace("{", r"\{").replace("}", r"\}")
 
 
 def to_text(d: Derivation, verification: Verification | None = None) -> str:
     """Plain text for a terminal.
-
 
     Parameters and return value as for :func:`to_markdown`.
 
@@ -179,7 +153,7 @@ def to_text(d: Derivation, verification: Verification | None = None) -> str:
     reports = verification.steps if verification is not None else (None,) * len(d.steps)
     for i, (step, report) in enumerate(zip(d.steps, reports), 1):
         rel = "!=" if isinstance(step.claim, Differs) else "="
-        status = f"  [{report.outcome.value}]" if report is not None else ""
+        status = f"  [{report.label}]" if report is not None else ""
         seed = f" (seed {step.seed})" if step.seed else ""
         lines.append(f"{i:>2}. {step.rule}{seed}{status}")
         lines.append(f"    {sp.sstr(step.lhs)} {rel} {sp.sstr(step.rhs)}")

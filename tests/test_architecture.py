@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("derivations", "numerics")
 SYMPY_IN_NUMERICS = {"numerics/compile.py", "numerics/compare/problems.py", "numerics/analysis/curvature.py"}
 ROOT_MODULES = {
-    "derivations": {"__init__", "record", "claims", "render", "registry", "errors", "deadline", "calculus"},
+    "derivations": {"__init__", "record", "claims", "render", "printing", "registry", "errors", "deadline", "calculus"},
     "numerics": {"__init__", "compile", "result", "testing"},
 }
 MAX_LINES = 600

@@ -23,8 +23,10 @@ def test_bench_writes_json_csv_and_plots(tmp_path, capsys):
     assert wood_lbfgsb["status"] == "converged" and wood_lbfgsb["success"] is False  # SciPy's claim, refused
     assert len(list(csv.DictReader(out_csv.open()))) == 4
     names = sorted(p.name for p in plots.iterdir())
-    assert names == ["convergence-booth.png", "convergence-wood.png", "profile.png", "trajectories-booth.png"]
-    assert all((plots / n).read_bytes()[:4] == b"\x89PNG" for n in names)
+    figures = ["convergence-booth.png", "convergence-wood.png", "profile.png", "trajectories-booth.png"]
+    assert names == [".derivkit-manifest.json", *figures]  # the manifest: what bench may replace next time
+    assert sorted(json.loads((plots / ".derivkit-manifest.json").read_text())) == figures
+    assert all((plots / n).read_bytes()[:4] == b"\x89PNG" for n in figures)
     table = capsys.readouterr().out
     assert "| `bfgs` | 2/2 |" in table and "| `scipy:L-BFGS-B` | 1/2 |" in table
 

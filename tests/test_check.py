@@ -358,7 +358,7 @@ def test_record_probes_evaluate_rational_powers_of_probe_points():
     # exactly (a 4300-digit ValueError); the probes must evaluate it numerically
     beta, t = sp.Symbol("beta_1", positive=True), sp.Symbol("t", positive=True)
     v = sp.Symbol("v", real=True)
-    good = Step(sp.Symbol("vhat"), v / (1 - beta**t), "bias correction", claim=Equals(v * (1 - beta**t) ** -1))
+    good = Step(sp.Symbol("vhat"), v / (1 - beta**t), "bias correction", claim=Equals(-v / (beta**t - 1)))
     bad = Step(sp.Symbol("vhat"), v / (1 - beta**t), "not the correction", claim=Equals(v * (1 + beta**t)))
     assert Derivation("t.good", "t", (good,), sp.S.Zero).verify().ok
     assert not Derivation("t.bad", "t", (bad,), sp.S.Zero).verify().ok

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
 from derivations.reading.parsing import MAX_LENGTH, parse_expression, readable_name
+from derivations.reading.shapes import vector
 
 # CI: derandomized, modest example counts; DERIVKIT_HYPOTHESIS_PROFILE=derivkit-explore searches 20x longer
 settings.register_profile("derivkit-ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -160,7 +161,7 @@ def test_batch_norm_formulas_of_seed_001():
     (r"\frac{\lambda_i}{\lambda_i + \alpha}", R("lambda_i") / (R("lambda_i") + R("alpha"))),
     (r"\theta - \frac{\varepsilon}{\sqrt{\mathbf{a}} + \nu} \odot \mathbf{g}",
      R("theta") - R("epsilon") * R("g") / (sp.sqrt(R("a")) + R("nu"))),
-    (r"\frac{1}{1 - \beta_1^t} \mathbf{v}", R("v") / (1 - R("beta_1") ** R("t"))),
+    (r"\frac{1}{1 - \beta_1^t} \mathbf{v}", vector("v") / (1 - R("beta_1") ** R("t"))),  # bold lowercase: a vector
     (r"\sin^2 x + \cos^2 x", sp.sin(R("x")) ** 2 + sp.cos(R("x")) ** 2),
     (r"\frac12 x^23", R("x") ** 2 * 3 / 2),
     (r"\left| x - y \right| + |z|", sp.Abs(R("x") - R("y")) + sp.Abs(R("z"))),

@@ -22,9 +22,11 @@ ERRATA = {
     ("regularization.group_norm", "003"), ("dropout.mask", "000"), ("dropout.mask", "001"),
     ("regularization.l1_sparsity", "001"), ("dropout.weight_scaling", "004"),
     ("dropout.geometric_mean", "000"), ("initialization.uniform_variance", "003"),
-    ("initialization.fan_in_variance", "000"), ("initialization.relu_depth", "000"),
-    ("initialization.truncated_normal", "003"),
+    ("initialization.fan_in_variance", "000"),
 }
+# not errata: seed 000 never applies its zero-mean variance rule to ReLU outputs, and seed 003 states no
+# variance for its truncated normal (both are noted on their pages instead)
+NOT_ERRATA = {("initialization.relu_depth", "000"), ("initialization.truncated_normal", "003")}
 
 
 def test_every_result_is_registered():
@@ -54,7 +56,7 @@ def test_derivation_verifies_and_errata_are_confirmed(name):
 
 def test_errata_list_is_complete():
     found = {(n, s.seed) for n in NAMES for s in registry.get(n).steps if isinstance(s.claim, Differs)}
-    assert found == ERRATA
+    assert found == ERRATA and not found & NOT_ERRATA
 
 
 def test_figures_attach_to_registered_derivations():

@@ -55,8 +55,7 @@ import random
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
-from enum import Enum
+from dataclasses import replace
 from typing import Mapping, Sequence
 
 import sympy as sp
@@ -64,9 +63,14 @@ import sympy as sp
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.naming import Assumption, match_powers, name_key, parse_assumption, parse_with, result_symbols, symbol_factory
-from derivations.reading.parsing import readable_name
-from derivations.checking.probes import DIGITS, Clock, ProbeContext, close, compare, evaluate, flatten_indexed, instances, show
-from derivations.checking.verify import _entries, instantiate, symbolic_zero
+from derivations.reading.kinds import describe
+from derivations.checking.verdicts import CheckResult, Verdict
+from derivations.reading.naming import declared_kinds, parse_sides
+from derivations.reading.shapes import infer_shapes, is_typed
+from derivations.checking.matrices import function_draws, matrix_algebra_zero, matrix_draws, undefined_functions
+from derivations.checking.diagnostics import SMALL_CONSTANTS, diagnose, names_of
+from derivations.checking.verify import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
+from derivations.checking.verify import entries as _entries, instantiate, symbolic_zero
 
 __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check_against", "parse_assumption",
            "SMALL_CONSTANTS", "name_key", "result_symbols"]
@@ -74,173 +78,6 @@ __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check
 DEFAULT_TIMEOUT = 10.0
 PROBES = 12
 SCREEN = 3
-#: names of constants that are "small" in lecture notes (ε, δ, ν as stabilizers)
-SMALL_CONSTANTS = ("epsilon", "eps", "delta", "nu")
-
-
-class Verdict(Enum):
-    """The answer of a check, with the CLI's exit code."""
-
-    EQUIVALENT = "equivalent"
-    DIFFERENT = "different"
-    UNDECIDED = "undecided"
-
-    @property
-    def exit_code(self) -> int:
-        return {"equivalent": 0, "different": 1, "undecided": 3}[self.value]
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The outcome of comparing a claimed formula with the expected one."""
-
-    verdict: Verdict
-    method: str
-    claimed: sp.Basic
-    expected: sp.Basic
-    counterexample: tuple[tuple[str, str], ...] | None = None
-    claimed_value: str | None = None
-    expected_value: str | None = None
-    diagnostics: tuple[str, ...] = ()
-    seconds: float = 0.0
-
-    def as_json(self) -> dict:
-        """The ``--json`` record: verdict, method, counterexample, both values, diagnostics."""
-        return {
-            "verdict": self.verdict.value,
-            "method": self.method,
-            "counterexample": None if self.counterexample is None else {k: _json_number(v) for k, v in
-                                                                          self.counterexample},
-            "claimed_value": _json_number(self.claimed_value),
-            "expected_value": _json_number(self.expected_value),
-            "diagnostics": list(self.diagnostics),
-            "claimed": sp.sstr(self.claimed),
-            "expected": sp.sstr(self.expected),
-            "seconds": round(self.seconds, 4),
-        }
-
-    def summary(self) -> str:
-        """A few human-readable lines."""
-        lines = [f"{self.verdict.value} ({self.method}, {self.seconds:.2f} s)"]
-        if self.counterexample is not None:
-            point = ", ".join(f"{k} = {v}" for k, v in self.counterexample) or "(any point)"
-            lines.append(f"  at {point}")
-            lines.append(f"  claimed  = {self.claimed_value}")
-            lines.append(f"  expected = {self.expected_value}")
-        lines += [f"  note: {d}" for d in self.diagnostics]
-        return "\n".join(lines)
-
-
-def _json_number(value: str | None):
-    if value is None:
-        return None
-    try:
-        number = float(value)
-        return number if math.isfinite(number) else value
-    except ValueError:
-        return value
-
-
-# --------------------------------------------------------------------------- diagnostics
-
-
-def _diagnose(claimed, expected, ctx: ProbeContext, samples, clock: Clock, rng: random.Random,
-              originals: tuple[sp.Basic, sp.Basic], subs: Mapping) -> list[str]:
-    notes: list[str] = []
-    usable = [(p, c, e) for p, c, e in samples][:6]
-    pairs = [(cv, ev) for _, cs, es in usable for cv, ev in zip(cs, es)]
-    varying = len({tuple(sorted(p.items(), key=str)) for p, _, _ in usable}) >= 2
-    where = f" (at {_describe(subs)})" if subs else ""
-    if varying:
-        if all(close(cv, -ev) for cv, ev in pairs):
-            notes.append(f"equal up to sign: claimed = -(expected){where}")
-        else:
-            ratios = [complex(cv) / complex(ev) for cv, ev in pairs if abs(complex(ev)) > 1e-12]
-            if len(ratios) >= 2 and len(ratios) == len(pairs) and abs(ratios[0] - 1) > 1e-9 and all(
-                    abs(r - ratios[0]) <= 1e-12 * max(1, abs(ratios[0])) for r in ratios):
-                notes.append(f"equal up to a constant factor: claimed = {_nice(ratios[0])} * (expected){where}")
-            else:
-                gaps = [complex(cv) - complex(ev) for cv, ev in pairs]
-                scale = max(abs(complex(v)) for pair in pairs for v in pair)
-                if abs(gaps[0]) > 1e-9 * max(1, scale) and all(
-                        abs(g - gaps[0]) <= 1e-12 * max(1, abs(gaps[0])) for g in gaps):
-                    shift = _nice(gaps[0])
-                    shown = f"- {shift[1:]}" if shift.startswith("-") else f"+ {shift}"
-                    notes.append(f"differ by an additive constant: claimed = expected {shown}{where}")
-    clock.check()
-    free = set().union(*(e.free_symbols for e in claimed + expected))
-    small = sorted((s for s in free if readable_name(s.name.split("_")[0]) in SMALL_CONSTANTS), key=str)
-    for group in [[s] for s in small] + ([small] if len(small) > 1 else []):
-        clock.check()
-        if _equal_without(group, claimed, expected, ctx, rng, clock):
-            names = ", ".join(_greek(s.name) for s in group)
-            notes.append(f"equal when {names} → 0: the two differ only through the small "
-                         f"constant{'s' if len(group) > 1 else ''}")
-            break
-    clock.check()
-    loose = [s for s in free if not s.is_positive and s not in small]
-    if loose and len(loose) <= 8:
-        positive = {s: sp.Symbol(s.name, positive=True) for s in loose}
-        cp = [c.xreplace(positive) for c in claimed]
-        ep = [e.xreplace(positive) for e in expected]
-        cmp = compare(cp, ep, ctx, rng, 6, clock)
-        if cmp.point is None and cmp.agree >= 6:
-            needed = sorted(loose, key=str)
-            for s in list(needed):  # keep only the symbols whose positivity matters
-                clock.check()
-                trial = {t: positive[t] for t in needed if t != s}
-                cmp = compare([c.xreplace(trial) for c in claimed], [e.xreplace(trial) for e in expected], ctx,
-                               rng, 6, clock)
-                if cmp.point is None and cmp.agree >= 6:
-                    needed.remove(s)
-            if needed:
-                names = ", ".join(s.name for s in needed)
-                hint = " ".join(f'--assume "{s.name}>0"' for s in needed)
-                notes.append(f"equal under the assumption {names} > 0 (try {hint})")
-    claimed_o, expected_o = originals
-    indices = {str(i) for e in originals for ind in e.atoms(sp.Indexed) for i in ind.indices}
-    indices |= {str(s) for e in originals for d in e.atoms(sp.KroneckerDelta) for s in d.free_symbols}
-    extra = _names(claimed_o) - _names(expected_o) - indices
-    if extra:
-        notes.append(f"the claim uses {', '.join(sorted(extra))}, which the expected formula does not")
-    missing = _names(expected_o) - _names(claimed_o) - indices
-    if missing:
-        notes.append(f"the claim lacks {', '.join(sorted(missing))}, which the expected formula uses")
-    return notes
-
-
-def _equal_without(group, claimed, expected, ctx, rng, clock) -> bool:
-    """Both sides agree, and are not both identically zero, once the constants in ``group`` are 0."""
-    zero = {s: 0 for s in group}
-    c0 = [c.xreplace(zero) for c in claimed]
-    e0 = [e.xreplace(zero) for e in expected]
-    cmp = compare(c0, e0, ctx, rng, 4, clock)
-    if cmp.point is not None or cmp.agree < 4:
-        return False
-    return any(abs(complex(v)) > 1e-30 for _, cs, es in cmp.samples for v in cs + es)
-
-
-def _describe(subs: Mapping) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in sorted(subs.items(), key=lambda kv: str(kv[0])))
-
-
-def _names(expr: sp.Basic) -> set[str]:
-    out = {s.name for s in expr.free_symbols if not isinstance(s, sp.Indexed)}
-    out |= {str(i.base.label) for i in expr.atoms(sp.Indexed)}
-    out -= {str(i) for ind in expr.atoms(sp.Indexed) for i in ind.indices}
-    return out
-
-
-def _greek(name: str) -> str:
-    table = {"epsilon": "ε", "delta": "δ", "nu": "ν", "eps": "ε"}
-    return table.get(name, name)
-
-
-def _nice(z: complex) -> str:
-    if abs(z.imag) > 1e-12 * max(1, abs(z.real)):
-        return f"({z.real:.6g}{z.imag:+.6g}j)"
-    r = sp.nsimplify(z.real, rational=False, tolerance=1e-12)
-    return str(r) if len(str(r)) <= 12 else f"{z.real:.8g}"
 
 
 # --------------------------------------------------------------------------- the check
@@ -283,6 +120,10 @@ def check(
         raise InputError("the timeout must be positive")
     if (expected is None) == (derivative_of is None):
         raise ValueError("give exactly one of expected and derivative_of")
+    if any(is_typed(e) for e in (claimed, expected, *(derivative_of or ()))):  # never probed as numbers
+        if expected is None:
+            raise InputError("derivatives of matrix or vector formulas are not supported: give the expected formula")
+        return _check_read(claimed, expected, None, timeout, domains or {}, seed, list(sizes))
     # a margin for unwinding (and for one swallowed alarm, repeated after deadline.REPEAT)
     clock = Clock(start + max(timeout - min(0.15, 0.1 * timeout), 0.01))
     shown_expected = expected if expected is not None else sp.Derivative(*derivative_of)
@@ -459,7 +300,7 @@ def _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state):
     state["diagnostics"] = notes
     try:
         more = compare(cs, es, ctx, rng, 4, clock)
-        notes += _diagnose(cs, es, ctx, cmp.samples + more.samples, clock, rng, originals, subs)
+        notes += diagnose(cs, es, ctx, cmp.samples + more.samples, clock, rng, originals, subs)
     except TimeLimitExceeded:
         notes.append("diagnostics stopped at the time limit")
     return result(Verdict.DIFFERENT, "numeric probes", point, values, notes)
@@ -484,39 +325,150 @@ def check_text(
     derivative_of: str | None = None,
     wrt: str | None = None,
     seed: int = 0,
+    matrices: Sequence[str] = (),
+    vectors: Sequence[str] = (),
+    functions: Sequence[str] = (),
+    scalars: Sequence[str] = (),
 ) -> CheckResult:
     """Parse and check user text: ``claimed`` against ``expected`` or against ``d(derivative_of)/d(wrt)``.
 
-    Parameters: the texts (SymPy style, or LaTeX with ``latex=True``), ``assume``
-    (``"x>0"``), ``timeout`` (parsing and checking together), ``derivative_of``
-    and ``wrt``, ``seed``.  Returns a :class:`CheckResult`; an
+    Parameters
+    ==========
+
+    claimed, expected : the formulas as text (SymPy style, or LaTeX with ``latex=True``).
+    assume : assumptions such as ``"x>0"``, ``"p in (0, 1)"``, ``"n > 0 integer"``.
+    latex : read the texts as LaTeX.
+    timeout : seconds for parsing and checking together.
+    derivative_of, wrt : check ``claimed`` against the derivative of this text.
+    seed : the seed of the probe points.
+    matrices, vectors, functions, scalars : names declared of that kind (``"H, X"``).
+
+    Returns
+    =======
+
+    A :class:`CheckResult` with the reading of both sides; an
     :class:`~derivations.errors.InputError` for text it cannot read.
+
+    Examples
+    ========
 
     >>> check_text(r"\\frac{1}{2\\sqrt{x}}", derivative_of=r"\\sqrt{x}", wrt="x", latex=True,
     ...            assume=["x>0"]).verdict.value
     'equivalent'
+    >>> r = check_text(r"(\mathbf{A}\mathbf{B})^{-1}", r"\mathbf{B}^{-1}\mathbf{A}^{-1}", latex=True)
+    >>> r.verdict.value, r.method
+    ('equivalent', 'symbolic (matrix algebra)')
+    >>> check_text(r"\\mathbf{A}\\mathbf{B}", r"\\mathbf{B}\\mathbf{A}", latex=True).verdict.value
+    'different'
     """
     start = time.monotonic()
     assumptions = [parse_assumption(a) for a in assume]
     symbols = symbol_factory(assumptions)
     domains = {a.name: a.domain() for a in assumptions}
+    kinds = declared_kinds(matrices, vectors, functions, scalars)
     if derivative_of is not None and not wrt:
         raise InputError("--derivative-of needs --wrt VARIABLE")
     if derivative_of is None and expected is None:
         raise InputError("give EXPECTED, --against NAME or --derivative-of F --wrt X")
     with _building(timeout):
-        c = parse_with(claimed, symbols, latex, "CLAIMED")
+        other, what = (expected, "EXPECTED") if derivative_of is None else (derivative_of, "--derivative-of")
+        reading = parse_sides([claimed, other], symbols, latex, ["CLAIMED", what], kinds)
+        c, e = reading.values
         if derivative_of is not None:
-            f = parse_with(derivative_of, symbols, latex, "--derivative-of")
-            v = parse_with(wrt, symbols, latex, "--wrt")
-            if not isinstance(v, (sp.Symbol, sp.Indexed)):
-                raise InputError(f"--wrt must be a variable, got {v}")
-        else:
-            e = parse_with(expected, symbols, latex, "EXPECTED")
+            f = e
+            v = parse_with(wrt, symbols, latex, "--wrt", kinds)
+            if not isinstance(v, (sp.Symbol, sp.Indexed)) or is_typed(v):
+                raise InputError(f"--wrt must be a scalar variable, got {v}")
     remaining = max(timeout - (time.monotonic() - start), 0.01)
+    sizes = _integer_sizes(assumptions, symbols[0])
     if derivative_of is not None:
-        return check(c, derivative_of=(f, v), timeout=remaining, domains=domains, seed=seed)
-    return check(c, e, timeout=remaining, domains=domains, seed=seed)
+        if is_typed(c) or is_typed(f):
+            raise InputError("--derivative-of works with scalar formulas; for matrices give EXPECTED")
+        r = check(c, derivative_of=(f, v), timeout=remaining, domains=domains, seed=seed, sizes=sizes)
+        return _with_reading(r, reading, None)
+    return _check_read(c, e, reading, remaining, domains, seed, sizes)
+
+
+def _integer_sizes(assumptions, symbol) -> list:
+    """Symbols assumed integer are instantiated at integers: 3 values proved symbolically, 2 more probed."""
+    out = []
+    for a in assumptions:
+        if a.integer:
+            lo = int(math.floor(a.lower)) + (1 if a.strict_lower or a.lower != int(a.lower) else 0) \
+                if a.lower is not None else -2
+            values = [v for v in range(lo, lo + 7) if a.upper is None or v < a.upper]
+            if not values:
+                raise InputError(f"no integer satisfies the assumption on {a.name}")
+            out += [(symbol(a.name), tuple(values[:3]), True), (symbol(a.name), tuple(values[3:5]), False)]
+    return [entry for entry in out if entry[1]]
+
+
+# --------------------------------------------------------------------------- typed formulas
+
+
+MATRIX_DRAWS = 3
+FUNCTION_DRAWS = 2
+
+
+def _with_reading(r: CheckResult, reading, shapes, claimed=None, expected=None, **changes) -> CheckResult:
+    c = r.claimed if claimed is None else claimed
+    e = r.expected if expected is None else expected
+    return replace(r, claimed=c, expected=e, claimed_read=describe(c, reading, shapes),
+                   expected_read=describe(e, reading, shapes), **changes)
+
+
+def _check_read(c, e, reading, timeout, domains, seed, sizes) -> CheckResult:
+    """Check two read formulas: matrices by matrix algebra or random matrices, functions by random functions."""
+    start = time.monotonic()
+    rng = random.Random(f"derivkit-typed:{seed}")
+    functions = undefined_functions([c, e])
+    if c == e:
+        r = CheckResult(Verdict.EQUIVALENT, "structural", c, e, seconds=time.monotonic() - start)
+        return _with_reading(r, reading, infer_shapes([c]) if is_typed(c) else None)
+    if not (is_typed(c) or is_typed(e)):
+        if not functions:
+            return _with_reading(check(c, e, timeout=timeout, domains=domains, seed=seed, sizes=sizes), reading, None)
+        draws = function_draws(c, e, rng, FUNCTION_DRAWS)
+        return _over_draws(c, e, draws, "random smooth functions", reading, None, timeout, domains, seed, sizes)
+    shapes = infer_shapes([c, e])
+    try:
+        shapes = infer_shapes([c, e], same_shape=not (c == 0 or e == 0))  # 0 is the zero matrix of any shape
+    except InputError as exc:
+        r = CheckResult(Verdict.DIFFERENT, "shape", c, e, diagnostics=(str(exc).replace("shape mismatch: ", ""),),
+                        seconds=time.monotonic() - start)
+        return _with_reading(r, reading, shapes)
+    if not functions and matrix_algebra_zero(c, e, shapes, min(1.0, 0.2 * timeout)):
+        r = CheckResult(Verdict.EQUIVALENT, "symbolic (matrix algebra)", c, e,
+                        diagnostics=("proved for matrices of every compatible size",), seconds=time.monotonic() - start)
+        return _with_reading(r, reading, shapes)
+    draws = matrix_draws(c, e, shapes, rng, MATRIX_DRAWS)
+    if functions:
+        draws = [replace(f, sizes=f"{d.sizes}; {f.sizes}") for d in draws
+                 for f in function_draws(d.claimed, d.expected, rng, 1)]
+    label = "random matrices" + (" and random smooth functions" if functions else "")
+    left = max(timeout - (time.monotonic() - start), 0.01)
+    return _over_draws(c, e, draws, label, reading, shapes, left, domains, seed, sizes)
+
+
+def _over_draws(c, e, draws, label, reading, shapes, timeout, domains, seed, sizes) -> CheckResult:
+    """Equivalent only if every draw is; the first draw that differs (or is undecided) decides."""
+    start = time.monotonic()
+    last = None
+    for i, d in enumerate(draws):
+        left = max((timeout - (time.monotonic() - start)) / (len(draws) - i), 0.01)
+        r = check(d.claimed, d.expected, timeout=left, domains=domains, seed=seed + i, sizes=sizes)
+        if r.verdict is not Verdict.EQUIVALENT:
+            note = f"with {label}: {d.sizes}"
+            return _with_reading(r, reading, shapes, c, e, method=f"{r.method}, {label}",
+                                 diagnostics=r.diagnostics + (note,), seconds=time.monotonic() - start)
+        last = r
+    shown = " | ".join(d.sizes for d in draws)
+    what = "rational matrices of random compatible sizes" if shapes is not None else "functions"
+    notes = (f"equal for {len(draws)} draws of random {what} ({shown}): probed, not proved for every "
+             f"{'matrix' if shapes is not None else 'function'}",)
+    return _with_reading(last, reading, shapes, c, e, method=f"{label} ({len(draws)} draws)",
+                         diagnostics=notes + tuple(n for n in last.diagnostics if "instantiated" in n),
+                         seconds=time.monotonic() - start)
 
 
 @contextmanager
@@ -568,6 +520,8 @@ def check_against(
     symbols = symbol_factory(assumptions, known)
     with _building(timeout):
         c = match_powers(parse_with(claimed, symbols, latex, "CLAIMED"), known)
+    if is_typed(c):
+        raise InputError(f"the claim has matrices or vectors, which {d.name} does not: give the expected formula instead")
     rhs = d.result.rhs if isinstance(d.result, sp.Equality) else d.result
     domains = {(str(k.label) if isinstance(k, sp.IndexedBase) else str(k)): v for k, v in d.domain}
     domains.update({a.name: a.domain() for a in assumptions})
@@ -576,7 +530,7 @@ def check_against(
     r = check(c, rhs, timeout=remaining, domains=domains, sizes=sizes, indices=d.indices,
               definitions=d.definitions, seed=seed)
     if r.verdict is Verdict.DIFFERENT:
-        unknown = sorted(_names(c) - _names(rhs) - {str(k) for k, _ in d.definitions})
+        unknown = sorted(names_of(c) - names_of(rhs) - {str(k) for k, _ in d.definitions})
         if unknown:
             names = ", ".join(sorted({k[1:].replace("[]", "") for k in known if k.startswith("=")}))
             note = f"{', '.join(unknown)} matched no symbol of {d.name} (its names: {names})"

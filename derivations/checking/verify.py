@@ -1,192 +1,174 @@
-r"""The verification engine: check every step of a derivation by machine.
+r"""The verification engine: one sampler, one evaluator, one tolerance policy, one counterexample.
 
-Verification order for every claim: a time-bounded symbolic zero test, then
-random probes in the declared domain evaluated at 40 significant digits
-(rational probe points, so polynomial identities are checked exactly), then
-central differences for derivative claims.  Generic index forms (sums over
-``j = 1..m``) are instantiated for concrete sizes first.
+:meth:`Derivation.verify <derivations.record.Derivation.verify>` and
+``derivkit check`` both decide through this module.  What its verdicts mean:
+
+* **proved** -- a symbolic argument: SymPy reduced ``claimed − reference`` to
+  zero (or showed the condition true under the assumptions) within a time
+  bound, for every size listed in the label ("proved for all m" when the size
+  stayed a symbol; "proved for m ∈ {2, 3}" when it was instantiated; "proved
+  for 2×2" when the record only covers one shape), and no probe disagreed.
+* **probed** (outcome ``confirmed``) -- no proof, but the two sides agreed at
+  every evaluated probe point; the label says how many ("probed at 200
+  points").  A condition (:class:`~derivations.claims.Holds`) is only called
+  probed with at least :data:`HOLDS_POINTS` evaluated points.
+* **undecided** -- neither: too few points could be evaluated ("undecided: 3
+  of 400 points could be evaluated") or nothing applied.  Never a pass.
+
+The sampler draws rational points inside each symbol's domain (declared, or
+from its assumptions: positive symbols in (1/8, 3), real ones in (−3, 3)),
+plus points near the domain's edges and, for undeclared domains, in its
+tails.  The evaluator computes at :data:`DIGITS` significant digits with
+mpmath (shared subtrees once; SymPy's ``evalf`` for anything else).  Two
+values agree when they match to :data:`TOLERANCE` relative to their size;
+above :data:`LARGE` the difference is evaluated on its own as well.  A
+counterexample is the point, each symbol's value to 6 digits.
 
 Examples
 ========
 
->>> import sympy as sp
->>> from derivations.record import Derivation, Step, Equals
->>> x = sp.Symbol("x")
->>> d = Derivation("demo.sq", "square", (Step(sp.Symbol("y"), (x + 1)**2, "expand",
-...     claim=Equals(x**2 + 2*x + 1)),), sp.S.Zero)
->>> verify(d).steps[0].outcome.value
-'proved'
+>>> import random
+>>> x = sp.Symbol("x", positive=True)
+>>> ctx = ProbeContext()
+>>> ctx.domain(x)
+(1/8, 3)
+>>> cmp = compare([sp.sqrt(x**2)], [x], ctx, random.Random(0), 5, Clock(float("inf")))
+>>> cmp.agree, cmp.point is None
+(5, True)
+>>> probe = holds(sp.sqrt(x - 10) > 100, ProbeContext((("x", (0, 3)),)), random.Random(0), Clock(float("inf")))
+>>> probe.evaluated, probe.tried, probe.point is None
+(0, 400, True)
 """
 
 from __future__ import annotations
 
-import itertools
+import enum
+import math
 import random
 import time
-from dataclasses import dataclass
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
+import mpmath
 import sympy as sp
 
-from derivations.claims import DerivativeOf, Differs, Holds, Outcome, Step, StepReport, Verification
-from derivations.deadline import TimeLimitExceeded, time_limit
+from derivations.checking.instantiate import (Expander, derivation_instances, expand_instance, flatten_indexed,
+                                              instances, instantiate, standing_in)
+from derivations.checking.symbolic import entries, prove_condition, symbolic_zero
+from derivations.claims import (DerivativeOf, Differs, Holds, Outcome, Scope, Step, StepReport, Verification,
+                                gather_sizes, shown_condition)
+from derivations.deadline import TimeLimitExceeded
+
+__all__ = ["DIGITS", "HOLDS_POINTS", "LARGE", "POSITIVE", "REAL", "TOLERANCE", "Clock", "Comparison", "Draw",
+           "HoldsProbe", "ProbeContext", "close", "compare", "describe", "entries", "evaluate", "flatten_indexed",
+           "holds", "instances", "instantiate", "show", "symbolic_zero", "verify"]
+
+DIGITS = 40
+TOLERANCE = 1e-22  # relative agreement of two values computed at DIGITS digits
+LARGE = 1e6  # above this magnitude the difference of two values is also evaluated on its own
+HOLDS_POINTS = 200  # evaluated points below which a condition is undecided, never "probed"
+POSITIVE = (sp.Rational(1, 8), sp.Integer(3))
+REAL = (sp.Integer(-3), sp.Integer(3))
+
+
+# --------------------------------------------------------------------------- the sampler
+
+
+class Draw(enum.Enum):
+    """Where a probe point is drawn."""
+
+    INTERIOR = "interior"  # uniform rationals k/9973 across the domain
+    GRID = "grid"  # twelfths of the domain: small rationals, nice counterexamples
+    EDGE = "edge"  # within 10⁻⁴ of an end of the domain
+    TAIL = "tail"  # beyond the default box, up to 10 times its end (undeclared domains only)
+
 
 @dataclass(frozen=True)
-class _Instance:
-    subs: Mapping[sp.Basic, int]
-    symbolic: bool
+class ProbeContext:
+    """What probing needs to know: symbol domains, sizes for sums, index ranges, definitions."""
+
+    domains: tuple[tuple[str, tuple], ...] = ()
+    sizes: tuple[tuple[sp.Symbol, tuple[int, ...], bool], ...] = ()
+    indices: tuple[tuple[sp.Symbol, sp.Basic], ...] = ()
+    definitions: tuple = ()
+
+    def declared(self, sym: sp.Symbol) -> tuple | None:
+        name = sym.name
+        base = name.split("[", 1)[0]
+        for key, rng in self.domains:
+            if key in (name, base):
+                return sp.Rational(rng[0]), sp.Rational(rng[1])
+        return None
+
+    def domain(self, sym: sp.Symbol) -> tuple:
+        declared = self.declared(sym)
+        if declared is not None:
+            return declared
+        if sym.is_positive:
+            return POSITIVE
+        if sym.is_nonnegative:
+            return (sp.Integer(0), POSITIVE[1])
+        if sym.is_negative:
+            return (-POSITIVE[1], -POSITIVE[0])
+        return REAL
 
 
-def _instances(d) -> list[_Instance]:
-    """Concrete (size, index) substitutions under which claims are checked."""
-    out: list[_Instance] = []
-    for sizes, symbolic in ((d.sizes, True), (d.numeric_sizes, False)):
-        if not sizes:
-            continue
-        symbols = [s for s, _ in sizes]
-        for values in itertools.product(*(v for _, v in sizes)):
-            base = dict(zip(symbols, values))
-            out.extend(_Instance(sub, symbolic) for sub in _index_values(d, base, full=symbolic))
-    if not out:
-        out.extend(_Instance(sub, True) for sub in _index_values(d, {}, full=True))
-    return out
-
-
-def _index_values(d, base: dict, full: bool) -> list[dict]:
-    if not d.indices:
-        return [base]
-    ranges = []
-    for idx, upper in d.indices:
-        top = int(sp.sympify(upper).subs(base))
-        values = range(1, top + 1) if full else sorted({1, (top + 1) // 2, top})
-        ranges.append([(idx, v) for v in values])
-    return [{**base, **dict(combo)} for combo in itertools.product(*ranges)]
-
-
-def _flatten_indexed(expr: sp.Basic) -> sp.Basic:
-    """Replace ``x[3]`` by a plain symbol ``x_3`` that keeps the base's assumptions."""
-    indexed = expr.atoms(sp.Indexed)
-    if not indexed:
-        return expr
-    mapping = {}
-    for e in indexed:
-        label = e.base.label
-        assumptions = label.assumptions0 if isinstance(label, sp.Symbol) else {}
-        name = f"{label}_{'_'.join(str(i) for i in e.indices)}"
-        mapping[e] = sp.Symbol(name, **assumptions)
-    return expr.xreplace(mapping)
-
-
-def _with_sizes(value: sp.Basic, subs: Mapping) -> sp.Basic:
-    if not subs:
-        return value
-    if isinstance(value, sp.Lambda):
-        inner = {k: v for k, v in subs.items() if k not in value.variables}
-        return sp.Lambda(value.variables, value.expr.subs(inner))
-    return value.subs(subs)
-
-
-class _Expander:
-    """Replaces defined symbols by their fully expanded definitions, memoized per atom.
-
-    Sizes are substituted into the definitions first, so that sums have
-    concrete limits and are expanded; without sizes nothing is evaluated.
-    """
-
-    def __init__(self, definitions, sizes: Mapping, keep: sp.Basic | None, evaluate: bool | None = None):
-        self.defs = {key: _with_sizes(value, sizes) for key, value in definitions if key != keep}
-        self.evaluate = bool(sizes) if evaluate is None else evaluate
-        self.memo: dict = {}
-        # the kinds of object that are defined: symbols, matrix symbols, indexed bases, ...
-        self.kinds = tuple({type(k) for k in self.defs if not isinstance(k, sp.IndexedBase)} | {sp.Indexed})
-
-    def _defined(self, atom) -> bool:
-        return (atom.base in self.defs) if isinstance(atom, sp.Indexed) else (atom in self.defs)
-
-    def expand(self, expr: sp.Basic) -> sp.Basic:
-        targets = [t for t in expr.atoms(*self.kinds) if self._defined(t)]
-        if not targets:
-            return expr
-        return expr.xreplace({t: self._atom(t) for t in targets})
-
-    def _atom(self, atom):
-        if atom not in self.memo:
-            value = self.defs[atom.base](*atom.indices) if isinstance(atom, sp.Indexed) else self.defs[atom]
-            if self.evaluate:
-                value = value.doit()
-            self.memo[atom] = self.expand(value)
-        return self.memo[atom]
-
-
-def instantiate(
-    expr: sp.Basic,
-    subs: Mapping[sp.Basic, int],
-    definitions=(),
-    keep: sp.Basic | None = None,
-    flatten: bool = True,
-) -> sp.Basic:
-    """Substitute sizes and indices, expand definitions (but ``keep``) and sums, flatten indexed symbols.
-
-    With empty ``subs`` the generic form is kept (definitions expanded, sums
-    unevaluated): this is what the compile bridge turns into array code.
-    """
-    return _instantiate(expr, subs, _Expander(definitions, subs, keep), flatten)
-
-
-def _instantiate(expr: sp.Basic, subs: Mapping, expander: _Expander, flatten: bool = True) -> sp.Basic:
-    e = sp.sympify(expr)
-    if subs:
-        e = e.subs(subs)
-    if expander.evaluate or not expander.defs:
-        e = e.doit()
-    e = expander.expand(e)
-    if expander.evaluate and (not subs or e.has(sp.MatrixExpr, sp.Derivative)):
-        e = e.doit()  # evaluate what the definitions brought in (matrix products, derivatives)
-    return _flatten_indexed(e) if flatten else e
-
-
-def _domain_of(sym: sp.Symbol, d) -> tuple[float, float]:
-    for key, rng in d.domain:
-        if key == sym:
-            return rng
-        if isinstance(key, sp.IndexedBase) and sym.name.startswith(f"{key.label}_"):
-            return rng
-    if sym.is_negative:
-        return (-2.5, -0.25)
-    if sym.is_nonpositive:
-        return (-2.5, 0.0)
-    if sym.is_positive:
-        return (0.25, 2.5)
-    if sym.is_nonnegative:
-        return (0.0, 2.5)
-    return (-2.5, 2.5)
-
-
-def _probe_point(symbols: Iterable[sp.Symbol], d, rng: random.Random) -> dict:
+def probe_point(symbols: Sequence[sp.Symbol], ctx: ProbeContext, rng: random.Random,
+                draw: Draw = Draw.INTERIOR) -> dict:
+    """A rational value for each symbol, inside its domain (or in an undeclared domain's tail)."""
     point = {}
     for s in symbols:
-        lo, hi = _domain_of(s, d)
+        lo, hi = ctx.domain(s)
         if s.is_integer:
             point[s] = sp.Integer(rng.randint(int(max(lo, 1)), int(max(hi, 2))))
+        elif draw is Draw.GRID:
+            point[s] = lo + (hi - lo) * sp.Rational(rng.randint(1, 11), 12)
+        elif draw is Draw.EDGE:
+            gap = (hi - lo) * sp.Rational(rng.randint(1, 99), 10**6)
+            point[s] = lo + gap if rng.random() < 0.5 else hi - gap
+        elif draw is Draw.TAIL and ctx.declared(s) is None:
+            # beyond the box: (hi, 10 hi) above, and (lo/10, lo) towards 0 for positive symbols
+            t = sp.Rational(rng.randint(1, 9972), 9973)
+            if lo > 0 and rng.random() < 0.5:
+                point[s] = lo / 10 + (lo - lo / 10) * t
+            elif lo < 0 and hi > 0 and rng.random() < 0.5:
+                point[s] = lo * (1 + 9 * t)
+            else:
+                point[s] = hi * (1 + 9 * t) if hi > 0 else lo + (hi - lo) * t
         else:
-            # rationals with small denominators: exact for polynomial identities
-            point[s] = sp.Rational(lo) + sp.Rational(rng.randint(1, 997), 997) * sp.Rational(hi - lo)
+            point[s] = lo + (hi - lo) * sp.Rational(rng.randint(1, 9972), 9973)
     return point
 
 
-_DIGITS = 40
+def _schedule(k: int) -> Draw:
+    """Of every 10 draws for a condition: 8 interior, one near an edge, one in a tail."""
+    return Draw.EDGE if k % 10 == 8 else (Draw.TAIL if k % 10 == 9 else Draw.INTERIOR)
 
 
-_MPMATH_FUNCTIONS = {
+@dataclass
+class Clock:
+    """A deadline on ``time.monotonic``."""
+
+    deadline: float
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TimeLimitExceeded("time limit exceeded")
+
+
+# --------------------------------------------------------------------------- the evaluator
+
+_MPMATH = {
     "exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "asin": "asin", "acos": "acos",
     "atan": "atan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "Abs": "fabs", "erf": "erf",
 }
 
 
-def _mp_value(expr: sp.Basic, point: Mapping, memo: dict):
-    """Evaluate ``expr`` with mpmath at the current precision; shared subtrees once."""
-    import mpmath
-
+def _mp(expr: sp.Basic, point: Mapping, memo: dict):
+    """``expr`` at the current mpmath precision; shared subtrees once."""
     if expr in memo:
         return memo[expr]
     if expr.is_Symbol:
@@ -196,327 +178,389 @@ def _mp_value(expr: sp.Basic, point: Mapping, memo: dict):
     elif expr.is_Float:
         value = mpmath.mpf(expr)
     elif expr.is_Add:
-        value = mpmath.fsum(_mp_value(t, point, memo) for t in expr.args)
+        value = mpmath.fsum(_mp(t, point, memo) for t in expr.args)
     elif expr.is_Mul:
-        value = mpmath.fprod(_mp_value(t, point, memo) for t in expr.args)
+        value = mpmath.fprod(_mp(t, point, memo) for t in expr.args)
     elif expr.is_Pow:
-        base = _mp_value(expr.base, point, memo)
-        e = expr.exp
+        base, e = _mp(expr.base, point, memo), expr.exp
         if e.is_Integer:
             value = base ** int(e)
         elif e.is_Rational and e.q == 2:
             value = mpmath.sqrt(base) ** e.p
         else:
-            value = mpmath.power(base, _mp_value(e, point, memo))
-    elif isinstance(expr, sp.Function) and type(expr).__name__ in _MPMATH_FUNCTIONS:
-        fn = getattr(mpmath, _MPMATH_FUNCTIONS[type(expr).__name__])
-        value = fn(*(_mp_value(t, point, memo) for t in expr.args))
+            value = mpmath.power(base, _mp(e, point, memo))
+    elif isinstance(expr, sp.Function) and type(expr).__name__ in _MPMATH:
+        value = getattr(mpmath, _MPMATH[type(expr).__name__])(*(_mp(t, point, memo) for t in expr.args))
     elif isinstance(expr, sp.sign):
-        v = _mp_value(expr.args[0], point, memo)
-        value = mpmath.mpf(mpmath.sign(v))
+        value = mpmath.mpf(mpmath.sign(_mp(expr.args[0], point, memo)))
     elif isinstance(expr, (sp.Max, sp.Min)):
-        values = [_mp_value(t, point, memo) for t in expr.args]
+        values = [_mp(t, point, memo) for t in expr.args]
         value = max(values) if isinstance(expr, sp.Max) else min(values)
     else:  # anything else: SymPy's own evaluation of the subtree
-        sub = {k: sp.Float(mpmath.nstr(v, _DIGITS + 5), _DIGITS + 5) for k, v in point.items()}
-        re, im = sp.N(expr.xreplace(sub), _DIGITS).as_real_imag()
-        if not (re.is_Number and im.is_Number) or not (re.is_finite and im.is_finite):
+        value = _evalf(expr, {k: v for k, v in point.items() if k in expr.free_symbols}, mpmath.mp.dps, None)
+        if value is None:
             raise ValueError("not a finite number")
-        re, im = mpmath.mpf(sp.Float(re, _DIGITS)._mpf_), mpmath.mpf(sp.Float(im, _DIGITS)._mpf_)
-        value = re if im == 0 else mpmath.mpc(re, im)
     memo[expr] = value
     return value
 
 
-def _evaluator(exprs: list[sp.Basic], symbols: list[sp.Symbol]):
-    """A function of a probe point returning the expressions' values at 40 digits (``None`` if not finite or not real)."""
-    import mpmath
-
-    def at(point: Mapping) -> list | None:
-        with mpmath.workdps(_DIGITS):
-            values = {s: mpmath.mpf(point[s].p) / point[s].q for s in symbols}
-            memo: dict = {}
-            try:
-                out = [_mp_value(e, values, memo) for e in exprs]
-            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
-                return None
-            for i, v in enumerate(out):
-                if isinstance(v, mpmath.mpc):
-                    if abs(v.imag) > mpmath.mpf(10) ** (5 - _DIGITS) * (1 + abs(v.real)):
-                        return None
-                    out[i] = v.real
-                if not mpmath.isfinite(out[i]):
-                    return None
-            return out
-
-    return at
-
-
-def _entries(expr: sp.Basic) -> list[sp.Basic]:
-    return list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
-
-
-def _zero_modulo_radicals(entry: sp.Basic) -> bool:
-    """Exact test for expressions rational in the variables and in square roots ``sqrt(P)``.
-
-    Each distinct radical ``P**(k/2)`` becomes ``r**k`` for a new symbol ``r``; the
-    numerator of the resulting rational function is then reduced modulo
-    ``r**2 - P``.  A zero remainder proves the entry is zero.
-    """
-    radicals = [p for p in entry.atoms(sp.Pow) if p.exp.is_Rational and p.exp.q == 2]
-    if not radicals:
-        return sp.cancel(sp.together(entry)) == 0
-    eliminated = _eliminate_radical(entry, radicals)
-    if eliminated is not None:
-        return sp.cancel(sp.together(eliminated)) == 0
-    bases: dict[sp.Basic, sp.Symbol] = {}
-    replace = {}
-    for p in radicals:
-        base = sp.expand(p.base)
-        r = bases.setdefault(base, sp.Dummy("r", positive=True))
-        replace[p] = r ** p.exp.p
-    numerator, _ = sp.fraction(sp.cancel(sp.together(entry.xreplace(replace))))
-    if numerator.atoms(sp.Pow) & set(radicals):
-        return False
-    for base, r in bases.items():
-        numerator = sp.rem(sp.expand(numerator), r**2 - base, r)
-    return sp.expand(numerator) == 0
-
-
-def _eliminate_radical(entry: sp.Basic, radicals: list) -> sp.Basic | None:
-    """Change variables so that a single radical ``sqrt(Q + s)`` becomes a symbol.
-
-    If every radical has the same base ``Q + s`` where ``s`` is a symbol that
-    occurs in the base linearly with coefficient 1 (like ε in ``sqrt(σ² + ε)``),
-    substituting ``s = r² − Q`` (``r > 0``) is a bijection onto its range, and
-    the entry becomes a rational function of ``r`` and the other symbols: it is
-    zero exactly when that rational function is.
-    """
-    bases = {sp.expand(p.base) for p in radicals}
-    if len(bases) != 1:
-        return None
-    (base,) = bases
-    for s in sorted(base.free_symbols, key=str):
-        coeff = base.coeff(s)
-        if coeff == 1 and not (base - s).has(s):
-            r = sp.Dummy("r", positive=True)
-            rest = base - s
-            replaced = entry.xreplace({p: r ** p.exp.p for p in radicals})
-            return replaced.xreplace({s: r**2 - rest})
-    return None
-
-
-def symbolic_zero(diff: sp.Basic, seconds: float | None) -> bool | None:
-    """True if ``diff`` is provably zero within ``seconds``; ``None`` if undecided."""
+def _evalf(expr: sp.Basic, point: Mapping, digits: int, maxn: int | None):
+    """SymPy's adaptive ``evalf`` with the point passed as ``subs`` (never substituted symbolically)."""
+    subs = {k: (v if isinstance(v, sp.Basic) else sp.Float(mpmath.nstr(v, digits + 5), digits + 5))
+            for k, v in point.items()}
     try:
-        with time_limit(seconds):
-            for entry in _entries(diff):
-                if entry == 0:
-                    continue
-                if _zero_modulo_radicals(entry):
-                    continue
-                if sp.simplify(entry) != 0:
-                    return None
-            return True
-    except (TimeLimitExceeded, sp.PolynomialError, sp.polys.polyerrors.PolificationFailed):
-        return None
-
-
-def _format_point(point: Mapping) -> tuple[tuple[str, str], ...]:
-    return tuple((str(k), str(sp.N(v, 6))) for k, v in sorted(point.items(), key=lambda kv: str(kv[0])))
-
-
-class _Context:
-    """Per-verification caches: one expander per (sizes, node held fixed)."""
-
-    def __init__(self, d):
-        self.d = d
-        self.size_symbols = {s for s, _ in d.sizes} | {s for s, _ in d.numeric_sizes}
-        self.expanders: dict = {}
-
-    def expand(self, expr, subs, keep=None, flatten=True):
-        sizes = tuple(sorted(((k, v) for k, v in subs.items() if k in self.size_symbols), key=str))
-        key = (sizes, keep)
-        if key not in self.expanders:
-            self.expanders[key] = _Expander(self.d.definitions, dict(sizes), keep, evaluate=True)
-        return _instantiate(expr, subs, self.expanders[key], flatten)
-
-
-def _verify_step(index: int, step: Step, ctx: _Context, seconds: float, probes: int, rng: random.Random) -> StepReport:
-    claim, d = step.claim, ctx.d
-    if claim is None:
-        return StepReport(index, Outcome.DEFINITION, ())
-    methods: set[str] = set()
-    all_symbolic = True
-    any_numeric = False
-    for inst in _instances(d):
-        rhs = ctx.expand(step.rhs, inst.subs)
-        func = var = None
-        if isinstance(claim, Holds):
-            result = _check_holds(ctx.expand(claim.condition, inst.subs), d, inst, seconds, probes, rng)
-        else:
-            if isinstance(claim, DerivativeOf):
-                v = claim.variable
-                node = v.base if isinstance(v, sp.Indexed) else v
-                func = ctx.expand(claim.function, inst.subs, keep=node, flatten=False)
-                var = ctx.expand(v, inst.subs, keep=node, flatten=False)
-                reference = ctx.expand(sp.diff(func, var), inst.subs)
-                if node in dict(d.definitions):
-                    func = None  # a partial on the graph: no end-to-end function for differences
-                else:
-                    func, var = _flatten_indexed(func), _flatten_indexed(var)
-            else:
-                reference = ctx.expand(claim.reference, inst.subs)
-            result = _check_equal(rhs, reference, d, inst, seconds, probes, rng, claim)
-            if func is not None and result[0] != "differs":
-                cd = _central_differences(rhs, func, var, d, rng, probes)
-                if cd is not None:
-                    methods.add("central differences")
-                    if cd:
-                        result = ("differs", cd, "central difference disagrees")
-        verdict, point, detail = result
-        if verdict == "differs":
-            if isinstance(claim, Differs):
-                methods.add("numeric probes")
-                return StepReport(index, Outcome.REFUTED, tuple(sorted(methods)), detail, _format_point(point))
-            return StepReport(index, Outcome.FAILED, tuple(sorted(methods | {"numeric probes"})),
-                              f"{detail} at {_describe(inst.subs)}", _format_point(point))
-        if verdict == "proved":
-            methods.add("symbolic")
-        elif inst.symbolic:
-            all_symbolic = False  # sizes checked only numerically do not count against a proof
-        if verdict in ("proved", "agrees"):
-            methods.add("numeric probes")
-            any_numeric = True
-    if isinstance(claim, Differs):
-        return StepReport(index, Outcome.FAILED, tuple(sorted(methods)),
-                          "the stated erratum could not be confirmed: the two expressions agree")
-    if all_symbolic and "symbolic" in methods:
-        return StepReport(index, Outcome.PROVED, tuple(sorted(methods)), _sizes_text(d))
-    if any_numeric:
-        return StepReport(index, Outcome.CONFIRMED, tuple(sorted(methods)), _sizes_text(d))
-    return StepReport(index, Outcome.UNDECIDED, tuple(sorted(methods)), "no method could decide")
-
-
-def _describe(subs: Mapping) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in subs.items()) or "the generic form"
-
-
-def _sizes_text(d) -> str:
-    parts = [f"{s} ∈ {{{', '.join(map(str, v))}}}" for s, v in d.sizes]
-    parts += [f"{s} ∈ {{{', '.join(map(str, v))}}} (numeric)" for s, v in d.numeric_sizes]
-    return "; ".join(parts)
-
-
-def _differ(a, b) -> bool:
-    import mpmath
-
-    with mpmath.workdps(_DIGITS):
-        return abs(a - b) > mpmath.mpf(10) ** -25 * (1 + abs(a) + abs(b))
-
-
-def _check_equal(rhs, reference, d, inst, seconds, probes, rng, claim):
-    if isinstance(rhs, sp.MatrixBase) != isinstance(reference, sp.MatrixBase):
-        return ("differs", {}, "one side is a matrix, the other is not")
-    if isinstance(rhs, sp.MatrixBase) and rhs.shape != reference.shape:
-        return ("differs", {}, f"shapes differ: {rhs.shape} vs {reference.shape}")
-    claimed, expected = _entries(rhs), _entries(reference)
-    symbols = sorted(set().union(*(e.free_symbols for e in claimed + expected)), key=str)
-    at = _evaluator(claimed + expected, symbols)
-    n = len(claimed)
-    evaluated = 0
-    for _ in range(4 * probes):
-        if evaluated == probes:
-            break
-        point = _probe_point(symbols, d, rng)
-        values = at(point)
-        if values is None:
-            continue  # a singular or non-real point: draw another
-        evaluated += 1
-        for cv, rv in zip(values[:n], values[n:]):
-            if _differ(cv, rv):
-                return ("differs", point, f"claimed {sp.Float(cv, 8)} but reference {sp.Float(rv, 8)}")
-    if isinstance(claim, Differs) or not inst.symbolic:
-        return ("agrees" if evaluated else "undecided", {}, "")
-    proved = symbolic_zero(rhs - reference, seconds)
-    return ("proved" if proved else ("agrees" if evaluated else "undecided"), {}, "")
-
-
-_RELATIONS = {
-    # non-strict relations allow for rounding at 40 digits where the two sides are equal
-    sp.StrictGreaterThan: lambda a, b: a > b, sp.GreaterThan: lambda a, b: a >= b - 1e-25 * (1 + abs(a) + abs(b)),
-    sp.StrictLessThan: lambda a, b: a < b, sp.LessThan: lambda a, b: a <= b + 1e-25 * (1 + abs(a) + abs(b)),
-    sp.Equality: lambda a, b: abs(a - b) <= 1e-25 * (1 + abs(a) + abs(b)),
-    sp.Unequality: lambda a, b: abs(a - b) > 1e-25 * (1 + abs(a) + abs(b)),
-}
-
-
-def _check_holds(condition, d, inst, seconds, probes, rng):
-    import mpmath
-
-    if condition in (sp.true, sp.false):
-        return ("differs" if condition == sp.false else "proved", {}, "the condition is false")
-    symbols = sorted(condition.free_symbols, key=str)
-    relation = _RELATIONS.get(type(condition))
-    at = _evaluator([condition.lhs, condition.rhs], symbols) if relation else None
-    for _ in range(probes):
-        point = _probe_point(symbols, d, rng)
-        if at is not None:
-            values = at(point)
-            if values is None:
-                continue
-            with mpmath.workdps(_DIGITS):
-                holds = relation(*values)
-        else:
-            value = condition.xreplace(point)
-            if value not in (sp.true, sp.false):
-                continue
-            holds = value == sp.true
-        if not holds:
-            return ("differs", point, "the condition is false")
-    if not inst.symbolic:
-        return ("agrees", {}, "")
-    try:
-        with time_limit(seconds):
-            proved = sp.simplify(condition) == sp.true
+        value = sp.N(expr, digits, subs=subs, maxn=maxn or 100)
     except TimeLimitExceeded:
-        proved = False
-    return ("proved" if proved else "agrees", {}, "")
+        raise
+    except Exception:  # noqa: BLE001 - whatever SymPy cannot evaluate is "not a finite number here"
+        return None
+    re, im = value.as_real_imag()
+    if not (re.is_Number and im.is_Number) or not (re.is_finite and im.is_finite):
+        return None
+    re, im = mpmath.mpf(sp.Float(re, digits)._mpf_), mpmath.mpf(sp.Float(im, digits)._mpf_)
+    return re if im == 0 else mpmath.mpc(re, im)
 
 
-def _central_differences(rhs, func, var, d, rng, probes) -> dict | None:
+def _finite(v) -> bool:
+    return mpmath.isfinite(v) and abs(v) < mpmath.mpf(10) ** 300
+
+
+def evaluate_all(exprs: Sequence[sp.Basic], point: Mapping, digits: int = DIGITS) -> list | None:
+    """The expressions' values at ``point`` (rationals) to ``digits`` digits; ``None`` if one is not finite."""
+    with mpmath.workdps(digits):
+        values = {s: (mpmath.mpf(v.p) / v.q if v.is_Rational else mpmath.mpf(sp.Float(v, digits)._mpf_))
+                  for s, v in point.items()}
+        memo: dict = {}
+        try:
+            out = [_mp(e, values, memo) for e in exprs]
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError, KeyError):
+            return None
+        return out if all(_finite(v) for v in out) else None
+
+
+def evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS, maxn: int | None = None):
+    """``expr`` at ``point`` to ``digits`` digits, ``None`` where not finite.
+
+    With ``maxn``, SymPy's adaptive ``evalf`` may raise its working precision up
+    to ``maxn`` digits where terms cancel (the test of a difference of two large values).
+    """
+    if maxn is not None:
+        with mpmath.workdps(digits):
+            value = _evalf(expr, point, digits, maxn)
+            return _to_sympy(value) if value is not None and _finite(value) else None
+    out = evaluate_all([expr], point, digits)
+    if out is None:
+        return None
+    with mpmath.workdps(digits):
+        return _to_sympy(out[0])
+
+
+# --------------------------------------------------------------------------- the tolerance policy
+
+
+def _to_mpmath(v):
+    if not isinstance(v, sp.Basic):
+        return v
+    re, im = (sp.Float(t, DIGITS) for t in v.as_real_imag())
+    return mpmath.mpf(re._mpf_) if im == 0 else mpmath.mpc(mpmath.mpf(re._mpf_), mpmath.mpf(im._mpf_))
+
+
+def _to_sympy(v) -> sp.Basic:
+    """An mpmath value as a SymPy number that keeps its digits under further arithmetic."""
+    if isinstance(v, mpmath.mpc):
+        return sp.Float(v.real, DIGITS) + sp.I * sp.Float(v.imag, DIGITS)
+    return sp.Float(v, DIGITS)
+
+
+def close(a, b) -> bool:
+    """``a`` and ``b`` agree to :data:`TOLERANCE`, relative to ``max(1, |a|, |b|)``."""
+    with mpmath.workdps(DIGITS):
+        a, b = _to_mpmath(a), _to_mpmath(b)
+        return abs(a - b) <= TOLERANCE * max(1, abs(a), abs(b))
+
+
+def _agree(c, e, point, cv, ev) -> bool:
+    if not close(cv, ev):
+        return False
+    return max(abs(cv), abs(ev)) <= LARGE or _difference_vanishes(c, e, point, cv, ev)
+
+
+def _difference_vanishes(c, e, point, cv, ev) -> bool:
+    """For large values relative agreement hides absolute gaps (1 + e^81 vs e^81): evaluate c − e itself."""
+    digits = int(math.log10(float(max(1, abs(cv), abs(ev))))) + 100
+    gap = evaluate(c - e, point, 30, maxn=digits)
+    return gap is None or abs(gap) <= 1e-60
+
+
+def show(value) -> str:
+    """A value to 10 significant digits (``1.5``, ``2-1j``)."""
+    z = complex(value)
+    if abs(z.imag) <= 1e-30 * max(1.0, abs(z.real)):
+        return f"{z.real:.10g}"
+    return f"{z.real:.10g}{z.imag:+.10g}j"
+
+
+def describe(point: Mapping) -> tuple[tuple[str, str], ...]:
+    """A counterexample: each symbol with its value to 6 digits, in name order."""
+    return tuple((str(k), f"{complex(v).real:.6g}" if not isinstance(v, sp.Integer) else str(v))
+                 for k, v in sorted(point.items(), key=lambda kv: str(kv[0])))
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+@dataclass
+class Comparison:
+    """Numeric agreement of two lists of entries over probe points."""
+
+    agree: int = 0
+    tried: int = 0
+    point: dict | None = None
+    entry: int | None = None
+    values: tuple | None = None
+    samples: list = field(default_factory=list)  # (point, claimed values, expected values)
+
+
+def compare(claimed: list, expected: list, ctx: ProbeContext, rng: random.Random, wanted: int, clock: Clock,
+            nice: int = 0) -> Comparison:
+    """Probe until ``wanted`` points agree, a point differs, or ``4·wanted + 4`` points were tried."""
+    symbols = sorted(set().union(*(e.free_symbols for e in claimed + expected)), key=str)
+    out = Comparison()
+    n = len(claimed)
+    while out.agree < wanted and out.tried < 4 * wanted + 4:
+        clock.check()
+        out.tried += 1
+        point = probe_point(symbols, ctx, rng, Draw.GRID if out.tried <= nice else Draw.INTERIOR)
+        values = evaluate_all(list(claimed) + list(expected), point)
+        if values is None:
+            continue
+        cs, es = values[:n], values[n:]
+        with mpmath.workdps(DIGITS):
+            out.samples.append((point, [_to_sympy(v) for v in cs], [_to_sympy(v) for v in es]))
+        for k, (cv, ev) in enumerate(zip(cs, es)):
+            if not _agree(claimed[k], expected[k], point, cv, ev):
+                # confirm at twice the precision before calling it a difference
+                again = evaluate_all([claimed[k], expected[k]], point, 2 * DIGITS)
+                if again is not None and not _agree(claimed[k], expected[k], point, *again):
+                    with mpmath.workdps(2 * DIGITS):
+                        out.point, out.entry, out.values = point, k, tuple(_to_sympy(v) for v in again)
+                    return out
+        out.agree += 1
+    return out
+
+
+@dataclass(frozen=True)
+class HoldsProbe:
+    """A condition probed: how many points were evaluated of how many tried, and a point where it fails."""
+
+    evaluated: int
+    tried: int
+    point: dict | None = None
+
+
+def holds(condition: sp.Basic, ctx: ProbeContext, rng: random.Random, clock: Clock,
+          wanted: int = HOLDS_POINTS) -> HoldsProbe:
+    """Probe ``condition`` until ``wanted`` points decide it (or ``2·wanted`` were tried), stopping at a failure.
+
+    A point decides the condition when every relation in it can be evaluated
+    and none is within rounding of its boundary (a strict ``<`` whose sides
+    agree to :data:`TOLERANCE` is not evaluated, never counted as true).
+    """
+    symbols = sorted(condition.free_symbols, key=str)
+    relations = sorted(condition.atoms(sp.Rel), key=sp.default_sort_key) if condition.free_symbols else []
+    sides = [side for r in relations for side in (r.lhs, r.rhs)]
+    evaluated = tried = 0
+    while evaluated < wanted and tried < 2 * wanted:
+        clock.check()
+        point = probe_point(symbols, ctx, rng, _schedule(tried))
+        tried += 1
+        values = evaluate_all(sides, point)
+        if values is None:
+            continue
+        truth = {}
+        for k, r in enumerate(relations):
+            truth[r] = holds_condition(type(r), values[2 * k], values[2 * k + 1])
+        if any(t is None for t in truth.values()):
+            continue
+        value = condition.xreplace({r: sp.true if t else sp.false for r, t in truth.items()})
+        if value not in (sp.true, sp.false):
+            continue
+        evaluated += 1
+        if value is sp.false:
+            return HoldsProbe(evaluated, tried, point)
+    return HoldsProbe(evaluated, tried)
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def holds_condition(relation: type, a, b) -> bool | None:
+    """The truth of ``a R b`` for two values; ``None`` where rounding cannot tell (a tie under a strict relation)."""
+    with mpmath.workdps(DIGITS):
+        gap = a - b
+        scale = max(1, abs(a), abs(b))
+        if isinstance(gap, mpmath.mpc):
+            if abs(gap.imag) > TOLERANCE * scale:
+                return False if relation is sp.Equality else (True if relation is sp.Unequality else None)
+            gap = gap.real
+        tie = abs(gap) <= TOLERANCE * scale
+    if relation is sp.Equality:
+        return tie
+    if relation is sp.Unequality:
+        return None if tie else True
+    if tie:
+        return True if relation in (sp.GreaterThan, sp.LessThan) else None
+    return bool(gap > 0) if relation in (sp.GreaterThan, sp.StrictGreaterThan) else bool(gap < 0)
+
+
+# --------------------------------------------------------------------------- steps
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One instance of a claim checked: its verdict, the counterexample if any, the points evaluated."""
+
+    outcome: Outcome
+    point: dict | None = None
+    detail: str = ""
+    points: int = 0
+    tried: int = 0
+    methods: frozenset = frozenset()
+
+
+def _equal(rhs, reference, ctx, symbolic, seconds, probes, rng, clock, prove=True) -> _Found:
+    if isinstance(rhs, sp.MatrixBase) != isinstance(reference, sp.MatrixBase):
+        return _Found(Outcome.FAILED, {}, "one side is a matrix, the other is not")
+    if isinstance(rhs, sp.MatrixBase) and rhs.shape != reference.shape:
+        return _Found(Outcome.FAILED, {}, f"shapes differ: {rhs.shape} vs {reference.shape}")
+    claimed, expected = entries(rhs), entries(reference)
+    probed, note = standing_in(claimed + expected, rng)
+    cmp = compare(probed[:len(claimed)], probed[len(claimed):], ctx, rng, probes, clock)
+    found = dict(points=cmp.agree, tried=cmp.tried, methods=frozenset({"numeric probes"}))
+    if cmp.point is not None:
+        c, e = cmp.values
+        return _Found(Outcome.FAILED, cmp.point, f"claimed {show(c)} but reference {show(e)}{note}", **found)
+    if prove and symbolic and symbolic_zero(rhs - reference, seconds):
+        return _Found(Outcome.PROVED, **{**found, "methods": frozenset({"symbolic", "numeric probes"})})
+    return _Found(Outcome.CONFIRMED if cmp.agree else Outcome.UNDECIDED, **found)
+
+
+def _condition(step: Step, cond: sp.Basic, ctx, symbolic, seconds, rng, clock) -> _Found:
+    if cond in (sp.true, sp.false):  # decided once the shown right-hand side is substituted
+        return _Found(Outcome.PROVED if cond is sp.true else Outcome.FAILED, {} if cond is sp.false else None,
+                      "the condition is false" if cond is sp.false else "", methods=frozenset({"symbolic"}))
+    (probed,), note = standing_in([cond], rng)
+    probe = holds(probed, ctx, rng, clock)
+    found = dict(points=probe.evaluated, tried=probe.tried, methods=frozenset({"numeric probes"}))
+    if probe.point is not None:
+        return _Found(Outcome.FAILED, probe.point, "the condition is false" + note, **found)
+    if symbolic and prove_condition(cond, seconds):
+        return _Found(Outcome.PROVED, **{**found, "methods": frozenset({"symbolic", "numeric probes"})})
+    return _Found(Outcome.CONFIRMED if probe.evaluated >= HOLDS_POINTS else Outcome.UNDECIDED, **found)
+
+
+def _derivative(step, claim, d, ctx, expand, subs, symbolic, seconds, probes, rng, clock) -> _Found:
+    v = claim.variable
+    node = v.base if isinstance(v, sp.Indexed) else v
+    func = expand(claim.function, subs, keep=node, flatten=False)
+    var = expand(v, subs, keep=node, flatten=False)
+    rhs = expand(step.rhs, subs)
+    found = _equal(rhs, expand(sp.diff(func, var), subs), ctx, symbolic, seconds, probes, rng, clock)
+    if found.outcome is Outcome.FAILED or node in dict(d.definitions):
+        return found  # a partial on the graph has no end-to-end function for differences
+    point = _central_differences(rhs, flatten_indexed(func), flatten_indexed(var), ctx, rng, probes)
+    if point is None:
+        return found
+    methods = found.methods | {"central differences"}
+    if point:
+        return _Found(Outcome.FAILED, point, "central difference disagrees", found.points, found.tried, methods)
+    return _Found(found.outcome, found.point, found.detail, found.points, found.tried, methods)
+
+
+def _central_differences(rhs, func, var, ctx, rng, probes) -> dict | None:
     """A point where ``rhs`` and the central difference of ``func`` disagree, else ``{}``."""
-    import mpmath
-
     if not isinstance(var, sp.Symbol) or isinstance(rhs, sp.MatrixBase) or isinstance(func, sp.MatrixBase):
         return None
     symbols = sorted(func.free_symbols | rhs.free_symbols | {var}, key=str)
-    at = _evaluator([func, rhs], symbols)
     h = sp.Rational(1, 10**12)
-    lo, hi = _domain_of(var, d)
     for _ in range(min(probes, 3)):
-        point = _probe_point(symbols, d, rng)
-        if not (lo + 1e-9 < float(point[var]) < hi - 1e-9):
-            continue
-        up, mid, down = at({**point, var: point[var] + h}), at(point), at({**point, var: point[var] - h})
+        point = probe_point(symbols, ctx, rng)
+        up = evaluate_all([func], {**point, var: point[var] + h})
+        mid = evaluate_all([rhs], point)
+        down = evaluate_all([func], {**point, var: point[var] - h})
         if up is None or mid is None or down is None:
             continue
-        with mpmath.workdps(_DIGITS):
+        with mpmath.workdps(DIGITS):
             estimate = (up[0] - down[0]) / (2 * mpmath.mpf(h.p) / h.q)
-            if abs(estimate - mid[1]) > 1e-12 * (1 + abs(mid[1])):
+            if abs(estimate - mid[0]) > 1e-12 * (1 + abs(mid[0])):
                 return point
     return {}
 
 
-def verify(d, seconds: float = 4.0, probes: int = 5, seed: int = 0) -> Verification:
+def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: int, rng) -> StepReport:
+    """Check one step's claim in every instance of the record; the report's scope says what was covered."""
+    claim = step.claim
+    if claim is None:
+        return StepReport(index, Outcome.DEFINITION, ())
+    clock = Clock(float("inf"))
+    methods: set = set()
+    proved: dict = {}
+    probed: dict = {}
+    points = tried = 0
+    undecided = False
+    insts = derivation_instances(d)
+    for subs, symbolic in insts:
+        if isinstance(claim, Holds):
+            found = _condition(step, expand(shown_condition(step), subs), ctx, symbolic, seconds, rng, clock)
+        elif isinstance(claim, DerivativeOf):
+            found = _derivative(step, claim, d, ctx, expand, subs, symbolic, seconds, probes, rng, clock)
+        else:
+            found = _equal(expand(step.rhs, subs), expand(claim.reference, subs), ctx, symbolic, seconds, probes,
+                           rng, clock, prove=not isinstance(claim, Differs))
+        methods |= found.methods
+        points, tried = points + found.points, tried + found.tried
+        sizes = tuple((str(s), subs[s]) for s, _ in (d.sizes if symbolic else d.numeric_sizes))
+        if found.outcome is Outcome.FAILED:
+            where = " at " + ", ".join(f"{k} = {v}" for k, v in subs.items()) if subs else ""
+            if isinstance(claim, Differs):
+                return StepReport(index, Outcome.REFUTED, tuple(sorted(methods)), found.detail + where,
+                                  describe({**subs, **found.point}) if found.point else (),
+                                  Scope(points=points, tried=tried))
+            return StepReport(index, Outcome.FAILED, tuple(sorted(methods)), found.detail + where,
+                              describe(found.point or {}), Scope(points=points, tried=tried))
+        (proved if found.outcome is Outcome.PROVED else probed).setdefault(sizes, True)
+        undecided |= found.outcome is Outcome.UNDECIDED
+    if isinstance(claim, Differs):
+        return StepReport(index, Outcome.FAILED, tuple(sorted(methods)),
+                          "the stated erratum could not be confirmed: the two expressions agree")
+    symbolic_sizes = [sizes for subs, sym in insts if sym
+                      for sizes in [tuple((str(s), subs[s]) for s, _ in d.sizes)]]
+    scope = Scope(proved=gather_sizes(proved), probed=gather_sizes({k: v for k, v in probed.items() if k not in proved}),
+                  shape=d.proved_for, points=points, tried=tried)
+    if undecided:
+        return StepReport(index, Outcome.UNDECIDED, tuple(sorted(methods)), "no method could decide",
+                          scope=Scope(points=points, tried=tried))
+    if proved and all(s in proved for s in symbolic_sizes):
+        probed_only = {k: v for k, v in probed.items() if k not in proved}
+        scope = Scope(proved=gather_sizes(proved) if d.sizes else (),
+                      probed=gather_sizes(probed_only) if d.numeric_sizes else (),
+                      shape=d.proved_for, points=points, tried=tried)
+        return StepReport(index, Outcome.PROVED, tuple(sorted(methods)), scope=scope)
+    return StepReport(index, Outcome.CONFIRMED, tuple(sorted(methods)), scope=scope)
+
+
+# --------------------------------------------------------------------------- derivations
+
+
+def verify(d, seconds: float = 4.0, probes: int = 5, seed: int = 0):
     """Check every step of the derivation ``d``.
 
     Parameters
     ==========
 
     d : a :class:`~derivations.record.Derivation`.
-    seconds : the time bound of each symbolic zero test.
-    probes : random probe points per claim and instance.
+    seconds : the time bound of each symbolic test.
+    probes : random probe points per equality and instance (conditions take :data:`HOLDS_POINTS`).
     seed : the seed of the probe points (reproducible verdicts).
 
     Returns
@@ -536,9 +580,19 @@ def verify(d, seconds: float = 4.0, probes: int = 5, seed: int = 0) -> Verificat
     ['proved']
     """
     start = time.perf_counter()
-    ctx = _Context(d)
+    ctx = ProbeContext(tuple((str(k.label if isinstance(k, sp.IndexedBase) else k), rng) for k, rng in d.domain),
+                       definitions=d.definitions)
+    size_syms = {s for s, _ in d.sizes} | {s for s, _ in d.numeric_sizes}
+    expanders: dict = {}
+
+    def expand(expr, subs, keep=None, flatten=True):
+        sizes = tuple(sorted(((k, v) for k, v in subs.items() if k in size_syms), key=str))
+        if (sizes, keep) not in expanders:
+            expanders[sizes, keep] = Expander(d.definitions, dict(sizes), keep, evaluate=True)
+        return expand_instance(expr, subs, expanders[sizes, keep], flatten)
+
     reports = tuple(
-        _verify_step(i, step, ctx, seconds, probes, random.Random(f"{d.name}:{i}:{seed}"))
+        check_step(i, step, d, ctx, expand, seconds, probes, random.Random(f"{d.name}:{i}:{seed}"))
         for i, step in enumerate(d.steps, 1)
     )
     return Verification(d.name, reports, time.perf_counter() - start)

@@ -2,42 +2,57 @@ r"""A small, bounded recursive-descent reader for LaTeX formulas as written in l
 
 SymPy's own LaTeX parser needs ANTLR and fails on ``\sigma``, ``\partial`` and
 ``\hat``; this reader covers the subset lecture notes use and nothing more:
-numbers, single letters (``xy`` is ``x*y``, as in LaTeX), Greek letters
-(``\sigma``, ``\varepsilon`` = ``\epsilon``, ``\ell``), subscripts as part of a
-name (``x_1``, ``\sigma_{k}``), ``x^{(j)}`` as the indexed symbol ``x[j]``,
-accents as names (``\hat{x}`` is ``xhat``, ``\tilde{\theta}`` is
-``thetatilde``; ``\mathbf{w}`` is ``w``), ``+ - * / \cdot \times \div``,
-implicit products, powers (``^2``, ``^{3/2}``), ``^T``/``^\top`` (transpose),
-``\frac``, ``\dfrac``, ``\sqrt``, ``\sqrt[n]``, ``\left( \right)``,
-``|x|``, ``\sum_{j=1}^{m}``, ``\prod``, functions (``\exp``, ``\log``, ``\ln``,
-``\sin``, ``\cos``, ``\tanh``, ``\max``, ``\min``, ``\operatorname{sign}``),
-``pmatrix``/``bmatrix`` environments, and
-``\frac{\partial \ell}{\partial y_j}`` read as one named symbol ``dell_dy_j``
-(indexed when the denominator is: ``\partial \hat{x}^{(j)}`` gives
-``dell_dxhat[j]``).  A formula ``lhs = rhs`` is refused unless the caller
-asks for its right-hand side.  As everywhere in derivkit, ``e`` is a symbol
-like any other letter: write ``\exp`` for the exponential (``\pi`` is the
-constant).
+numbers (``0.5``, ``1e-7``, ``10^{-7}``), single letters (``xy`` is ``x*y``, as
+in LaTeX), Greek letters, subscripts as part of a name (``x_1``, ``\sigma_{k}``,
+``\theta_{\tau+1}``, ``h_{\text{out}}``), ``x^{(j)}`` as the indexed symbol
+``x[j]``, ``x^{\text{new}}`` as a name, accents as names (``\hat{x}`` is
+``xhat``), ``+ - * / \cdot \times \div``, implicit products, powers,
+``\frac``, ``\sqrt``, ``\left( \right)``, ``|x|``, ``\sum``, ``\prod``,
+functions (``\exp``, ``\log``, ``\sin^{-1}`` = ``asin``, ``\sin^2 x`` =
+``(\sin x)^2``, ``\max``, ``\operatorname{sign}``), matrix environments,
+layout environments (``aligned``: ``&`` and ``\\`` are layout), and
+``\frac{\partial \ell}{\partial y_j}`` as one named symbol ``dell_dy_j``.
 
-Input is bounded (length, nesting depth, exponents via
-:func:`derivations.reading.parsing.power`); nothing is ever executed.
+**Types.** Bold capitals (``\mathbf{X}``, ``\boldsymbol{\Sigma}``) and
+declared matrices are noncommutative matrices, bold lowercase are column
+vectors (:mod:`derivations.reading.shapes`); ``^T``, ``^\top`` and
+``^{\mathsf T}`` transpose, ``^{-1}`` of a matrix is its inverse, ``I``
+beside matrices is the identity.  Notation forces a type: a transposed name
+is a vector (lowercase) or a matrix (capital), and a capital multiplied by a
+matrix or vector is a matrix.  A formula whose vectors meet only entrywise
+operations (``\odot``, ``\sqrt{\mathbf{v}}``, division by a vector) is read
+entry by entry, its vectors as scalars.
+
+**Functions.** A name written with an argument list, ``f(x + h)`` or
+``J(\theta; X, y)``, is an undefined function applied, unless it is declared
+a scalar, vector or matrix; a name that is applied in one place and used as
+a plain variable in another is refused (both readings named), never guessed.
+
+A formula ``lhs = rhs`` (or ``\leftarrow``, ``\approx``, ``:=``) is refused
+unless the caller asks for its right-hand side.  ``e`` is a symbol like any
+other letter: write ``\exp`` for the exponential (``\pi`` is the constant).
 
 Examples
 ========
 
 >>> from derivations.reading.latex import parse_latex
->>> import sympy as sp
->>> sym = lambda n: sp.Symbol(n, real=True)
->>> idx = lambda n: sp.IndexedBase(n, real=True)
->>> parse_latex(r"\frac{x_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}", sym, idx)
+>>> parse_latex(r"\frac{x_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}")
 (-mu + x_i)/sqrt(epsilon + sigma**2)
->>> parse_latex(r"-\frac{2}{m} \sum_{j=1}^{m} (x^{(j)} - \mu)", sym, idx)
+>>> parse_latex(r"-\frac{2}{m} \sum_{j=1}^{m} (x^{(j)} - \mu)")
 -2*Sum(-mu + x[j], (j, 1, m))/m
->>> parse_latex(r"\frac{\partial \ell}{\partial \hat{x}^{(j)}} \gamma", sym, idx)
-gamma*dell_dxhat[j]
->>> parse_latex(r"\left| x \right| + 2\cdot 3", sym, idx)
-Abs(x) + 6
->>> parse_latex(r"x \mathbin{\#} y", sym, idx)
+>>> parse_latex(r"(\mathbf{X}^T\mathbf{X})^{-1}\mathbf{X}^T\mathbf{y}")
+(transpose(X)*X)**(-1)*transpose(X)*y
+>>> parse_latex(r"v^T H v")
+transpose(v)*H*v
+>>> parse_latex(r"\sin^{-1} x + 1e-7")
+asin(x) + 1/10000000
+>>> parse_latex(r"g(x + h)")
+g(h + x)
+>>> parse_latex(r"g(x + h) - g x")
+Traceback (most recent call last):
+...
+derivations.errors.InputError: g is written both as a function (g(...) at column 1) and as a plain variable (column 12): say --function g (g applied) or --scalar g (g times (...)), or write g\cdot(...)
+>>> parse_latex(r"x \mathbin{\#} y")
 Traceback (most recent call last):
 ...
 derivations.errors.InputError: unsupported LaTeX command \mathbin at column 3
@@ -45,64 +60,22 @@ derivations.errors.InputError: unsupported LaTeX command \mathbin at column 3
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.parsing import (FUNCTIONS, GREEK, MAX_DEPTH, MAX_DIGITS, VARIANTS, bounded_sum, check_number,
-                                         guarded, hadamard, matrix_of, power, readable_name, real_indexed, real_symbol)
+from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
+from derivations.reading.notation import NotationReader, capital
+from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, check_number, guarded, hadamard, matrix_of, power,
+                                         real_indexed, real_symbol, validate_text)
+from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed
+from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, INVERSES, LETTERS, MULTIPLY,
+                                        RELATIONS, Tok, number, prepare)
 
-_TOKEN = re.compile(
-    r"(?P<cmd>\\[A-Za-z]+)|(?P<esc>\\\\|\\.)|(?P<num>\d+(?:\.\d*)?|\.\d+)|(?P<letter>[A-Za-z])"
-    r"|(?P<space>\s+)|(?P<op>[{}()\[\]^_+\-*/=|,&!'.<>~])|(?P<other>.)",
-    re.S,
-)
-_IGNORED = {"\\left.", "\\right.", "\\displaystyle", "\\limits", "\\nolimits", "\\quad", "\\qquad", "\\big",
-            "\\Big", "\\bigg", "\\Bigg", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\biggl", "\\biggr", "\\,",
-            "\\;", "\\!", "\\:", "\\ ", "~", "\\textstyle"}
-_FUNCTIONS = {"exp": "exp", "log": "log", "ln": "log", "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh",
-              "cosh": "cosh", "tanh": "tanh", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "max": "Max",
-              "min": "Min", "sgn": "sign", "erf": "erf"}
-_NAMED = {"sign", "sgn", "relu", "sigmoid", "softplus", "exp", "log", "ln", "tanh", "max", "min", "erf", "Abs",
-          "abs"}
-_ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar",
-            "overline": "bar", "dot": "dot", "check": "check", "vec": ""}
-_FONTS = {"mathbf", "boldsymbol", "bm", "mathrm", "mathit", "text", "textrm", "mathsf", "mathcal", "mathbb",
-          "operatorname", "textbf", "textit"}
-_GREEK = set(GREEK) | {g.capitalize() for g in GREEK} | set(VARIANTS) | {"ell"}
-_MULTIPLY = {"*", "\\cdot", "\\times", "\\ast", "\\odot", "\\circ"}
-_ENVIRONMENTS = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix"}
-
-
-@dataclass
-class _Tok:
-    kind: str
-    text: str
-    col: int
-
-
-def _tokenize(text: str) -> list[_Tok]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind, value = m.lastgroup, m.group()
-        if kind == "space" or value in _IGNORED:
-            continue
-        if kind == "other":
-            if value in {"·", "×"}:
-                kind, value = "op", "*"
-            elif value in {"−", "–"}:
-                kind, value = "op", "-"
-            elif readable_name(value) != value:
-                kind, value = "cmd", "\\" + readable_name(value)
-            else:
-                raise InputError(f"unexpected character {value!r} at column {m.start() + 1}")
-        if kind == "num" and len(value) > MAX_DIGITS:
-            raise InputError(f"number with more than {MAX_DIGITS} digits at column {m.start() + 1}")
-        out.append(_Tok(kind, value, m.start() + 1))
-    return out
+_TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT", "\\mathrmT"}
+_MAX_PASSES = 16
+_LATIN = set("abcdefghijklmnopqrstuvwxyz")  # w^T x: a Latin letter after a row vector is a vector
 
 
 def parse_latex(
@@ -115,35 +88,119 @@ def parse_latex(
 
     Anything it cannot read is one :class:`~derivations.errors.InputError`.
     """
-    return guarded(lambda: _read(text, symbol, indexed, rhs_of_equation), text)
+    return read_latex([text], symbol, indexed, rhs_of_equation=rhs_of_equation).values[0]
 
 
-def _read(text, symbol, indexed, rhs_of_equation) -> sp.Basic:
-    text = re.sub(r"([A-Za-z])\u0302", r"\\hat{\1}", text)  # x̂ typed as x + combining circumflex
-    text = text.replace("²", "^{2}").replace("³", "^{3}").replace("ᵀ", "^{T}")
-    reader = _Reader(_tokenize(text), symbol, indexed)
-    if not reader.toks:
-        raise InputError("empty expression")
-    try:
-        value = reader.expression()
-        while rhs_of_equation and reader.peek("="):
-            reader.next()
-            value = reader.expression()
-    except RecursionError:
-        raise InputError("formula is nested too deeply") from None
-    if not reader.done():
-        tok = reader.toks[reader.pos]
-        if tok.text == "=":
-            raise InputError(f"'=' at column {tok.col}: give one side of an equation (or use `derivkit check`)")
-        raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
-    return value
+def read_latex(
+    texts: Sequence[str],
+    symbol: Callable[[str], sp.Symbol] = real_symbol,
+    indexed: Callable[[str], sp.IndexedBase] = real_indexed,
+    *,
+    declared: Mapping[str, Kind] | None = None,
+    rhs_of_equation: bool = True,
+    labels: Sequence[str] = (),
+) -> Reading:
+    r"""Read several formulas together (the two sides of a check): one kind per name across all of them.
+
+    ``declared`` gives kinds the user stated (``--matrix H``, ``--function f``);
+    ``labels`` prefix error messages (``CLAIMED: ...``).
+
+    >>> r = read_latex([r"\mathbf{A}\mathbf{B}", r"\mathbf{B}\mathbf{A}"])
+    >>> r.values, [(n, k.value) for n, k, _ in r.kinds]
+    ((A*B, B*A), [('A', 'matrix'), ('B', 'matrix')])
+    """
+    for t in texts:
+        validate_text(t)
+    return guarded(lambda: _read_all(list(texts), symbol, indexed, dict(declared or {}), rhs_of_equation,
+                                     list(labels)), texts[0])
 
 
-class _Reader:
-    def __init__(self, toks, symbol, indexed):
+def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels) -> Reading:
+    typing = Typing(declared, has_matrices=any(k in (Kind.MATRIX, Kind.VECTOR) for k in declared.values()))
+    for _ in range(_MAX_PASSES):
+        readers = []
+        try:
+            for i, text in enumerate(texts):
+                reader = _Reader(prepare(text), symbol, indexed, typing)
+                readers.append(reader)
+                try:
+                    reader.formula(rhs_of_equation)
+                except InputError as exc:
+                    raise InputError(f"{labels[i]}: {exc}" if i < len(labels) else str(exc)) from None
+        except Retype as r:
+            if r.name in typing.forced:
+                raise InputError(f"the kind of {r.name} does not settle ({r.why})") from None
+            typing.forced[r.name] = (r.kind, r.why)
+            typing.has_matrices = True
+            continue
+        except Entrywise:
+            if typing.entrywise:
+                raise InputError("the formula mixes entrywise operations with matrix products") from None
+            typing.entrywise = True
+            continue
+        except RecursionError:
+            raise InputError("formula is nested too deeply") from None
+        if not typing.has_matrices and not typing.entrywise and any(r.made_typed for r in readers):
+            typing.has_matrices = True
+            continue
+        return _reading(readers, typing, labels)
+    raise InputError("the kinds of the names did not settle")
+
+
+def _reading(readers, typing: Typing, labels) -> Reading:
+    applied: dict[str, tuple[str, int]] = {}
+    bare: dict[str, str] = {}
+    for i, r in enumerate(readers):
+        side = f"{labels[i]} " if i < len(labels) else ""
+        for name, (col, arity) in r.applied.items():
+            applied.setdefault(name, (f"{side}column {col}", arity))
+        for name, col in r.bare.items():
+            bare.setdefault(name, f"{side}column {col}")
+    for name, (col, _) in applied.items():
+        if name in bare:
+            raise InputError(
+                f"{name} is written both as a function ({name}(...) at {col}) and as a plain variable "
+                f"({bare[name]}): say --function {name} ({name} applied) or --scalar {name} "
+                f"({name} times (...)), or write {name}\\cdot(...)")
+    kinds: dict[str, tuple[Kind, str]] = {}
+    for r in readers:
+        for name, kind_why in r.kinds.items():
+            kinds.setdefault(name, kind_why)
+    return Reading(tuple(r.value for r in readers), tuple((n, k, w) for n, (k, w) in kinds.items()),
+                   tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
+
+
+class _Reader(NotationReader):
+    def __init__(self, toks, symbol, indexed, typing: Typing):
         self.toks, self.pos, self.depth = toks, 0, 0
-        self.symbol, self.indexed = symbol, indexed
-        self.abs_depth = 0
+        self.symbol, self.indexed, self.typing = symbol, indexed, typing
+        self.abs_depth = self.norm_depth = 0
+        self.bold = self.in_script = False
+        self.font = ""
+        self.made_typed = False
+        self.applied: dict[str, tuple[int, int]] = {}
+        self.bare: dict[str, int] = {}
+        self.kinds: dict[str, tuple[Kind, str]] = {}
+        self.value = None
+
+    def formula(self, rhs_of_equation: bool):
+        if not self.toks:
+            raise InputError("empty expression")
+        value = self.expression()
+        while rhs_of_equation and self.peek(*RELATIONS):
+            self.next()
+            value = self.expression()
+        if not self.done():
+            tok = self.toks[self.pos]
+            if tok.text in RELATIONS:
+                raise InputError(f"'{tok.text}' at column {tok.col}: give one side of an equation "
+                                 "(or use `derivkit check`)")
+            if tok.text == "\\sim":
+                raise InputError(f"'\\sim' at column {tok.col} states a distribution, not an equation: derivkit "
+                                 "checks formulas related by =, \\leftarrow, \\approx or :=")
+            raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
+        self.value = value
+        return value
 
     # ------------------------------------------------------------------ tokens
     def done(self) -> bool:
@@ -152,17 +209,21 @@ class _Reader:
     def peek(self, *texts: str) -> bool:
         return not self.done() and self.toks[self.pos].text in texts
 
-    def current(self) -> _Tok:
+    def peek_at(self, offset: int) -> str | None:
+        i = self.pos + offset
+        return self.toks[i].text if i < len(self.toks) else None
+
+    def current(self) -> Tok:
         if self.done():
             raise InputError("unexpected end of formula")
         return self.toks[self.pos]
 
-    def next(self) -> _Tok:
+    def next(self) -> Tok:
         tok = self.current()
         self.pos += 1
         return tok
 
-    def expect(self, text: str) -> _Tok:
+    def expect(self, text: str) -> Tok:
         if self.done():
             raise InputError(f"expected {text!r} at the end of the formula")
         tok = self.toks[self.pos]
@@ -186,6 +247,7 @@ class _Reader:
                 if op == "\\pm":
                     raise InputError("\\pm is ambiguous: write + or -")
                 right = self.term()
+                self.same_shape(value, right)
                 value = check_number(value + right if op == "+" else value - right)
             return value
         finally:
@@ -195,21 +257,60 @@ class _Reader:
         value = self.unary()
         while not self.done():
             tok = self.current()
-            if tok.text in _MULTIPLY:
+            if tok.text in MULTIPLY:
                 self.next()
                 right = self.unary()
-                value = hadamard(value, right) if tok.text == "\\odot" else check_number(value * right)
+                if tok.text == "\\odot":
+                    self.entrywise_with(value, right)
+                    value = hadamard(value, right)
+                else:
+                    value = self.multiply(value, right)
             elif tok.text in ("/", "\\div"):
                 self.next()
                 right = self.unary()
-                if isinstance(right, sp.MatrixBase):
-                    raise InputError(f"division by a matrix at column {tok.col}")
-                value = check_number(value / right)
+                value = self.divide(value, right, tok)
             elif self.starts_operand():
-                value = check_number(value * self.unary())
+                value = self.multiply(value, self.unary())
             else:
                 break
         return value
+
+    def same_shape(self, left, right):
+        """A plain name added to a vector or matrix is one too (``\\theta + \\alpha \\mathbf{v}``)."""
+        for a, b in ((left, right), (right, left)):
+            if isinstance(a, sp.Symbol) and not is_typed(a) and is_typed(b) and self.typing.kind(a.name) is None \
+                    and not self.typing.entrywise and a.name != "I":
+                try:
+                    shape = infer_shapes([b]).shape(b)
+                except InputError:
+                    return
+                if isinstance(shape, Shape) and shape.cols == ONE and shape.rows != ONE:
+                    raise Retype(a.name, Kind.VECTOR, f"{a.name} is added to a vector")
+
+    def multiply(self, left, right):
+        """``left * right``; a capital scalar name beside a matrix or vector is a matrix."""
+        for a, b in ((left, right), (right, left)):
+            base = a.base if isinstance(a, sp.Pow) else a
+            if is_typed(b) and isinstance(base, sp.Symbol) and not is_typed(base) and capital(base.name) \
+                    and self.typing.kind(base.name) is None and not self.typing.entrywise:
+                raise Retype(base.name, Kind.MATRIX, f"{base.name} multiplies a matrix or vector")
+        last = left.args[-1] if isinstance(left, sp.Mul) else left
+        if isinstance(last, sp.transpose) and isinstance(last.args[0], VectorName) and isinstance(right, sp.Symbol) \
+                and not is_typed(right) and self.typing.kind(right.name) is None and right.name.split("_")[0] in _LATIN:
+            raise Retype(right.name, Kind.VECTOR, f"{right.name} follows the row vector {sp.sstr(last)}")
+        return check_number(left * right)
+
+    def divide(self, left, right, tok):
+        if isinstance(right, sp.MatrixBase) or any(isinstance(s, (MatrixName, IdentityName))
+                                                   for s in sp.sympify(right).atoms(sp.Symbol)):
+            raise InputError(f"division by a matrix at column {tok.col}: write ^{{-1}} for the inverse")
+        self.entrywise_with(right)
+        return check_number(left / right)
+
+    def entrywise_with(self, *values):
+        """An entrywise operation on a vector: the formula is read entry by entry."""
+        if any(isinstance(s, VectorName) for v in values for s in sp.sympify(v).atoms(sp.Symbol)):
+            raise Entrywise()
 
     def starts_operand(self) -> bool:
         tok = self.current()
@@ -219,8 +320,11 @@ class _Reader:
             return True
         if tok.text == "|":
             return self.abs_depth == 0
+        if tok.text in ("\\|", "\\lVert"):
+            return self.norm_depth == 0
         if tok.kind == "cmd":
-            return tok.text not in _MULTIPLY | {"\\div", "\\right", "\\end", "\\pm", "\\partial"}
+            return tok.text not in MULTIPLY | RELATIONS | {"\\div", "\\right", "\\end", "\\pm", "\\partial", "\\rVert",
+                                                         "\\sim", "\\\\"}
         return False
 
     def unary(self):
@@ -239,29 +343,60 @@ class _Reader:
                 if tok.text == "!":
                     value = FUNCTIONS["factorial"](value)
                 elif tok.text == "'":
-                    raise InputError(f"primes (') are not supported at column {tok.col}: name the derivative")
+                    raise InputError(f"a prime (') at column {tok.col} needs a function: write f'(x)")
                 else:
-                    value = self.superscript(value)
+                    value = self.superscript(value, tok)
             return value
         finally:
             self.depth -= 1
 
-    def superscript(self, base):
-        if self.peek("\\top", "\\intercal", "T") or self.peek_group_of("T", "\\top", "\\intercal"):
-            self.skip_script()
-            return base.T if isinstance(base, sp.MatrixBase) else base
+    def transpose_length(self) -> int:
+        """Tokens of a transpose script after ``^``: ``T``, ``\\top``, ``{T}``, ``{\\mathsf T}``, ``{\\mathsf{T}}``."""
+        if self.peek("T", "\\top", "\\intercal"):
+            return 1
+        if not self.peek("{"):
+            return 0
+        inner = []
+        i = self.pos + 1
+        while i < len(self.toks) and self.toks[i].text != "}" and len(inner) < 3:
+            if self.toks[i].text != "{":
+                inner.append(self.toks[i].text)
+            i += 1
+        inner_text = "".join(inner)
+        close = i
+        if inner_text in _TRANSPOSE and close < len(self.toks):
+            # {\mathsf{T}}: the inner braces closed, one more brace closes the script
+            if close + 1 < len(self.toks) and self.toks[close + 1].text == "}" and any(
+                    self.toks[k].text == "{" for k in range(self.pos + 1, close)):
+                close += 1
+            return close - self.pos + 1
+        return 0
+
+    def superscript(self, base, tok):
+        length = self.transpose_length()
+        if length:
+            self.pos += length
+            return self.transposed(base, tok)
         exponent = self.script_value()
+        if any(isinstance(s, VectorName) for s in sp.sympify(base).atoms(sp.Symbol)) and \
+                not any(isinstance(s, MatrixName) for s in sp.sympify(base).atoms(sp.Symbol)):
+            raise Entrywise()
         return power(base, exponent)
 
-    def peek_group_of(self, *texts) -> bool:
-        return (self.peek("{") and self.pos + 2 < len(self.toks) and self.toks[self.pos + 1].text in texts
-                and self.toks[self.pos + 2].text == "}")
-
-    def skip_script(self):
-        if self.peek("{"):
-            self.pos += 3
-        else:
-            self.pos += 1
+    def transposed(self, base, tok):
+        if isinstance(base, sp.MatrixBase):
+            return base.T
+        if is_typed(base):
+            if self.typing.entrywise:
+                raise InputError("the formula mixes entrywise operations with a transpose")
+            return sp.transpose(base)
+        if isinstance(base, sp.Symbol) and self.typing.kind(base.name) is None:
+            kind = Kind.MATRIX if capital(base.name) else Kind.VECTOR
+            raise Retype(base.name, kind, f"{base.name} is transposed")
+        if base.is_number or all(self.typing.kind(s.name) is Kind.SCALAR for s in base.free_symbols):
+            return base
+        raise InputError(f"^T at column {tok.col} transposes {sp.sstr(base)}, which reads as a scalar: mark vectors "
+                         "bold (\\mathbf{x}) or declare them (--vector x, --matrix A)")
 
     def script_value(self):
         """The argument of ``^`` or ``_``: a braced group or a single token (``x^2``, ``x^\\alpha``)."""
@@ -275,15 +410,19 @@ class _Reader:
             return self.single_digit()
         if tok.text == "-":
             raise InputError(f"write negative exponents in braces: ^{{-1}} (column {tok.col})")
-        return self.primary()
+        self.in_script = True  # ^m (x - 1): a one-token script never takes an argument list
+        try:
+            return self.primary()
+        finally:
+            self.in_script = False
 
     def single_digit(self):
         """LaTeX reads ``x^23`` as ``x^2 3`` and ``\\frac12`` as ``1/2``: one digit, the rest stays."""
         tok = self.next()
         if len(tok.text) > 1 and tok.text.isdigit():
-            self.toks.insert(self.pos, _Tok("num", tok.text[1:], tok.col + 1))
+            self.toks.insert(self.pos, Tok("num", tok.text[1:], tok.col + 1))
             return sp.Integer(int(tok.text[0]))
-        return _number(tok)
+        return number(tok)
 
     def group(self):
         """A braced group, or a single token (``\\frac12``)."""
@@ -300,12 +439,19 @@ class _Reader:
         tok = self.current()
         if tok.kind == "num":
             self.next()
-            return _number(tok)
-        if tok.kind == "letter" or (tok.kind == "cmd" and tok.text[1:] in _GREEK):
+            return number(tok)
+        if tok.kind == "letter" or (tok.kind == "cmd" and tok.text[1:] in LETTERS):
             return self.name_expression()
         if tok.text in ("(", "["):
             self.next()
             value = self.expression()
+            if tok.text == "[" and self.peek(","):  # [a, b]: a row vector
+                row = [value]
+                while self.peek(","):
+                    self.next()
+                    row.append(self.expression())
+                self.expect("]")
+                return matrix_of([row])
             self.expect(")" if tok.text == "(" else "]")
             return value
         if tok.text == "{":
@@ -321,7 +467,10 @@ class _Reader:
             finally:
                 self.abs_depth -= 1
             self.expect("|")
+            self.entrywise_with(value)
             return sp.Abs(value)
+        if tok.text == "\\|":
+            return self.norm(tok)
         if tok.kind != "cmd":
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
         return self.command(tok)
@@ -337,18 +486,21 @@ class _Reader:
             value = self.expression()
             self.expect("\\right")
             end = self.next()
+            if opening == "." and end.text == "|":
+                return self.evaluated_at(value, end)
             if end.text not in (closing[opening], "."):
                 raise InputError(f"\\left{opening} closed by \\right{end.text} at column {end.col}")
-            return sp.Abs(value) if opening in ("|", "\\lvert") else value
+            if opening in ("|", "\\lvert"):
+                self.entrywise_with(value)
+                return sp.Abs(value)
+            return value
         if name in ("frac", "dfrac", "tfrac"):
             self.next()
             if self.is_partial_fraction():
                 return self.partial_symbol(tok)
             numerator = self.group()
             denominator = self.group()
-            if isinstance(denominator, sp.MatrixBase):
-                raise InputError(f"division by a matrix at column {tok.col}")
-            return check_number(numerator / denominator)
+            return self.divide(numerator, denominator, tok)
         if name == "sqrt":
             self.next()
             degree = None
@@ -357,17 +509,32 @@ class _Reader:
                 degree = self.expression()
                 self.expect("]")
             value = self.group()
+            self.entrywise_with(value)
             return sp.sqrt(value) if degree is None else power(value, 1 / degree)
         if name in ("sum", "prod"):
             return self.big_operator(tok)
         if name in _FUNCTIONS:
             self.next()
-            return self.apply(_FUNCTIONS[name], tok)
-        if name in _ACCENTS or name in _FONTS:
+            return self.apply(_FUNCTIONS[name], tok, name)
+        if name in ACCENTS or name in FONTS:
             return self.name_expression()
         if name == "pi":
             self.next()
             return sp.pi
+        if name in ("underbrace", "overbrace", "boxed", "underline", "overline"):
+            self.next()  # presentation: the formula is the group; an under- or overbrace label is dropped
+            value = self.group()
+            if name in ("underbrace", "overbrace") and self.peek("_", "^"):
+                self.next()
+                self.skip_group()
+            return value
+        if name in ("binom", "dbinom", "tbinom"):
+            self.next()
+            return FUNCTIONS["binomial"](self.group(), self.group())
+        if name == "nabla":
+            return self.gradient(tok)
+        if name in ("|", "lVert", "Vert"):
+            return self.norm(tok)
         if name == "infty":
             self.next()
             return sp.oo
@@ -377,222 +544,48 @@ class _Reader:
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")
 
-    def apply(self, function: str, tok):
-        exponent = None
-        if self.peek("^"):  # \sin^2 x
+    def arguments(self) -> list:
+        """``(a, b; c)``: the arguments of an application (``;`` separates like ``,``)."""
+        closing = ")"
+        if self.peek("\\left"):
+            self.next()
+            self.expect("(")
+            closing = "\\right"
+        else:
+            self.expect("(")
+        args = [self.expression()]
+        while self.peek(",", ";"):
+            self.next()
+            args.append(self.expression())
+        self.expect(closing)
+        if closing == "\\right":
+            self.expect(")")
+        return args
+
+    def apply(self, function: str, tok, latex_name: str = ""):
+        exponent = base = None
+        if function == "log" and self.peek("_"):  # \log_2 x
+            self.next()
+            base = self.script_value()
+        if self.peek("^"):  # \sin^2 x, \sin^{-1} x
             self.next()
             exponent = self.script_value()
-        if self.peek("(") or self.peek("\\left"):
-            if self.peek("("):
-                self.next()
-                args = [self.expression()]
-                while self.peek(","):
-                    self.next()
-                    args.append(self.expression())
-                self.expect(")")
-            else:
-                args = [self.primary()]
+            if exponent == -1:
+                if latex_name not in INVERSES:
+                    raise InputError(f"{tok.text}^{{-1}} at column {tok.col}: only sin, cos, tan, sinh, cosh and "
+                                     "tanh have an inverse here; write 1/" + tok.text + "(x) for the reciprocal")
+                function, exponent = INVERSES[latex_name], None
+        if self.peek("(") or (self.peek("\\left") and self.peek_at(1) == "("):
+            args = self.arguments()
         elif self.peek("{"):
             args = [self.group()]
         else:
             args = [self.postfix()]
+        self.entrywise_with(*args)
         try:
-            value = FUNCTIONS[function](*args)
+            value = FUNCTIONS[function](*args) if base is None else sp.log(*args) / sp.log(base)
         except InputError:
             raise
         except (TypeError, ValueError) as exc:
             raise InputError(f"bad arguments to {tok.text} at column {tok.col}: {exc}") from None
         return value if exponent is None else power(value, exponent)
-
-    # ------------------------------------------------------------------ names
-    def name_expression(self):
-        """A name with its accents, subscripts and ``^{(j)}`` index: a Symbol, an Indexed or a function call."""
-        name, index = self.name_with_index()
-        if index is None and name in _NAMED and self.peek("("):
-            function = _FUNCTIONS.get(name, name)
-            if function in FUNCTIONS:
-                return self.apply(function, self.toks[self.pos - 1])
-        if index is not None:
-            return self.indexed(name)[index]
-        return sp.pi if name == "pi" else self.symbol(name)
-
-    def name_with_index(self) -> tuple[str, sp.Basic | None]:
-        name = self.bare_name()
-        while self.peek("_"):
-            self.next()
-            name += "_" + self.subscript_text()
-        index = None
-        if self.peek("^") and self.pos + 3 < len(self.toks) and self.toks[self.pos + 1].text == "{" \
-                and self.toks[self.pos + 2].text == "(":
-            self.pos += 3
-            index = self.expression()
-            self.expect(")")
-            self.expect("}")
-            if self.peek("_"):  # x^{(j)}_i
-                self.next()
-                name += "_" + self.subscript_text()
-        return name, index
-
-    def bare_name(self) -> str:
-        tok = self.next()
-        if tok.kind == "letter":
-            return tok.text
-        name = tok.text[1:]
-        if name in _GREEK:
-            return readable_name(name)
-        if name in _ACCENTS:
-            inner = self.braced_name()
-            return inner + _ACCENTS[name]
-        if name in _FONTS:
-            return self.braced_name()
-        raise InputError(f"expected a name at column {tok.col}, found {tok.text}")
-
-    def braced_name(self) -> str:
-        if not self.peek("{"):
-            if self.done():
-                raise InputError("expected a name at the end of the formula")
-            return self.bare_name()
-        self.next()
-        parts = []
-        while not self.peek("}"):
-            tok = self.current()
-            if tok.kind in ("letter", "num"):
-                self.next()
-                parts.append(tok.text)
-            elif tok.kind == "cmd" and (tok.text[1:] in _GREEK or tok.text[1:] in _ACCENTS or tok.text[1:] in _FONTS):
-                parts.append(self.bare_name())
-            elif tok.text == "_":
-                self.next()
-                parts.append("_" + self.subscript_text())
-            elif tok.text in ("-", " "):
-                self.next()
-                parts.append("_")
-            else:
-                raise InputError(f"unexpected {tok.text!r} in a name at column {tok.col}")
-        self.expect("}")
-        if not parts:
-            raise InputError("empty name")
-        return "".join(parts)
-
-    def subscript_text(self) -> str:
-        if not self.peek("{"):
-            tok = self.next()
-            if tok.kind == "num":
-                if len(tok.text) > 1:
-                    self.toks.insert(self.pos, _Tok("num", tok.text[1:], tok.col + 1))
-                return tok.text[0]
-            if tok.kind == "letter":
-                return tok.text
-            if tok.kind == "cmd" and tok.text[1:] in _GREEK:
-                return readable_name(tok.text[1:])
-            raise InputError(f"a subscript must be a name or number (column {tok.col})")
-        return self.braced_name()
-
-    def is_partial_fraction(self) -> bool:
-        return self.peek("{") and self.pos + 1 < len(self.toks) and self.toks[self.pos + 1].text in (
-            "\\partial", "d") and self._partial_denominator()
-
-    def _partial_denominator(self) -> bool:
-        # {\partial ...}{\partial ...}: find the closing brace of the numerator
-        level, i = 0, self.pos
-        while i < len(self.toks):
-            t = self.toks[i].text
-            level += t == "{"
-            level -= t == "}"
-            if level == 0:
-                break
-            i += 1
-        return i + 2 < len(self.toks) and self.toks[i + 1].text == "{" and self.toks[i + 2].text in (
-            "\\partial", "d") and self.toks[i + 2].text == self.toks[self.pos + 1].text
-
-    def partial_symbol(self, tok):
-        top, top_index = self.partial_part()
-        bottom, bottom_index = self.partial_part()
-        indices = tuple(dict.fromkeys(i for i in (top_index, bottom_index) if i is not None))
-        name = f"d{top}_d{bottom}"
-        if indices:
-            base = self.indexed(name)
-            return base[indices] if len(indices) > 1 else base[indices[0]]
-        return self.symbol(name)
-
-    def partial_part(self) -> tuple[str, sp.Basic | None]:
-        self.expect("{")
-        self.next()  # \partial or d
-        order = ""
-        if self.peek("^"):
-            raise InputError("higher partial derivatives are not supported in \\frac{\\partial ...}")
-        name, index = self.name_with_index()
-        if self.peek("^"):  # \partial \sigma^2
-            self.next()
-            exponent = self.script_value()
-            order = str(exponent)
-        self.expect("}")
-        return name + order, index
-
-    # ------------------------------------------------------------------ big operators
-    def big_operator(self, tok):
-        self.next()
-        lower = upper = index = None
-        for _ in range(2):
-            if self.peek("_"):
-                self.next()
-                self.expect("{")
-                index = self.symbol(self.subscript_text_until("="))
-                self.expect("=")
-                lower = self.expression()
-                self.expect("}")
-            elif self.peek("^"):
-                self.next()
-                upper = self.script_value()
-        if index is None or upper is None:
-            raise InputError(f"write sums with both limits: \\sum_{{j=1}}^{{m}} (column {tok.col})")
-        body = self.term()
-        if tok.text == "\\sum":
-            return bounded_sum(body, index, lower, upper)
-        bounded_sum(body, index, lower, upper)  # the same bounds
-        return sp.Product(body, (index, lower, upper))
-
-    def subscript_text_until(self, stop: str) -> str:
-        parts = []
-        while not self.peek(stop):
-            tok = self.next()
-            if tok.kind in ("letter", "num"):
-                parts.append(tok.text)
-            elif tok.kind == "cmd" and tok.text[1:] in _GREEK:
-                parts.append(readable_name(tok.text[1:]))
-            else:
-                raise InputError(f"unexpected {tok.text!r} in a sum index at column {tok.col}")
-        if not parts:
-            raise InputError("a sum needs an index: \\sum_{j=1}^{m}")
-        return "".join(parts)
-
-    def environment(self, tok):
-        self.next()
-        kind = self.braced_name()
-        if kind not in _ENVIRONMENTS:
-            raise InputError(f"unsupported environment {kind!r} at column {tok.col}")
-        rows, row = [], []
-        while True:
-            row.append(self.expression())
-            if self.peek("&"):
-                self.next()
-                continue
-            if self.peek("\\\\"):
-                self.next()
-                rows.append(row)
-                row = []
-                if self.peek("\\end"):
-                    break
-                continue
-            rows.append(row)
-            break
-        self.expect("\\end")
-        if self.braced_name() != kind:
-            raise InputError(f"\\begin{{{kind}}} closed by a different \\end")
-        rows = [r for r in rows if r]
-        return matrix_of(rows if len(rows[0]) > 1 else [r[0] for r in rows])
-
-
-def _number(tok: _Tok) -> sp.Rational:
-    text = tok.text
-    return sp.Integer(text) if text.isdigit() else sp.Rational(text if not text.endswith(".") else text[:-1])

@@ -25,15 +25,21 @@ from typing import Mapping, Sequence
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.latex import parse_latex
+from derivations.reading.kinds import Reading
+from derivations.reading.latex import read_latex
+from derivations.reading.shapes import Kind, kind_of
 from derivations.reading.parsing import parse_expression, readable_name, validate_text
-from derivations.checking.probes import REAL
+from derivations.checking.verify import REAL
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+BOUND_DIGITS = 40  # digits and decimal exponent of a bound in --assume: |exponent| <= 300, at most 40 digits
 _NAME = r"\\?[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff]*(?:\[\w+\])?"
 _ASSUMPTION = re.compile(
-    rf"^\s*(?:(?P<lo>{_NUMBER})\s*(?P<lop><=|<)\s*)?(?P<name>{_NAME})\s*(?:(?P<op><=|>=|<|>)\s*(?P<num>{_NUMBER}))?\s*$"
+    rf"^\s*(?:(?P<lo>{_NUMBER})\s*(?P<lop><=|<)\s*)?(?P<name>{_NAME})\s*(?:(?P<op><=|>=|<|>)\s*(?P<num>{_NUMBER}))?"
+    r"\s*(?P<integer>integer)?\s*$"
 )
+_INTERVAL = re.compile(rf"^\s*(?P<name>{_NAME})\s+in\s+(?P<open>[(\[])\s*(?P<lo>{_NUMBER})\s*,\s*(?P<hi>{_NUMBER})\s*"
+                       r"(?P<close>[)\]])\s*$")
 
 
 @dataclass(frozen=True)
@@ -44,8 +50,12 @@ class Assumption:
     lower: sp.Rational | None = None
     upper: sp.Rational | None = None
     strict_lower: bool = True
+    integer: bool = False
 
     def properties(self) -> dict:
+        if self.integer:
+            return {"integer": True, **({"positive": True} if self.lower is not None and (
+                self.lower > 0 or (self.lower == 0 and self.strict_lower)) else {})}
         if self.lower is not None and (self.lower > 0 or (self.lower == 0 and self.strict_lower)):
             return {"positive": True}
         if self.lower is not None and self.lower >= 0:
@@ -60,25 +70,44 @@ class Assumption:
         return lo, hi  # probes are interior points: strict bounds hold
 
 
+def _bound(number: str, text: str) -> sp.Rational:
+    """The exact value of a bound, refused before conversion when its size is unreasonable."""
+    mantissa, _, exponent = number.lower().partition("e")
+    if len(re.sub(r"\D", "", mantissa)) > BOUND_DIGITS or (exponent and len(exponent) > 4) or abs(int(exponent or 0)) > 300:
+        raise InputError(f"the bound {number!r} in the assumption {text!r} is out of range: "
+                         f"at most {BOUND_DIGITS} digits and exponents from -300 to 300")
+    return sp.Rational(number)
+
+
 def parse_assumption(text: str) -> Assumption:
-    """Read one ``--assume``: ``x>0``, ``x >= 1``, ``x<0``, ``0 < p < 1``.
+    """Read one ``--assume``: ``x>0``, ``x >= 1``, ``x<0``, ``0 < p < 1``, ``p in (0, 1)``, ``n integer``, ``n > 0 integer``.
 
     >>> parse_assumption("0 < p < 1")
-    Assumption(name='p', lower=0, upper=1, strict_lower=True)
+    Assumption(name='p', lower=0, upper=1, strict_lower=True, integer=False)
     >>> parse_assumption("sigma >= 0").properties()
     {'nonnegative': True}
+    >>> parse_assumption("p in (0, 1)") == parse_assumption("0 < p < 1")
+    True
+    >>> parse_assumption("n > 0 integer").properties()
+    {'integer': True, 'positive': True}
     """
+    interval = _INTERVAL.match(text or "")
+    if interval:
+        if interval.group("open") == "[" or interval.group("close") == "]":
+            raise InputError(f"cannot read the assumption {text!r}: closed ends are not supported, write (a, b)")
+        text = f"{interval.group('lo')} < {interval.group('name')} < {interval.group('hi')}"
     m = _ASSUMPTION.match(text or "")
-    if not m or (m.group("op") is None and m.group("lo") is None):
-        raise InputError(f"cannot read the assumption {text!r}: write e.g. \"x>0\", \"x>=1\" or \"0<p<1\"")
+    if not m or (m.group("op") is None and m.group("lo") is None and not m.group("integer")):
+        raise InputError(f"cannot read the assumption {text!r}: write e.g. \"x>0\", \"x>=1\", \"0<p<1\", "
+                         "\"p in (0, 1)\", \"n integer\" or \"n > 0 integer\"")
     name = readable_name(m.group("name").lstrip("\\"))
     lower = upper = None
     strict = True
     if m.group("lo") is not None:
-        lower, strict = sp.Rational(m.group("lo")), m.group("lop") == "<"
+        lower, strict = _bound(m.group("lo"), text), m.group("lop") == "<"
     op, num = m.group("op"), m.group("num")
     if op is not None:
-        value = sp.Rational(num)
+        value = _bound(num, text)
         if op in (">", ">="):
             if lower is not None:
                 raise InputError(f"cannot read the assumption {text!r}")
@@ -87,7 +116,7 @@ def parse_assumption(text: str) -> Assumption:
             upper = value
     if lower is not None and upper is not None and lower >= upper:
         raise InputError(f"the assumption {text!r} leaves no values")
-    return Assumption(name, lower, upper, strict)
+    return Assumption(name, lower, upper, strict, bool(m.group("integer")))
 
 
 def symbol_factory(assumptions: Sequence[Assumption] = (), known: Mapping[str, sp.Basic] | None = None):
@@ -159,18 +188,53 @@ def match_powers(expr: sp.Basic, known: Mapping[str, sp.Basic]) -> sp.Basic:
 _EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
 
 
-def parse_with(text: str, symbols, latex: bool, what: str) -> sp.Basic:
+def parse_with(text: str, symbols, latex: bool, what: str, kinds: Mapping[str, Kind] | None = None) -> sp.Basic:
     symbol, indexed = symbols
     try:
         if latex:
             validate_text(text)
-            return parse_latex(text, symbol, indexed, rhs_of_equation=True)
+            return read_latex([text], symbol, indexed, declared=kinds).values[0]
         parts = _EQUALS.split(text)
         if len(parts) == 2:  # "lhs = rhs": the right-hand side is the claim
             text = parts[1]
-        return parse_expression(text, symbol, indexed=indexed)
+        return parse_expression(text, symbol, indexed=indexed, kinds=kinds)
     except InputError as exc:
         raise InputError(f"{what}: {exc}") from None
+
+
+def declared_kinds(matrices=(), vectors=(), functions=(), scalars=()) -> dict[str, Kind]:
+    """The kinds the user declared (``--matrix H,X``); a name declared twice is refused.
+
+    >>> declared_kinds(matrices=["H, X"], functions=["f"])
+    {'H': <Kind.MATRIX: 'matrix'>, 'X': <Kind.MATRIX: 'matrix'>, 'f': <Kind.FUNCTION: 'function'>}
+    """
+    out: dict[str, Kind] = {}
+    for kind, groups in ((Kind.MATRIX, matrices), (Kind.VECTOR, vectors), (Kind.FUNCTION, functions),
+                         (Kind.SCALAR, scalars)):
+        for group in groups:
+            for raw in group.split(","):
+                name = readable_name(raw.strip().lstrip("\\"))
+                if not re.fullmatch(r"[A-Za-z][\w^{}+\-]*", name):
+                    raise InputError(f"--{kind.value} takes names separated by commas, got {raw.strip()!r}")
+                if out.get(name, kind) is not kind:
+                    raise InputError(f"{name} is declared both a {out[name].value} and a {kind.value}")
+                out[name] = kind
+    return out
+
+
+def parse_sides(texts: Sequence[str], symbols, latex: bool, whats: Sequence[str],
+                kinds: Mapping[str, Kind] | None = None) -> Reading:
+    """Read the formulas of one check together: a name has one kind in all of them (:func:`read_latex`)."""
+    symbol, indexed = symbols
+    if latex:
+        return read_latex(list(texts), symbol, indexed, declared=kinds, labels=whats)
+    values = tuple(parse_with(t, symbols, False, w, kinds) for t, w in zip(texts, whats))
+    found = {}
+    for v in values:
+        for s in sp.sympify(v).atoms(sp.Symbol) if not isinstance(v, sp.MatrixBase) else ():
+            if kind_of(s) is not Kind.SCALAR:
+                found.setdefault(s.name, (kind_of(s), "declared"))
+    return Reading(values, tuple((n, k, w) for n, (k, w) in found.items()))
 
 
 def result_symbols(d) -> dict[str, sp.Basic]:

@@ -55,11 +55,12 @@ import math
 import re
 import tokenize
 import unicodedata
-from typing import Callable
+from typing import Callable, Mapping
 
 import sympy as sp
 
 from derivations.errors import InputError
+from derivations.reading.shapes import METHODS, Kind, typed
 
 MAX_LENGTH = 5000  # characters of input
 MAX_DEPTH = 60  # nesting of the syntax tree
@@ -221,10 +222,6 @@ def _eye(n, m=None) -> sp.Matrix:
     return sp.eye(rows, cols)
 
 
-def _transpose(a):
-    return a.T if isinstance(a, sp.MatrixBase) else a
-
-
 def _factorial(n):
     if n.is_number and not (n.is_real and n <= MAX_EXPONENT):
         raise InputError(f"factorial of {n} is too large (the limit is {MAX_EXPONENT})")
@@ -235,14 +232,6 @@ def _rational(p, q=sp.S.One):
     if not (isinstance(p, sp.Rational) and isinstance(q, sp.Rational)) or q == 0:
         raise InputError("Rational(p, q) takes two numbers, q nonzero")
     return sp.Rational(p) / q
-
-
-def _det(a):
-    if not isinstance(a, sp.MatrixBase):
-        return a
-    if a.rows != a.cols or a.rows > MAX_DET:
-        raise InputError(f"det() takes a square matrix of at most {MAX_DET}x{MAX_DET}")
-    return a.det()
 
 
 def _dot(a, b):
@@ -272,10 +261,11 @@ FUNCTIONS: dict[str, Callable] = {
     "softplus": lambda x: sp.log(1 + sp.exp(x)),
     "diff": bounded_diff, "Derivative": bounded_diff,
     "Sum": None,  # handled by _call: Sum(body, (j, lo, hi))
-    "Matrix": matrix_of, "eye": _eye, "transpose": _transpose, "Transpose": _transpose,
+    "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "binomial": sp.binomial,
+    "Product": None, "product": None,  # handled by _call like Sum
+    "Matrix": matrix_of, "eye": _eye, "transpose": METHODS["T"], "Transpose": METHODS["T"], "inv": METHODS["inv"],
     "dot": _dot, "hadamard": hadamard,
-    "trace": lambda a: a.trace() if isinstance(a, sp.MatrixBase) else a,
-    "det": lambda a: _det(a),
+    "trace": METHODS["trace"], "det": METHODS["det"],
 }
 
 # --------------------------------------------------------------------------- SymPy-style text
@@ -300,15 +290,17 @@ def parse_expression(
     symbol: Callable[[str], sp.Symbol] = real_symbol,
     *,
     indexed: Callable[[str], sp.IndexedBase] | None = None,
+    kinds: Mapping[str, Kind] | None = None,
 ) -> sp.Basic:
     """Parse ``text`` into a SymPy expression (or matrix); an :class:`InputError` for anything else.
 
     ``symbol(name)`` makes the symbol for a name (default: a real symbol) and
     ``indexed(name)`` the ``IndexedBase`` for ``x[j]`` / ``x^{(j)}`` (default:
-    a real ``IndexedBase``).  LaTeX is read by :func:`derivations.reading.latex.parse_latex`.
+    a real ``IndexedBase``); ``kinds`` declares matrices, vectors and functions
+    (``f(x)`` is then ``f`` applied, ``M.T`` and ``M.inv()`` its transpose and inverse).  LaTeX is read by :func:`derivations.reading.latex.parse_latex`.
     """
     indexed = indexed or real_indexed
-    return guarded(lambda: _parse_sympy_style(text, symbol, indexed), text)
+    return guarded(lambda: _parse_sympy_style(text, symbol, indexed, dict(kinds or {})), text)
 
 
 def real_indexed(name: str) -> sp.IndexedBase:
@@ -329,7 +321,7 @@ def guarded(read: Callable[[], sp.Basic], text: str) -> sp.Basic:
         raise InputError(f"cannot interpret the expression: {type(exc).__name__}: {str(exc)[:160]}") from None
 
 
-def _parse_sympy_style(text: str, symbol, indexed) -> sp.Basic:
+def _parse_sympy_style(text: str, symbol, indexed, kinds) -> sp.Basic:
     source, columns = _rewrite(text)
     try:
         tree = ast.parse(source, mode="eval")
@@ -342,7 +334,7 @@ def _parse_sympy_style(text: str, symbol, indexed) -> sp.Basic:
     except ValueError as exc:
         raise InputError(f"malformed expression: {exc}") from None
     try:
-        value = _Converter(symbol, indexed, columns).convert(tree.body, 0)
+        value = _Converter(symbol, indexed, columns, kinds).convert(tree.body, 0)
     except RecursionError:
         raise InputError("expression is nested too deeply") from None
     if isinstance(value, list):
@@ -364,6 +356,10 @@ def validate_text(text) -> None:
 def _rewrite(text: str) -> tuple[str, Callable[[int], int]]:
     """Tokenize and rewrite lecture-note habits; also a map from rewritten to original columns."""
     pre = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    bad = re.search(r"\d*\.\d*\.[\d.]*", pre)
+    if bad and re.search(r"\d", bad.group()):
+        raise InputError(f"malformed number {bad.group()!r} at column {bad.start() + 1}: a number has at most one "
+                         "decimal point (e.g. 1.1)")
     pre = _INDEX_FORM.sub(lambda m: f"{m.group(1)}{'_' + m.group(3) if m.group(3) else ''}[{m.group(2)}]", pre)
     pre = _BRACED_SUBSCRIPT.sub(lambda m: f"_{m.group(1)}", pre)
     if "ᵀ" in pre:
@@ -439,8 +435,8 @@ def _implicit_product(previous: tuple[int, str], kind: int, string: str) -> bool
 class _Converter:
     """Syntax tree to SymPy, one whitelisted node kind at a time."""
 
-    def __init__(self, symbol, indexed, columns):
-        self.symbol, self.indexed, self.columns = symbol, indexed, columns
+    def __init__(self, symbol, indexed, columns, kinds):
+        self.symbol, self.indexed, self.columns, self.kinds = symbol, indexed, columns, kinds
 
     def name(self, raw: str) -> str:
         if raw.startswith("__"):
@@ -469,6 +465,8 @@ class _Converter:
             return sp.Rational(repr(value))
         if isinstance(node, ast.Name):
             name = self.name(node.id)
+            if self.kinds.get(name) in (Kind.MATRIX, Kind.VECTOR):
+                return typed(name, self.kinds[name])
             return sp.pi if name == "pi" else self.symbol(name)
         if isinstance(node, ast.BinOp):
             left, right = self.convert(node.left, d), self.convert(node.right, d)
@@ -480,6 +478,8 @@ class _Converter:
             return self.call(node, d)
         if isinstance(node, ast.Subscript):
             return self.subscript(node, d)
+        if isinstance(node, ast.Attribute) and node.attr == "T":  # M.T: the one whitelisted attribute
+            return METHODS["T"](self.expr(self.convert(node.value, d), node.value))
         if isinstance(node, ast.List):
             if len(node.elts) > MAX_ENTRIES:
                 raise InputError(f"lists of more than {MAX_ENTRIES} entries are not allowed")
@@ -522,22 +522,30 @@ class _Converter:
 
     def call(self, node: ast.Call, d: int):
         raw = node.func.id if isinstance(node.func, ast.Name) else None
+        if isinstance(node.func, ast.Attribute) and node.func.attr in METHODS and node.func.attr != "T":
+            if node.args or node.keywords:
+                raise InputError(f".{node.func.attr}() takes no arguments ({self.where(node)})")
+            return METHODS[node.func.attr](self.expr(self.convert(node.func.value, d), node.func.value))
         if raw is None:
             if isinstance(node.func, ast.Attribute):
                 raise InputError(f"attribute access is not allowed ({self.where(node.func)})")
             raise InputError(f"only named functions can be called ({self.where(node)})")
         name = raw[len(_KEYWORD_PREFIX):] if raw.startswith(_KEYWORD_PREFIX) else raw
+        if self.kinds.get(readable_name(name)) is Kind.FUNCTION and not node.keywords:
+            return sp.Function(readable_name(name), real=True)(*(self.expr(self.convert(a, d), a) for a in node.args))
         if name not in FUNCTIONS:
             allowed = ", ".join(sorted(FUNCTIONS)[:3])
-            hint = f"; for a product write {name}*(...)" if name.isidentifier() and not name.startswith("_") else ""
+            hint = (f"; for a product write {name}*(...), for a function declare --function {name}"
+                    if name.isidentifier() and not name.startswith("_") else "")
             raise InputError(f"{name!r} is not an allowed function (allowed: {allowed}, ...){hint}")
         if node.keywords:
             raise InputError(f"keyword arguments are not allowed in {name}()")
         args = [self.convert(a, d) for a in node.args]
-        if name == "Sum":
+        if name in ("Sum", "Product", "product"):
             if len(args) != 2 or not isinstance(args[1], sp.Tuple) or len(args[1]) != 3:
-                raise InputError("Sum takes a body and limits: Sum(x[j], (j, 1, m))")
-            return bounded_sum(self.expr(args[0], node), *args[1])
+                raise InputError(f"{name} takes a body and limits: {name}(x[j], (j, 1, m))")
+            total = bounded_sum(self.expr(args[0], node), *args[1])
+            return total if name == "Sum" else sp.Product(*total.args)
         if name != "Matrix":
             args = [self.expr(a, node) for a in args]
         if any(isinstance(a, sp.Tuple) for a in args):

@@ -49,7 +49,6 @@ from derivations.topics.first_order import (
     rmsprop_rule,
     s,
     t,
-    v,
 )
 
 def adagrad() -> Derivation:
@@ -58,8 +57,7 @@ def adagrad() -> Derivation:
     r_new, step = _sym("r'"), _sym("Delta_theta")
     steps = [
         Step(r_new, rule.new_state[0], "accumulate squared gradients (elementwise)", "001"),
-        Step(step, rule.step, "scale the step by the root of the accumulator", "004",
-             Equals(-eps / (delta + sp.sqrt(r + g**2)) * g)),
+        Step(step, rule.step, "scale the step by the root of the accumulator: Δθ = −ε g / (δ + √r')", "004"),
         Step(_sym("r_t"), sp.Sum(G[i] ** 2, (i, 1, t)), "unrolled from r_0 = 0", "001", Equals(AdaGradSum(t))),
         Step(_sym("Delta_theta_1"), sp.Limit(-eps * g / (delta + sp.sqrt(g**2)), delta, 0, "+"),
              "first step as δ → 0: −ε sign(g), whatever the gradient's size", "",
@@ -87,13 +85,12 @@ def rmsprop() -> Derivation:
     r_new, step = _sym("r'"), _sym("Delta_theta")
     steps = [
         Step(r_new, inside.new_state[0], "exponentially weighted moving average of g ⊙ g", "004"),
-        Step(step, inside.step, "δ inside the root, seed 004: f_scale = ε / √(δ + R)", "004",
-             Equals(-eps * g / sp.sqrt(delta + rho * r + (1 - rho) * g**2))),
+        Step(step, inside.step, "δ inside the root, seed 004: f_scale = ε / √(δ + R)", "004"),
         Step(step, outside.step,
              "δ outside the root (right), seed 001's slide ε / (√a + ν) (its code uses √(a + ν)): a different step",
              "001",
              Differs(inside.step)),
-        Step(_sym("gain_in"), sp.limit((inside.step / g).subs(r, 0), g, 0),
+        Step(_sym("gain_in"), sp.Limit((inside.step / g).subs(r, 0), g, 0),
              "near a stationary point (r → 0, g → 0) the inside form moves by −(ε/√δ) g", "",
              Equals(-eps / sp.sqrt(delta))),
         Step(_sym("gain_in"), sp.limit((outside.step / g).subs(r, 0), g, 0),
@@ -117,7 +114,10 @@ def rmsprop() -> Derivation:
                      (_sym("r_t"), "r_t"), (_sym("gain_in"), r"\lim_{g\to0}\Delta\theta/g\,|_{r=0}"),
                      (_sym("r'"), "r'"),
                      (_sym("Delta_theta"), r"\Delta\theta")),
-        notes=("derivkit's rmsprop uses δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5).",
+        notes=("Conventions: δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5; derivkit) "
+               "and δ outside it (seed 001's slide; PyTorch's torch.optim.RMSprop adds eps after the square "
+               "root) are both in use. They are different steps, as step 3 shows, but neither is an erratum.",
+               "derivkit's rmsprop uses δ inside the root (seed 004; Goodfellow et al., Deep Learning, Alg. 8.5).",
                "Seed 001 writes the decay as β (typical 0.99) and δ as ν; seed 004 writes ρ and δ = 1e-6."),
     )
 
@@ -128,10 +128,9 @@ def rmsprop_momentum() -> Derivation:
     r_new, v_new = _sym("r'"), _sym("v'")
     steps = [
         Step(r_new, rule.new_state[0], "moving average of g ⊙ g", "001"),
-        Step(v_new, rule.new_state[1], "momentum on the RMS-scaled gradient", "001",
-             Equals(alpha * v - eps * g / sp.sqrt(delta + rho * r + (1 - rho) * g**2))),
-        Step(_sym("Delta_theta"), rule.step, "θ ← θ + v", "001", Equals(rule.new_state[1])),
-        Step(_sym("Delta_theta_0"), rule.step.subs(alpha, 0), "with α = 0 it is plain RMSProp", "001",
+        Step(v_new, rule.new_state[1], "momentum on the RMS-scaled gradient: v' = α v − ε g / √(δ + r')", "001"),
+        Step(_sym("Delta_theta"), v_new, "θ ← θ + v'", "001"),
+        Step(_sym("Delta_theta_0"), sp.Subs(rule.step, alpha, 0), "with α = 0 it is plain RMSProp", "001",
              Equals(rmsprop_rule(True).step)),
     ]
     return _derivation(
@@ -152,11 +151,10 @@ def adam() -> Derivation:
     steps = [
         Step(s_new, rule.new_state[0], "first moment: moving average of g", "003"),
         Step(r_new, rule.new_state[1], "second moment: moving average of g ⊙ g", "003"),
-        Step(step, rule.step, "step −ε ŝ / (√r̂ + δ) with ŝ = s'/(1 − ρ1^t), r̂ = r'/(1 − ρ2^t)", "001",
-             Equals(-eps * ((rho1 * s + (1 - rho1) * g) / (1 - rho1**t))
-                    / (sp.sqrt((rho2 * r + (1 - rho2) * g**2) / (1 - rho2**t)) + delta))),
-        Step(_sym("Delta_theta_1"), first, "the first step (s = r = 0, t = 1) is −ε g/(|g| + δ): shorter than ε "
-             "whatever the gradient's scale", "001", Holds(sp.Abs(first) < eps)),
+        Step(step, rule.step, "step −ε ŝ / (√r̂ + δ) with ŝ = s'/(1 − ρ1^t), r̂ = r'/(1 − ρ2^t)", "001"),
+        Step(_sym("Delta_theta_1"), sp.Subs(rule.step, (s, r, t), (0, 0, 1)), "the first step (s = r = 0, t = 1) "
+             "is −ε g/(|g| + δ): shorter than ε whatever the gradient's scale", "001",
+             Holds(sp.Abs(_sym("Delta_theta_1")) < eps)),
         Step(_sym("Delta_theta"), -eps * s / (delta + r) * g, "seed 003's step ε ŝ / (δ + r̂) ⊙ g drops the root "
              "and multiplies by g a second time", "003", Differs(-eps * s / (delta + sp.sqrt(r)))),
     ]
@@ -187,6 +185,9 @@ def adam() -> Derivation:
                      (_sym("Delta_theta_1"), r"\Delta\theta_1")),
         notes=("Seed 001 writes β1, β2 (defaults 0.9, 0.999), v for s, a for r and ν for δ; its code uses "
                "beta2 = 0.99, not the 0.999 of its text.",
+               "Conventions: seed 000's 'Adam' without bias correction is a deliberate simplification in "
+               "the lecture, not a different claim about Adam; the step that compares it measures how much "
+               "the correction matters for the first steps.",
                "The step equals optax.scale_by_adam with eps_root = 0 followed by scaling with −ε "
                "(optax/_src/transform.py); Goodfellow et al., Deep Learning, Alg. 8.7."),
     )

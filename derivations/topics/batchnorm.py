@@ -261,13 +261,16 @@ def running_variance() -> Derivation:
     steps = (
         Step(sigma2, sp.Sum(x[k] ** 2, (k, 1, m)) / m - mu**2, "σ² = mean of squares − square of mean", "",
              Equals(VARIANCE)),
-        Step(E_sq, mu0**2 + s2, "E[x²] = (E x)² + Var x", "", Equals(pair.subs(k, j))),
+        Step(E_sq, mu0**2 + s2, "E[x²] = (E x)² + Var x: the pair moment with k = j", "", Equals(sp.Subs(pair, k, j))),
         Step(E_mean_sq, mu0**2 + s2 / m, "E[μ²] = (1/m²) Σⱼ Σₖ E[x⁽ʲ⁾x⁽ᵏ⁾] for independent samples", "",
              Equals(sp.Sum(sp.Sum(pair, (k, 1, m)), (j, 1, m)) / m**2)),
-        Step(E_var, (m - 1) * s2 / m, "E[σ²] = E[x²] − E[μ²]: the batch variance is biased", "",
-             Equals(mu0**2 + s2 - (mu0**2 + s2 / m))),
+        Step(E_var, (m - 1) * s2 / m, "E[σ²] = (1/m) Σₖ E[x⁽ᵏ⁾²] − (1/m²) Σⱼ Σₖ E[x⁽ʲ⁾x⁽ᵏ⁾] by linearity: "
+             "the batch variance is biased", "",
+             Equals(sp.Sum(sp.Subs(pair, j, k), (k, 1, m)) / m - sp.Sum(sp.Sum(pair, (k, 1, m)), (j, 1, m)) / m**2)),
+        Step(sp.Symbol("E[m/(m-1) sigma2]"), sp.Mul(m / (m - 1), (m - 1) * s2 / m, evaluate=False),
+             "m/(m−1)·E[σ²] is the population variance s²: unbiased", "", Equals(s2)),
         Step(var_run, m / (m - 1) * sigma2, "so the running estimate of the population variance uses m/(m−1)·σ²",
-             "", Equals(m / (m - 1) * sigma2)),
+             ""),
     )
     return Derivation(
         "batchnorm.running_variance", "Inference statistics: why the running variance is unbiased", steps,

@@ -47,7 +47,7 @@ def mixed_partials() -> Derivation:
         Step(Lyx, 8 * _x + 18 * _x * _y**2, "differentiate L_y in x", seed="004",
              claim=DerivativeOf(4 * _x**2 + 9 * _x**2 * _y**2, _x)),
         Step(Lxy - Lyx, sp.S.Zero, "the mixed partials agree (Schwarz: continuous second partials)", seed="004",
-             claim=Equals(sp.diff(L, _x, _y) - sp.diff(L, _y, _x))),
+             claim=Equals(sp.Derivative(L, _x, _y) - sp.Derivative(L, _y, _x))),
     )
     return Derivation(
         "curvature.mixed_partials", "Symmetry of mixed partials (seed 004's exercise)", steps,
@@ -149,7 +149,7 @@ def directional_curvature_derivation() -> Derivation:
         Step(sp.Symbol("w^T H w / w^T w - kappa_1"), excess, "a weighted mean of the eigenvalues, above κ₁ = min κ",
              seed="004", claim=Equals(rayleigh - k1)),
         Step(sp.Symbol("w^T H w / w^T w - kappa_1"), excess, "nonnegative (κ₂ = κ₁ + δ, δ ≥ 0)",
-             claim=Holds(excess >= 0)),
+             claim=Holds(sp.Symbol("w^T H w / w^T w - kappa_1") >= 0)),
         Step(sp.Symbol("kappa_2 - w^T H w / w^T w"), a**2 * delta / (a**2 + b**2), "and below κ₂ = max κ",
              claim=Equals(k2 - rayleigh)),
     )
@@ -162,6 +162,7 @@ def directional_curvature_derivation() -> Derivation:
                 "any of the eigenvectors'; more is true: it is the max (min) over ALL directions.",
         seeds=("004",),
         latex_names=((k1, r"\kappa_1"), (delta, r"\delta")),
+        proved_for="2×2 symmetric H (every one: a rotation of diag(κ₁, κ₂))",
     )
 
 
@@ -179,15 +180,15 @@ def gd_stability() -> Derivation:
         Step(sp.Symbol("theta_{k+1}"), update, "one gradient-descent step with learning rate ε"),
         Step(sp.Symbol("theta_{k+1}"), update, "a contraction by the factor 1 − εκ", claim=Equals(factor * th)),
         Step(sp.Symbol("theta_k"), factor**k * th0, "k steps from θ₀",
-             claim=Equals(sp.Product(factor, (sp.Symbol("i", integer=True), 1, k)).doit() * th0)),
+             claim=Equals(sp.Product(factor, (sp.Symbol("i", integer=True), 1, k)) * th0)),
         Step(sp.Abs(factor), sp.Abs(1 - 2 * s), "stable iff |1 − εκ| < 1; write ε = s · 2/κ",
-             claim=Equals(sp.Abs(factor).subs(_eps, 2 * s / _kappa))),
-        Step(sp.Abs(1 - 2 * s), sp.Abs(1 - 2 * s), "below 1 exactly for 0 < s < 1, i.e. 0 < ε < 2/κ",
-             claim=Holds(sp.Abs(1 - 2 * s) < 1)),
+             claim=Equals(sp.Subs(sp.Abs(factor), _eps, 2 * s / _kappa))),
+        Step(sp.Symbol("|1 - 2 s|"), sp.Abs(1 - 2 * s), "below 1 exactly for 0 < s < 1, i.e. 0 < ε < 2/κ",
+             claim=Holds(sp.Symbol("|1 - 2 s|") < 1)),
         Step(sp.Symbol("f(theta_1) - f(theta_0)"), sp.expand(f.subs(th, factor * th) - f),
              "the loss change of one step", claim=Equals(-_eps * _kappa**2 * th**2 * (1 - _eps * _kappa / 2))),
-        Step(sp.Symbol("theta_{k+1}"), (1 - _eps * kneg) * th, "κ < 0: the factor exceeds 1, the component grows",
-             seed="004", claim=Holds(1 - _eps * kneg > 1)),
+        Step(sp.Symbol("factor_-"), 1 - _eps * kneg, "κ < 0: the factor 1 − εκ exceeds 1, the component grows",
+             seed="004", claim=Holds(sp.Symbol("factor_-") > 1)),
     )
     return Derivation(
         "curvature.gd_stability", "Step-size bound from curvature: gradient descent is stable iff ε < 2/κ", steps,
@@ -216,13 +217,13 @@ def condition_number_derivation() -> Derivation:
     steps = (
         Step(c, hi / lo, "condition number: ratio of the largest to the smallest |eigenvalue|", seed="004"),
         Step(sp.Symbol("epsilon*"), best, "the step that balances the extreme factors |1 − εκ_min| = |1 − εκ_max|",
-             claim=Equals(sp.solve(sp.Eq(1 - sp.Symbol("e") * lo, sp.Symbol("e") * hi - 1), sp.Symbol("e"))[0])),
+             claim=Holds(sp.Eq(1 - sp.Symbol("epsilon*") * lo, sp.Symbol("epsilon*") * hi - 1))),
         Step(sp.Symbol("rho"), 1 - best * lo, "the slowest contraction per step at ε*",
              claim=Equals((hi / lo - 1) / (hi / lo + 1))),
         Step(sp.Symbol("rho"), (c - 1) / (c + 1), "in terms of c: close to 1 when the problem is ill conditioned",
              seed="004", claim=Equals((1 - best * lo).subs(hi, c * lo))),
-        Step(sp.Symbol("1 - best*lo (spread r)"), (1 - best * lo).subs(hi, lo * (1 + r)), "it grows with the spread",
-             claim=Holds(sp.diff((1 - best * lo).subs(hi, lo * (1 + r)), r) > 0)),
+        Step(sp.Symbol("d rho/dr"), sp.diff((1 - best * lo).subs(hi, lo * (1 + r)), r),
+             "it grows with the spread r (κ_max = κ_min (1 + r))", claim=Holds(sp.Symbol("d rho/dr") > 0)),
     )
     return Derivation(
         "curvature.condition_number", "Condition number and the speed of gradient descent", steps,
@@ -248,11 +249,12 @@ def eigen_2x2() -> Derivation:
         Step(sp.Symbol("p(kappa)"), sp.expand((H - k * sp.eye(2)).det()), "characteristic polynomial det(H − κI)",
              claim=Equals(k**2 - (a + d) * k + a * d - b**2)),
         Step(sp.Symbol("kappa_pm"), sp.Matrix([km, kp]), "the quadratic formula"),
-        Step(sp.Symbol("p(kappa_pm)"), sp.Matrix([(H - km * sp.eye(2)).det(), (H - kp * sp.eye(2)).det()]),
-             "both are roots", claim=Equals(sp.zeros(2, 1))),
-        Step(sp.Symbol("kappa_+ kappa_-"), sp.expand(kp * km), "product = det H", claim=Equals(H.det())),
-        Step(sp.Symbol("(a-d)^2/4 + b^2"), (a - d) ** 2 / 4 + b**2, "the discriminant is a sum of squares: real eigenvalues",
-             seed="004", claim=Holds((a - d) ** 2 / 4 + b**2 >= 0)),
+        Step(sp.Symbol("p(kappa_pm)"), sp.zeros(2, 1), "both are roots",
+             claim=Equals(sp.ImmutableMatrix([sp.Determinant(sp.ImmutableMatrix(H - km * sp.eye(2))),
+                                              sp.Determinant(sp.ImmutableMatrix(H - kp * sp.eye(2)))]))),
+        Step(sp.Symbol("kappa_+ kappa_-"), a * d - b**2, "product = det H", claim=Equals(sp.Mul(kp, km, evaluate=False))),
+        Step(sp.Symbol("disc"), (a - d) ** 2 / 4 + b**2, "the discriminant is a sum of squares: real eigenvalues",
+             seed="004", claim=Holds(sp.Symbol("disc") >= 0)),
         Step(sp.Symbol("H v"), H * sp.Matrix([b, kp - a]), "an eigenvector for κ₊ (b ≠ 0)",
              claim=Equals(kp * sp.Matrix([b, kp - a]))),
     )

@@ -24,7 +24,7 @@ import functools
 import sympy as sp
 from sympy.stats import Bernoulli
 
-from derivations.topics.expectation import expect, variance
+from derivations.topics.expectation import Expectation, expect, variance
 from derivations.render import shown, with_display
 from derivations.record import Derivation, Differs, Equals, Holds, Step
 
@@ -53,25 +53,25 @@ def mask() -> Derivation:
     Eh = _sym("E[h_tilde]")
     steps = (
         Step(_sym("E[m]"), 1 - p, "mask m ~ Bernoulli(1 − p) for drop probability p: E[m] = 1 − p",
-             claim=Equals(expect(m, keep))),
-        Step(_sym("Var[m]"), p * (1 - p), "Var[m] = p(1 − p)", claim=Equals(variance(m, keep))),
+             claim=Equals(Expectation(m, keep))),
+        Step(_sym("Var[m]"), p * (1 - p), "Var[m] = p(1 − p)", claim=Equals(variance(m, keep, evaluate=False))),
         Step(Eh, hv, "inverted dropout h̃ = m·h/(1 − p) keeps the expectation: E[h̃] = h",
-             claim=Equals(expect(m * hv * INVERTED_SCALE, keep))),
+             claim=Equals(Expectation(m * hv * INVERTED_SCALE, keep))),
         Step(_sym("Var[h_tilde]"), p * hv**2 / (1 - p), "... at the price of variance h²p/(1 − p)",
-             claim=Equals(variance(m * hv * INVERTED_SCALE, keep))),
+             claim=Equals(variance(m * hv * INVERTED_SCALE, keep, evaluate=False))),
         Step(Eh, hv, "seed 000: 'drop each out with probability p … scale the other neurons up by 1/p' "
              "— E[m·h/p] = (1 − p)h/p, which is h only for p = ½", seed="000",
-             claim=Differs(expect(m * hv / p, keep))),
+             claim=Differs(Expectation(m * hv / p, keep))),
         Step(Eh, hv, "seed 001's code keeps a unit when rand < p, i.e. m ~ Bernoulli(p): then (rand < p)/p "
              "is right, E[m·h/p] = h (p is the keep probability)", seed="001",
-             claim=Equals(expect(m * hv / q, keep_q).subs(q, p))),
+             claim=Equals(sp.Subs(Expectation(m * hv / q, keep_q), q, p))),
         Step(Eh, hv, "... but its comment says p is the 'probability of dropping out'; read that way the "
              "mask keeps with probability 1 − p and 1/p scaling gives (1 − p)h/p", seed="001",
-             claim=Differs(expect(m * hv / p, keep))),
+             claim=Differs(Expectation(m * hv / p, keep))),
         Step(_sym("E[m h]"), q * hv, "seed 001, prediction without inversion: multiply by the Bernoulli "
-             "parameter q (keep probability)", seed="001", claim=Equals(expect(m * hv, keep_q))),
+             "parameter q (keep probability)", seed="001", claim=Equals(Expectation(m * hv, keep_q))),
         Step(_sym("E[m h]"), (1 - p) * hv, "seed 004, prediction without inversion: multiply by (1 − p_h) "
-             "for drop probability p_h", seed="004", claim=Equals(expect(m * hv, keep))),
+             "for drop probability p_h", seed="004", claim=Equals(Expectation(m * hv, keep))),
     )
     return Derivation(
         "dropout.mask", "The dropout mask's expectation and inverted dropout", steps,

@@ -25,7 +25,7 @@ import functools
 import sympy as sp
 from sympy.stats import Normal
 
-from derivations.topics.expectation import expect
+from derivations.topics.expectation import Expectation
 from derivations.render import shown, with_display
 from derivations.record import Derivation, Equals, Holds, Step
 
@@ -59,13 +59,13 @@ def average_error() -> Derivation:
         Step(E, ENSEMBLE_ERROR, "k diagonal terms v and k(k − 1) off-diagonal terms c", seed="001",
              claim=Equals(double_sum)),
         Step(E, ENSEMBLE_ERROR.subs(k, 2), "check for k = 2 with correlated normal errors "
-             "ε_i = sqrt(c) z₀ + sqrt(v − c) z_i (0 ≤ c ≤ v)", claim=Equals(expect(((e1 + e2) / 2) ** 2, zs))),
+             "ε_i = sqrt(c) z₀ + sqrt(v − c) z_i (0 ≤ c ≤ v)", claim=Equals(Expectation(((e1 + e2) / 2) ** 2, zs))),
         Step(E, v / k, "independent zero-mean errors (c = 0): the error falls by 1/k", seed="001",
-             claim=Equals(ENSEMBLE_ERROR.subs(c, 0))),
+             claim=Equals(sp.Subs(ENSEMBLE_ERROR, c, 0))),
         Step(_sym("c*"), v, "the average is no better than one model (= v, k > 1) only when c = v: perfectly "
-             "correlated errors", seed="001", claim=Equals(sp.solve(sp.Eq(ENSEMBLE_ERROR, v), c)[0])),
+             "correlated errors", seed="001", claim=Holds(sp.Eq(ENSEMBLE_ERROR.subs(c, _sym("c*")), v))),
         Step(_sym("lim_(k->oo)"), c, "however many models, the error stays at c: only the uncorrelated part "
-             "averages away", seed="004", claim=Equals(sp.limit(ENSEMBLE_ERROR, k, sp.oo))),
+             "averages away", seed="004", claim=Equals(sp.Limit(ENSEMBLE_ERROR.subs(k, _sym("K")), _sym("K"), sp.oo))),
         Step(_sym("v - E"), sp.S.true, "for c < v every extra model helps: the error decreases in k",
              claim=Holds(sp.Gt(ENSEMBLE_ERROR - ENSEMBLE_ERROR.subs(k, k + 1), 0))),
         Step(E, v * (1 + (k - 1) * rho) / k, "in terms of the correlation ρ = c/v",

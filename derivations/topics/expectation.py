@@ -36,7 +36,40 @@ from typing import Mapping
 import sympy as sp
 from sympy.stats import moment
 
-__all__ = ["expect", "variance", "covariance"]
+__all__ = ["Expectation", "expect", "variance", "covariance"]
+
+
+class Expectation(sp.Expr):
+    r"""An unevaluated :math:`\mathbb{E}[P]` over independent variables: :func:`expect` runs on ``doit()``.
+
+    A derivation states its reference as an ``Expectation`` so that the
+    verifier, not the record's constructor, computes the moments.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from sympy.stats import Normal
+    >>> x, s = sp.Symbol("x", real=True), sp.Symbol("s", positive=True)
+    >>> e = Expectation(x**2, {x: Normal("X", 0, s)})
+    >>> e == s**2, e.doit()
+    (False, s**2)
+    """
+
+    def __new__(cls, expr, distributions):
+        pairs = distributions if isinstance(distributions, sp.Tuple) else sp.Tuple(
+            *(sp.Tuple(k, rv) for k, rv in distributions.items()))
+        return sp.Expr.__new__(cls, sp.sympify(expr), pairs)
+
+    @property
+    def free_symbols(self):
+        return self.args[0].free_symbols
+
+    def doit(self, **hints):
+        return expect(self.args[0].doit(**hints), {k: rv for k, rv in self.args[1]})
+
+    def _eval_subs(self, old, new):
+        return Expectation(self.args[0].subs(old, new), {k: rv for k, rv in self.args[1]})
 
 
 def expect(expr: sp.Basic, distributions: Mapping[sp.Symbol, sp.Basic]) -> sp.Basic:
@@ -68,11 +101,16 @@ def expect(expr: sp.Basic, distributions: Mapping[sp.Symbol, sp.Basic]) -> sp.Ba
     return sp.expand(total)
 
 
-def variance(expr: sp.Basic, distributions: Mapping[sp.Symbol, sp.Basic]) -> sp.Basic:
-    r""":math:`\operatorname{Var}[P] = \mathbb{E}[P^2] - \mathbb{E}[P]^2` for a polynomial ``P``."""
+def variance(expr: sp.Basic, distributions: Mapping[sp.Symbol, sp.Basic], evaluate: bool = True) -> sp.Basic:
+    r""":math:`\operatorname{Var}[P] = \mathbb{E}[P^2] - \mathbb{E}[P]^2` for a polynomial ``P`` (unevaluated: ``evaluate=False``)."""
+    if not evaluate:
+        return Expectation(expr**2, distributions) - Expectation(expr, distributions) ** 2
     return sp.expand(expect(expr**2, distributions) - expect(expr, distributions) ** 2)
 
 
-def covariance(a: sp.Basic, b: sp.Basic, distributions: Mapping[sp.Symbol, sp.Basic]) -> sp.Basic:
-    r""":math:`\operatorname{Cov}[A, B] = \mathbb{E}[AB] - \mathbb{E}[A]\,\mathbb{E}[B]`."""
+def covariance(a: sp.Basic, b: sp.Basic, distributions: Mapping[sp.Symbol, sp.Basic],
+               evaluate: bool = True) -> sp.Basic:
+    r""":math:`\operatorname{Cov}[A, B] = \mathbb{E}[AB] - \mathbb{E}[A]\,\mathbb{E}[B]` (unevaluated: ``evaluate=False``)."""
+    if not evaluate:
+        return Expectation(a * b, distributions) - Expectation(a, distributions) * Expectation(b, distributions)
     return sp.expand(expect(a * b, distributions) - expect(a, distributions) * expect(b, distributions))

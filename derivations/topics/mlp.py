@@ -20,7 +20,7 @@ from functools import cache
 
 import sympy as sp
 
-from derivations.record import Derivation, Equals, Step
+from derivations.record import Derivation, Differs, Equals, Step
 from derivations.topics.mlp_network import ACTIVATIONS, LOSSES, MLPProgram, MLPSymbols, activation, program, symbols
 
 __all__ = ["ACTIVATIONS", "LOSSES", "MLPSymbols", "MLPProgram", "program", "symbols", "RESULTS"]
@@ -302,7 +302,7 @@ def l2_shift() -> Derivation:
              (lam_a, r"\lambda_i(H + \alpha I)"), (lam_0, r"\lambda_i(H)"))
     steps = (
         Step(hess_p, alpha * I3, "Hessian of the penalty (three parameters shown)",
-             claim=Equals(sp.hessian(penalty, list(th)))),
+             claim=Equals(sp.ImmutableMatrix(3, 3, lambda i, j: sp.Derivative(penalty, th[i], th[j])))),
         Step(shift, H * q - lam * q,
              "the shift cancels: Hq = λq  ⇔  (H + αI)q = (λ + α)q, same eigenvector",
              claim=Equals((H + alpha * I3) * q - (lam + alpha) * q)),
@@ -384,7 +384,7 @@ def bn_null_directions() -> Derivation:
              (wHw, r"w^\top H_{ww} w\big|_{\epsilon=0}"), (Hd, r"H\,(w, 0)"), (mGd, r"(-\nabla_w L,\ 0)"))
     steps = (
         Step(db, sp.S.Zero, "the batch mean removes b: L does not depend on b", seed="001",
-             claim=Equals(sp.diff(L, b))),
+             claim=Equals(sp.Derivative(L, b))),
         Step(Lc, Lw, "ε = 0: x̂ is invariant under w → cw, c > 0 (from here on: centred inputs, as "
              "z − μ = w·(x − x̄))", claim=Equals(scaled)),
         Step(gw_w, tilt_s,
@@ -415,7 +415,43 @@ def bn_null_directions() -> Derivation:
     )
 
 
+def classification_loss() -> Derivation:
+    r"""Seed 002's classification loss :math:`\log(1 + e^{(1 - y_i) f})` is constant for :math:`y_i = 1`.
+
+    Examples
+    ========
+
+    >>> [s.outcome.value for s in classification_loss().verify().steps]
+    ['definition', 'proved', 'refuted', 'proved', 'proved']
+    """
+    f, y = sp.Symbol("f", real=True), sp.Symbol("y", real=True)
+    seed_loss = sp.log(1 + sp.exp((1 - y) * f))
+    logistic = sp.log(1 + sp.exp((1 - 2 * y) * f))
+    l_seed, l1, l0 = sp.Symbol("ell_seed"), sp.Symbol("ell_seed(y=1)"), sp.Symbol("ell(y=1)")
+    steps = (
+        Step(l_seed, seed_loss, "seed 002: 'Classification: ℓ(f̂_NN(x_i), y_i) = log(1 + exp((1 − y_i) "
+             "f̂_NN(x_i)))', labels y_i ∈ {0, 1}", seed="002"),
+        Step(l1, sp.log(2), "for y_i = 1 the exponent vanishes: the loss is the constant log 2, whatever f",
+             seed="002", claim=Equals(sp.Subs(seed_loss, y, 1))),
+        Step(l1, sp.Subs(seed_loss, y, 1), "so it cannot be the logistic loss, which is log(1 + e^(−f)) at y = 1",
+             seed="002", claim=Differs(sp.Subs(logistic, y, 1))),
+        Step(l0, sp.log(1 + sp.exp(-f)), "presumably (1 − 2y_i) f was meant: then y = 1 gives log(1 + e^(−f)) "
+             "= −log σ(f)", claim=Equals(sp.Subs(logistic, y, 1))),
+        Step(sp.Symbol("ell(y=0)"), sp.log(1 + sp.exp(f)), "and y = 0 gives log(1 + e^f) = −log(1 − σ(f)): the "
+             "binary cross-entropy of the logit f", claim=Equals(sp.Subs(logistic, y, 0))),
+    )
+    return Derivation(
+        "mlp.classification_loss", "Seed 002's classification loss is constant for the positive class", steps,
+        sp.Eq(sp.Symbol("ell"), logistic),
+        summary="Seed 002 writes the classification loss as log(1 + exp((1 − y_i) f)). With labels 0 and 1 "
+                "that is log 2 for every positive example, so those examples contribute no gradient. The "
+                "logistic loss is log(1 + exp((1 − 2y_i) f)): −log σ(f) for y = 1 and −log(1 − σ(f)) for y = 0.",
+        assumptions=("labels y_i ∈ {0, 1}", "f = f̂_NN(x_i) the network's logit"), seeds=("002",),
+    )
+
+
 RESULTS = {
+    "mlp.classification_loss": classification_loss,
     "mlp.l2_shift": l2_shift,
     "mlp.bn_null_directions": bn_null_directions,
     "mlp.backprop": lambda: loss_gradient("tanh", "squared", False),

@@ -98,13 +98,13 @@ def step() -> Derivation:
              claim=DerivativeOf(m, d[1])),
         Step(sp.Symbol("Delta theta_nt"), dn, "set ∇m = 0 and solve: the Newton step −H⁻¹g", seed="001",
              claim=Equals(-H.inv() * g)),
-        Step(sp.Symbol("nabla m(Delta theta_nt)"), (g + H * dn).applyfunc(sp.simplify), "it is stationary",
+        Step(sp.Symbol("nabla m(Delta theta_nt)"), g + H * dn, "it is stationary",
              claim=Equals(sp.zeros(2, 1))),
         Step(sp.Symbol("m(Delta theta_nt + u) - m(Delta theta_nt)"), (u.T * H * u)[0] / 2,
              "moving u away from it changes the model by ½uᵀHu (no linear term)",
              claim=Equals(sp.expand(model_at(dn + u) - model_at(dn)))),
         Step(sp.Symbol("u^T H u"), quad_P, "for H = LLᵀ ≻ 0 this is |Lᵀu|² > 0: a strict minimum",
-             claim=Holds(quad_P > 0)),
+             claim=Holds(sp.Symbol("u^T H u") > 0)),
         Step(sp.Symbol("m(Delta theta_nt + u) - m(Delta theta_nt)"), sp.Abs((u.T * H * u)[0] / 2),
              "seed 001: 'if the function is quadratic, this step takes us to the minimum' (implies ≥ 0 for all u)",
              seed="001", claim=Differs((u.T * H * u)[0] / 2)),
@@ -119,6 +119,7 @@ def step() -> Derivation:
         assumptions=("H symmetric and invertible", "g = ∇J(θ₀), H = ∇²J(θ₀)"),
         seeds=("001",),
         latex_names=((sp.Symbol("Delta_1"), r"\Delta\theta_1"), (sp.Symbol("Delta_2"), r"\Delta\theta_2")),
+        proved_for="2×2 H",
     )
 
 
@@ -143,8 +144,9 @@ def quadratic_exact() -> Derivation:
         steps += [
             Step(sp.Symbol(f"f_{n}"), f, f"a general quadratic in {n} variables", seed="001"),
             Step(sp.Symbol(f"nabla f_{n}"), A * t + b, "its gradient",
-                 claim=Equals(grad)),
-            Step(sp.Symbol(f"H_{n}"), A, "its Hessian is constant", claim=Equals(hess)),
+                 claim=Equals(sp.ImmutableMatrix([sp.Derivative(f, v) for v in t]))),
+            Step(sp.Symbol(f"H_{n}"), A, "its Hessian is constant",
+                 claim=Equals(sp.ImmutableMatrix(n, n, lambda i, j: sp.Derivative(f, t[i], t[j])))),
             Step(sp.Symbol(f"theta_1 ({n})"), theta1, "one Newton step from any θ, H⁻¹ = adj(H)/det(H)", seed="001",
                  claim=Equals(-A.adjugate() * b / det)),
             Step(sp.Symbol(f"nabla f_{n}(theta_1)"), sp.zeros(n, 1), "the gradient vanishes there: exact in one step",
@@ -166,9 +168,11 @@ def regularized() -> Derivation:
     H, g = _sym_matrix(2), _vec(2, "g")
     d_alpha = regularized_step(H, g, _alpha)
     scaled = (_alpha * d_alpha).applyfunc(sp.simplify)
-    limit = scaled.applyfunc(lambda e: sp.limit(e, _alpha, sp.oo))
+    limit = sp.ImmutableMatrix(scaled.applyfunc(lambda e: sp.Limit(e, _alpha, sp.oo)))
     w = sp.Symbol("w", positive=True)  # 1/α
-    series = (d_alpha.subs(_alpha, 1 / w)).applyfunc(lambda e: sp.series(e, w, 0, 3).removeO())
+    # the Taylor polynomial in w = 1/α to order 2, unevaluated: coefficients as limits of derivatives at 0
+    series = sp.ImmutableMatrix((d_alpha.subs(_alpha, 1 / w)).applyfunc(lambda e: sp.Add(
+        *(sp.Limit(sp.Derivative(e, (w, k)), w, 0) * w**k / sp.factorial(k) for k in (1, 2)), evaluate=False)))
     k1, k2, r = sp.Symbol("kappa_1", real=True), sp.Symbol("kappa_2", real=True), sp.Symbol("r", real=True)
     R = sp.Matrix([[1 - r**2, -2 * r], [2 * r, 1 - r**2]]) / (1 + r**2)  # a rotation, tan(φ/2) = r
     He = R * sp.diag(k1, k2) * R.T
@@ -214,7 +218,7 @@ def decrement() -> Derivation:
         Step(sp.Symbol("m(0) - m(Delta theta_nt)"), sp.simplify(m(sp.zeros(2, 1)) - m(dn)),
              "the model predicts a decrease of λ²/2", claim=Equals(lam2 / 2)),
         Step(sp.Symbol("lambda^2"), lam2, "positive for g ≠ 0: the Newton step is a descent direction when H ≻ 0",
-             claim=Holds(lam2 > 0)),
+             claim=Holds(sp.Symbol("lambda^2") > 0)),
         Step(sp.Symbol("Delta theta_nt^T H Delta theta_nt"), sp.simplify((dn.T * H * dn)[0]),
              "λ is the length of the step in the norm of H", claim=Equals(lam2)),
     )
@@ -228,6 +232,7 @@ def decrement() -> Derivation:
         assumptions=("H symmetric positive definite",),
         seeds=("001",),
         latex_names=((sp.Symbol("lambda^2"), r"\lambda^2"),),
+        proved_for="2×2 H",
     )
 
 
@@ -255,9 +260,9 @@ def negative_curvature() -> Derivation:
              "its first-order effect on J along v₂: −(v₂ᵀg)²/κ₂", claim=Equals(-slope2**2 / k2)),
         Step(sp.Symbol("(v_2^T g)(v_2^T Delta theta_nt)"), gain,
              "positive: along a negative-curvature eigenvector Newton climbs (seed 001: 'gradient ascent steps')",
-             seed="001", claim=Holds(gain > 0)),
+             seed="001", claim=Holds(sp.Symbol("(v_2^T g)(v_2^T Delta theta_nt)") > 0)),
         Step(sp.Symbol("v_2^T (-epsilon g)"), -eps * slope2, "gradient descent instead moves down along v₂",
-             claim=Holds(slope2 * (-eps * slope2) < 0)),
+             claim=Holds(slope2 * sp.Symbol("v_2^T (-epsilon g)") < 0)),
     )
     return Derivation(
         "newton.negative_curvature", "Plain Newton moves uphill along negative-curvature directions", steps,

@@ -267,9 +267,10 @@ def soft_threshold() -> Derivation:
              "for |v| ≤ t (v = ct, |c| ≤ 1): φ(u) − φ(0) = ½u² − ctu + t|u| ≥ 0, so u = 0 is the minimizer",
              claim=Holds(sp.Ge(u**2 / 2 - c * t * u + t * sp.Abs(u), 0))),
         Step(_sym("S_t(t + s)"), s_, "above the threshold (v = t + s) S shrinks by t",
-             claim=Equals(S.subs(v, t + s_))),
-        Step(_sym("S_t(-t - s)"), -s_, "below −t symmetrically", claim=Equals(S.subs(v, -t - s_))),
-        Step(_sym("compact(t + s), compact(-t - s)"), sp.Matrix([compact.subs(v, t + s_), compact.subs(v, -t - s_)]),
+             claim=Equals(sp.Subs(S, v, t + s_))),
+        Step(_sym("S_t(-t - s)"), -s_, "below −t symmetrically", claim=Equals(sp.Subs(S, v, -t - s_))),
+        Step(_sym("compact(t + s), compact(-t - s)"),
+             sp.ImmutableMatrix([sp.Subs(compact, v, t + s_), sp.Subs(compact, v, -t - s_)]),
              "the compact form sign(v)·max(|v| − t, 0) agrees on both outer branches",
              claim=Equals(sp.Matrix([s_, -s_]))),
         Step(_sym("compact(ct)"), sp.S.true, "... and is 0 in the middle (v = ct, |c| ≤ 1)",
@@ -326,8 +327,8 @@ def l1_sparsity() -> Derivation:
              claim=Holds(sp.Ge(h * u**2 / 2 - theta * alpha * u + alpha * sp.Abs(u), 0))),
         Step(_sym("w_min"), h / (h + alpha) * ws,
              "the L2 minimizer h/(h + α)·w* is never 0 unless w* = 0",
-             claim=Equals(sp.solve(sp.diff(h * (sp.Symbol("z") - ws) ** 2 / 2 + alpha * sp.Symbol("z") ** 2 / 2,
-                                           sp.Symbol("z")), sp.Symbol("z"))[0])),
+             claim=Holds(sp.Eq(sp.diff(h * (_sym("w_min") - ws) ** 2 / 2 + alpha * _sym("w_min") ** 2 / 2,
+                                       _sym("w_min")), 0))),
     )
     return Derivation(
         "regularization.l1_sparsity", "Why L1 sparsifies and L2 does not", steps,
@@ -392,7 +393,7 @@ def early_stopping() -> Derivation:
         Step(wt, closed, "from w⁽⁰⁾ = 0, after τ steps: w⁽τ⁾ = (1 − (1 − ελ)^τ) w*"),
         Step(_sym("w_(tau+1)"), closed_next, "the closed form satisfies the recursion (induction step)",
              claim=Equals(closed - eps * lam * (closed - w_star))),
-        Step(_sym("w_(0)"), sp.S.Zero, "... and the start (τ = 0)", claim=Equals(closed.subs(tau, 0))),
+        Step(_sym("w_(0)"), sp.S.Zero, "... and the start (τ = 0)", claim=Equals(sp.Subs(closed, tau, 0))),
         Step(_sym("w_L2"), SHRINK_L2 * w_star, "L2 with weight α keeps the fraction λ/(λ + α) "
              "(regularization.eigen_rescaling)", seed="001"),
         Step(_sym("alpha_eq"), alpha_exact, "the penalty that matches exactly depends on λ: "
@@ -400,9 +401,9 @@ def early_stopping() -> Derivation:
                                                                    alpha)[0])),
         Step(_sym("d/deps"), tau * lam, "to first order in ε both factors are τελ "
              "(derivative at ε = 0 of the early-stopping factor)",
-             claim=Equals(sp.diff(EARLY_STOP, eps).subs(eps, 0))),
+             claim=Equals(sp.Subs(sp.Derivative(EARLY_STOP, eps), eps, 0))),
         Step(_sym("d/deps"), tau * lam, "... and of λ/(λ + α) with α = 1/(τε), i.e. τελ/(1 + τελ)",
-             claim=Equals(sp.diff(tau * eps * lam / (1 + tau * eps * lam), eps).subs(eps, 0))),
+             claim=Equals(sp.Subs(sp.Derivative(tau * eps * lam / (1 + tau * eps * lam), eps), eps, 0))),
         Step(_sym("alpha"), 1 / (tau * eps), "so early stopping after τ steps acts like α ≈ 1/(τε) "
              "(Goodfellow et al. eq. 7.45)", seed="001"),
         Step(_sym("(1-x)^tau (1+tau x) <= 1"), sp.S.true,

@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from derivations.topics import batchnorm as bn
-from derivations.checking.verify import instantiate
+from derivations.checking.instantiate import instantiate
 
 from numerics.compile import compile_batched, compile_expressions
 

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from derivations.errors import InputError
 
-__all__ = ["add_assume", "add_seed", "add_timeout", "add_workers", "seed", "timeout", "workers"]
+__all__ = ["CONSTANTS", "add_assume", "add_kinds", "add_seed", "add_timeout", "add_workers", "seed", "timeout",
+           "variables", "workers"]
+
+CONSTANTS = {"pi": "the constant π"}  # the one name the reader does not make a symbol
 
 
 def add_workers(parser, default: int = 2) -> None:
@@ -36,7 +39,8 @@ def workers(args) -> int:
 def add_assume(parser) -> None:
     """Add ``--assume COND`` (repeatable) to ``parser``."""
     parser.add_argument("--assume", action="append", default=[], metavar="COND",
-                        help='an assumption such as "x>0", "x>=1" or "0<p<1" (repeatable)')
+                        help='an assumption such as "x>0", "x>=1", "0<p<1", "p in (0, 1)", "n integer" or '
+                             '"n > 0 integer" (repeatable)')
 
 
 def add_timeout(parser, default: float, what: str) -> None:
@@ -54,7 +58,7 @@ def timeout(args) -> float:
     ...
     derivations.errors.InputError: --timeout must be between 0 and 3600 seconds
     """
-    if not (0 < args.timeout <= 3600):
+    if not (0 < args.timeout <= 3600):  # also NaN
         raise InputError("--timeout must be between 0 and 3600 seconds")
     return args.timeout
 
@@ -65,7 +69,43 @@ def add_seed(parser) -> None:
 
 
 def seed(args) -> int:
-    """The checked ``--seed``: an :class:`InputError` unless it is a non-negative integer."""
-    if args.seed < 0:
-        raise InputError("--seed must be a non-negative integer")
+    """The checked ``--seed``: an :class:`InputError` unless it is an integer from 0 to 2**32 - 1.
+
+    >>> import argparse
+    >>> seed(argparse.Namespace(seed=-1))
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --seed must be an integer from 0 to 4294967295, got -1
+    """
+    if not 0 <= args.seed < 2**32:  # NumPy's seeds
+        raise InputError(f"--seed must be an integer from 0 to {2**32 - 1}, got {args.seed}")
     return args.seed
+
+
+def add_kinds(parser) -> None:
+    """Add ``--matrix``, ``--vector``, ``--function`` and ``--scalar NAMES``: declared kinds of names."""
+    for kind, example in (("matrix", "H,X"), ("vector", "v,g"), ("function", "f,J"), ("scalar", "x")):
+        parser.add_argument(f"--{kind}", action="append", default=[], metavar="NAMES",
+                            help=f"names that are {'matrices' if kind == 'matrix' else kind + 's'} (e.g. {example}; "
+                                 "repeatable)")
+
+
+def variables(text: str | None, option: str = "--vars") -> str | None:
+    """The checked ``--vars`` list (unchanged): no empty name, no name listed twice, no constant.
+
+    >>> variables("x, pi")
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --vars: pi is the constant π, not a variable; name the variable differently
+    """
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",")]
+    if not all(names):
+        raise InputError(f"{option}: empty name in {text!r}")
+    for n in names:
+        if n in CONSTANTS:
+            raise InputError(f"{option}: {n} is {CONSTANTS[n]}, not a variable; name the variable differently")
+    if len(set(names)) != len(names):
+        raise InputError(f"{option}: a variable is listed twice in {text!r}")
+    return text

@@ -37,11 +37,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import math
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -57,7 +58,7 @@ from numerics.solve.newton import minimize_newton
 from numerics.solve.quasi_newton import minimize_bfgs, minimize_lbfgs
 
 __all__ = [
-    "Run", "Settings", "Task", "Counter", "judge", "run_one", "run_group", "run_benchmark", "run_tasks",
+    "Run", "Settings", "Task", "Counter", "worker_pool", "judge", "run_one", "run_group", "run_benchmark", "run_tasks",
     "check_solvers", "single_threaded_blas",
     "OURS", "SCIPY", "SOLVERS", "FIRST_ORDER", "GTOL", "FTOL", "LEARNING_RATES",
 ]
@@ -445,6 +446,37 @@ def run_benchmark(
     return run_tasks([Task(p, solvers, settings) for p in problems], workers=workers, dask=dask, progress=progress)
 
 
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a terminated worker ends at once, silently
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose queued work is cancelled and whose workers are terminated if the block fails.
+
+    Leaving the block normally waits for the work, as ``with ProcessPoolExecutor()`` does;
+    an exception (also KeyboardInterrupt and SIGTERM turned into one) cancels what has
+    not started and ends the workers at once instead of waiting for running work.
+
+    >>> with worker_pool(1) as pool:
+    ...     pool.submit(abs, -3).result()
+    3
+    """
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
+        yield pool
+    except BaseException:
+        processes = list((pool._processes or {}).values())  # the executor has no public handle on them
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            proc.terminate()
+        for proc in processes:
+            proc.join(1.0)
+        raise
+    pool.shutdown(wait=True)
+
+
 def run_tasks(tasks: Sequence[Task], *, workers: int = 2, dask: str | None = None, progress=None) -> list[Run]:
     """Run :class:`Task` s (possibly with different settings) in one pool; runs in task order."""
     for t in tasks:
@@ -467,7 +499,7 @@ def run_tasks(tasks: Sequence[Task], *, workers: int = 2, dask: str | None = Non
         for i, t in enumerate(tasks):
             done(i, run_group(t.problem, t.solvers, t.settings))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, max(len(tasks), 1))) as pool:
+        with worker_pool(min(workers, max(len(tasks), 1))) as pool:
             # longest first: the most expensive groups should not start last
             order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
             futures = {pool.submit(run_group, tasks[i].problem, tasks[i].solvers, tasks[i].settings): i
@@ -487,23 +519,62 @@ def _weight(task: Task) -> float:
     return first * task.settings.first_order_iter + (len(task.solvers) - first) * 100 * task.problem.dimension
 
 
+DASK_CONNECT = 10.0  # s for the scheduler to accept and answer the handshake
+DASK_SLACK = 60.0  # s beyond the runs' own bounds for every result to come back
+
+
+def _dask_client(address: str):
+    """A connected ``distributed.Client``, or an :class:`InputError` within :data:`DASK_CONNECT` s.
+
+    The handshake runs in a thread: a scheduler that accepts the connection and
+    never answers would otherwise hold the client forever.
+    """
+    import threading
+
+    from distributed import Client
+
+    made: list = []
+
+    def connect():
+        try:
+            made.append(Client(address, timeout=DASK_CONNECT))
+        except Exception as exc:  # reported below as a failure to connect
+            made.append(exc)
+
+    thread = threading.Thread(target=connect, daemon=True, name="dask-connect")
+    thread.start()
+    thread.join(DASK_CONNECT + 2.0)
+    if not made:
+        raise InputError(f"the Dask scheduler at {address} did not answer within {DASK_CONNECT:g} s")
+    if isinstance(made[0], BaseException):
+        exc = made[0]
+        raise InputError(f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}: {exc}")
+    return made[0]
+
+
 def _run_dask(tasks, address: str, done, failed) -> None:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import as_completed as dask_completed
     except ImportError:
         raise InputError("--dask needs the optional extra: pip install 'derivkit[dask]'") from None
-    try:
-        client = Client(address, timeout=10)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    client = _dask_client(address)
+    # every run stops at its own wall-clock bound: all results are due within their sum and some slack
+    due = DASK_SLACK + sum(len(t.solvers) * t.settings.time_limit for t in tasks)
     try:
         futures = [client.submit(run_group, t.problem, t.solvers, t.settings, pure=False) for t in tasks]
         index = {f.key: i for i, f in enumerate(futures)}
-        for fut in dask_completed(futures):
-            i = index[fut.key]
-            try:
-                done(i, fut.result())
-            except Exception as exc:
-                done(i, failed(i, "Dask task failed", exc))
+        got: set[int] = set()
+        try:
+            for fut in dask_completed(futures, timeout=due):
+                i = index[fut.key]
+                got.add(i)
+                try:
+                    done(i, fut.result(timeout=DASK_CONNECT))
+                except Exception as exc:
+                    done(i, failed(i, "Dask task failed", exc))
+        except TimeoutError as exc:
+            for i in range(len(tasks)):
+                if i not in got:
+                    done(i, failed(i, f"no result from the Dask scheduler within {due:g} s", exc))
     finally:
-        client.close()
+        client.close(timeout=DASK_CONNECT)

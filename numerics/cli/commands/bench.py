@@ -21,7 +21,7 @@ from derivations.errors import InputError
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
 from numerics.compare import problems
-from numerics.cli.options import add_workers, workers
+from numerics.cli.options import add_timeout, add_workers, variables, workers
 from numerics.cli.progress import Progress
 
 EXAMPLES = """examples:
@@ -53,6 +53,7 @@ def register(sub) -> None:
     p.add_argument("--dask", metavar="ADDRESS", help="run on the Dask scheduler at ADDRESS instead")
     p.add_argument("--time-limit", type=float, default=compare.Settings.time_limit,
                    help=f"wall-clock bound per run in seconds (default: {compare.Settings.time_limit:g})")
+    add_timeout(p, 900.0, "the whole benchmark, from parsing to the last table")
     p.set_defaults(handler=run)
 
 
@@ -73,11 +74,56 @@ def selected_problems(args) -> list[problems.Problem]:
     if args.expr is not None:
         if args.x0 is None:
             raise InputError("--expr needs --x0 (its starting point)")
-        chosen.append(problems.Problem.from_expression(args.expr, args.x0, args.fstar, variables=args.vars,
+        if args.fstar is not None:
+            _fstar(args.fstar)
+        chosen.append(problems.Problem.from_expression(args.expr, args.x0, args.fstar, variables=variables(args.vars),
                                                        name="expr"))
     elif args.problems is None:
         chosen = problems.default_problems()
     return chosen
+
+
+def _fstar(text: str) -> float:
+    """The checked ``--fstar``: one finite number."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value):
+        raise InputError(f"--fstar: f* must be finite (one number such as 0 or -1.5), got {text!r}")
+    return value
+
+
+def _replaceable(path: Path, option: str) -> Path:
+    """``--json``/``--csv`` replace only a file that an earlier ``derivkit bench`` wrote (or none)."""
+    import json
+
+    from numerics.compare.report import CSV_COLUMNS
+
+    if not path.exists():
+        return path
+    try:
+        head = path.read_bytes()[:1 << 20].decode("utf-8")
+        if option == "--csv":
+            ours = head.split("\n", 1)[0] == ",".join(CSV_COLUMNS)
+        else:
+            runs = json.loads(head)
+            ours = isinstance(runs, list) and all(isinstance(r, dict) and {"problem", "solver"} <= set(r)
+                                                  for r in runs)
+    except (OSError, UnicodeDecodeError, ValueError):
+        ours = False
+    if not ours:
+        raise InputError(f"{option}: {path} exists and was not written by derivkit bench; "
+                         "remove it or choose another path")
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.derivkit-tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
 
 
 def run(args) -> int:
@@ -88,24 +134,28 @@ def run(args) -> int:
     chosen = selected_problems(args)
     if args.expr is not None:
         _check_finite_start(chosen[-1])
-    outputs = {opt: bench_report.check_output_path(path, opt)
+    outputs = {opt: _replaceable(bench_report.check_output_path(path, opt), opt)
                for opt, path in (("--json", args.json), ("--csv", args.csv)) if path is not None}
     if args.plots is not None:
-        from numerics.site.build import check_writable
+        from numerics.site.manifest import check_writable
 
-        try:
-            check_writable(Path(args.plots))
-        except InputError as exc:
-            raise InputError(f"--plots: {exc}") from None
+        check_writable(args.plots, "--plots")
     settings = compare.Settings(time_limit=args.time_limit)
     with Progress(len(chosen), "bench") as bar:
         runs = compare.run_benchmark(chosen, solvers, settings, workers=n_workers, dask=args.dask, progress=bar)
     if "--json" in outputs:
-        outputs["--json"].write_text(bench_report.to_json(runs) + "\n")
+        _write(outputs["--json"], bench_report.to_json(runs) + "\n")
     if "--csv" in outputs:
-        outputs["--csv"].write_text(bench_report.to_csv(runs))
+        _write(outputs["--csv"], bench_report.to_csv(runs))
     if args.plots is not None:
-        write_plots(chosen, solvers, runs, Path(args.plots))
+        import sys
+
+        written = write_plots(chosen, solvers, runs, Path(args.plots))
+        for rel in written.skipped:
+            print(f"derivkit bench: left {Path(args.plots) / rel} alone (not written by derivkit, or edited since)",
+                  file=sys.stderr)
+        for warning in written.warnings:
+            print(f"derivkit bench: warning: {warning}", file=sys.stderr)
     names = [p.name for p in chosen]
     print(bench_report.summary_table(runs, solvers, len(chosen)))
     print()
@@ -131,18 +181,21 @@ def _check_finite_start(problem: problems.Problem) -> None:
         raise InputError(f"--expr is not finite at x0 = {','.join(f'{v:g}' for v in problem.x0)} (f = {value})")
 
 
-def write_plots(chosen, solvers, runs, out: Path) -> list[Path]:
-    """The performance profile, a convergence figure per problem and trajectories for 2-D problems."""
+def write_plots(chosen, solvers, runs, out: Path):
+    """The performance profile, a convergence figure per problem and trajectories for 2-D problems.
+
+    Written by the docs writer's rules (:func:`numerics.site.manifest.write_files`): a file
+    of the same name that derivkit did not write, or that was edited since, is left alone.
+    """
     from numerics.compare import plots as bench_plots
     from numerics.compare.performance_profile import costs_from_runs, performance_profile
+    from numerics.site.manifest import folder_lock, write_files
 
     names = [p.name for p in chosen]
-    written = []
+    figures: dict[str, bytes] = {}
 
     def save(name, fig):
-        path = out / name
-        path.write_bytes(bench_plots.png_bytes(fig))
-        written.append(path)
+        figures[name] = bench_plots.png_bytes(fig)
 
     prof = performance_profile(names, solvers, costs_from_runs(runs, names, solvers))
     save("profile.png", bench_plots.profile_figure(prof))
@@ -151,7 +204,8 @@ def write_plots(chosen, solvers, runs, out: Path) -> list[Path]:
         save(f"convergence-{_slug(p.name)}.png", bench_plots.convergence_figure(mine, p.name))
         if p.dimension == 2:
             save(f"trajectories-{_slug(p.name)}.png", bench_plots.trajectory_figure(p, mine, p.name))
-    return written
+    with folder_lock(out):
+        return write_files(figures, out, remove_stale=False)
 
 
 def _slug(name: str) -> str:

@@ -7,7 +7,7 @@ Examples
 >>> from numerics.cli.main import main
 >>> main(["derive", "batchnorm.dbeta", "--format", "text"])  # doctest: +ELLIPSIS
 Gradient with respect to β  [batchnorm.dbeta]
-verified (1 definition, 1 proved; ...)
+verified (1 definition, 1 proved for m ∈ {2,…,6}; ...)
 ...
 0
 """
@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from concurrent.futures import ProcessPoolExecutor
 
 from derivations import registry
 from derivations.render import to_latex, to_markdown, to_text
 
+from numerics.cli.options import add_timeout
+from numerics.compare.harness import worker_pool
 from numerics.cli.progress import Progress
 
 LIST_EXAMPLES = """examples:
   derivkit list                 every named result, verified on the spot
-  derivkit list --json          machine-readable: name, title, verified, seconds
+  derivkit list --json          machine-readable: name, title, verified, seconds, per-step scope
   derivkit list --names         names only, no verification (fast)"""
 
 DERIVE_EXAMPLES = """examples:
@@ -39,12 +40,14 @@ def register(sub) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--names", action="store_true", help="print names only, without verifying")
+    add_timeout(p, 600.0, "verifying every result")
     p.set_defaults(handler=run_list)
     d = sub.add_parser("derive", help="show one derivation with its verification", epilog=DERIVE_EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     d.add_argument("name", help="a dotted name from `derivkit list`")
     d.add_argument("--format", choices=("text", "markdown", "latex"), default="text")
     d.add_argument("--no-verify", action="store_true", help="render without verifying")
+    add_timeout(d, 120.0, "the derivation and its verification")
     d.set_defaults(handler=run_derive)
 
 
@@ -52,7 +55,9 @@ def _verify(name: str) -> dict:
     d = registry.get(name)
     v = d.verify()
     return {"name": name, "title": d.title, "verified": v.ok, "steps": len(d.steps),
-            "seconds": round(v.seconds, 3), "seeds": list(d.seeds)}
+            "seconds": round(v.seconds, 3), "seeds": list(d.seeds), "summary": v.summary(timing=False),
+            "scope": [{"step": s.index, "outcome": s.outcome.value, "label": s.label, **s.scope.as_dict()}
+                      for s in v.steps]}
 
 
 def run_list(args) -> int:
@@ -61,7 +66,7 @@ def run_list(args) -> int:
         print("\n".join(names))
         return 0
     rows = []
-    with Progress(len(names), "verifying") as bar, ProcessPoolExecutor(max_workers=2) as pool:
+    with Progress(len(names), "verifying") as bar, worker_pool(2) as pool:
         for row in pool.map(_verify, names):
             rows.append(row)
             bar.advance(row["name"])
@@ -72,6 +77,7 @@ def run_list(args) -> int:
         for r in rows:
             mark = "verified" if r["verified"] else "NOT VERIFIED"
             print(f"{r['name']:<{width}}  {mark:<12}  {r['title']}")
+            print(f"{'':<{width}}  {r['summary'].split(' ', 1)[1]}")
     return 0 if all(r["verified"] for r in rows) else 1
 
 

@@ -3,7 +3,9 @@ r"""``derivkit check``: is a hand-derived formula equal to the right one?
 Exit codes: 0 equivalent, 1 different, 3 undecided, 2 input error (bad
 syntax, unsafe input, unknown result name).  ``--json`` prints one record:
 ``{"verdict", "method", "counterexample", "claimed_value", "expected_value",
-"diagnostics", ...}``.
+"diagnostics", "claimed_read", "expected_read", ...}``, where a reading is
+``{"expression", "symbols": {name: {"kind": "scalar" | "vector" | "matrix" |
+"function", "shape": [rows, cols], "arguments": n}}}``.
 
 With ``--against NAME`` the claim is compared with the right-hand side of a
 registered result (``derivkit list``).  Names in the claim are matched to the
@@ -21,7 +23,15 @@ Examples
 >>> from numerics.cli.main import main
 >>> main(["check", "(x+1)^2", "x^2 + 2*x + 1"])  # doctest: +ELLIPSIS
 equivalent (symbolic, ...)
+  read claimed  as (x + 1)**2
+  read expected as x**2 + 2*x + 1
 0
+>>> main(["check", "--latex", r"\mathbf{X}^T\mathbf{X}", r"\mathbf{X}\mathbf{X}^T"])  # doctest: +ELLIPSIS
+different (numeric probes, random matrices, ...)
+  read claimed  as transpose(X)*X   [X: matrix n x n]
+  read expected as X*transpose(X)   [X: matrix n x n]
+...
+1
 >>> main(["check", "__import__(os)", "x"])
 2
 """
@@ -44,12 +54,20 @@ EXAMPLES = r"""examples:
   derivkit check --latex ' -\frac{2}{m}\sum_{j=1}^{m}(x^{(j)}-\mu) x^{(j)}' \
                  --derivative-of '\frac{1}{m}\sum_{j=1}^{m}(x^{(j)}-\mu)^2' --wrt '\mu'
   derivkit check " -2/m*Sum(x[j] - mu, (j, 1, m))" --against batchnorm.dx --json   (any name from derivkit list)
+  derivkit check --latex '(\mathbf{A}\mathbf{B})^T' '\mathbf{B}^T\mathbf{A}^T'       matrices: bold capitals
+  derivkit check --latex 'v^T H v' 'v^T H^T v' --matrix H --vector v            declared kinds
+  derivkit check --latex 'f(x + h)' 'f(x) + f(h)' --function f                   different: f is applied
+  derivkit check "cos(pi*n)" "(-1)^n" --assume "n integer"
 exit codes: 0 equivalent, 1 different, 3 undecided, 2 input error.
 SymPy-style input: ^ or ** for powers, x[j] or x^{(j)} for indexed symbols, Sum(f, (j, 1, m)),
 Matrix([[a, b], [c, d]]) or [a, b] for vectors; every name is a symbol (also E, I, N, S, beta,
 lambda, e); only pi is the constant. LaTeX input (--latex): \frac, \sqrt, \sum_{j=1}^{m}, \cdot,
 \left( \right), Greek letters, \hat{x}, x_i, x^{(j)}, \frac{\partial l}{\partial y_j} (one symbol).
-A claim written as an equation "lhs = rhs" is checked by its right-hand side.
+Bold capitals (\mathbf{X}, \boldsymbol{\Sigma}) and --matrix names are matrices, bold lowercase and
+--vector names column vectors; ^T, ^\top transpose, ^{-1} inverts, I beside matrices is the identity.
+f(x) with f not used elsewhere is f applied; if f is also a plain variable, say --function f or --scalar f.
+The reading of each side is printed ("read claimed as ...") and in --json as claimed_read/expected_read.
+A claim written as an equation "lhs = rhs" (or \leftarrow, \approx, :=) is checked by its right-hand side.
 A formula that starts with "-" needs "--" before the formulas (derivkit check -- "-x" "-x")
 or a leading space (" -x")."""
 
@@ -66,6 +84,7 @@ def register(sub) -> None:
     p.add_argument("--wrt", metavar="X", help="... with respect to X")
     options.add_assume(p)
     p.add_argument("--latex", action="store_true", help="read the formulas as LaTeX")
+    options.add_kinds(p)
     p.add_argument("--json", action="store_true", help="print a JSON record")
     options.add_timeout(p, DEFAULT_TIMEOUT, "the whole check")
     options.add_seed(p)
@@ -88,7 +107,8 @@ def run(args) -> int:
                                timeout=args.timeout, seed=args.seed)
     else:
         result = check_text(args.claimed, args.expected, assume=args.assume, latex=args.latex,
-                            timeout=args.timeout, derivative_of=args.derivative_of, wrt=args.wrt, seed=args.seed)
+                            timeout=args.timeout, derivative_of=args.derivative_of, wrt=args.wrt, seed=args.seed,
+                            matrices=args.matrix, vectors=args.vector, functions=args.function, scalars=args.scalar)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
     else:

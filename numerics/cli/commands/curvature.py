@@ -22,6 +22,7 @@ import numpy as np
 from derivations.errors import InputError
 from derivations.topics.critical_points import Kind
 
+from numerics.cli import options
 from numerics.cli.formatting import number
 
 EXAMPLES = """examples:
@@ -45,7 +46,8 @@ def register(sub) -> None:
     p.add_argument("--vars", help="comma-separated variables in order (default: every symbol, sorted)")
     p.add_argument("--at", help="analyze one point instead, e.g. x=1,y=2")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--timeout", type=float, default=20.0, help="time bound of the critical-point search in s (default 20)")
+    p.add_argument("--timeout", type=float, default=20.0,
+                   help="seconds for the whole command, parsing to output (default 20)")
     p.add_argument("--mlp", metavar="SPEC", help="analyze a neural-network loss instead of EXPR")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=5, help="eigenpairs to report for --mlp (default 5)")
@@ -55,12 +57,14 @@ def register(sub) -> None:
 def run(args) -> int:
     if (args.expr is None) == (args.mlp is None):
         raise InputError("give exactly one of EXPR or --mlp SPEC")
+    options.seed(args)
     if args.mlp is not None:
         from numerics.cli.commands.curvature_mlp import run as run_mlp
 
         return run_mlp(args)
     if not (args.timeout > 0 and math.isfinite(args.timeout)):
         raise InputError("--timeout must be a positive number of seconds")
+    options.variables(args.vars)
     from numerics.analysis.curvature import (CriticalPointReport, analyze_point, check_domain, default_starts,
                                              find_critical_points, read_expression, read_point, read_variables)
     from numerics.cli.progress import Progress
@@ -78,8 +82,9 @@ def run(args) -> int:
         check_domain(expr, point)
         with np.errstate(all="ignore"):
             analysis = analyze_point(obj, [float(point[v]) for v in variables])
-        if not (np.all(np.isfinite(analysis.gradient)) and np.all(np.isfinite(analysis.hessian))):
-            raise InputError("the derivatives are undefined at this point (outside the domain of a derivative)")
+        if not (np.isfinite(analysis.value) and np.isfinite(analysis.gradient_norm)
+                and np.all(np.isfinite(analysis.gradient)) and np.all(np.isfinite(analysis.hessian))):
+            raise InputError(_nonfinite_message(analysis))
         report = CriticalPointReport(tuple(v.name for v in variables), (analysis,), True, "one point", 0.0)
     else:
         with Progress(default_starts(len(variables)), "critical points") as bar:
@@ -92,6 +97,18 @@ def run(args) -> int:
     else:
         print(_table(expr, report))
     return 0
+
+
+def _nonfinite_message(analysis) -> str:
+    """Why the float derivatives at a point where the exact value is finite are not finite.
+
+    The exact value is finite (``check_domain``): a float value that is not, or is
+    near the end of the range, is an overflow; otherwise a derivative is undefined there.
+    """
+    if not (np.isfinite(analysis.value) and abs(analysis.value) < 1e300):
+        return ("the value or its derivatives overflow double precision at this point (beyond about 1.8e308); "
+                "analyze a point where they are smaller")
+    return "the derivatives are undefined at this point (outside the domain of a derivative)"
 
 
 def _vector(values) -> str:

@@ -1,4 +1,4 @@
-"""``derivkit docs``: verify every derivation and write the documentation site.
+"""``derivkit docs``: verify every derivation, write the documentation pages, and build the HTML site.
 
 Examples
 ========
@@ -11,13 +11,15 @@ Examples
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from numerics.cli.options import add_workers, workers
+from numerics.cli.options import add_timeout, add_workers, workers
 
 EXAMPLES = """examples:
   derivkit docs                 write docs/ (index, one page per derivation, topic pages)
-  derivkit docs --out site      write somewhere else
+  derivkit docs --out site      write somewhere else (the HTML site goes to site/_site)
+  derivkit docs --no-site       only the Markdown pages
 files derivkit did not generate, or that were edited since, are never overwritten or deleted."""
 
 
@@ -26,6 +28,9 @@ def register(sub) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="docs", help="output directory (default: docs)")
     add_workers(p)
+    p.add_argument("--site", default=None, help="where the HTML site goes (default: OUT/_site)")
+    p.add_argument("--no-site", action="store_true", help="write the Markdown pages only")
+    add_timeout(p, 1800.0, "the whole build")
     p.set_defaults(handler=run)
 
 
@@ -34,7 +39,16 @@ def run(args) -> int:
 
     out = Path(args.out)
     n_workers = workers(args)
-    docs.check_writable(out)  # fail fast (exit 2), before minutes of work
+    docs.check_writable(args.out)  # fail fast (exit 2), before minutes of work
     report = docs.build_site(out, workers=n_workers)
     docs.print_report(report)
-    return 1 if report.errors or report.unverified else 0
+    failed = bool(report.errors or report.unverified)
+    if not args.no_site:
+        from numerics.site.html import build_html
+
+        built = build_html(out, Path(args.site) if args.site else None)
+        for failure in built.failures:
+            print(f"derivkit docs: site: failed to render {failure}", file=sys.stderr)
+        print(f"derivkit docs: site: {built.pages} HTML pages in {built.site}", file=sys.stderr)
+        failed = failed or bool(built.failures)
+    return 1 if failed else 0

@@ -1,0 +1,166 @@
+r"""Instances of typed formulas for checking: matrices as matrices, functions as functions.
+
+A formula with matrices or vectors is never compared as if they were numbers.
+:func:`matrix_algebra_zero` asks SymPy's matrix algebra (``MatrixSymbol`` with
+symbolic sizes) whether the difference vanishes for every size;
+:func:`matrix_draws` gives instances with random rational matrices of random
+compatible sizes (every size from 2 to 4, so that no product commutes by
+accident of being 1x1), which the checker compares like any explicit
+matrices.  :func:`function_draws` replaces each undefined function
+(``f(x + h)``) by a random smooth function
+:math:`f(u) = a_0 + \sum_i a_i u_i + \sum_{i \le j} b_{ij} u_i u_j + c\, e^{d \cdot u} + s \sin(w \cdot u + \varphi)`,
+so that ``f(x + h)`` and ``f(x) + f(h)`` come apart; equal formulas stay equal for every function.
+
+Examples
+========
+
+>>> import random
+>>> from derivations.reading.shapes import infer_shapes, matrix
+>>> A, B = matrix("A"), matrix("B")
+>>> shapes = infer_shapes([A * B, B * A], same_shape=True)
+>>> matrix_algebra_zero(A * B, B * A, shapes, 1.0)
+False
+>>> draw = matrix_draws(A * B, B * A, shapes, random.Random(0), 1)[0]
+>>> draw.claimed == draw.expected, draw.sizes
+(False, 'A: 3x3, B: 3x3')
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derivations.deadline import TimeLimitExceeded, time_limit
+from derivations.errors import InputError
+from derivations.reading.shapes import ONE, Eye, MatrixName, Shapes, VectorName, realize
+
+SIZES = (2, 3, 4)
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Both sides with their matrices (or functions) replaced by one random instance."""
+
+    claimed: sp.Basic
+    expected: sp.Basic
+    sizes: str
+
+
+def _names(exprs) -> list[sp.Symbol]:
+    found = set()
+    for e in exprs:
+        found |= {s for s in sp.sympify(e).atoms(sp.Symbol) if isinstance(s, (MatrixName, VectorName))}
+    return sorted(found, key=lambda s: s.name)
+
+
+def _one_by_one(value):
+    return value[0, 0] if isinstance(value, (sp.MatrixBase, sp.MatrixExpr)) and value.shape == (1, 1) else value
+
+
+def _sized(c, e, eye):
+    """Both sides as values: ``c I`` takes the size of the other side (``A A^{-1}``, read as 1, is ``I``)."""
+    c, e = _one_by_one(c), _one_by_one(e)
+    matrix_types = (sp.MatrixBase, sp.MatrixExpr)
+    if c == 0 and isinstance(e, matrix_types):
+        c = sp.zeros(*e.shape) if isinstance(e, sp.MatrixBase) else sp.ZeroMatrix(*e.shape)
+    if e == 0 and isinstance(c, matrix_types):
+        e = sp.zeros(*c.shape) if isinstance(c, sp.MatrixBase) else sp.ZeroMatrix(*c.shape)
+    if isinstance(c, Eye) and isinstance(e, Eye):
+        return c.coefficient, e.coefficient
+    if isinstance(c, Eye):
+        return (c.coefficient * eye(e.shape[0]) if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else c.coefficient), e
+    if isinstance(e, Eye):
+        return c, (e.coefficient * eye(c.shape[0]) if isinstance(c, (sp.MatrixBase, sp.MatrixExpr)) else e.coefficient)
+    return c, e
+
+
+def matrix_algebra_zero(claimed, expected, shapes: Shapes, seconds: float) -> bool:
+    """Does SymPy's matrix algebra reduce ``claimed - expected`` to zero for every size?"""
+    dims = {c: sp.Symbol(f"n{i}", integer=True, positive=True) for i, c in enumerate(shapes.classes())}
+
+    def size(d):
+        r = shapes.find(d)
+        return sp.S.One if r == ONE else dims[r]
+
+    def leaf(s):
+        shape = shapes.names[s.name]
+        return sp.MatrixSymbol(s.name, size(shape.rows), size(shape.cols))
+
+    try:
+        with time_limit(max(seconds, 0.02)):
+            c, e = _sized(realize(claimed, leaf, sp.Identity), realize(expected, leaf, sp.Identity), sp.Identity)
+            diff = (c - e).doit()
+            if diff == 0 or getattr(diff, "is_ZeroMatrix", False):
+                return True
+            return sp.expand(diff) == 0
+    except TimeLimitExceeded:
+        return False
+    except Exception:  # noqa: BLE001 - matrix algebra failing to decide proves nothing
+        return False
+
+
+def matrix_draws(claimed, expected, shapes: Shapes, rng: random.Random, count: int) -> list[Draw]:
+    """``count`` instances with random rational matrices of random compatible sizes (2 to 4)."""
+    out = []
+    names = _names([claimed, expected])
+    for _ in range(count):
+        for _attempt in range(8):
+            sizes = {c: rng.choice(SIZES) for c in shapes.classes()}
+            values = {}
+            for s in names:
+                shape = shapes.names[s.name]
+                rows, cols = (1 if shapes.find(d) == ONE else sizes[shapes.find(d)] for d in (shape.rows, shape.cols))
+                values[s] = sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-9, 9),
+                                                                                    rng.randint(1, 4)))
+            try:
+                c, e = _sized(realize(claimed, values.__getitem__, sp.eye),
+                              realize(expected, values.__getitem__, sp.eye), sp.eye)
+            except (ValueError, ZeroDivisionError):  # NonInvertibleMatrixError is a ValueError
+                continue  # a singular draw: draw again
+            shown = ", ".join(f"{s.name}: {values[s].rows}x{values[s].cols}" for s in names)
+            out.append(Draw(sp.Matrix(c) if isinstance(c, sp.MatrixBase) else c,
+                            sp.Matrix(e) if isinstance(e, sp.MatrixBase) else e, shown))
+            break
+        else:
+            raise InputError("every random matrix drawn was singular: the formula inverts a singular matrix")
+    return out
+
+
+def undefined_functions(exprs) -> list:
+    """The undefined functions applied in ``exprs`` (``f`` of ``f(x + h)``), by name."""
+    found = {}
+    for e in exprs:
+        for a in sp.sympify(e).atoms(sp.core.function.AppliedUndef):
+            found.setdefault(a.func.__name__, (a.func, len(a.args)))
+    return [found[k] for k in sorted(found)]
+
+
+def function_draws(claimed, expected, rng: random.Random, count: int) -> list[Draw]:
+    """``count`` instances with every undefined function replaced by a random smooth function."""
+    functions = undefined_functions([claimed, expected])
+    out = []
+    for _ in range(count):
+        mapping, shown = {}, []
+        for f, arity in functions:
+            us = sp.symbols(f"u0:{arity}", real=True)
+            body = _random_function(us, rng)
+            mapping[f] = sp.Lambda(us, body)
+            shown.append(f"{f.__name__}({', '.join(map(str, us))}) = a random quadratic + exp + sin")
+        c, e = claimed, expected
+        for f, lam in mapping.items():
+            c, e = c.replace(f, lam), e.replace(f, lam)
+        out.append(Draw(sp.sympify(c).doit(), sp.sympify(e).doit(), "; ".join(shown)))
+    return out
+
+
+def _random_function(us, rng: random.Random) -> sp.Basic:
+    def r():
+        return sp.Rational(rng.choice([-1, 1]) * rng.randint(1, 9), rng.randint(1, 5))
+
+    body = r() + sum((r() * u for u in us), sp.S.Zero)
+    body += sum((r() * us[i] * us[j] for i in range(len(us)) for j in range(i, len(us))), sp.S.Zero)
+    body += r() * sp.exp(sum((r() * u for u in us), sp.S.Zero) / 4)
+    body += r() * sp.sin(sum((r() * u for u in us), sp.S.Zero) + r())
+    return body

@@ -1,0 +1,475 @@
+r"""Names and calculus notation of lecture LaTeX: the part of the reader that builds symbols.
+
+A name is a letter or a Greek letter with accents (``\hat{x}`` is ``xhat``),
+subscripts (``x_1``, ``\theta_{\tau+1}``), an index (``x^{(j)}`` is ``x[j]``)
+or a text superscript (``h^{\text{out}}``); its kind (scalar, vector, matrix,
+function) comes from the typing of :mod:`derivations.reading.kinds`.  The
+calculus notation is ``\frac{\partial \ell}{\partial y_j}`` (one named
+symbol ``dell_dy_j``), ``\sum`` and ``\prod`` with limits, and matrix
+environments.  :class:`NotationReader` is mixed into the reader of
+:mod:`derivations.reading.latex`, which supplies the token and grammar methods.
+
+Examples
+========
+
+>>> from derivations.reading.latex import parse_latex
+>>> parse_latex(r"\theta_{\tau+1} + x_{i-1} + h^{\text{shared}}_1")
+h^shared_1 + theta_{tau+1} + x_{i-1}
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from sympy.core.function import AppliedUndef
+
+from derivations.errors import InputError
+from derivations.reading.parsing import FUNCTIONS, bounded_diff, bounded_sum, matrix_of, readable_name
+from derivations.reading.shapes import IdentityName, Kind, MatrixName, VectorName, is_typed, typed
+from derivations.reading.tokens import ACCENTS, BOLD, ENVIRONMENTS, FONTS, FUNCTIONS as LATEX_FUNCTIONS, LETTERS, \
+    NAMED, Tok
+
+_TEXT_FONTS = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit"}
+
+
+#: letters that name numbers in lecture notes: written with an argument list they are ambiguous
+_SCALAR_LETTERS = set("abcdekmnpqrstuvwxyzij") | {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "lambda", "mu",
+                                                   "nu", "rho", "tau", "kappa", "theta", "omega", "xi", "zeta", "iota",
+                                                   "chi", "pi"}
+_STATISTICS = {"E", "Var", "Cov", "P", "Pr", "Prob"}
+_PROSE = {"and", "where", "for", "if", "when", "with", "or", "otherwise", "s.t.", "st", "then", "since", "hence",
+          "thus", "so", "as", "by", "of", "in", "is", "are", "the", "let", "goal", "need", "such", "that"}
+
+
+def _scalar_by_convention(name: str) -> bool:
+    base = name.split("_")[0].split("^")[0]
+    for accent in ("hat", "tilde", "bar", "dot", "check"):
+        base = base.removesuffix(accent)
+    return base in _SCALAR_LETTERS
+
+
+def capital(name: str) -> bool:
+    """Is a name a capital (a matrix when notation forces a non-scalar)?"""
+    return name[:1].isupper()
+
+
+class NotationReader:
+    """Names, partial derivatives, big operators and environments, for the LaTeX reader."""
+
+    # ------------------------------------------------------------------ names
+    def name_expression(self):
+        """A name with its accents, subscripts and ``^{(j)}`` index: a symbol, an Indexed or an application."""
+        start = self.current()
+        self.bold, self.font = False, ""
+        name, index = self.name_with_index()
+        bold = self.bold
+        declared = self.typing.kind(name)
+        if declared is None and (self.font == "mathbb" and name == "E" or (
+                name in _STATISTICS and self.peek("[", "(", "\\left"))):
+            raise InputError(f"{name} at column {start.col} reads as an expectation, variance or probability, which "
+                             f"derivkit check cannot compare: write it out, or say --function {name} for a plain function")
+        if declared is None and self.font == "mathcal" and name in ("N", "U", "O") and self.peek("(", "\\left"):
+            raise InputError(f"\\mathcal{{{name}}}(...) at column {start.col} is a distribution or an order of growth, "
+                             "not a formula derivkit check can compare")
+        if self.font in ("text", "textrm") and name.lower() in _PROSE:
+            raise InputError(f"\\text{{{name}}} at column {start.col} is prose, not part of a formula: give the formula alone")
+        primes = 0
+        while self.peek_at(primes) == "'":
+            primes += 1
+        primes = primes if primes and self.peek_at(primes) == "(" else 0
+        self.pos += primes
+        applies = not self.in_script and (self.peek("(") or (self.peek("\\left") and self.peek_at(1) == "("))
+        if index is None and name in NAMED and applies:
+            function = LATEX_FUNCTIONS.get(name, name)
+            if function in FUNCTIONS:
+                return self.apply(function, self.toks[self.pos - 1], name)
+        kind = self.typing.kind(name)
+        if index is None and applies and kind is None and not bold and _scalar_by_convention(name):
+            raise InputError(
+                f"{name}(...) at column {start.col} reads either as the function {name} applied or as {name} times "
+                f"(...): say --function {name} or --scalar {name}, or write {name}\\cdot(...)")
+        if index is None and applies and (kind is Kind.FUNCTION or (kind is None and not bold)):
+            return self.application(name, start, primes)
+        if primes:
+            raise InputError(f"a prime (') at column {start.col} needs an argument list: write {name}'(x)")
+        if kind is Kind.FUNCTION:
+            raise InputError(f"{name} is declared a function but written without arguments at column {start.col}")
+        if kind is None and bold:
+            kind = Kind.MATRIX if capital(name) else Kind.VECTOR
+            self.kinds.setdefault(name, (kind, "bold"))
+        elif kind in (Kind.MATRIX, Kind.VECTOR):
+            self.kinds.setdefault(name, (kind, "declared" if name in self.typing.declared
+                                         else self.typing.forced[name][1]))
+        if kind is None and name == "I" and self.typing.has_matrices:
+            kind = Kind.MATRIX
+            self.kinds.setdefault(name, (kind, "the identity beside matrices"))
+        if kind in (Kind.MATRIX, Kind.VECTOR) and self.typing.entrywise:
+            if kind is Kind.MATRIX:
+                raise InputError("the formula mixes entrywise operations with matrices")
+            self.kinds[name] = (Kind.VECTOR, "read entry by entry (entrywise operations)")
+            kind = None
+        if kind in (Kind.MATRIX, Kind.VECTOR):
+            self.made_typed = True
+            if index is not None:
+                return typed(f"{name}[{sp.sstr(index)}]", kind)
+            return typed(name, kind)
+        if index is not None:
+            return self.indexed(name)[index]
+        if name == "pi":
+            return sp.pi
+        self.bare.setdefault(name, start.col)
+        return self.symbol(name)
+
+    def application(self, name: str, start: Tok, primes: int = 0):
+        args = self.arguments()
+        previous = self.applied.get(name)
+        if previous is not None and previous[1] != len(args):
+            raise InputError(f"{name} is applied to {previous[1]} and to {len(args)} arguments")
+        self.applied.setdefault(name, (start.col, len(args)))
+        self.kinds.setdefault(name, (Kind.FUNCTION, "declared" if name in self.typing.declared
+                                     else "written with an argument list"))
+        function = sp.Function(name, real=True)
+        if not primes:
+            return function(*args)
+        if len(args) != 1:
+            raise InputError(f"{name}' at column {start.col}: primes are for functions of one argument")
+        if isinstance(args[0], sp.Symbol):
+            return sp.Derivative(function(args[0]), args[0], primes)
+        t = sp.Dummy("t", real=True)
+        return sp.Subs(sp.Derivative(function(t), t, primes), t, args[0])
+
+    def name_with_index(self) -> tuple[str, sp.Basic | None]:
+        name = self.bare_name()
+        bold, font = self.bold, self.font  # an index or subscript read below has names of its own
+        try:
+            return self.name_rest(name)
+        finally:
+            self.bold, self.font = bold, font
+
+    def name_rest(self, name: str) -> tuple[str, sp.Basic | None]:
+        while self.peek("_"):
+            self.next()
+            name += "_" + self.subscript_text()
+        index = None
+        if self.peek("^") and self.peek_at(1) == "{" and self.peek_at(2) == "(":
+            self.pos += 3
+            index = self.expression()
+            self.expect(")")
+            self.expect("}")
+            if self.peek("_"):  # x^{(j)}_i
+                self.next()
+                name += "_" + self.subscript_text()
+        elif self.peek("^") and self.text_script():
+            self.next()
+            name += "^" + self.braced_name()
+            while self.peek("_"):
+                self.next()
+                name += "_" + self.subscript_text()
+        return name, index
+
+    def text_script(self) -> bool:
+        """``^{\\text{shared}}`` or ``^\\text{new}``: a superscript that is part of the name."""
+        i = self.pos + 1
+        if self.peek_at(1) == "{":
+            i += 1
+        tok = self.toks[i] if i < len(self.toks) else None
+        return tok is not None and tok.kind == "cmd" and tok.text[1:] in _TEXT_FONTS and \
+            not (self.peek_at(i - self.pos + 1) == "{" and self.peek_at(i - self.pos + 2) == "T")
+
+    def bare_name(self) -> str:
+        tok = self.next()
+        if tok.kind == "letter":
+            return tok.text
+        name = tok.text[1:]
+        if name in LETTERS:
+            if name == "Delta" and not self.done() and (self.current().kind == "letter" or (
+                    self.current().kind == "cmd" and self.current().text[1:] in LETTERS | FONTS | set(ACCENTS))):
+                return "Delta" + self.bare_name()  # \Delta w: the increment of w is one name
+            return readable_name(name)
+        if name in ACCENTS:
+            inner = self.braced_name()
+            return inner + ACCENTS[name]
+        if name in FONTS:
+            if name in BOLD:
+                self.bold = True
+            self.font = name
+            return self.braced_name()
+        raise InputError(f"expected a name at column {tok.col}, found {tok.text}")
+
+    def braced_name(self) -> str:
+        if not self.peek("{"):
+            if self.done():
+                raise InputError("expected a name at the end of the formula")
+            return self.bare_name()
+        self.next()
+        parts = []
+        while not self.peek("}"):
+            tok = self.current()
+            if tok.kind in ("letter", "num"):
+                self.next()
+                parts.append(tok.text)
+            elif tok.kind == "cmd" and (tok.text[1:] in LETTERS or tok.text[1:] in ACCENTS or tok.text[1:] in FONTS):
+                parts.append(self.bare_name())
+            elif tok.text == "_":
+                self.next()
+                parts.append("_" + self.subscript_text())
+            elif tok.text in ("-", "{"):
+                if tok.text == "{":
+                    parts.append(self.braced_name())
+                    continue
+                self.next()
+                parts.append("_")
+            else:
+                raise InputError(f"unexpected {tok.text!r} in a name at column {tok.col}")
+        self.expect("}")
+        if not parts:
+            raise InputError("empty name")
+        return "".join(parts)
+
+    def subscript_text(self) -> str:
+        if not self.peek("{"):
+            tok = self.next()
+            if tok.kind == "num":
+                if len(tok.text) > 1:
+                    self.toks.insert(self.pos, Tok("num", tok.text[1:], tok.col + 1))
+                return tok.text[0]
+            if tok.kind == "letter":
+                return tok.text
+            if tok.kind == "cmd" and tok.text[1:] in LETTERS:
+                return readable_name(tok.text[1:])
+            if tok.kind == "cmd" and tok.text[1:] in FONTS | set(ACCENTS):
+                self.pos -= 1
+                return self.bare_name()
+            raise InputError(f"a subscript must be a name or number (column {tok.col})")
+        return self.subscript_group()
+
+    def subscript_group(self) -> str:
+        """``_{ij}``, ``_{\\text{max}}``, ``_{\\tau+1}``, ``_{t-1}``: the subscript as text, arithmetic kept."""
+        start = self.expect("{")
+        parts, level = [], 0
+        while True:
+            tok = self.current()
+            if tok.text == "}" and level == 0:
+                self.next()
+                break
+            if tok.text in ("{", "}"):
+                level += 1 if tok.text == "{" else -1
+                self.next()
+                continue
+            if tok.kind in ("letter", "num") or tok.text in ("+", "-", ",", "*"):
+                parts.append(tok.text)
+                self.next()
+            elif tok.kind == "cmd" and (tok.text[1:] in LETTERS or tok.text[1:] in FONTS or tok.text[1:] in ACCENTS):
+                parts.append(self.bare_name())
+            else:
+                raise InputError(f"unexpected {tok.text!r} in a subscript at column {tok.col}")
+        if not parts:
+            raise InputError(f"empty subscript at column {start.col}")
+        text = "".join(parts)
+        return f"{{{text}}}" if any(c in text for c in "+-,*") else text
+    def gradient(self, tok):
+        r"""``\nabla_\theta J(\theta)`` differentiates; ``\nabla_\theta J`` of a name is the named symbol ``nabla_theta_J``."""
+        self.next()
+        variable = None
+        if self.peek("_"):
+            self.next()
+            variable = self.script_value()
+        operand = self.postfix()
+        if variable is not None and not is_typed(operand) and isinstance(variable, sp.Symbol) \
+                and variable in sp.sympify(operand).free_symbols:
+            return sp.diff(operand, variable)
+        if isinstance(operand, AppliedUndef) and len(operand.args) == 1 and not is_typed(operand):
+            # \nabla J(\theta_k): the derivative of J at its argument
+            t = sp.Dummy("t", real=True)
+            return sp.Subs(sp.Derivative(operand.func(t), t), t, operand.args[0])
+        if isinstance(operand, sp.Symbol) and not is_typed(operand):
+            name = f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}"
+            if isinstance(variable, VectorName):  # the gradient with respect to a vector is a vector
+                self.made_typed = True
+                return typed(name, Kind.VECTOR)
+            return self.symbol(name)
+        raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
+                         "it after) or \\nabla_x J for a named gradient")
+
+    def norm(self, tok):
+        r"""``\|w\|``, ``\|w\|_2``, ``\|w\|_2^2``, ``\lVert w \rVert``: |w| of a scalar, sqrt(w^T w) of a vector."""
+        self.next()
+        self.norm_depth += 1
+        try:
+            value = self.expression()
+        finally:
+            self.norm_depth -= 1
+        end = self.next()
+        if end.text not in ("\\|", "\\rVert", "\\Vert"):
+            raise InputError(f"a norm opened at column {tok.col} is closed by {end.text!r} at column {end.col}")
+        p = 2
+        if self.peek("_"):
+            self.next()
+            p = self.script_value()
+        if not is_typed(value):
+            return sp.Abs(value)
+        if p != 2 or not all(isinstance(s, VectorName) for s in value.atoms(VectorName, MatrixName, IdentityName)):
+            raise InputError(f"the norm at column {tok.col}: only the 2-norm of a vector, \\|x\\|_2, is read")
+        squared = sp.transpose(value) * value
+        if self.peek("^") and self.peek_at(1) == "2":
+            self.pos += 2
+            return squared
+        if self.peek("^") and self.peek_at(1) == "{" and self.peek_at(2) == "2" and self.peek_at(3) == "}":
+            self.pos += 4
+            return squared
+        return sp.sqrt(squared)
+
+    def skip_group(self):
+        """Skip a braced group (the label of an underbrace)."""
+        if not self.peek("{"):
+            self.next()
+            return
+        level = 0
+        while True:
+            t = self.next().text
+            level += (t == "{") - (t == "}")
+            if level == 0:
+                return
+
+    def evaluated_at(self, value, bar):
+        r"""``\left. f(x) \right|_{x=a}``: ``f`` evaluated at ``x = a``."""
+        if not (self.peek("_") and self.peek_at(1) == "{"):
+            raise InputError(f"write the point of an evaluation bar as \\right|_{{x=a}} (column {bar.col})")
+        self.pos += 2
+        variable = self.expression()
+        if not self.peek("=") or not isinstance(variable, sp.Symbol) or is_typed(variable):
+            raise InputError(f"write the point of an evaluation bar as \\right|_{{x=a}} (column {bar.col})")
+        self.next()
+        point = self.expression()
+        self.expect("}")
+        return sp.Subs(value, variable, point).doit()
+
+    def is_partial_fraction(self) -> bool:
+        return self.peek("{") and self.pos + 1 < len(self.toks) and self.toks[self.pos + 1].text in (
+            "\\partial", "d") and self._partial_denominator()
+
+    def _partial_denominator(self) -> bool:
+        # {\partial ...}{\partial ...}: find the closing brace of the numerator
+        level, i = 0, self.pos
+        while i < len(self.toks):
+            t = self.toks[i].text
+            level += t == "{"
+            level -= t == "}"
+            if level == 0:
+                break
+            i += 1
+        return i + 2 < len(self.toks) and self.toks[i + 1].text == "{" and self.toks[i + 2].text in (
+            "\\partial", "d") and self.toks[i + 2].text == self.toks[self.pos + 1].text
+
+    def partial_symbol(self, tok):
+        r"""``\frac{\partial \ell}{\partial y_j}`` (the symbol ``dell_dy_j``), ``\frac{\partial^2 L}{\partial w_i \partial w_j}``
+        (``d2L_dw_i_dw_j``), ``\frac{df}{dx}``; ``\frac{d}{dx} f(x)`` and ``\frac{\partial}{\partial x}(...)`` differentiate."""
+        self.expect("{")
+        mark = self.next().text  # \partial or d
+        order = self.derivative_order()
+        if self.peek("(") and self.peek_at(2) == ")" or self.peek("(") and self.peek_at(1) == "\\text":
+            self.next()  # \partial(\text{Loss}): a name in parentheses
+            top, top_index = self.name_with_index()
+            self.expect(")")
+        else:
+            top, top_index = (None, None) if self.peek("}") else self.name_with_index()
+        if top is not None and self.peek("(") and not self.typing.kind(top):
+            self.arguments()  # \partial \Omega_2(\theta): the dependence is shown, the name is the function's
+        power = self.derivative_order() if top is not None and self.peek("^") else 1
+        self.expect("}")
+        self.expect("{")
+        parts = []
+        while not self.peek("}"):
+            if self.next().text != mark:
+                raise InputError(f"write the denominator of a derivative as {mark} x {mark} y (column {tok.col})")
+            name, index = self.name_with_index()
+            exponent = self.derivative_order() if self.peek("^") else 1
+            parts.append((name, index, exponent))
+        self.next()
+        if not parts:
+            raise InputError(f"a derivative needs a variable below the line (column {tok.col})")
+        if top is None:
+            operand = self.postfix()
+            variables = [self.indexed(n)[i] if i is not None else self.symbol(n) for n, i, e in parts for _ in range(e)]
+            return bounded_diff(operand, *variables)
+        top += "" if power == 1 else str(power)  # \partial \sigma^2: the power is part of the name
+        names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
+        name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
+        indices = tuple(dict.fromkeys(i for i in [top_index] + [i for _, i, _ in parts] if i is not None))
+        if indices:
+            base = self.indexed(name)
+            return base[indices] if len(indices) > 1 else base[indices[0]]
+        return self.symbol(name)
+
+    def derivative_order(self) -> int:
+        r"""``^2`` of ``\partial^2``: an integer order (1 without a superscript)."""
+        if not self.peek("^"):
+            return 1
+        self.next()
+        value = self.script_value()
+        if not (isinstance(value, sp.Integer) and 1 <= value <= 10):
+            raise InputError("the order of a derivative must be an integer from 1 to 10")
+        return int(value)
+
+    # ------------------------------------------------------------------ big operators
+    def big_operator(self, tok):
+        self.next()
+        lower = upper = index = None
+        for _ in range(2):
+            if self.peek("_"):
+                self.next()
+                self.expect("{")
+                index = self.symbol(self.subscript_text_until("="))
+                self.expect("=")
+                lower = self.expression()
+                self.expect("}")
+            elif self.peek("^"):
+                self.next()
+                upper = self.script_value()
+        if index is None or upper is None:
+            raise InputError(f"write sums with both limits: \\sum_{{j=1}}^{{m}} (column {tok.col})")
+        body = self.term()
+        if tok.text == "\\sum":
+            return bounded_sum(body, index, lower, upper)
+        bounded_sum(body, index, lower, upper)  # the same bounds
+        return sp.Product(body, (index, lower, upper))
+
+    def subscript_text_until(self, stop: str) -> str:
+        parts = []
+        while not self.peek(stop):
+            tok = self.next()
+            if tok.kind in ("letter", "num"):
+                parts.append(tok.text)
+            elif tok.kind == "cmd" and tok.text[1:] in LETTERS:
+                parts.append(readable_name(tok.text[1:]))
+            else:
+                raise InputError(f"unexpected {tok.text!r} in a sum index at column {tok.col}")
+        if not parts:
+            raise InputError("a sum needs an index: \\sum_{j=1}^{m}")
+        return "".join(parts)
+
+    def environment(self, tok):
+        self.next()
+        kind = self.braced_name()
+        if kind not in ENVIRONMENTS:
+            raise InputError(f"unsupported environment {kind!r} at column {tok.col}")
+        rows, row = [], []
+        while True:
+            row.append(self.expression())
+            if self.peek("&"):
+                self.next()
+                continue
+            if self.peek("\\\\"):
+                self.next()
+                rows.append(row)
+                row = []
+                if self.peek("\\end"):
+                    break
+                continue
+            rows.append(row)
+            break
+        self.expect("\\end")
+        if self.braced_name() != kind:
+            raise InputError(f"\\begin{{{kind}}} closed by a different \\end")
+        rows = [r for r in rows if r]
+        return matrix_of(rows if len(rows[0]) > 1 else [r[0] for r in rows])
