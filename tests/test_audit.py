@@ -215,16 +215,28 @@ def test_function_option_reads_a_name_as_a_function(tmp_path, capsys):
     code, out = _run(tmp_path, capsys, "u.md", doc)
     assert code == 0 and ": verified —" in out.out
     code, out = _run(tmp_path, capsys, "u.md", doc, "--function", "u")
-    assert code == 0 and ": unchecked —" in out.out and "does not define" in out.out
+    assert code == 0 and ": unchecked —" in out.out and "function" in out.out  # u applied, then u alone: refused
+    # as a function, u(x + y) = u(x) + u(y) is false for a nonlinear u: random smooth stand-ins find it
+    additive = "$$u(x + y) = u(x) + u(y)$$\n"
+    code, out = _run(tmp_path, capsys, "v.md", additive)
+    assert code == 0 and ": verified —" in out.out  # u a number: distributivity
+    code, out = _run(tmp_path, capsys, "v.md", additive, "--function", "u")
+    assert code == 1 and ": slip —" in out.out and "random smooth functions" in out.out
     assert main(["audit", str(tmp_path / "u.md"), "--function", "2x"]) == 2
 
 
-def test_matrix_option_refuses_products_of_declared_matrices(tmp_path, capsys):
-    # (AB)^T = A^T B^T is false for matrices; a scalar reading would call it verified
-    doc = "$$(A B)^T = A^T B^T$$\n"
+def test_matrix_option_checks_products_of_declared_matrices_as_matrices(tmp_path, capsys):
+    # (AB)^T = A^T B^T is false for matrices (it is B^T A^T); a scalar reading calls it verified
+    doc = "$$(A B)^T = A^T B^T$$\n\n$$(A B)^T = B^T A^T$$\n"
     code, out = _run(tmp_path, capsys, "m.md", doc, "--matrix", "A,B")
-    assert code == 0 and "unchecked" in out.out and "commute" in out.out
-    assert "verified" not in out.out.split("\n")[0]
+    lines = out.out.split("\n")
+    assert code == 1 and ":1: slip —" in lines[0] and ":3: verified —" in lines[1]
+    code, out = _run(tmp_path, capsys, "m.md", doc)
+    assert code == 0 and out.out.count(": verified —") == 2  # A and B read as numbers
+    code, out = _run(tmp_path, capsys, "w.md", "$$\\mathbf{a}^T \\mathbf{b} = \\mathbf{b}^T \\mathbf{a}$$\n",
+                     "--vector", "a,b")
+    assert code == 0 and ": verified —" in out.out
+    assert main(["audit", str(tmp_path / "m.md"), "--matrix", "A", "--scalar", "A"]) == 2
 
 
 def test_latex_syntax_reads_environments_and_ignores_comments():

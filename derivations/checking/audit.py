@@ -48,16 +48,17 @@ from enum import Enum
 from typing import Sequence
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derivations.checking.check import Verdict, check
 from derivations.checking.context import Context, Unresolved, names_of
 from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
                                            syntax_of)
-from derivations.checking.notation import function_definition, matrix_products
+from derivations.checking.notation import function_definition
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
-from derivations.reading.naming import parse_assumption
+from derivations.reading.naming import declared_kinds, parse_assumption
 
 __all__ = ["Audit", "StepVerdict", "Outcome", "audit_text", "audit_file", "annotate", "MAX_BYTES"]
 
@@ -157,7 +158,7 @@ class Audit:
 def _verdict_from(result, claimed: str, reference: str, r: Relation, method_note: str = "") -> StepVerdict:
     if result.verdict is Verdict.EQUIVALENT:
         method = result.method + (f"; {method_note}" if method_note else "")
-        notes = tuple(d for d in result.diagnostics if "size" in d or "m =" in d or "points" in d)
+        notes = tuple(d for d in result.diagnostics if "size" in d or "m =" in d or "points" in d or "draws" in d)
         return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.VERIFIED, method, diagnostics=notes)
     if result.verdict is Verdict.DIFFERENT:
         return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.SLIP, result.method,
@@ -203,8 +204,8 @@ class _Chain:
 
 
 def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<text>", assume: Sequence[str] = (),
-               timeout: float = 120.0, seed: int = 0, functions: Sequence[str] = (),
-               matrices: Sequence[str] = ()) -> Audit:
+               timeout: float = 120.0, seed: int = 0, matrices: Sequence[str] = (), vectors: Sequence[str] = (),
+               functions: Sequence[str] = (), scalars: Sequence[str] = ()) -> Audit:
     """Audit every step of the document ``text``; the whole audit is bounded by ``timeout`` seconds.
 
     Parameters
@@ -216,9 +217,11 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
     assume : assumptions in ``--assume`` form (``"x>0"``), for every check.
     timeout : seconds for the whole audit; each step gets a share of what is left.
     seed : the seed of the probe points.
-    functions : names that are functions wherever they are applied, ``f(x)`` (``--function``).
-    matrices : names of matrices or vectors (``--matrix``); bold names are matrices or vectors too.  Today's
-        reader reads every name as a commuting scalar, so a step with a product of two of them is unchecked.
+    matrices, vectors, functions, scalars : names declared of that kind (``"A, B"``, as ``--matrix``,
+        ``--vector``, ``--function``, ``--scalar``).  Bold names are vectors and matrices already, names the
+        document defines as ``f(x) = …`` functions; any other name written with an argument list is a scalar
+        times the parenthesis, except the letters lecture notes apply as functions (``f(x)``, ``J(w)``,
+        ``\\sigma(z)`` written without a space).
 
     Returns
     =======
@@ -226,6 +229,7 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
     An :class:`Audit` with one :class:`StepVerdict` per step.
     """
     start = time.monotonic()
+    kinds = declared_kinds(matrices, vectors, functions, scalars)  # a bad name is refused before any reading
     reading = start + READING_SHARE * timeout  # reading the document may take this share of the time at most
     items = formulas(text, syntax, deadline=reading)
     rels = relations(items, deadline=reading)
@@ -239,8 +243,7 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
         form = function_definition(r.left) if r.symbol in ("=",) + _DEFINE else None
         if form:
             declared.add(form)
-    ctx = Context.empty(_assumptions_of(rels, assume), {f[0] for f in declared} | set(functions))
-    ctx.noncommuting = frozenset(matrices)
+    ctx = Context.empty(_assumptions_of(rels, assume), kinds, {f[0] for f in declared if f[0] not in kinds})
     steps: list[StepVerdict] = [StepVerdict(g.line, g.line, "", "", Outcome.UNCHECKED, reason=f"cannot read {g.reason}")
                                 for g in items if isinstance(g, Garbled)]
     chain = _Chain()
@@ -274,6 +277,10 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
     """The verdict on one relation (``None`` for context: definitions, conditions, assumptions)."""
     if r.symbol in _ORDER + _CONTEXT or not r.right or _RANGE.search(r.right):
         return None  # an assumption, a bound, a set, a distribution, an index range: context, not a step
+    try:
+        ctx.read_together(r.left, r.right)
+    except InputError as exc:
+        return _unchecked(r, r.left, f"cannot read the step: {exc}")
     if r.symbol in _UPDATE:
         return _update(r, ctx, seconds, seed)
     if r.symbol in _APPROX:
@@ -386,12 +393,10 @@ def _function_definition(r: Relation, ctx: Context, defining: bool) -> bool:
 def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, note: str, seconds: float, seed: int,
            determined: bool):
     """Check ``claimed`` against ``reference``; a condition, a statement or a slip carried along are no new slips."""
-    if isinstance(reference, sp.Basic) and reference.has(sp.Derivative):
+    if isinstance(reference, sp.Basic) and any(not isinstance(d.expr, AppliedUndef)
+                                               for d in reference.atoms(sp.Derivative)):
         return _unchecked(r, ref_text, "a symbol the claim needs has no definition in the document")
-    products = _matrix_products(r, ctx) | (_matrix_products(chain.first, ctx) if chain.first else set())
-    if products:
-        return _unchecked(r, ref_text, f"a product of the vectors or matrices {', '.join(sorted(products))}: today's "
-                                       "reader takes them to commute, so the step is not checked")
+    claimed, reference = _zero_as_matrix(claimed, reference), _zero_as_matrix(reference, claimed)
     new = names_of(claimed) - names_of(reference)
     if new and not determined:
         chain.value, chain.text = claimed, r.right
@@ -424,10 +429,17 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
     return verdict
 
 
-def _matrix_products(r: Relation, ctx: Context) -> set[str]:
-    """The vector or matrix names that meet in a product on either side (today read as commuting scalars)."""
-    explicit = frozenset(ctx.matrices)
-    return matrix_products(r.left, ctx.noncommuting, explicit) | matrix_products(r.right, ctx.noncommuting, explicit)
+def _zero_as_matrix(value, other):
+    """``0`` beside an explicit matrix is the zero matrix of its shape (``x - A^{-1} A x`` reads as ``0``).
+
+    >>> _zero_as_matrix(sp.S.Zero, sp.Matrix([1, 2]))
+    Matrix([
+    [0],
+    [0]])
+    """
+    if isinstance(other, sp.MatrixBase) and not isinstance(value, sp.MatrixBase) and value == 0:
+        return sp.zeros(*other.shape)
+    return value
 
 
 def _delta_indices(*exprs) -> list:
@@ -535,16 +547,11 @@ def _update(r: Relation, ctx: Context, seconds: float, seed: int):
         return _unchecked(r, r.left, "the updated variable could not be read")
     before = ctx.rules.get(key)
     ctx.rules[key] = (right, r.line)
-    ctx.rules_text[key], rule_before = r, ctx.rules_text.get(key)
     if before is None:
         return None
     old, line = before
     if names_of(right) - names_of(old) or r.line - line > 12:
         return None  # another method's rule, not a rewriting of the last one
-    products = _matrix_products(r, ctx) | (_matrix_products(rule_before, ctx) if rule_before else set())
-    if products:
-        return _unchecked(r, f"the update rule of line {line}", f"a product of the vectors or matrices "
-                          f"{', '.join(sorted(products))}: today's reader takes them to commute")
     result = check(right, old, timeout=seconds, seed=seed)
     return _verdict_from(result, r.right, f"the update rule of line {line}", r, f"rewrites the rule of line {line}")
 
@@ -570,11 +577,12 @@ def _approximation(r: Relation, ctx: Context, chain: _Chain, continues: bool):
 
 
 def audit_file(path: str, *, assume: Sequence[str] = (), timeout: float = 120.0, seed: int = 0,
-               functions: Sequence[str] = (), matrices: Sequence[str] = ()) -> Audit:
+               matrices: Sequence[str] = (), vectors: Sequence[str] = (), functions: Sequence[str] = (),
+               scalars: Sequence[str] = ()) -> Audit:
     """Read and audit one file; an :class:`InputError` when the file itself cannot be read."""
     text = read_document(path)
     return audit_text(text, syntax_of(path), name=path, assume=assume, timeout=timeout, seed=seed,
-                      functions=functions, matrices=matrices)
+                      matrices=matrices, vectors=vectors, functions=functions, scalars=scalars)
 
 
 def annotate(text: str, audit: Audit, syntax: Syntax) -> str:

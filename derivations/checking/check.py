@@ -120,7 +120,8 @@ def check(
         raise InputError("the timeout must be positive")
     if (expected is None) == (derivative_of is None):
         raise ValueError("give exactly one of expected and derivative_of")
-    if any(is_typed(e) for e in (claimed, expected, *(derivative_of or ()))):  # never probed as numbers
+    if any(is_typed(e) for e in (claimed, expected, *(derivative_of or ()))) or (
+            expected is not None and undefined_functions([claimed, expected])):  # never probed as numbers
         if expected is None:
             raise InputError("derivatives of matrix or vector formulas are not supported: give the expected formula")
         return _check_read(claimed, expected, None, timeout, domains or {}, seed, list(sizes))

@@ -27,9 +27,14 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derivations.checking.notation import CONVENTIONAL, function_definition, read_side
+from sympy.core.function import AppliedUndef
+
+from derivations.checking.notation import CONVENTIONAL, applied_names, bind_sum_indices, function_definition, set_sums
 from derivations.errors import InputError
+from derivations.reading.latex import read_latex
 from derivations.reading.naming import symbol_factory
+from derivations.reading.notation import capital
+from derivations.reading.shapes import Eye, Kind, MatrixName, VectorName, is_typed, realize
 
 __all__ = ["Context", "Unresolved", "names_of"]
 
@@ -44,15 +49,16 @@ class Unresolved(Exception):
 
 
 def names_of(expr) -> set[str]:
-    """The free names of an expression: symbols and the bases of indexed symbols, bound indices excluded.
+    """The free names of an expression: symbols, the bases of indexed symbols and applied functions.
 
     >>> i, m = sp.symbols("i m")
-    >>> sorted(names_of(sp.Sum(sp.IndexedBase("x")[i], (i, 1, m)) + sp.Symbol("c")))
-    ['c', 'm', 'x']
+    >>> sorted(names_of(sp.Sum(sp.IndexedBase("x")[i], (i, 1, m)) + sp.Function("f")(sp.Symbol("c"))))
+    ['c', 'f', 'm', 'x']
     """
     if not isinstance(expr, sp.Basic):
         return set()
-    return {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    functions = {a.func.__name__ for a in expr.atoms(AppliedUndef)}
+    return {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)} | functions
 
 
 @dataclass
@@ -61,32 +67,47 @@ class Context:
 
     symbol: object
     indexed: object
-    function_names: frozenset = frozenset()
+    function_names: frozenset = frozenset()  # the document's functions and those declared (``--function``)
     conventional: frozenset = frozenset()  # conventional function letters, applied only as ``f(x)`` without a space
+    declared: dict = field(default_factory=dict)  # name -> Kind, as the user declared (``--matrix``, ``--scalar``)
     definitions: dict = field(default_factory=dict)  # key -> (value as written, line)
     functions: dict = field(default_factory=dict)  # name -> sp.Lambda
-    matrices: dict = field(default_factory=dict)  # name -> matrix value
+    matrices: dict = field(default_factory=dict)  # name -> explicit matrix value (``pmatrix``)
     local: dict = field(default_factory=dict)  # key -> (section, the definition it shadows or None)
     seen: set = field(default_factory=set)  # names used as free symbols so far
     bases: set = field(default_factory=set)  # names used as indexed bases
     conditions: list = field(default_factory=list)  # (expression that is 0, line)
     rules: dict = field(default_factory=dict)  # updated variable -> (its rule, line)
-    rules_text: dict = field(default_factory=dict)  # updated variable -> the relation of its last rule
     last_derivative: tuple | None = None  # (value of the latest derivative claim, line)
-    noncommuting: frozenset = frozenset()  # names of vectors and matrices (bold, or ``--matrix``)
 
     @classmethod
-    def empty(cls, assumptions=(), function_names=frozenset()) -> "Context":
+    def empty(cls, assumptions=(), declared=None, function_names=frozenset()) -> "Context":
+        """A context with the user's ``--assume`` bounds, declared kinds and the document's function names."""
         symbol, indexed = symbol_factory(assumptions)
-        conventional = CONVENTIONAL - frozenset(function_names) - {a.name for a in assumptions}
-        return cls(symbol, indexed, frozenset(function_names) | conventional, conventional)
+        declared = dict(declared or {})
+        names = frozenset(function_names) | {n for n, k in declared.items() if k is Kind.FUNCTION}
+        conventional = CONVENTIONAL - names - set(declared) - {a.name for a in assumptions}
+        return cls(symbol, indexed, names, conventional, declared)
 
     # ------------------------------------------------------------------ reading
-    def _symbol(self, name: str):
-        return self.matrices.get(name) if name in self.matrices else self.symbol(name)
+    def kinds_for(self, text: str) -> dict:
+        """The kinds the reader is given for ``text``: declared ones, explicit matrices, and every name written
+        with an argument list that is no function of the document a scalar (``\\epsilon (g + w)`` a product)."""
+        kinds = dict(self.declared)
+        for name, value in self.matrices.items():
+            kinds.setdefault(name, Kind.VECTOR if value.cols == 1 and not capital(name) else Kind.MATRIX)
+        for name, spaced in applied_names(text):
+            if name in kinds:
+                continue
+            if name in self.function_names:
+                kinds[name] = Kind.FUNCTION
+            elif name not in self.conventional or spaced:
+                kinds[name] = Kind.SCALAR
+        return kinds
 
     def read(self, text: str, *, plain: bool = False) -> sp.Basic:
-        """One side as written (definitions not substituted); applications of defined functions applied."""
+        """One side as written (definitions not substituted); defined functions applied; explicit matrices in
+        place of their names unless ``plain``."""
         if _RANDOM.search(text):
             raise Unresolved("an expectation, variance or probability: the audit does not reason about random "
                              "variables")
@@ -96,24 +117,56 @@ class Context:
             if not isinstance(var, (sp.Symbol, sp.Indexed)):
                 raise InputError(f"cannot differentiate with respect to {operator.group('var')}")
             return self.derivative_of(self.read(operator.group("rest")), var)
-        reading = read_side(text, self.function_names, self.symbol if plain else self._symbol, self.indexed,
-                            conventional=self.conventional)
-        expr = self._indices(reading.expr)
-        mapping = {}
-        for app in reversed(reading.applications):
-            lam = self.functions.get(app.name)
-            if lam is None or len(lam.variables) != len(app.args):
-                raise Unresolved(f"{app.name}(…) applies {app.name}, which the document does not "
-                                 "define as a function (today's reader would read it as a product)")
-            args = [self._indices(a.xreplace(mapping)) for a in app.args]
-            body = lam.expr
-            for _ in range(app.primes):
-                body = sp.diff(body, lam.variables[0])
-            mapping[app.placeholder] = body.xreplace(dict(zip(lam.variables, args)))
-        expr = expr.xreplace(mapping) if mapping else expr
+        value = read_latex([set_sums(text)], self.symbol, self.indexed, declared=self.kinds_for(text),
+                           rhs_of_equation=False).values[0]
+        expr = self.apply_functions(self._indices(bind_sum_indices(value, self.indexed)))
+        if not plain:
+            expr = self.realize(expr)
         if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
             expr = expr[0, 0]
         return expr
+
+    def read_together(self, *texts: str) -> None:
+        """The sides of one step read together, so that a name has one kind in all of them: ``\\sigma(2z) = 2 z
+        \\sigma`` is refused (the function applied, or a number times ``2z``), never read two ways."""
+        if any(_RANDOM.search(t) or _OPERATOR.match(t) for t in texts):
+            return  # read side by side by :meth:`read`
+        read_latex([set_sums(t) for t in texts], self.symbol, self.indexed, declared=self.kinds_for(" ".join(texts)),
+                   rhs_of_equation=False)
+
+    def apply_functions(self, expr, depth: int = 6):
+        """The document's functions applied: ``\\sigma(2z)`` is the body of ``\\sigma`` at ``2z``; a derivative of
+        an applied function (``\\sigma'(z)``, ``\\nabla J(w)``) is taken."""
+        for _ in range(depth):
+            if not isinstance(expr, sp.Basic):
+                return expr
+            apps = [a for a in expr.atoms(AppliedUndef) if a.func.__name__ in self.functions]
+            if not apps:
+                break
+            mapping = {}
+            for a in apps:
+                lam = self.functions[a.func.__name__]
+                if len(lam.variables) != len(a.args):
+                    raise Unresolved(f"{a.func.__name__} is applied to {len(a.args)} arguments, but the document "
+                                     f"defines it with {len(lam.variables)}")
+                mapping[a] = lam(*a.args)
+            expr = expr.xreplace(mapping)
+        else:
+            raise InputError("function applications nested too deeply")
+        if isinstance(expr, sp.Basic) and expr.has(sp.Derivative, sp.Subs):
+            expr = expr.replace(lambda e: isinstance(e, (sp.Derivative, sp.Subs)) and not
+                                isinstance(getattr(e, "expr", None), AppliedUndef), lambda e: e.doit())
+        return expr
+
+    def realize(self, expr):
+        """A typed expression whose every vector and matrix is written out (``pmatrix``) as an explicit matrix."""
+        if not is_typed(expr):
+            return expr
+        leaves = {s for s in expr.atoms(sp.Symbol) if isinstance(s, (MatrixName, VectorName))}
+        if not leaves or any(s.name not in self.matrices for s in leaves):
+            return expr
+        value = realize(expr, lambda s: self.matrices[s.name], sp.eye)
+        return expr if isinstance(value, Eye) else value
 
     def _indices(self, expr):
         """``x_k`` and ``x_1`` are ``x[k]``, ``x[1]`` when ``x`` is an indexed name of the document."""
@@ -146,8 +199,8 @@ class Context:
                         if value is not None:
                             mapping[s] = value
             for key, (value, _line) in self.definitions.items():
-                if key in keep:
-                    continue
+                if key in keep or isinstance(value, sp.MatrixBase):
+                    continue  # explicit matrices are put in place by :meth:`realize`
                 if isinstance(value, sp.Lambda):
                     for ix in expr.atoms(sp.Indexed):
                         if ix.base == key and len(ix.indices) == len(value.variables):

@@ -1,50 +1,45 @@
-r"""Reading one side of a document's relation in the document's context.
+r"""Reading one side of a document's relation the way lecture notes mean it, beside the typed reader.
 
-Today's LaTeX reader (:func:`derivations.reading.latex.parse_latex`) reads
-``f(x)`` as the product ``f*x`` and ``x_i`` inside ``\sum_{i=1}^{m}`` as a
-constant.  The audit needs both read the way lecture notes mean them, and never
-guesses otherwise:
+The LaTeX reader (:func:`derivations.reading.latex.read_latex`) reads
+``f(x)`` as an applied function, bold names as vectors and matrices, and
+refuses a name that usually names a number written with an argument list
+(``a(b + c)``) unless it is declared.  The audit adds what a document says:
 
-* **function applications**: ``NAME(args)`` where ``NAME`` is a *function
-  name* (one the document defines as ``NAME(x) = …``, one given with
-  ``--function``, or a letter lecture notes use for functions: ``f``, ``g``,
-  ``h``, ``J``, ``\ell``, ``\sigma``, ``\phi``, ``\Omega``, ``E``, …) is cut
-  out before the reader sees it and put back as an application
-  (:class:`Application`); a primed name ``f'(x)`` is the derivative of the
-  function at ``x``;
+* **kinds**: :func:`applied_names` lists the names a side writes with an
+  argument list, so that the audit can declare the ones that are no function
+  of the document scalars (``\epsilon (g + \alpha w)`` is a product);
 * **batch indices**: inside ``\sum_{i=1}^{m}``, a name subscripted with the
-  summation index (``x_i``, ``\hat{x}_i``) is the indexed ``x[i]``; outside a
-  sum, ``x_k`` and ``x_1`` are ``x[k]`` and ``x[1]`` when ``x`` is indexed
-  elsewhere in the document.
+  summation index (``x_i``, ``\hat{x}_i``) is the indexed ``x[i]``
+  (:func:`bind_sum_indices`); a sum over a set, ``\sum_{w_k \in \theta}``,
+  is a sum over ``k`` (:func:`set_sums`);
+* **function definitions**: :func:`function_definition` recognizes a left
+  side ``NAME(p, q)`` with plain parameters.
 
 Examples
 ========
 
->>> r = read_side(r"\sigma(2z) + \sum_{i=1}^{m} x_i", frozenset({"sigma"}))
->>> r.expr
-zqapp0 + Sum(x[i], (i, 1, m))
->>> [(a.name, a.args, a.primes) for a in r.applications]
-[('sigma', (2*z,), 0)]
+>>> applied_names(r"\sigma(2z) + \epsilon (g + w)")
+[('sigma', False), ('epsilon', True)]
+>>> function_definition(r"\sigma(z)")
+('sigma', ('z',))
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import sympy as sp
 
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
-from derivations.reading.parsing import real_indexed, real_symbol
+from derivations.reading.parsing import real_indexed
 
-__all__ = ["Application", "Reading", "read_side", "function_definition", "matrix_products", "CONVENTIONAL", "PLACEHOLDER"]
+__all__ = ["applied_names", "bind_sum_indices", "set_sums", "function_definition", "name_of", "CONVENTIONAL"]
 
 #: names lecture notes apply as functions; ``NAME(…)`` with one of these is never read as a product
 CONVENTIONAL = frozenset({"f", "g", "h", "J", "L", "ell", "sigma", "phi", "psi", "Omega", "E", "P", "p", "q",
                           "Var", "Bias", "Jtilde", "Ltilde", "Lcal", "Ecal", "Ebb", "Pr", "R", "F", "softmax",
                           "relu", "ReLU"})
-PLACEHOLDER = "zqapp"
 _NAME = re.compile(
     r"(?<![A-Za-z\\])(?P<name>(?:\\(?:hat|tilde|bar|mathbf|mathcal|mathbb|boldsymbol|operatorname|mathrm|text)"
     r"\{\\?[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z])(?:_\{[^{}]*\}|_\\?[A-Za-z0-9]+)?)(?P<primes>'*)\s*(?P<open>\\left\(|\()")
@@ -52,24 +47,6 @@ _NOT_NAMES = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "
               "left", "right", "sum", "prod", "det", "arcsin", "arccos", "arctan", "erf", "sgn", "dfrac", "tfrac",
               "cdot", "times", "partial", "nabla", "big", "Big", "bigg", "Bigg", "lim"}
 _FONTS = {"\\operatorname", "\\mathrm", "\\text"}
-
-
-@dataclass(frozen=True)
-class Application:
-    """One function application cut out of a side: its placeholder symbol, the function's name, the arguments."""
-
-    placeholder: sp.Symbol
-    name: str
-    args: tuple
-    primes: int = 0
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A side as read: the expression (applications as placeholders) and the applications it contains."""
-
-    expr: sp.Basic
-    applications: tuple[Application, ...] = ()
 
 
 def _closing(text: str, start: int) -> int:
@@ -125,38 +102,18 @@ def name_of(fragment: str) -> str | None:
     return value.name if isinstance(value, sp.Symbol) else None
 
 
-def read_side(text: str, functions: frozenset, symbol=real_symbol, indexed=real_indexed, depth: int = 0,
-              counter: list | None = None, conventional: frozenset = frozenset()) -> Reading:
-    """Read one side: applications of ``functions`` cut out, sums' subscripts bound; :class:`InputError` if unreadable."""
-    counter = [0] if counter is None else counter
-    if depth > 6:
-        raise InputError("function applications nested too deeply")
-    pieces, apps, last = [], [], 0
+def applied_names(text: str) -> list[tuple[str, bool]]:
+    r"""The names written with an argument list in ``text``, each with whether a space comes before the ``(``.
+
+    >>> applied_names(r"J(w) + h (h - a) + \exp(x)")
+    [('J', False), ('h', True)]
+    """
+    out = []
     for m in _NAME.finditer(text):
-        if m.start() < last:
-            continue
         name = name_of(m.group("name"))
-        if name is None or (name not in functions and not m.group("primes")):
-            continue
-        if name in conventional and (m.group(0)[len(m.group("name")):].startswith((" ", "\t", "\n"))):
-            continue  # ``h (h - a)``: a conventional letter followed by a space is a product
-        if m.group("primes") and name not in functions:
-            raise InputError(f"{m.group(0)}: a derivative of {name}, which the document does not define as a function")
-        end = _closing(text, m.end())
-        if end < 0:
-            raise InputError(f"the parenthesis after {name} never closes")
-        inner = text[m.end():end - (7 if text[:end].endswith("\\right)") else 1)]
-        args = tuple(read_side(a, functions, symbol, indexed, depth + 1, counter, conventional) for a in _split_args(inner))
-        placeholder = symbol(f"{PLACEHOLDER}{counter[0]}")
-        counter[0] += 1
-        apps.append(Application(placeholder, name, tuple(a.expr for a in args), len(m.group("primes"))))
-        for a in args:
-            apps.extend(a.applications)
-        pieces.append(text[last:m.start()] + "{\\mathrm{" + placeholder.name + "}}")
-        last = end
-    pieces.append(text[last:])
-    expr = parse_latex(set_sums("".join(pieces)), symbol, indexed)
-    return Reading(bind_sum_indices(expr, indexed), tuple(apps))
+        if name is not None and (name, False) not in out and (name, True) not in out:
+            out.append((name, m.group(0)[len(m.group("name")) + len(m.group("primes")):].startswith((" ", "\t", "\n"))))
+    return out
 
 
 _SET_SUM = re.compile(r"\\sum_\{\s*(?P<element>[^{}]*?)\s*\\in\s*(?P<set>[^{}]*(?:\{[^{}]*\})?[^{}]*)\}")
@@ -234,42 +191,3 @@ def function_definition(left: str) -> tuple[str, tuple[str, ...]] | None:
             return None
         params.append(p)
     return name, tuple(params)
-
-
-_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*\{(\\?[A-Za-z]+)\}")
-
-
-def _terms(text: str) -> list[str]:
-    """``text`` split at ``+``/``-`` outside braces and parentheses (the terms of a sum)."""
-    out, depth, start = [], 0, 0
-    for i, c in enumerate(text):
-        if c in "({[":
-            depth += 1
-        elif c in ")}]":
-            depth -= 1
-        elif c in "+-=" and depth == 0:
-            out.append(text[start:i])
-            start = i + 1
-    out.append(text[start:])
-    return out
-
-
-def matrix_products(text: str, declared: frozenset = frozenset(), explicit: frozenset = frozenset()) -> set[str]:
-    r"""The vector and matrix names (bold, or ``declared``) that meet in one product of ``text``.
-
-    Names written out as explicit matrices (``explicit``) are read entry by entry and do not count.
-
-    >>> sorted(matrix_products(r"\mathbf{X}^T \mathbf{X} \mathbf{w} + \alpha \mathbf{w}"))
-    ['X', 'w']
-    >>> matrix_products(r"x^{(j)} - \mu"), sorted(matrix_products("A B + C", frozenset({"A", "B"})))
-    (set(), ['A', 'B'])
-    """
-    found: set[str] = set()
-    plain = [(n, re.compile(r"(?<![A-Za-z\\{])" + re.escape(n) + r"(?![A-Za-z])")) for n in declared if len(n) == 1]
-    for term in _terms(text):
-        hits = [n for n in (name_of(m.group(1)) for m in _BOLD.finditer(term)) if n and n not in explicit]
-        unbold = _BOLD.sub(" ", term)
-        hits += [n for n, pattern in plain if n not in explicit for _ in pattern.finditer(unbold)]
-        if len(hits) >= 2:
-            found |= set(hits)
-    return found

@@ -31,7 +31,6 @@ from pathlib import Path
 
 from derivations.checking.audit import annotate, audit_text, read_document
 from derivations.checking.document import syntax_of
-from derivations.checking.notation import name_of
 from derivations.errors import InputError
 from numerics.cli import options
 
@@ -41,7 +40,11 @@ EXAMPLES = r"""examples:
   derivkit audit slides.tex --json > audit.json
   derivkit audit notes.md --out notes.audited.md   an annotated copy beside the original
   derivkit audit hw.md --assume "lambda>0" --timeout 60
-  derivkit audit hw.md --function u,phi --matrix A,B
+  derivkit audit hw.md --function u,phi --matrix A,B --vector v --scalar a
+Kinds: bold names are vectors (lowercase) and matrices (capitals); names the document defines as f(x) = ...
+are functions, and so are f, g, h, J, sigma, ... written f(x) without a space; any other name written with
+an argument list is a scalar times the parenthesis (a(b + c)). --matrix/--vector/--function/--scalar
+declare a name's kind for the whole document.
 Formulas: Markdown $..$, $$..$$, \[..\]; LaTeX equation, align, aligned, gather, multline, \(..\), $..$.
 Steps: each relation of a chain a = b = c; aligned rows (&= continues the row above); a display formula
 starting with = continues the previous one; successive update rules of one variable (w \leftarrow ...).
@@ -60,15 +63,7 @@ def register(sub) -> None:
     p.add_argument("--out", metavar="REPORT", help="write an annotated copy of the document here")
     options.add_timeout(p, 120.0, "the whole audit; each step gets a share")
     options.add_assume(p)
-    p.add_argument("--function", action="append", default=[], metavar="NAMES",
-                   help="comma-separated names that are functions: u(t) is u applied to t, never u*t (repeatable); "
-                        "names the document defines as f(x) = ... and the usual letters f, g, h, J, sigma, ... "
-                        "are functions already")
-    p.add_argument("--matrix", action="append", default=[], metavar="NAMES",
-                   help="comma-separated names of matrices or vectors (repeatable); bold names are matrices or "
-                        "vectors already. Today's reader reads every name as a commuting scalar: a step with a "
-                        "product or power of these names is reported unchecked, not checked as matrix algebra "
-                        "(2x2 matrices written out with pmatrix are checked entry by entry)")
+    options.add_kinds(p)
     options.add_seed(p)
     p.set_defaults(handler=run)
 
@@ -88,19 +83,6 @@ def _writable(out: Path, source: Path) -> None:
         raise InputError(f"--out {out}: the folder {out.parent} does not exist")
 
 
-def _names(values, option: str) -> tuple[str, ...]:
-    """``--matrix A,B --matrix C`` as the reader's names ``("A", "B", "C")``; a bad name is an input error."""
-    out = []
-    for value in values:
-        for part in value.split(","):
-            part = part.strip()
-            name = name_of(part) or name_of("\\" + part)
-            if not part or name is None:
-                raise InputError(f"{option}: {part!r} is not a name")
-            out.append(name)
-    return tuple(out)
-
-
 def run(args) -> int:
     options.timeout(args)
     options.seed(args)
@@ -108,10 +90,8 @@ def run(args) -> int:
     syntax = syntax_of(args.file)
     if args.out:
         _writable(Path(args.out), Path(args.file))
-    functions = _names(args.function, "--function")
-    matrices = _names(args.matrix, "--matrix")
     result = audit_text(text, syntax, name=args.file, assume=args.assume, timeout=args.timeout, seed=args.seed,
-                        functions=functions, matrices=matrices)
+                        matrices=args.matrix, vectors=args.vector, functions=args.function, scalars=args.scalar)
     if args.out:
         out = Path(args.out)
         footer = (f"\n% {MARK} of {args.file}\n" if syntax.value == "latex" else f"\n<!-- {MARK} of {args.file} -->\n")
