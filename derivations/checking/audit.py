@@ -51,7 +51,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derivations.checking.check import Verdict, check
-from derivations.checking.context import Context, Unresolved, names_of
+from derivations.checking.context import Context, Unresolved, names_of, zero_as_matrix
 from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
                                            syntax_of)
 from derivations.checking.notation import function_definition
@@ -396,7 +396,7 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
     if isinstance(reference, sp.Basic) and any(not isinstance(d.expr, AppliedUndef)
                                                for d in reference.atoms(sp.Derivative)):
         return _unchecked(r, ref_text, "a symbol the claim needs has no definition in the document")
-    claimed, reference = _zero_as_matrix(claimed, reference), _zero_as_matrix(reference, claimed)
+    claimed, reference = zero_as_matrix(claimed, reference), zero_as_matrix(reference, claimed)
     new = names_of(claimed) - names_of(reference)
     if new and not determined:
         chain.value, chain.text = claimed, r.right
@@ -427,19 +427,6 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
                                f"; a correct step from the slipped value of line {chain.slip[1]}")
     chain.slip = (claimed, r.line)
     return verdict
-
-
-def _zero_as_matrix(value, other):
-    """``0`` beside an explicit matrix is the zero matrix of its shape (``x - A^{-1} A x`` reads as ``0``).
-
-    >>> _zero_as_matrix(sp.S.Zero, sp.Matrix([1, 2]))
-    Matrix([
-    [0],
-    [0]])
-    """
-    if isinstance(other, sp.MatrixBase) and not isinstance(value, sp.MatrixBase) and value == 0:
-        return sp.zeros(*other.shape)
-    return value
 
 
 def _delta_indices(*exprs) -> list:

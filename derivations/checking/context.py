@@ -36,7 +36,7 @@ from derivations.reading.naming import symbol_factory
 from derivations.reading.notation import capital
 from derivations.reading.shapes import Eye, Kind, MatrixName, VectorName, is_typed, realize
 
-__all__ = ["Context", "Unresolved", "names_of"]
+__all__ = ["Context", "Unresolved", "names_of", "zero_as_matrix"]
 
 _RANDOM = re.compile(r"\\mathbb\{[EPV]\}|\\(?:operatorname|text|mathrm)\{(?:Var|Cov|E|P|Pr|var|cov)\}|\\Pr\b")
 _OPERATOR = re.compile(r"^\s*\\frac\{\s*(?:\\partial|d)\s*\}\{\s*(?:\\partial|d)\s*(?P<var>[^{}]+)\}\s*(?P<rest>.+)$", re.S)
@@ -59,6 +59,17 @@ def names_of(expr) -> set[str]:
         return set()
     functions = {a.func.__name__ for a in expr.atoms(AppliedUndef)}
     return {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)} | functions
+
+
+def zero_as_matrix(value, other):
+    """``0`` beside an explicit matrix is the zero matrix of its shape (``x - A^{-1} A x`` reads as ``0``).
+
+    >>> zero_as_matrix(sp.S.Zero, sp.Matrix([1, 2])).shape
+    (2, 1)
+    """
+    if isinstance(other, sp.MatrixBase) and not isinstance(value, sp.MatrixBase) and value == 0:
+        return sp.zeros(*other.shape)
+    return value
 
 
 @dataclass
