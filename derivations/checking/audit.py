@@ -78,6 +78,7 @@ _DERIVATIVE = re.compile(
     r"^\\frac\{\s*(?:\\partial|d)\s*\}\{\s*(?:\\partial|d)\s*(?P<var2>[^{}]+)\}\s*(?P<num2>.+)$|"
     r"^\\nabla_\{?(?P<var3>[^{}\s]+)\}?\s*(?P<num3>.+)$")
 SUPPOSING = re.compile(r"\b(with|if|when|whenever|suppose|assume|assuming|given|at)\W*$", re.I)
+CASE = re.compile(r"\b(if|when|whenever|initiali[sz]e)\W*$", re.I)  # a case, a starting value: no definition
 
 
 class Outcome(Enum):
@@ -325,6 +326,8 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
         except Unresolved as exc:
             return _unchecked(r, r.left, str(exc))
         key = _key(left)
+        if key is not None and getattr(claimed, "is_number", False) and CASE.search(r.formula.prose):
+            return None  # "when $\\alpha = 0$, there is no regularization", "initialize $t = 0$"
         if key is None and SUPPOSING.search(r.formula.prose):
             ctx.conditions.append((ctx.substitute(left - claimed), r.line))
             return None  # a supposition ("with $z_2 - z_1 = \log 3$"), not a claim
@@ -495,6 +498,8 @@ def _derivative_reference(deriv, ctx: Context):
         body = ctx.functions[num.name].expr
     elif _key(num) is not None and _key(num) in ctx.definitions:
         body = num if isinstance(num, sp.Indexed) else ctx.definitions[_key(num)][0]
+    elif isinstance(num, AppliedUndef):
+        return None, False  # \nabla J(w) of a J the document does not define
     elif _key(num) is None and not isinstance(num, sp.MatrixBase):
         body = num  # \frac{d}{dw}(expression)
     else:

@@ -47,6 +47,7 @@ _NOT_NAMES = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "
               "left", "right", "sum", "prod", "det", "arcsin", "arccos", "arctan", "erf", "sgn", "dfrac", "tfrac",
               "cdot", "times", "partial", "nabla", "big", "Big", "bigg", "Bigg", "lim"}
 _FONTS = {"\\operatorname", "\\mathrm", "\\text"}
+_BOLD = ("\\mathbf", "\\boldsymbol")
 
 
 def _closing(text: str, start: int) -> int:
@@ -105,11 +106,13 @@ def name_of(fragment: str) -> str | None:
 def applied_names(text: str) -> list[tuple[str, bool]]:
     r"""The names written with an argument list in ``text``, each with whether a space comes before the ``(``.
 
-    >>> applied_names(r"J(w) + h (h - a) + \exp(x)")
+    >>> applied_names(r"J(w) + h (h - a) + \exp(x) + \mathbf{H}(x - y)")
     [('J', False), ('h', True)]
     """
     out = []
     for m in _NAME.finditer(text):
+        if m.group("name").startswith(_BOLD):
+            continue  # a bold name is a vector or a matrix: never applied
         name = name_of(m.group("name"))
         if name is not None and (name, False) not in out and (name, True) not in out:
             out.append((name, m.group(0)[len(m.group("name")) + len(m.group("primes")):].startswith((" ", "\t", "\n"))))
