@@ -51,7 +51,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derivations.checking.check import Verdict, check
-from derivations.checking.context import Context, Unresolved, names_of, zero_as_matrix
+from derivations.checking.context import Context, Unresolved, delta_indices, names_of, zero_as_matrix
 from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
                                            syntax_of)
 from derivations.checking.notation import function_definition
@@ -59,6 +59,7 @@ from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
 from derivations.reading.naming import declared_kinds, parse_assumption
+from derivations.reading.shapes import is_typed
 
 __all__ = ["Audit", "StepVerdict", "Outcome", "audit_text", "audit_file", "annotate", "MAX_BYTES"]
 
@@ -266,6 +267,8 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
             verdict = _unchecked(r, r.left, f"no decision within the step's share of the time limit ({seconds:.1f} s)")
         except (RecursionError, MemoryError):
             verdict = _unchecked(r, r.left, "the formula is too large or too deeply nested to compare")
+        except InputError as exc:
+            verdict = _unchecked(r, r.left, f"cannot compare this step: {exc}")
         except Exception as exc:  # noqa: BLE001 - SymPy can fail in many ways on odd input; never a traceback
             verdict = _unchecked(r, r.left, f"SymPy could not compare this step ({type(exc).__name__})")
         if verdict is not None:
@@ -405,7 +408,7 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
         chain.value, chain.text = claimed, r.right
         return _unchecked(r, ref_text, f"relates new quantities ({', '.join(sorted(new))} only on the claimed side): "
                                        "a definition or an equation, not an identity")
-    result = check(claimed, reference, timeout=seconds, seed=seed, domains={}, indices=_delta_indices(reference, claimed))
+    result = check(claimed, reference, timeout=seconds, seed=seed, domains={}, indices=delta_indices(reference, claimed))
     verdict = _verdict_from(result, r.right, ref_text, r, note)
     chain.value, chain.text = reference, ref_text
     if determined and chain.derivative and not r.continued and verdict.verdict is not Outcome.SLIP:
@@ -432,24 +435,13 @@ def _claim(r, ctx: Context, chain: _Chain, reference, ref_text: str, claimed, no
     return verdict
 
 
-def _delta_indices(*exprs) -> list:
-    """Free indices of Kronecker deltas in sums (``\\partial/\\partial x_k`` of a sum), each with its sum's range."""
-    out = {}
-    for s, expr in ((s, e) for e in exprs if isinstance(e, sp.Basic) for s in e.atoms(sp.Sum)):
-        for index, _lo, hi in s.limits:
-            for delta in s.function.atoms(sp.KroneckerDelta):
-                for k in delta.free_symbols - {index}:
-                    if k in expr.free_symbols:
-                        out[k] = hi
-    return list(out.items())
-
-
 def _independent(reference, names: set, ctx: Context, seconds: float, seed: int) -> bool:
     """``reference`` does not depend on ``names`` (they cancel): moving them changes nothing."""
     shift = {s: s + sp.Rational(7, 3) for s in reference.free_symbols if isinstance(s, sp.Symbol) and s.name in names
              and not isinstance(s, sp.Indexed)}
-    if not shift or any(isinstance(s, sp.Indexed) and str(s.base.label) in names for s in reference.free_symbols):
-        return False
+    if not shift or any(isinstance(s, sp.Indexed) and str(s.base.label) in names for s in reference.free_symbols) \
+            or is_typed(sp.Add(*shift)):
+        return False  # a vector or a matrix is not moved by a number
     moved = check(reference.xreplace(shift), reference, timeout=max(0.2, seconds / 3), seed=seed)
     return moved.verdict is Verdict.EQUIVALENT
 

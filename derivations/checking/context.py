@@ -36,7 +36,7 @@ from derivations.reading.naming import symbol_factory
 from derivations.reading.notation import capital
 from derivations.reading.shapes import Eye, Kind, MatrixName, VectorName, is_typed, realize
 
-__all__ = ["Context", "Unresolved", "names_of", "zero_as_matrix"]
+__all__ = ["Context", "Unresolved", "delta_indices", "names_of", "zero_as_matrix"]
 
 _RANDOM = re.compile(r"\\mathbb\{[EPV]\}|\\(?:operatorname|text|mathrm)\{(?:Var|Cov|E|P|Pr|var|cov)\}|\\Pr\b")
 _OPERATOR = re.compile(r"^\s*\\frac\{\s*(?:\\partial|d)\s*\}\{\s*(?:\\partial|d)\s*(?P<var>[^{}]+)\}\s*(?P<rest>.+)$", re.S)
@@ -70,6 +70,18 @@ def zero_as_matrix(value, other):
     if isinstance(other, sp.MatrixBase) and not isinstance(value, sp.MatrixBase) and value == 0:
         return sp.zeros(*other.shape)
     return value
+
+
+def delta_indices(*exprs) -> list:
+    """Free indices of Kronecker deltas in sums (``\\partial/\\partial x_k`` of a sum), each with its sum's range."""
+    out = {}
+    for s, expr in ((s, e) for e in exprs if isinstance(e, sp.Basic) for s in e.atoms(sp.Sum)):
+        for index, _lo, hi in s.limits:
+            for delta in s.function.atoms(sp.KroneckerDelta):
+                for k in delta.free_symbols - {index}:
+                    if k in expr.free_symbols:
+                        out[k] = hi
+    return list(out.items())
 
 
 @dataclass

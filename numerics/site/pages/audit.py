@@ -52,13 +52,13 @@ WHY = {
                            "moving average is a wrong definition, not a wrong step",
     "first_order.momentum": "θ ← θ − v is a definition of the update; that it climbs needs the meaning of v (a "
                             "descent direction), which the audit does not reason about",
-    "first_order.sgd": "the gradient is written with ∇_θ and a loss C(f(x; θ), y) applied to arguments: today's "
-                       "reader cannot read ∇ or an undefined function of several arguments, so the step is "
-                       "unchecked",
+    "first_order.sgd": "the loss C(f(x; θ), y) separates its arguments with a semicolon, which the reader cannot "
+                       "read, so the step is unchecked; the slip is also a definition (the gradient estimate)",
     "first_order.nesterov": "'Set v_new = v_old, θ̃_new = θ̃_old' reads as assignments; the audit cannot tell "
                             "that their direction is reversed",
-    "conjugate_gradient.conjugacy": "g_kᵀ H g_{k−1} = 0 is a product of vectors and a matrix: today's reader takes "
-                                    "them to commute, so the step is unchecked; the claim also needs CG's meaning",
+    "conjugate_gradient.conjugacy": "g_kᵀ H g_{k−1} = 0 reads as vectors and a matrix, but it is a condition the "
+                                    "document states, not a step it derives: that the directions d_k, not the "
+                                    "gradients g_k, are conjugate needs CG's meaning",
     "curvature.taylor_model": "'Hessian • Δp ≈ Jacobian' mixes words and an undefined F(x, y): an approximation "
                               "the reader cannot read",
     "dropout.geometric_mean": "a statement in prose about ensembles, not a formula",
