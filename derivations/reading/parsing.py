@@ -60,8 +60,10 @@ from typing import Callable
 import sympy as sp
 
 from derivations.errors import InputError
+from derivations.reading.segments import PLACEHOLDER, Chunk, Piece, pieces
 
-MAX_LENGTH = 5000  # characters of input
+MAX_LENGTH = 1_000_000  # characters of input
+SHORT_TEXT = 4000  # characters up to which the text goes to ast.parse in one piece
 MAX_DEPTH = 60  # nesting of the syntax tree
 MAX_DIGITS = 100  # digits of a number literal
 MAX_EXPONENT = 1000  # |numeric exponent|
@@ -153,8 +155,8 @@ def _bounded_int(value: sp.Basic, limit: int, what: str) -> int:
     return int(value)
 
 
-def bounded_sum(body: sp.Basic, index: sp.Basic, lower: sp.Basic, upper: sp.Basic) -> sp.Basic:
-    """``Sum(body, (index, lower, upper))``, refusing numeric ranges of more than :data:`MAX_TERMS` terms.
+def bounded_sum(body: sp.Basic, index: sp.Basic, lower: sp.Basic, upper: sp.Basic, limit: int = MAX_TERMS) -> sp.Basic:
+    """``Sum(body, (index, lower, upper))``, refusing numeric ranges of more than ``limit`` terms.
 
     >>> j, m = sp.symbols("j m")
     >>> bounded_sum(j, j, sp.Integer(1), m)
@@ -166,8 +168,8 @@ def bounded_sum(body: sp.Basic, index: sp.Basic, lower: sp.Basic, upper: sp.Basi
     if span.is_number:
         if span.is_infinite:
             raise InputError("infinite sums are not supported")
-        if span.is_real and span > MAX_TERMS:
-            raise InputError(f"a sum of more than {MAX_TERMS} terms is not allowed")
+        if span.is_real and span > limit:
+            raise InputError(f"a sum of more than {limit} terms is not allowed")
     return sp.Sum(body, (index, lower, upper))
 
 
@@ -300,15 +302,17 @@ def parse_expression(
     symbol: Callable[[str], sp.Symbol] = real_symbol,
     *,
     indexed: Callable[[str], sp.IndexedBase] | None = None,
+    max_terms: int = MAX_TERMS,
 ) -> sp.Basic:
     """Parse ``text`` into a SymPy expression (or matrix); an :class:`InputError` for anything else.
 
     ``symbol(name)`` makes the symbol for a name (default: a real symbol) and
     ``indexed(name)`` the ``IndexedBase`` for ``x[j]`` / ``x^{(j)}`` (default:
-    a real ``IndexedBase``).  LaTeX is read by :func:`derivations.reading.latex.parse_latex`.
+    a real ``IndexedBase``); ``max_terms`` bounds a ``Sum`` with numeric limits.  Text longer than
+    :data:`SHORT_TEXT` is read in pieces (:mod:`~derivations.reading.segments`): sums of any length.
     """
     indexed = indexed or real_indexed
-    return guarded(lambda: _parse_sympy_style(text, symbol, indexed), text)
+    return guarded(lambda: _parse_sympy_style(text, symbol, indexed, max_terms), text)
 
 
 def real_indexed(name: str) -> sp.IndexedBase:
@@ -329,10 +333,28 @@ def guarded(read: Callable[[], sp.Basic], text: str) -> sp.Basic:
         raise InputError(f"cannot interpret the expression: {type(exc).__name__}: {str(exc)[:160]}") from None
 
 
-def _parse_sympy_style(text: str, symbol, indexed) -> sp.Basic:
+def _parse_sympy_style(text: str, symbol, indexed, max_terms: int = MAX_TERMS) -> sp.Basic:
     source, columns = _rewrite(text)
+    converter = _Converter(symbol, indexed, columns, max_terms)
+    # long text: each piece is the sum of its separately parsed chunks (no recursion over the length)
+    for piece in pieces(source) if len(source) > SHORT_TEXT else [Piece((Chunk(source, 0),))]:
+        try:
+            values = [converter.convert(_syntax_tree(c.text, lambda k, at=c.offset: columns(k + at)).body, 0)
+                      for c in piece.chunks]
+        except RecursionError:
+            raise InputError("expression is nested too deeply") from None
+        converter.placeholders.append(values[0] if len(values) == 1 else converter.combine(ast.Add, values, None))
+    value = converter.placeholders[-1]
+    if isinstance(value, list):
+        value = matrix_of(value)
+    if isinstance(value, sp.Tuple):
+        raise InputError("a tuple is not an expression (tuples only appear in Sum limits)")
+    return value
+
+
+def _syntax_tree(source: str, columns):
     try:
-        tree = ast.parse(source, mode="eval")
+        return ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = columns(exc.offset) if exc.offset else None
         where = f" at column {col}" if col else ""
@@ -341,15 +363,6 @@ def _parse_sympy_style(text: str, symbol, indexed) -> sp.Basic:
         raise InputError("expression is nested too deeply") from None
     except ValueError as exc:
         raise InputError(f"malformed expression: {exc}") from None
-    try:
-        value = _Converter(symbol, indexed, columns).convert(tree.body, 0)
-    except RecursionError:
-        raise InputError("expression is nested too deeply") from None
-    if isinstance(value, list):
-        value = matrix_of(value)
-    if isinstance(value, sp.Tuple):
-        raise InputError("a tuple is not an expression (tuples only appear in Sum limits)")
-    return value
 
 
 def validate_text(text) -> None:
@@ -439,8 +452,8 @@ def _implicit_product(previous: tuple[int, str], kind: int, string: str) -> bool
 class _Converter:
     """Syntax tree to SymPy, one whitelisted node kind at a time."""
 
-    def __init__(self, symbol, indexed, columns):
-        self.symbol, self.indexed, self.columns = symbol, indexed, columns
+    def __init__(self, symbol, indexed, columns, max_terms=MAX_TERMS):  # placeholders: values of long text's pieces
+        self.symbol, self.indexed, self.columns, self.max_terms, self.placeholders = symbol, indexed, columns, max_terms, []
 
     def name(self, raw: str) -> str:
         if raw.startswith("__"):
@@ -468,8 +481,12 @@ class _Converter:
                 raise InputError(f"number literal out of range ({self.where(node)})")
             return sp.Rational(repr(value))
         if isinstance(node, ast.Name):
+            if node.id.startswith(PLACEHOLDER) and node.id[len(PLACEHOLDER):].isdigit():
+                return self.placeholders[int(node.id[len(PLACEHOLDER):])]
             name = self.name(node.id)
             return sp.pi if name == "pi" else self.symbol(name)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+            return self.chain(node, d)
         if isinstance(node, ast.BinOp):
             left, right = self.convert(node.left, d), self.convert(node.right, d)
             return self.binary(node, left, right)
@@ -496,6 +513,24 @@ class _Converter:
         if isinstance(value, sp.Tuple):
             raise InputError(f"a tuple cannot be used here ({self.where(node)})")
         return value
+
+    def chain(self, node: ast.BinOp, d: int):
+        """``a ± b ± c ...`` or ``a * b * c ...``: one level of nesting however long (the left spine is walked)."""
+        kinds, top, operands = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (ast.Mult,), node, []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, kinds):
+            operands.append((node.op, node.right))
+            node = node.left
+        values = [(op, self.expr(self.convert(e, d), e)) for op, e in [(None, node)] + operands[::-1]]
+        return self.combine(kinds[0], [-v if isinstance(op, ast.Sub) else v for op, v in values], top)
+
+    def combine(self, kind, values: list, node):
+        """The sum (``kind`` Add) or product (Mult) of ``values``; scalars in one flat SymPy node."""
+        if not any(isinstance(v, sp.MatrixBase) for v in values):
+            return check_number(sp.Add(*values) if kind is ast.Add else sp.Mul(*values))
+        at = ast.BinOp(ast.Name("_"), kind(), ast.Name("_"), col_offset=getattr(node, "col_offset", 0))
+        for k in range(1, len(values)):
+            values[0] = self.binary(at, values[0], values[k])
+        return values[0]
 
     def binary(self, node, left, right):
         left, right = self.expr(left, node.left), self.expr(right, node.right)
@@ -537,7 +572,7 @@ class _Converter:
         if name == "Sum":
             if len(args) != 2 or not isinstance(args[1], sp.Tuple) or len(args[1]) != 3:
                 raise InputError("Sum takes a body and limits: Sum(x[j], (j, 1, m))")
-            return bounded_sum(self.expr(args[0], node), *args[1])
+            return bounded_sum(self.expr(args[0], node), *args[1], limit=self.max_terms)
         if name != "Matrix":
             args = [self.expr(a, node) for a in args]
         if any(isinstance(a, sp.Tuple) for a in args):
