@@ -35,7 +35,7 @@ import sympy as sp
 
 from derivations.errors import InputError
 
-__all__ = ["MAX_N", "Slot", "TermSum", "IndexedFunction", "read_indexed", "pattern_point"]
+__all__ = ["MAX_N", "Slot", "TermSum", "IndexedFunction", "is_indexed", "read_indexed", "pattern_point"]
 
 MAX_N = 1_000_000  # variables and terms of an indexed sum: arrays of this length fit in memory many times over
 MAX_EXPANDED = 20_000  # terms of a sum that is expanded (one not of the form c * Sum(term) at the top level)
@@ -88,6 +88,16 @@ class IndexedFunction:
     def expand(self) -> sp.Expr:
         """The whole function written out in :attr:`variables`."""
         return self.rest + sp.Add(*[s.expand(self.variables) for s in self.sums])
+
+
+def is_indexed(expr: sp.Basic) -> bool:
+    """Whether ``expr`` has a sum or an indexed entry (and is read by :func:`read_indexed`).
+
+    >>> from derivations.reading.parsing import parse_expression
+    >>> is_indexed(parse_expression("x[0] + y")), is_indexed(parse_expression("x + y"))
+    (True, False)
+    """
+    return expr.has(sp.Sum, sp.Indexed)
 
 
 def _bound(value, what: str, n: int | None) -> int:
