@@ -21,7 +21,7 @@ Examples
 
 >>> import argparse, contextlib, io, json
 >>> out = io.StringIO()
->>> args = argparse.Namespace(mlp="hidden=3,inputs=2,samples=20,bn=on,steps=5", seed=0, top=2, json=True)
+>>> args = argparse.Namespace(mlp="hidden=3,inputs=2,samples=20,bn=on,steps=5", seed=0, top=2, json=True, budget=10)
 >>> with contextlib.redirect_stdout(out):
 ...     code = run(args)
 >>> report = json.loads(out.getvalue())
@@ -50,9 +50,26 @@ from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
 from numerics.analysis.synthetic import synthetic_regression
 from numerics.cli.formatting import numbers
 from numerics.cli.progress import Progress
-from numerics.analysis.spectrum import condition_number, dense_hessian, hutchinson_trace, lanczos_eigenvalues
+from numerics.analysis.spectrum import (LanczosEigenvalues, TraceEstimate, condition_number, dense_hessian,
+                                       hutchinson_trace, lanczos_eigenvalues)
+from numerics.cli import options
 
 DENSE_MAX = 800  # up to this many parameters the exact Hessian (n products) is cheaper than Lanczos
+MAX_PARAMETERS = 5_000_000  # parameters of a network (each Lanczos vector is 8 bytes a parameter)
+MAX_ACTIVATIONS = 50_000_000  # samples x hidden units (one activation array: 400 MB)
+
+
+class _OutOfBudget(Exception):
+    """Raised inside a Hessian-vector product once the analysis's time budget is spent."""
+
+
+def _budgeted(hvp, deadline: float):
+    def product(v):
+        if time.perf_counter() > deadline:
+            raise _OutOfBudget
+        return hvp(v)
+
+    return product
 
 KEYS = ("hidden", "inputs", "act", "bn", "l2", "samples", "loss", "steps")
 
@@ -125,27 +142,39 @@ def parse_spec(text: str) -> NetSpec:
             raise InputError(f"--mlp: l2 must be a number >= 0, got {seen['l2']!r}")
         out["l2"] = alpha
     spec = NetSpec(**out)
+    params = (spec.inputs + 1) * spec.hidden + spec.hidden + 1 + (2 * spec.hidden if spec.bn else 0)
+    if params > MAX_PARAMETERS:
+        raise InputError(f"--mlp: {params:,} parameters exceed the limit of {MAX_PARAMETERS:,}")
+    if spec.samples * max(spec.hidden, spec.inputs) > MAX_ACTIVATIONS:
+        raise InputError(f"--mlp: samples x max(hidden, inputs) = {spec.samples * max(spec.hidden, spec.inputs):,} "
+                         f"exceeds the limit of {MAX_ACTIVATIONS:,} activations")
     if spec.bn and spec.samples < 2:
         raise InputError("--mlp: batch norm needs samples >= 2 (the batch variance of one sample is 0)")
     return spec
 
 
-def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
-    """Train briefly, then measure the spectrum; a JSON-ready dictionary."""
+def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0) -> dict:
+    """Train briefly, then measure the spectrum within ``budget`` seconds; a JSON-ready dictionary.
+
+    Top eigenvalues first, then the bottom ones and the trace while the budget lasts; a figure
+    cut short is reported as partial (``"complete": false`` with what it reached).
+    """
     start = time.perf_counter()
+    deadline = start + budget
     spec = MLPSpec(net.inputs, net.hidden, net.act, net.loss, net.bn, net.l2)
     data = synthetic_regression(net.samples, net.inputs, seed=seed, labels=net.loss == "logistic")
     X, y = data.X, data.y
     loss = mlp_loss(spec, X, y)
     theta = init_parameters(spec, seed=seed)
     n = spec.n_params
+    partial: dict[str, str] = {}
     with Progress(4, "curvature") as bar:
         if net.steps:
-            res = minimize(loss.value_and_grad, theta, jac=True, method="L-BFGS-B",
-                           options={"maxiter": net.steps})
-            theta = res.x
+            theta, reached, converged_early = _train(loss, theta, net.steps, start + 0.6 * budget)
+            if reached < net.steps and not converged_early:
+                partial["training"] = f"stopped by the budget after {reached} of {net.steps} iterations"
         bar.advance("trained")
-        hvp = lambda v: loss.hessp(theta, v)  # noqa: E731
+        hvp = _budgeted(lambda v: loss.hessp(theta, v), deadline)
         k = max(1, min(top, n))
         exact_trace = None
         if n <= DENSE_MAX:
@@ -157,17 +186,25 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
             bar.advance("exact Hessian")
             bar.advance("eigenvalues")
         else:
-            hi = lanczos_eigenvalues(hvp, n, k=k, which="largest", seed=seed, tol=1e-10, maxiter=200)
+            try:
+                hi = lanczos_eigenvalues(hvp, n, k=k, which="largest", seed=seed, tol=1e-10, maxiter=200)
+            except _OutOfBudget:
+                hi = LanczosEigenvalues("largest", (), False, k, 0, "cut short by the budget")
+                partial["top eigenvalues"] = "cut short by the budget before any converged"
             bar.advance("top eigenvalues")
             # the bottom of a network Hessian is a dense cluster near 0: a looser tolerance, a cap on restarts
-            lo = lanczos_eigenvalues(hvp, n, k=k, which="smallest", seed=seed, tol=1e-6, maxiter=25,
-                                    ncv=max(2 * k + 1, 60))
+            try:
+                lo = lanczos_eigenvalues(hvp, n, k=k, which="smallest", seed=seed, tol=1e-6, maxiter=25,
+                                         ncv=max(2 * k + 1, 60))
+            except _OutOfBudget:
+                lo = LanczosEigenvalues("smallest", (), False, k, 0, "cut short by the budget")
+                partial["bottom eigenvalues"] = "cut short by the budget before any converged"
             bar.advance("bottom eigenvalues")
             top_vals, bottom_vals = list(hi.eigenvalues), list(lo.eigenvalues)
             converged = hi.converged and lo.converged
             message = "; ".join(m for m in (hi.message, lo.message) if m != "converged")
             products, method = hi.matvecs + lo.matvecs, "Lanczos (scipy eigsh on Hessian-vector products)"
-        tr = hutchinson_trace(hvp, n, probes=30, seed=seed)
+        tr = _trace(hvp, n, seed, partial)
         bar.advance("trace")
     f, g = loss.value_and_grad(theta)
     lam_max = top_vals[0] if top_vals else float("nan")
@@ -192,7 +229,37 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
         "condition_number": kappa,
         "gd_step_bound": 2.0 / lam_max if lam_max > 0 else None,
         "seconds": time.perf_counter() - start,
+        "budget": budget,
+        "complete": not partial,
+        "partial": partial,
     }
+
+
+def _train(loss, theta, steps: int, deadline: float) -> tuple[np.ndarray, int, bool]:
+    """Up to ``steps`` L-BFGS iterations, stopped at ``deadline``: parameters, iterations, converged before either."""
+    count = [0]
+
+    def stop(intermediate):
+        count[0] += 1
+        if time.perf_counter() > deadline:
+            raise StopIteration
+
+    res = minimize(loss.value_and_grad, theta, jac=True, method="L-BFGS-B", options={"maxiter": steps},
+                   callback=stop)
+    return res.x, count[0], bool(res.success) and count[0] < steps and time.perf_counter() <= deadline
+
+
+def _trace(hvp, n: int, seed: int, partial: dict):
+    """Hutchinson's trace with up to 30 probes, in groups of 5 while the budget lasts."""
+    done = None
+    for probes in range(5, 31, 5):
+        try:
+            done = hutchinson_trace(hvp, n, probes=probes, seed=seed)
+        except _OutOfBudget:
+            partial["trace"] = (f"cut short by the budget at {done.probes} probes" if done is not None
+                                else "cut short by the budget before 5 probes")
+            break
+    return done if done is not None else TraceEstimate(float("nan"), float("nan"), 0)
 
 
 def run(args) -> int:
@@ -202,8 +269,11 @@ def run(args) -> int:
     top = 5 if top is None else int(top)
     if top < 1:
         raise InputError(f"--top must be >= 1, got {top}")
-    seed = int(getattr(args, "seed", 0) or 0)
-    report = analyse(net, seed=seed, top=top)
+    seed = options.seed(args)
+    budget = float(getattr(args, "budget", 10.0))
+    if not (0 < budget <= 3600):
+        raise InputError("--budget must be between 0 and 3600 seconds")
+    report = analyse(net, seed=seed, top=top, budget=budget)
     if getattr(args, "json", False):
         print(json.dumps(report, indent=1))
         return 0
@@ -226,6 +296,8 @@ def run(args) -> int:
         lines.append(f"gradient descent is stable near here for η < 2/λ_max = {report['gd_step_bound']:.4g}")
     if not report["lanczos_converged"]:
         lines.append(f"warning: {report['lanczos_message']}")
+    for figure, what in report["partial"].items():
+        lines.append(f"partial: {figure} {what} (--budget {report['budget']:g} s)")
     lines.append(f"{report['seconds']:.2f} s, {report['hessian_vector_products']} Hessian-vector products")
     print("\n".join(lines))
     if not report["lanczos_converged"]:
