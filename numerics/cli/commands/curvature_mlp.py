@@ -273,6 +273,11 @@ def run(args) -> int:
     budget = float(getattr(args, "budget", 10.0))
     if not (0 < budget <= 3600):
         raise InputError("--budget must be between 0 and 3600 seconds")
+    limit = getattr(args, "timeout", None)
+    if limit is not None:  # --timeout bounds the whole command: the analysis gets no more than it
+        if not (0 < limit <= 3600):
+            raise InputError("--timeout must be between 0 and 3600 seconds")
+        budget = min(budget, limit)
     report = analyse(net, seed=seed, top=top, budget=budget)
     if getattr(args, "json", False):
         print(json.dumps(report, indent=1))
