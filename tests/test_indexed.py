@@ -180,3 +180,15 @@ def test_mlp_budget_reports_what_was_cut_short():
     assert report["complete"] is False and report["partial"]
     full = analyse(parse_spec("hidden=3,inputs=2,samples=20,steps=2"), budget=60)
     assert full["complete"] is True and full["partial"] == {}
+
+
+def test_full_prints_the_hessian_entries(capsys):
+    import json
+
+    assert main(["curvature", ROSENBROCK, "--n", "600", "--at=0.5", "--json", "--full"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    x = np.full(600, 0.5)
+    dense = np.zeros((600, 600))
+    for i, j, v in report["hessian"]:
+        dense[i, j] = v
+    assert np.allclose(dense, rosen_hess(x))
