@@ -192,3 +192,11 @@ def test_full_prints_the_hessian_entries(capsys):
     for i, j, v in report["hessian"]:
         dense[i, j] = v
     assert np.allclose(dense, rosen_hess(x))
+
+
+def test_mlp_budget_cuts_the_dense_hessian_too():
+    from numerics.cli.commands.curvature_mlp import analyse, parse_spec
+
+    report = analyse(parse_spec("hidden=3,inputs=2,samples=20,steps=0"), budget=1e-9)
+    assert report["complete"] is False and "eigenvalues" in report["partial"]
+    assert report["eigenvalues_top"] == [] and report["lanczos_converged"] is False

@@ -63,13 +63,18 @@ class _OutOfBudget(Exception):
     """Raised inside a Hessian-vector product once the analysis's time budget is spent."""
 
 
-def _budgeted(hvp, deadline: float):
-    def product(v):
-        if time.perf_counter() > deadline:
-            raise _OutOfBudget
-        return hvp(v)
+class _Budgeted:
+    """``hvp`` that counts its calls and raises :class:`_OutOfBudget` once ``deadline`` has passed."""
 
-    return product
+    def __init__(self, hvp, deadline: float):
+        self.hvp, self.deadline, self.calls = hvp, deadline, 0
+
+    def __call__(self, v):
+        if time.perf_counter() > self.deadline:
+            raise _OutOfBudget
+        self.calls += 1
+        return self.hvp(v)
+
 
 KEYS = ("hidden", "inputs", "act", "bn", "l2", "samples", "loss", "steps")
 
@@ -174,15 +179,20 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0) -> 
             if reached < net.steps and not converged_early:
                 partial["training"] = f"stopped by the budget after {reached} of {net.steps} iterations"
         bar.advance("trained")
-        hvp = _budgeted(lambda v: loss.hessp(theta, v), deadline)
+        hvp = _Budgeted(lambda v: loss.hessp(theta, v), deadline)
         k = max(1, min(top, n))
         exact_trace = None
         if n <= DENSE_MAX:
-            H = dense_hessian(hvp, n)
-            eigs = np.linalg.eigvalsh(H)
-            top_vals, bottom_vals = eigs[::-1][:k].tolist(), eigs[:k].tolist()
-            converged, message, products, method = True, "", n, "dense (Hessian from unit-vector products)"
-            exact_trace = float(np.trace(H))
+            method = "dense (Hessian from unit-vector products)"
+            try:
+                H = dense_hessian(hvp, n)
+                eigs = np.linalg.eigvalsh(H)
+                top_vals, bottom_vals = eigs[::-1][:k].tolist(), eigs[:k].tolist()
+                converged, message = True, ""
+                exact_trace = float(np.trace(H))
+            except _OutOfBudget:
+                top_vals, bottom_vals, converged, message = [], [], False, "cut short by the budget"
+                partial["eigenvalues"] = f"cut short by the budget at {hvp.calls} of {n} Hessian columns"
             bar.advance("exact Hessian")
             bar.advance("eigenvalues")
         else:
@@ -203,7 +213,7 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0) -> 
             top_vals, bottom_vals = list(hi.eigenvalues), list(lo.eigenvalues)
             converged = hi.converged and lo.converged
             message = "; ".join(m for m in (hi.message, lo.message) if m != "converged")
-            products, method = hi.matvecs + lo.matvecs, "Lanczos (scipy eigsh on Hessian-vector products)"
+            method = "Lanczos (scipy eigsh on Hessian-vector products)"
         tr = _trace(hvp, n, seed, partial)
         bar.advance("trace")
     f, g = loss.value_and_grad(theta)
@@ -221,7 +231,7 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0) -> 
         "eigenvalues_bottom": bottom_vals,
         "lanczos_converged": converged,
         "lanczos_message": message,
-        "hessian_vector_products": products + tr.probes,
+        "hessian_vector_products": hvp.calls,  # every product made, including those of figures cut short
         "trace": tr.trace,
         "trace_exact": exact_trace,
         "trace_stderr": tr.stderr,
@@ -249,17 +259,23 @@ def _train(loss, theta, steps: int, deadline: float) -> tuple[np.ndarray, int, b
     return res.x, count[0], bool(res.success) and count[0] < steps and time.perf_counter() <= deadline
 
 
-def _trace(hvp, n: int, seed: int, partial: dict):
-    """Hutchinson's trace with up to 30 probes, in groups of 5 while the budget lasts."""
-    done = None
-    for probes in range(5, 31, 5):
+def _trace(hvp, n: int, seed: int, partial: dict) -> TraceEstimate:
+    r"""Hutchinson's trace from up to 6 groups of 5 probes, while the budget lasts.
+
+    Group :math:`k` (seed ``seed + k``) gives :math:`t_k \pm s_k`; the :math:`m` groups done give
+    :math:`\frac1m \sum_k t_k \pm \frac1m \sqrt{\sum_k s_k^2}` over :math:`5m` probes.
+    """
+    groups = []
+    for k in range(6):
         try:
-            done = hutchinson_trace(hvp, n, probes=probes, seed=seed)
+            groups.append(hutchinson_trace(hvp, n, probes=5, seed=seed + k))
         except _OutOfBudget:
-            partial["trace"] = (f"cut short by the budget at {done.probes} probes" if done is not None
-                                else "cut short by the budget before 5 probes")
+            partial["trace"] = f"cut short by the budget at {5 * len(groups)} of 30 probes"
             break
-    return done if done is not None else TraceEstimate(float("nan"), float("nan"), 0)
+    if not groups:
+        return TraceEstimate(float("nan"), float("nan"), 0)
+    m = len(groups)
+    return TraceEstimate(sum(g.trace for g in groups) / m, math.sqrt(sum(g.stderr**2 for g in groups)) / m, 5 * m)
 
 
 def run(args) -> int:
