@@ -507,12 +507,16 @@ def analyze_large_point(obj: Objective, x: Sequence[float], k: int = 1, seed: in
     h = csr_matrix(obj.hess(x))
     if not (math.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(h.data))):
         raise InputError("the function or its derivatives are not finite at this point")
-    top = lanczos_eigenvalues(h.dot, obj.n, k=k, which="largest", seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS)
-    bottom = lanczos_eigenvalues(h.dot, obj.n, k=k, which="smallest", seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS)
+    ncv = 64 if obj.n <= WIDE_BASIS_UP_TO else None  # None: ARPACK's default max(2k + 1, 20)
+    top = lanczos_eigenvalues(h.dot, obj.n, k=k, which="largest", seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS,
+                              ncv=ncv)
+    bottom = lanczos_eigenvalues(h.dot, obj.n, k=k, which="smallest", seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS,
+                                 ncv=ncv)
     return LargePointAnalysis(tuple(map(str, obj.variables)), x, value, g, h, top, bottom, sparse_inertia(h, ZERO_TOL),
                               eigenvalue_bounds(h, seed))
 
 
+WIDE_BASIS_UP_TO = 2000  # a 64-vector Lanczos basis up to this size (its orthogonalization is cheap there)
 LANCZOS_RESTARTS = 100  # ARPACK restarts per extreme: a tight cluster at an end of the spectrum stops it here
 BOUNDS_METHOD = ("Gershgorin discs (outer bounds) and the extreme Ritz values of 120 Lanczos steps (inner bounds: "
                  "Ritz values lie in [λ_min, λ_max])")
