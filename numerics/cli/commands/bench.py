@@ -28,6 +28,11 @@ EXAMPLES = """examples:
   derivkit bench                                   every problem x every solver (about 15-30 s on 2 cores)
   derivkit bench --problems rosenbrock,wood --solvers bfgs,scipy:BFGS,scipy:L-BFGS-B
   derivkit bench --expr "(1 - x)^2 + 100*(y - x^2)^2" --x0=-1.2,1 --fstar 0
+  derivkit bench --expr "Sum(100*(x[i+1]-x[i]^2)^2 + (1-x[i])^2, (i, 0, n-2))" --n 100 --x0=-1.2,1 --fstar 0
+                                                   chained Rosenbrock in x0 ... x99 from (-1.2, 1, -1.2, 1, ...)
+--expr takes up to 1 MB of text and sums of any length.  Indexed sums: x[i] inside Sum(term, (i, lo, hi)) is
+the vector x0, x1, ...; bounds are integers or written in n (--n N, at most 1,000,000); --x0 is then a
+pattern of k values repeated n/k times (k must divide the number of variables).
   derivkit bench --json runs.json --csv runs.csv --plots figures/
   derivkit bench --workers 4                       four worker processes
   derivkit bench --dask tcp://scheduler:8786       runs on a Dask cluster (pip install 'derivkit[dask]')
@@ -46,6 +51,7 @@ def register(sub) -> None:
     p.add_argument("--x0", help="starting point of --expr, comma-separated (use --x0=-1,2 for a leading minus)")
     p.add_argument("--vars", help="variables of --expr in the order of --x0 (default: its symbols by name)")
     p.add_argument("--fstar", help="known minimum value of --expr (enables the f - f* success test)")
+    p.add_argument("--n", metavar="N", help="the size n in the bounds of indexed sums of --expr")
     p.add_argument("--json", metavar="FILE", help="write every run as JSON")
     p.add_argument("--csv", metavar="FILE", help="write every run as CSV")
     p.add_argument("--plots", metavar="DIR", help="write the performance profile and per-problem figures")
@@ -66,8 +72,8 @@ def _split(text: str, option: str) -> list[str]:
 
 def selected_problems(args) -> list[problems.Problem]:
     """The problems named by ``--problems`` plus the one of ``--expr``."""
-    if args.expr is None and any(v is not None for v in (args.x0, args.fstar, args.vars)):
-        raise InputError("--x0, --vars and --fstar describe --expr: give --expr too")
+    if args.expr is None and any(v is not None for v in (args.x0, args.fstar, args.vars, args.n)):
+        raise InputError("--x0, --vars, --n and --fstar describe --expr: give --expr too")
     chosen = []
     if args.problems is not None:
         chosen = [problems.get(n) for n in _split(args.problems, "--problems")]
@@ -76,8 +82,8 @@ def selected_problems(args) -> list[problems.Problem]:
             raise InputError("--expr needs --x0 (its starting point)")
         if args.fstar is not None:
             _fstar(args.fstar)
-        chosen.append(problems.Problem.from_expression(args.expr, args.x0, args.fstar, variables=variables(args.vars),
-                                                       name="expr"))
+        chosen.append(_indexed_problem(args) if _is_indexed(args) else problems.Problem.from_expression(
+            args.expr, args.x0, args.fstar, variables=variables(args.vars), name="expr"))
     elif args.problems is None:
         chosen = problems.default_problems()
     return chosen
@@ -124,6 +130,28 @@ def _write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.derivkit-tmp")
     tmp.write_text(text)
     tmp.replace(path)
+
+
+def _is_indexed(args) -> bool:
+    from derivations.reading.indexed import is_indexed
+    from derivations.reading.parsing import parse_expression
+
+    return args.n is not None or is_indexed(parse_expression(args.expr))
+
+
+def _indexed_problem(args) -> problems.Problem:
+    """The problem of an ``--expr`` with indexed sums, written out in x0, x1, ... from a pattern ``--x0``."""
+    from derivations.reading.indexed import MAX_N, pattern_point, read_indexed
+    from derivations.reading.parsing import parse_expression
+
+    from numerics.cli.commands.curvature import read_size
+
+    if args.vars is not None:
+        raise InputError("--vars cannot be combined with indexed sums (their variables are x0, x1, ... in order)")
+    fn = read_indexed(parse_expression(args.expr, max_terms=MAX_N), read_size(args.n))
+    x0 = pattern_point(problems.parse_point(args.x0, "--x0"), fn.n, "--x0")
+    f_star = None if args.fstar is None else float(problems.parse_point(args.fstar, "--fstar")[0])
+    return problems.Problem("expr", fn.expand(), fn.variables, x0, f_star, None, f"user expression {args.expr.strip()}")
 
 
 def run(args) -> int:
