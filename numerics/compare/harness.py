@@ -60,6 +60,7 @@ from derivations.errors import InputError
 
 from numerics.compile import Objective
 from numerics.compare.problems import Problem, get as get_problem, unknown
+from numerics.compare.scipy_methods import scipy_options, scipy_runner
 from numerics.result import History, Solution, Status, Trace
 from numerics.solve import first_order
 from numerics.solve.cg import Beta, minimize_cg
@@ -247,92 +248,11 @@ def _ours_second_order(name: str) -> Callable:
     return solve
 
 
-def scipy_options(method: str, settings: Settings, matched: bool = True) -> dict:
-    r"""The ``options`` SciPy's ``method`` gets: matched to the harness's stopping test, or SciPy's defaults.
-
-    Matched (every option documented on the bench page):
-
-    * BFGS, CG: ``gtol`` = 1e-5 with ``norm`` = ∞ (their own test is then
-      :math:`\|\nabla f\|_\infty \le 10^{-5}`, the harness's);
-    * L-BFGS-B: ``gtol`` = 1e-5 (its projected-gradient test, without bounds
-      :math:`\|\nabla f\|_\infty`), ``ftol`` = 0 (the relative-reduction test
-      never fires first), ``maxfun`` out of reach;
-    * Newton-CG: ``xtol`` = 0 (its step-length test never fires first);
-      trust-exact: ``gtol`` = 0 (its 2-norm test never fires first); both are
-      stopped by a callback on :math:`\|\nabla f\|_\infty \le 10^{-5}` at every
-      iterate, from a gradient the solver evaluates there anyway (the counter
-      does not count a repeated gradient at the same point);
-    * all: ``maxiter`` = the iteration budget of every solver.
-
-    Defaults: only ``maxiter`` (SciPy's own stopping rules otherwise).
-
-    Examples
-    ========
-
-    >>> scipy_options("L-BFGS-B", Settings())
-    {'maxiter': 2000, 'gtol': 1e-05, 'ftol': 0.0, 'maxfun': 1000000000}
-    >>> scipy_options("trust-exact", Settings(), matched=False)
-    {'maxiter': 2000}
-    """
-    options: dict = {"maxiter": settings.max_iter}
-    if not matched:
-        return options
-    if method in ("BFGS", "CG"):
-        options.update(gtol=settings.gtol, norm=math.inf)
-    elif method == "L-BFGS-B":
-        options.update(gtol=settings.gtol, ftol=0.0, maxfun=10**9)
-    elif method == "Newton-CG":
-        options.update(xtol=0.0)
-    elif method == "trust-exact":
-        options.update(gtol=0.0)
-    return options
-
-
-_CALLBACK_STOP = ("Newton-CG", "trust-exact")  # stopped by the harness's test through a callback
-
-
-def _dense(h) -> np.ndarray:
-    return np.asarray(h.toarray() if hasattr(h, "toarray") else h, dtype=float)
-
-
-def _scipy(method: str, matched: bool) -> Callable:
-    def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Solution:
-        from scipy.optimize import minimize
-
-        hess = None
-        if method == "trust-exact":
-            hess = lambda x: _dense(obj.hess(x))  # noqa: E731 - trust-exact factors a dense matrix
-        elif method == "Newton-CG":
-            hess = obj.hess
-        stopped = []
-
-        def callback(intermediate_result):
-            g = obj.jac(intermediate_result.x)
-            if np.all(np.isfinite(g)) and float(np.max(np.abs(g), initial=0.0)) <= settings.gtol:
-                stopped.append(True)
-                raise StopIteration
-
-        use_callback = matched and method in _CALLBACK_STOP
-        res = minimize(obj.fun, x0, jac=obj.jac, hess=hess, method=method,
-                       options=scipy_options(method, settings, matched),
-                       callback=callback if use_callback else None)
-        if stopped:
-            status, message = Status.CONVERGED, f"stopped by the harness's test max|grad f| <= {settings.gtol:g}"
-        else:  # SciPy's own verdict, not the harness's
-            status, message = (Status.CONVERGED if res.success else Status.FAILED), str(res.message)
-        g = np.asarray(getattr(res, "jac", np.full_like(x0, np.nan)), dtype=float)
-        return Solution(status, np.asarray(res.x, dtype=float), float(res.fun), float(np.max(np.abs(g), initial=0.0)),
-                        int(getattr(res, "nit", 0)), int(getattr(res, "nfev", 0)), int(getattr(res, "njev", 0)),
-                        int(getattr(res, "nhev", 0)), message=message)
-
-    return solve
-
-
 _RUNNERS: dict[str, Callable] = {
     **{n: _ours_first_order(n) for n in FIRST_ORDER},
     **{n: _ours_second_order(n) for n in _SECOND_ORDER},
-    **{f"scipy:{m}": _scipy(m, matched=True) for m in _SCIPY_METHODS},
-    **{f"scipy-default:{m}": _scipy(m, matched=False) for m in _SCIPY_METHODS},
+    **{f"scipy:{m}": scipy_runner(m, matched=True) for m in _SCIPY_METHODS},
+    **{f"scipy-default:{m}": scipy_runner(m, matched=False) for m in _SCIPY_METHODS},
 }
 
 

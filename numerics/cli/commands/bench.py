@@ -20,7 +20,7 @@ from derivations.errors import InputError
 
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
-from numerics.compare import problems
+from numerics.compare import collection, problems
 from numerics.cli.options import add_workers, workers
 from numerics.cli.progress import Progress
 
@@ -33,7 +33,7 @@ EXAMPLES = """examples:
   derivkit bench --dask tcp://scheduler:8786       runs on a Dask cluster (pip install 'derivkit[dask]')
 success is judged by the harness: max|grad f(x)| <= 1e-5 or f(x) - f* <= 1e-8 (1 + |f*|),
 never by a solver's own flag.  Variables of --expr are its symbols sorted by name (or --vars).
-problems: """ + ", ".join(problems.names()) + """
+problems (the 20 judged, then 10 from CUTE): """ + ", ".join(collection.names()) + """
 solvers: """ + ", ".join(compare.SOLVERS)
 
 
@@ -69,14 +69,14 @@ def selected_problems(args) -> list[problems.Problem]:
         raise InputError("--x0, --vars and --fstar describe --expr: give --expr too")
     chosen = []
     if args.problems is not None:
-        chosen = [problems.get(n) for n in _split(args.problems, "--problems")]
+        chosen = [collection.get(n) for n in _split(args.problems, "--problems")]
     if args.expr is not None:
         if args.x0 is None:
             raise InputError("--expr needs --x0 (its starting point)")
         chosen.append(problems.Problem.from_expression(args.expr, args.x0, args.fstar, variables=args.vars,
                                                        name="expr"))
     elif args.problems is None:
-        chosen = problems.default_problems()
+        chosen = collection.default_problems()
     return chosen
 
 
