@@ -1,16 +1,17 @@
-"""The benchmark's problems: the 20 judged ones (Moré–Garbow–Hillstrom and others) and the 10 of CUTE.
+"""The benchmark's problems: the 20 judged ones (Moré–Garbow–Hillstrom and others) and 10 from CUTE.
 
 :func:`get` finds a problem of either set by name; :func:`default_problems`
 is what ``derivkit bench`` runs without ``--problems``: the judged set of
-:mod:`numerics.compare.problems` followed by the ten of :mod:`numerics.compare.cute`.
+:mod:`numerics.compare.problems` followed by the ten benchmarked problems of
+:mod:`numerics.compare.cute` (:data:`~numerics.compare.cute.BENCHMARKED`).
 
 Examples
 ========
 
 >>> len(judged()), len(added()), get("tridia").dimension, get("wood").dimension
 (20, 10, 100, 4)
->>> names()[-1]
-'extrosnb'
+>>> [p.name for p in added()][-2:]
+['extrosnb', 'liarwhd']
 """
 
 from __future__ import annotations

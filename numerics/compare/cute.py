@@ -1,4 +1,4 @@
-r"""Ten test functions of the CUTE collection, as SymPy expressions, beside the Moré–Garbow–Hillstrom set.
+r"""Eleven test functions of the CUTE collection, as SymPy expressions, beside the Moré–Garbow–Hillstrom set.
 
 Bongartz, Conn, Gould & Toint, "CUTE: Constrained and unconstrained testing
 environment", ACM TOMS 21(1):123–160, 1995 (:data:`CUTE`).  Each problem is
@@ -32,7 +32,7 @@ import sympy as sp
 from derivations.errors import InputError
 from numerics.compare.problems import Problem, unknown
 
-__all__ = ["PROBLEMS", "CUTE", "get", "names", "default_problems"]
+__all__ = ["PROBLEMS", "BENCHMARKED", "CUTE", "get", "names", "default_problems"]
 
 CUTE = "Bongartz, Conn, Gould & Toint (1995), ACM TOMS 21(1):123–160 (CUTE)"
 N = 100
@@ -135,6 +135,14 @@ def quartc(n: int = N) -> Problem:
                    f"{CUTE}, QUARTC (quartic with a singular minimum), n = {n}", "the Hessian vanishes at x*")
 
 
+def liarwhd(n: int = N) -> Problem:
+    r"""LIARWHD (Li 1988): :math:`\sum_{i=1}^n 4(x_i^2 - x_1)^2 + (x_i - 1)^2`, :math:`x_0 = 4`, :math:`f^* = 0` at 1."""
+    x = _xs(n)
+    f = sp.Add(*[4 * (x[i] ** 2 - x[0]) ** 2 + (x[i] - 1) ** 2 for i in range(n)])
+    return Problem("liarwhd", f, x, (4.0,) * n, 0.0, (1.0,) * n,
+                   f"{CUTE}, LIARWHD (Li 1988, SIAM J. Numer. Anal. 25(5):1168–1185), n = {n}")
+
+
 def extrosnb(n: int = N) -> Problem:
     r"""EXTROSNB: :math:`(x_1 - 1)^2 + \sum_{i=2}^{n} 100(x_i - x_{i-1}^2)^2`, :math:`x_0 = -1`, :math:`f^* = 0` at 1."""
     x = _xs(n)
@@ -154,7 +162,13 @@ PROBLEMS: dict[str, Callable[[], Problem]] = {
     "power": power,
     "quartc": quartc,
     "extrosnb": extrosnb,
+    "liarwhd": liarwhd,
 }
+
+# NONDIA is left out of the benchmark: SymEngine's common-subexpression elimination returns a
+# wrong ∂f/∂x₁ for it (1880.49 instead of 2052.50 at a random point; SymPy's lambdify is right),
+# so every solver would get a wrong gradient (tests/test_problems.py keeps the check, expected to fail).
+BENCHMARKED = tuple(n for n in PROBLEMS if n != "nondia")
 
 
 def names() -> list[str]:
@@ -171,5 +185,5 @@ def get(name: str) -> Problem:
 
 
 def default_problems() -> list[Problem]:
-    """Every CUTE problem at its default size."""
-    return [build() for build in PROBLEMS.values()]
+    """The CUTE problems of :data:`BENCHMARKED` at their default sizes."""
+    return [PROBLEMS[n]() for n in BENCHMARKED]
