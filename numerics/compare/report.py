@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 import io
 from operator import attrgetter
 import json
@@ -38,7 +39,8 @@ import numpy as np
 from derivations.errors import InputError
 
 __all__ = ["to_json", "to_csv", "success_counts", "common_medians", "cost_table", "summary_table",
-           "check_output_path", "CSV_COLUMNS", "succeeded", "stationary", "optimal"]
+           "check_output_path", "CSV_COLUMNS", "succeeded", "stationary", "optimal", "cost", "weighted_cost",
+           "seconds", "pair_summary", "PairSummary"]
 
 CSV_COLUMNS = ("problem", "solver", "success", "stationary", "optimal", "f", "f_star", "gnorm", "nit", "nfev",
                "ngev", "nhev", "nhpev", "cost", "weighted_cost", "seconds", "status", "message", "x")
@@ -46,6 +48,9 @@ CSV_COLUMNS = ("problem", "solver", "success", "stationary", "optimal", "f", "f_
 succeeded = attrgetter("success")  # stationary or optimal
 stationary = attrgetter("stationary")  # ‖∇f‖∞ ≤ 1e-5 at the final x
 optimal = attrgetter("optimal")  # f − f* ≤ 1e-8 (1 + |f*|)
+cost = attrgetter("cost")  # f + ∇f evaluations
+weighted_cost = attrgetter("weighted_cost")  # + Hessian-vector products + n per Hessian
+seconds = attrgetter("seconds")  # wall-clock seconds of the run
 
 
 def to_json(runs) -> str:
@@ -89,6 +94,48 @@ def common_medians(runs, solvers: Sequence[str], what: Callable = attrgetter("ng
     common = [p for p in order if all(p in done[s] for s in solvers)]
     medians = {s: float(np.median([value[(p, s)] for p in common])) if common else math.nan for s in solvers}
     return common, medians
+
+
+@dataclass(frozen=True)
+class PairSummary:
+    """Our solver beside SciPy's: counts, the commonly solved problems, medians and the median ratio of costs."""
+
+    ours: str
+    theirs: str
+    stationary: tuple[int, int]
+    optimal: tuple[int, int]
+    common: tuple[str, ...]
+    median: tuple[float, float]
+    median_ratio: float
+
+    @property
+    def we_lose(self) -> bool:
+        """More evaluations on the common problems, or fewer optimal solves."""
+        return self.median_ratio > 1.0 or self.optimal[0] < self.optimal[1]
+
+
+def pair_summary(runs, ours: str, theirs: str) -> PairSummary:
+    """Counts of both, and on the problems both end stationary on the medians of f + ∇f and of ours / theirs.
+
+    Examples
+    ========
+
+    >>> from types import SimpleNamespace as R
+    >>> runs = [R(problem="p", solver="a", stationary=True, optimal=True, cost=8),
+    ...         R(problem="p", solver="b", stationary=True, optimal=True, cost=4),
+    ...         R(problem="q", solver="a", stationary=True, optimal=False, cost=6),
+    ...         R(problem="q", solver="b", stationary=True, optimal=True, cost=12)]
+    >>> s = pair_summary(runs, "a", "b")
+    >>> s.stationary, s.optimal, s.median, s.median_ratio, s.we_lose
+    ((2, 2), (1, 2), (7.0, 8.0), 1.25, True)
+    """
+    st = success_counts(runs, [ours, theirs], stationary)
+    op = success_counts(runs, [ours, theirs], optimal)
+    common, med = common_medians(runs, [ours, theirs], what=cost, solved=stationary)
+    by = {(r.problem, r.solver): r.cost for r in runs}
+    ratios = [by[(p, ours)] / by[(p, theirs)] for p in common if by[(p, theirs)] > 0]
+    return PairSummary(ours, theirs, (st[ours], st[theirs]), (op[ours], op[theirs]), tuple(common),
+                       (med[ours], med[theirs]), float(np.median(ratios)) if ratios else math.nan)
 
 
 def cost_table(runs, problems: Sequence[str], solvers: Sequence[str]) -> str:
