@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.optimize
+import sympy as sp
 
-from numerics.compile import objective
 from numerics.compare import collection, cute
 
 
@@ -45,7 +45,7 @@ TWINS["dixmaana"] = _dixmaana
 @pytest.mark.parametrize("name", cute.names())
 def test_expression_matches_the_sif_definition(name):
     p = cute.get(name)
-    f = objective(p.expression, p.variables, backend="sympy").fun  # the expression itself, not a compiler
+    f = sp.lambdify([p.variables], p.expression, "numpy")  # the expression itself, not the compile bridge
     rng = np.random.default_rng(0)
     for x in [np.array(p.x0)] + [rng.uniform(-2, 2, p.dimension) for _ in range(3)]:
         assert f(x) == pytest.approx(TWINS[name](x), rel=1e-12)
@@ -71,20 +71,33 @@ def test_recorded_f_star_is_a_minimum_scipy_reaches(name):
     assert obj.fun(x) == pytest.approx(p.f_star, rel=1e-12)
 
 
+def _directional_errors(name, x, directions):
+    """|∇f(x)ᵀv − central difference of the NumPy twin along v| / scale, for each direction v.
+
+    The scale adds the difference's rounding error, about ε|f|/h ≈ 2e-10 |f| for h = 1e-6.
+    """
+    g = cute.get(name).compile().jac(x)
+    twin, h = TWINS[name], 1e-6
+    out = []
+    for v in directions:
+        fd = (twin(x + h * v) - twin(x - h * v)) / (2 * h)
+        out.append(abs(g @ v - fd) / (max(1.0, abs(fd)) + 1e-9 * abs(twin(x))))
+    return out
+
+
 @pytest.mark.parametrize("name", [n for n in cute.names() if n in cute.BENCHMARKED])
-def test_compiled_gradient_agrees_with_sympys_lambdify(name):
+def test_compiled_gradient_agrees_with_differences_of_the_twin(name):
     p = cute.get(name)
-    fast, slow = p.compile(), objective(p.expression, p.variables, backend="sympy")
-    x = np.array(p.x0) + 0.1 * np.random.default_rng(1).standard_normal(p.dimension)
-    np.testing.assert_allclose(fast.jac(x), slow.jac(x), rtol=1e-10, atol=1e-9)
+    rng = np.random.default_rng(1)
+    x = np.array(p.x0) + 0.1 * rng.standard_normal(p.dimension)
+    directions = [np.eye(p.dimension)[0]] + [rng.standard_normal(p.dimension) for _ in range(3)]
+    assert max(_directional_errors(name, x, directions)) < 1e-5
 
 
 @pytest.mark.xfail(strict=True, reason="SymEngine's common-subexpression elimination gets NONDIA's df/dx1 wrong")
 def test_nondia_gradient_from_the_default_compiler():
-    p = cute.get("nondia")
-    fast, slow = p.compile(), objective(p.expression, p.variables, backend="sympy")
-    x = np.random.default_rng(0).uniform(-1, 1, p.dimension)
-    np.testing.assert_allclose(fast.jac(x), slow.jac(x), rtol=1e-10)
+    x = np.random.default_rng(0).uniform(-1, 1, 100)
+    assert max(_directional_errors("nondia", x, [np.eye(100)[0]])) < 1e-5
 
 
 def test_the_benchmark_has_the_judged_set_and_ten_cute_problems():
