@@ -72,16 +72,17 @@ def test_recorded_f_star_is_a_minimum_scipy_reaches(name):
 
 
 def _directional_errors(name, x, directions):
-    """|∇f(x)ᵀv − central difference of the NumPy twin along v| / scale, for each direction v.
+    """|∇f(x)ᵀv − central difference of the NumPy twin along v| / tolerance, for each direction v.
 
-    The scale adds the difference's rounding error, about ε|f|/h ≈ 2e-10 |f| for h = 1e-6.
+    tolerance = 1e-6 max(1, |difference|) + 1e-9 |f|: a relative agreement plus
+    the difference's rounding error (ε|f|/h ≈ 2e-10 |f| for h = 1e-6); below 1 passes.
     """
     g = cute.get(name).compile().jac(x)
     twin, h = TWINS[name], 1e-6
     out = []
     for v in directions:
         fd = (twin(x + h * v) - twin(x - h * v)) / (2 * h)
-        out.append(abs(g @ v - fd) / (max(1.0, abs(fd)) + 1e-9 * abs(twin(x))))
+        out.append(abs(g @ v - fd) / (1e-6 * max(1.0, abs(fd)) + 1e-9 * abs(twin(x))))
     return out
 
 
@@ -91,13 +92,13 @@ def test_compiled_gradient_agrees_with_differences_of_the_twin(name):
     rng = np.random.default_rng(1)
     x = np.array(p.x0) + 0.1 * rng.standard_normal(p.dimension)
     directions = [np.eye(p.dimension)[0]] + [rng.standard_normal(p.dimension) for _ in range(3)]
-    assert max(_directional_errors(name, x, directions)) < 1e-5
+    assert max(_directional_errors(name, x, directions)) < 1
 
 
 @pytest.mark.xfail(strict=True, reason="SymEngine's common-subexpression elimination gets NONDIA's df/dx1 wrong")
 def test_nondia_gradient_from_the_default_compiler():
     x = np.random.default_rng(0).uniform(-1, 1, 100)
-    assert max(_directional_errors("nondia", x, [np.eye(100)[0]])) < 1e-5
+    assert max(_directional_errors("nondia", x, [np.eye(100)[0]])) < 1
 
 
 def test_the_benchmark_has_the_judged_set_and_ten_cute_problems():
