@@ -64,16 +64,12 @@ def test_set():
 def pair_rows(runs, names, subset=None) -> list[str]:
     keep = [r for r in runs if subset is None or r.problem in subset]
     n = len({r.problem for r in keep})
-    st = report.success_counts(keep, harness.SOLVERS, report.stationary)
-    op = report.success_counts(keep, harness.SOLVERS, report.optimal)
     rows = []
     for ours, ref in PAIRS:
-        common, med = report.common_medians(keep, [ours, ref], what=lambda r: r.cost, solved=report.stationary)
-        by = {(r.problem, r.solver): r.cost for r in keep}
-        ratios = [by[(p, ours)] / by[(p, ref)] for p in common if by[(p, ref)] > 0]
-        ratio = f"{statistics.median(ratios):.2f}" if ratios else "–"
-        rows.append(f"| `{ours}` / `{ref}` | {st[ours]}/{n} vs {st[ref]}/{n} | {op[ours]}/{n} vs {op[ref]}/{n} | "
-                    f"{len(common)} | {med[ours]:g} / {med[ref]:g} | {ratio} |")
+        ps = report.pair_summary(keep, ours, ref)
+        rows.append(f"| `{ours}` / `{ref}` | {ps.stationary[0]}/{n} vs {ps.stationary[1]}/{n} | "
+                    f"{ps.optimal[0]}/{n} vs {ps.optimal[1]}/{n} | {len(ps.common)} | "
+                    f"{ps.median[0]:g} / {ps.median[1]:g} | {ps.ratio_of_medians:.3f} | {ps.median_ratio:.3f} |")
     return rows
 
 
@@ -160,8 +156,8 @@ def main() -> str:
         "evaluations; medians and ratios over the problems both solvers of a pair end stationary on.",
         "",
     ]
-    header = ["| ours / SciPy | stationary | optimal | common | median f + ∇f (ours / SciPy) | median ratio |",
-              "|---|---:|---:|---:|---|---:|"]
+    header = ["| ours / SciPy | stationary | optimal | common | median f + ∇f (ours / SciPy) | ratio of medians | "
+              "median of ratios |", "|---|---:|---:|---:|---|---:|---:|"]
     for title, subset in (("20 judged + 10 CUTE problems", None), ("the 20 judged problems", judged),
                           ("the 10 CUTE problems", cute_names)):
         lines += [f"## {title}", ""] + header + pair_rows(runs, names, subset) + [""]
