@@ -25,15 +25,16 @@ from numerics.cli.options import add_workers, workers
 from numerics.cli.progress import Progress
 
 EXAMPLES = """examples:
-  derivkit bench                                   every problem x every solver (about 15-30 s on 2 cores)
+  derivkit bench                                   every problem x every solver (630 runs, about 20 s of CPU)
   derivkit bench --problems rosenbrock,wood --solvers bfgs,scipy:BFGS,scipy:L-BFGS-B
   derivkit bench --expr "(1 - x)^2 + 100*(y - x^2)^2" --x0=-1.2,1 --fstar 0
   derivkit bench --json runs.json --csv runs.csv --plots figures/
   derivkit bench --workers 4                       four worker processes
   derivkit bench --dask tcp://scheduler:8786       runs on a Dask cluster (pip install 'derivkit[dask]')
-success is judged by the harness: max|grad f(x)| <= 1e-5 or f(x) - f* <= 1e-8 (1 + |f*|),
+every solver stops on max|grad f(x)| <= 1e-5 (scipy:... with matched options; scipy-default:... as shipped);
+success is judged by the harness: stationary max|grad f(x)| <= 1e-5, optimal f(x) - f* <= 1e-8 (1 + |f*|),
 never by a solver's own flag.  Variables of --expr are its symbols sorted by name (or --vars).
-problems (the 20 judged, then 10 from CUTE): """ + ", ".join(collection.names()) + """
+problems (the 20 judged, then CUTE; nondia is not in the default run): """ + ", ".join(collection.names()) + """
 solvers: """ + ", ".join(compare.SOLVERS)
 
 
