@@ -5,7 +5,7 @@ Examples
 
 >>> from numerics.cli.main import main
 >>> main(["bench", "--problems", "booth", "--solvers", "scipy:BFGS", "--workers", "1"])  # doctest: +ELLIPSIS
-| solver | solved | ...
+| solver | stationary | optimal | ...
 0
 >>> main(["bench", "--solvers", "bgfs"])
 2
@@ -110,7 +110,7 @@ def run(args) -> int:
     names = [p.name for p in chosen]
     print(bench_report.summary_table(runs, solvers, len(chosen)))
     print()
-    print("cost (function + gradient evaluations) of each successful run; ✗ marks a failure:")
+    print("cost (f + grad f evaluations) of each stationary run; † stationary but not optimal; ✗ not stationary:")
     print()
     print(bench_report.cost_table(runs, names, solvers))
     return 0
