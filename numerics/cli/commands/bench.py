@@ -5,7 +5,7 @@ Examples
 
 >>> from numerics.cli.main import main
 >>> main(["bench", "--problems", "booth", "--solvers", "scipy:BFGS", "--workers", "1"])  # doctest: +ELLIPSIS
-| solver | solved | ...
+| solver | stationary | optimal | ...
 0
 >>> main(["bench", "--solvers", "bgfs"])
 2
@@ -20,12 +20,12 @@ from derivations.errors import InputError
 
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
-from numerics.compare import problems
+from numerics.compare import collection, problems
 from numerics.cli.options import add_timeout, add_workers, variables, workers
 from numerics.cli.progress import Progress
 
 EXAMPLES = """examples:
-  derivkit bench                                   every problem x every solver (about 15-30 s on 2 cores)
+  derivkit bench                                   every problem x every solver (630 runs, about 20 s of CPU)
   derivkit bench --problems rosenbrock,wood --solvers bfgs,scipy:BFGS,scipy:L-BFGS-B
   derivkit bench --expr "(1 - x)^2 + 100*(y - x^2)^2" --x0=-1.2,1 --fstar 0
   derivkit bench --expr "Sum(100*(x[i+1]-x[i]^2)^2 + (1-x[i])^2, (i, 0, n-2))" --n 100 --x0=-1.2,1 --fstar 0
@@ -36,9 +36,10 @@ pattern of k values repeated n/k times (k must divide the number of variables).
   derivkit bench --json runs.json --csv runs.csv --plots figures/
   derivkit bench --workers 4                       four worker processes
   derivkit bench --dask tcp://scheduler:8786       runs on a Dask cluster (pip install 'derivkit[dask]')
-success is judged by the harness: max|grad f(x)| <= 1e-5 or f(x) - f* <= 1e-8 (1 + |f*|),
+every solver stops on max|grad f(x)| <= 1e-5 (scipy:... with matched options; scipy-default:... as shipped);
+success is judged by the harness: stationary max|grad f(x)| <= 1e-5, optimal f(x) - f* <= 1e-8 (1 + |f*|),
 never by a solver's own flag.  Variables of --expr are its symbols sorted by name (or --vars).
-problems: """ + ", ".join(problems.names()) + """
+problems (the 20 judged, then CUTE; nondia is not in the default run): """ + ", ".join(collection.names()) + """
 solvers: """ + ", ".join(compare.SOLVERS)
 
 
@@ -76,7 +77,7 @@ def selected_problems(args) -> list[problems.Problem]:
         raise InputError("--x0, --vars, --n and --fstar describe --expr: give --expr too")
     chosen = []
     if args.problems is not None:
-        chosen = [problems.get(n) for n in _split(args.problems, "--problems")]
+        chosen = [collection.get(n) for n in _split(args.problems, "--problems")]
     if args.expr is not None:
         if args.x0 is None:
             raise InputError("--expr needs --x0 (its starting point)")
@@ -85,7 +86,7 @@ def selected_problems(args) -> list[problems.Problem]:
         chosen.append(_indexed_problem(args) if _is_indexed(args) else problems.Problem.from_expression(
             args.expr, args.x0, args.fstar, variables=variables(args.vars), name="expr"))
     elif args.problems is None:
-        chosen = problems.default_problems()
+        chosen = collection.default_problems()
     return chosen
 
 
@@ -187,7 +188,7 @@ def run(args) -> int:
     names = [p.name for p in chosen]
     print(bench_report.summary_table(runs, solvers, len(chosen)))
     print()
-    print("cost (function + gradient evaluations) of each successful run; ✗ marks a failure:")
+    print("cost (f + grad f evaluations) of each stationary run; † stationary but not optimal; ✗ not stationary:")
     print()
     print(bench_report.cost_table(runs, names, solvers))
     return 0
