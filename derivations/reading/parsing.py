@@ -259,6 +259,8 @@ def _syntax_tree(source: str, columns):
     except SyntaxError as exc:
         col = columns(exc.offset) if exc.offset else None
         where = f" at column {col}" if col else ""
+        if "too many nested" in str(exc.msg):
+            raise InputError(f"parentheses nested too deeply{where}: the limit is {MAX_DEPTH} levels") from None
         raise InputError(f"syntax error{where}: {exc.msg}") from None
     except (RecursionError, MemoryError):
         raise InputError("expression is nested too deeply") from None
