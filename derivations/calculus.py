@@ -151,3 +151,55 @@ def hessian(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     for i, j, v in zip(d.rows, d.cols, d.values):
         entries[(i, j)] = entries[(j, i)] = v
     return sp.SparseMatrix(n, n, entries).as_mutable()
+
+
+# --------------------------------------------------------------------------- one term of an indexed sum
+
+
+@dataclass(frozen=True)
+class TermDerivatives:
+    r"""Derivatives of one term :math:`t(s_1, \dots, s_k)` of an indexed sum, in its slot symbols.
+
+    ``gradient[a]`` is :math:`\partial t/\partial s_a`; ``hessian`` lists
+    :math:`(a, b, \partial^2 t/\partial s_a \partial s_b)` for :math:`a \le b` and
+    nonzero entries; ``hvp[a]`` is :math:`\sum_b \partial^2 t/\partial s_a \partial s_b\, p_b`
+    in the direction symbols ``directions``.
+    """
+
+    gradient: list
+    hessian: list
+    hvp: list
+    directions: tuple
+
+
+def term_derivatives(term, slots: Sequence) -> TermDerivatives:
+    r"""Derive a term of :math:`\sum_i t(x_{a_1 i + b_1}, \dots)` once; the bridge places the result by index.
+
+    The gradient of :math:`f = \sum_i t_i` is :math:`g_p = \sum_{(i, a):\, \mathrm{pos}_a(i) = p}
+    \partial_a t(i)` and its Hessian :math:`H_{pq} = \sum_{(i, a, b):\, \mathrm{pos}_a(i) = p,\,
+    \mathrm{pos}_b(i) = q} \partial_a \partial_b t(i)`: :math:`k` first and :math:`k(k+1)/2`
+    second derivatives of one term, whatever the number of terms.
+
+    Examples
+    ========
+
+    >>> u, v = sp.symbols("u v")
+    >>> d = term_derivatives(100 * (v - u**2)**2 + (1 - u)**2, [u, v])
+    >>> d.gradient
+    [-400*u*(-u**2 + v) + 2*u - 2, -200*u**2 + 200*v]
+    >>> [(a, b, sp.expand(h)) for a, b, h in d.hessian]
+    [(0, 0, 1200*u**2 - 400*v + 2), (0, 1, -400*u), (1, 1, 200)]
+    """
+    slots = list(slots)
+    grad = [sp.diff(term, s) for s in slots]
+    directions = tuple(sp.Dummy(f"p_{k}", real=True) for k in range(len(slots)))
+    second = [[None] * len(slots) for _ in slots]
+    hessian = []
+    for a, ga in enumerate(grad):
+        for b in range(a, len(slots)):
+            h = sp.diff(ga, slots[b]) if ga.has(slots[b]) else sp.S.Zero
+            second[a][b] = second[b][a] = h
+            if h != 0:
+                hessian.append((a, b, h))
+    hvp = [sp.Add(*[second[a][b] * directions[b] for b in range(len(slots))]) for a in range(len(slots))]
+    return TermDerivatives(grad, hessian, hvp, directions)

@@ -469,8 +469,10 @@ def _symengine_objective(expr, variables, sparse):
     def compiled(outputs):
         if not outputs:
             return lambda x: np.zeros(0)
-        # opt_level 0: LLVM's optimizer costs seconds on large straight-line code and gains ~10 %
-        return se.Lambdify(xs, outputs, backend="llvm", cse=len(outputs) <= _CSE_UP_TO, opt_level=0)
+        # opt_level 0: LLVM's optimizer costs seconds on large straight-line code and gains ~10 %.
+        # cse=False: SymEngine 0.15's common-subexpression pass returns wrong values for some gradients
+        # (for (x1 - x0)^2 + (x3 - x1)^2 + ... it gives ∂f/∂x1 = -1.84 where the value is -0.99; tests/test_indexed.py)
+        return se.Lambdify(xs, outputs, backend="llvm", cse=False, opt_level=0)
 
     f_num, g_num, h_num = compiled([e]), compiled(grad), compiled(values)
     return _callables(len(xs), lambda x: f_num(x)[0], g_num, h_num, rows, cols, sparse)

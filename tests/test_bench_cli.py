@@ -13,14 +13,16 @@ from numerics.cli.main import main
 
 def test_bench_writes_json_csv_and_plots(tmp_path, capsys):
     out_json, out_csv, plots = tmp_path / "runs.json", tmp_path / "runs.csv", tmp_path / "figs"
-    code = main(["bench", "--problems", "booth,wood", "--solvers", "bfgs,scipy:L-BFGS-B", "--workers", "1",
+    code = main(["bench", "--problems", "booth,wood", "--solvers", "bfgs,scipy-default:L-BFGS-B", "--workers", "1",
                  "--json", str(out_json), "--csv", str(out_csv), "--plots", str(plots)])
     assert code == 0
     runs = json.loads(out_json.read_text())
     assert [(r["problem"], r["solver"]) for r in runs] == [
-        ("booth", "bfgs"), ("booth", "scipy:L-BFGS-B"), ("wood", "bfgs"), ("wood", "scipy:L-BFGS-B")]
+        ("booth", "bfgs"), ("booth", "scipy-default:L-BFGS-B"), ("wood", "bfgs"), ("wood", "scipy-default:L-BFGS-B")]
     wood_lbfgsb = runs[3]
     assert wood_lbfgsb["status"] == "converged" and wood_lbfgsb["success"] is False  # SciPy's claim, refused
+    assert wood_lbfgsb["stationary"] is False and wood_lbfgsb["optimal"] is False
+    assert wood_lbfgsb["cost"] == wood_lbfgsb["nfev"] + wood_lbfgsb["ngev"]
     assert len(list(csv.DictReader(out_csv.open()))) == 4
     names = sorted(p.name for p in plots.iterdir())
     figures = ["convergence-booth.png", "convergence-wood.png", "profile.png", "trajectories-booth.png"]
@@ -28,7 +30,7 @@ def test_bench_writes_json_csv_and_plots(tmp_path, capsys):
     assert sorted(json.loads((plots / ".derivkit-manifest.json").read_text())) == figures
     assert all((plots / n).read_bytes()[:4] == b"\x89PNG" for n in figures)
     table = capsys.readouterr().out
-    assert "| `bfgs` | 2/2 |" in table and "| `scipy:L-BFGS-B` | 1/2 |" in table
+    assert "| `bfgs` | 2/2 | 2/2 |" in table and "| `scipy-default:L-BFGS-B` | 1/2 | 1/2 |" in table
 
 
 def test_bench_with_a_user_expression(tmp_path):

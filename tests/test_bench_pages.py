@@ -28,12 +28,18 @@ def test_beale_has_one_minimum_two_saddles_and_a_valley_at_405_896():
 
 
 def test_page_reports_the_wood_verdict_and_the_seed_runs():
-    [page] = bench_pages.docs_pages(problems=["wood", "booth"], solvers=["bfgs", "scipy:L-BFGS-B"], workers=1)
+    [page] = bench_pages.docs_pages(problems=["wood", "booth"],
+                                    solvers=["bfgs", "lbfgs", "scipy:L-BFGS-B", "scipy-default:L-BFGS-B"], workers=1)
     text = page.markdown
     assert "SciPy's L-BFGS-B on Wood" in text and "**failure**" in text
-    assert "| `bfgs` | 2/2 |" in text and "| `scipy:L-BFGS-B` | 1/2 |" in text
+    assert "| `bfgs` | 2/2 | 2/2 |" in text and "| `scipy-default:L-BFGS-B` | 1/2 | 1/2 |" in text
+    assert "| `scipy:L-BFGS-B` | 2/2 | 2/2 |" in text  # matched rules: L-BFGS-B does not stop early on Wood
+    # the protocol is stated, and the pairs say where we lose
+    assert "## The protocol" in text and "`ftol=0`" in text and "N&W eq. 6.20" in text
+    assert "| `lbfgs` | `scipy:L-BFGS-B` |" in text and "### Where we lose" in text
     assert "Seed 001" in text and "exactly **one** local minimum" in text
-    assert {path for path, _ in page.files} >= {"figures/bench-profile.png", "figures/bench-convergence.png"}
+    assert {path for path, _ in page.files} >= {"figures/bench-profile.png", "figures/bench-convergence.png",
+                                                "figures/bench-profile-optimal.png", "figures/bench-profile-time.png"}
     assert all(data[:4] == b"\x89PNG" for _, data in page.files)
     # the seed runs: Newton and BFGS from (2, −2) reach the global minimum
     assert "| newton | – |" in text and "global minimum (3, ½)" in text

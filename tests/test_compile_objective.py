@@ -128,3 +128,22 @@ def test_nonsmooth_functions_compile_away_from_their_kinks():
     for point in ([2.0, 0.5], [0.3, 0.9], [-1.0, -2.0]):
         x = np.array(point)
         check_grads(obj.fun, obj.jac, x, hess=obj.hess)
+
+
+def test_symengine_gradient_of_overlapping_squares_is_right():
+    """f = (x1-x0)² + (x3-x1)² + (x5-x2)² + (x7-x3)²: ∂f/∂x1 = 2(x1-x0) - 2(x3-x1), by hand.
+
+    SymEngine 0.15's common-subexpression pass got this wrong; the bridge compiles without it.
+    """
+    import numpy as np
+    import sympy as sp
+
+    from numerics.compile import objective
+
+    xs = sp.symbols("x0:8", real=True)
+    f = (xs[1] - xs[0])**2 + (xs[3] - xs[1])**2 + (xs[5] - xs[2])**2 + (xs[7] - xs[3])**2
+    x = np.random.default_rng(0).normal(size=8)
+    by_hand = np.array([-2 * (x[1] - x[0]), 2 * (x[1] - x[0]) - 2 * (x[3] - x[1]), -2 * (x[5] - x[2]),
+                        2 * (x[3] - x[1]) - 2 * (x[7] - x[3]), 0.0, 2 * (x[5] - x[2]), 0.0, 2 * (x[7] - x[3])])
+    for backend in ("auto", "sympy"):
+        assert np.allclose(objective(f, xs, backend=backend).jac(x), by_hand, rtol=1e-12, atol=1e-12)

@@ -10,6 +10,7 @@ import sympy as sp
 
 from derivations import registry
 from derivations.checking import check as check_module
+from derivations.checking import diagnostics
 from derivations.checking import verify as engine
 from derivations.claims import vacuous
 from derivations.record import Derivation, Differs, Equals, Holds, Outcome, Step
@@ -20,11 +21,12 @@ p = sp.Symbol("p", positive=True)
 
 
 def test_check_and_verify_share_the_engine():
-    # check imports its sampler, evaluator and tolerance from the engine: one object, not a copy
+    # check (and its diagnoses) import the sampler, evaluator and tolerance from the engine: one object, not a copy
     assert check_module.compare is engine.compare
     assert check_module.evaluate is engine.evaluate
-    assert check_module.close is engine.close
     assert check_module.ProbeContext is engine.ProbeContext
+    assert diagnostics.close is engine.close
+    assert diagnostics.compare is engine.compare
 
 
 def test_every_registered_derivation_is_free_of_vacuous_claims():

@@ -67,8 +67,9 @@ import sympy as sp
 from derivations.errors import InputError
 from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
 from derivations.reading.notation import NotationReader, capital
-from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, check_number, guarded, hadamard, matrix_of, power,
-                                         real_indexed, real_symbol, validate_text)
+from derivations.reading.bounded import check_number, power
+from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
+                                         validate_text)
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed
 from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, INVERSES, LETTERS, MULTIPLY,
                                         RELATIONS, Tok, number, prepare)

@@ -24,7 +24,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derivations.errors import InputError
-from derivations.reading.parsing import FUNCTIONS, bounded_diff, bounded_sum, matrix_of, readable_name
+from derivations.reading.bounded import bounded_diff, bounded_sum
+from derivations.reading.parsing import FUNCTIONS, matrix_of, readable_name
 from derivations.reading.shapes import IdentityName, Kind, MatrixName, VectorName, is_typed, typed
 from derivations.reading.tokens import ACCENTS, BOLD, ENVIRONMENTS, FONTS, FUNCTIONS as LATEX_FUNCTIONS, LETTERS, \
     NAMED, Tok

@@ -60,17 +60,17 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from derivations.errors import InputError
+from derivations.reading.bounded import (MAX_EXPONENT, MAX_TERMS, _bounded_int,
+                                         bounded_diff,
+                                         bounded_sum, check_number, power)
+from derivations.reading.segments import PLACEHOLDER, Chunk, Piece, pieces
 from derivations.reading.shapes import METHODS, Kind, typed
 
-MAX_LENGTH = 5000  # characters of input
+MAX_LENGTH = 1_000_000  # characters of input
+SHORT_TEXT = 4000  # characters up to which the text goes to ast.parse in one piece
 MAX_DEPTH = 60  # nesting of the syntax tree
 MAX_DIGITS = 100  # digits of a number literal
-MAX_EXPONENT = 1000  # |numeric exponent|
-MAX_BITS = 70_000  # size of any exact number built while parsing (~21 000 digits)
-MAX_TERMS = 1000  # terms of a sum with numeric bounds
-MAX_ORDER = 10  # order of a derivative
 MAX_ENTRIES = 400  # entries of a matrix
-MAX_MATRIX_POWER = 16  # |exponent| of a matrix power
 MAX_DET = 6  # size of a matrix whose determinant is expanded
 
 GREEK = (
@@ -102,97 +102,6 @@ def real_symbol(name: str) -> sp.Symbol:
 
 
 # --------------------------------------------------------------------------- bounded builders
-
-
-def check_number(value: sp.Basic) -> sp.Basic:
-    """Refuse exact numbers too large to compute with.
-
-    >>> check_number(sp.Integer(10) ** 100) == 10**100
-    True
-    """
-    if isinstance(value, sp.Rational) and max(abs(value.p).bit_length(), abs(value.q).bit_length()) > MAX_BITS:
-        raise InputError(f"a number in the expression is too large (more than {MAX_BITS * 3 // 10} digits)")
-    return value
-
-
-def power(base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
-    """``base**exponent`` with bounded exponents (``10**10**10`` is refused, not computed).
-
-    >>> power(sp.Integer(2), sp.Integer(10))
-    1024
-    >>> power(sp.Integer(10), sp.Integer(10**6))
-    Traceback (most recent call last):
-    ...
-    derivations.errors.InputError: exponent 1000000 is too large (the limit is 1000)
-    """
-    if exponent.is_number and exponent.is_real is not False:
-        try:
-            size = abs(float(exponent))
-        except (TypeError, ValueError, OverflowError):
-            size = math.inf
-        if size > MAX_EXPONENT:
-            shown = exponent if isinstance(exponent, sp.Integer) and size < 1e30 else "of this size"
-            raise InputError(f"exponent {shown} is too large (the limit is {MAX_EXPONENT})")
-        if isinstance(base, sp.Rational) and base != 0:
-            bits = max(abs(base.p).bit_length(), abs(base.q).bit_length())
-            if bits * size > MAX_BITS:
-                raise InputError(f"the power {base}**{exponent} is too large to compute")
-    elif not exponent.is_number and isinstance(base, sp.Rational) and max(
-        abs(base.p).bit_length(), abs(base.q).bit_length()
-    ) > 64:
-        raise InputError("a power of a large number with a symbolic exponent is not allowed")
-    if isinstance(base, sp.MatrixBase):
-        if not isinstance(exponent, sp.Integer) or abs(exponent) > MAX_MATRIX_POWER or max(base.shape) > 10:
-            raise InputError(f"matrix powers are limited to integer exponents up to {MAX_MATRIX_POWER} "
-                             "and matrices up to 10x10")
-    return check_number(base**exponent)
-
-
-def _bounded_int(value: sp.Basic, limit: int, what: str) -> int:
-    if not isinstance(value, sp.Integer) or not 0 <= int(value) <= limit:
-        raise InputError(f"{what} must be an integer from 0 to {limit}, got {value}")
-    return int(value)
-
-
-def bounded_sum(body: sp.Basic, index: sp.Basic, lower: sp.Basic, upper: sp.Basic) -> sp.Basic:
-    """``Sum(body, (index, lower, upper))``, refusing numeric ranges of more than :data:`MAX_TERMS` terms.
-
-    >>> j, m = sp.symbols("j m")
-    >>> bounded_sum(j, j, sp.Integer(1), m)
-    Sum(j, (j, 1, m))
-    """
-    if not isinstance(index, sp.Symbol):
-        raise InputError(f"the index of a sum must be a name, got {index}")
-    span = upper - lower
-    if span.is_number:
-        if span.is_infinite:
-            raise InputError("infinite sums are not supported")
-        if span.is_real and span > MAX_TERMS:
-            raise InputError(f"a sum of more than {MAX_TERMS} terms is not allowed")
-    return sp.Sum(body, (index, lower, upper))
-
-
-def bounded_diff(expr: sp.Basic, *spec: sp.Basic) -> sp.Basic:
-    """``diff(expr, x)``, ``diff(expr, x, n)`` or ``diff(expr, x, y)`` with order at most :data:`MAX_ORDER`.
-
-    >>> x = sp.Symbol("x")
-    >>> bounded_diff(x**3, x, sp.Integer(2))
-    6*x
-    """
-    if not spec:
-        raise InputError("diff() needs a variable: diff(f, x)")
-    variables: list = []
-    for item in spec:
-        if isinstance(item, (sp.Symbol, sp.Indexed)):
-            variables.append(item)
-        elif isinstance(item, sp.Integer) and variables:
-            n = _bounded_int(item, MAX_ORDER, "the order of a derivative")
-            variables.extend([variables[-1]] * (n - 1))
-        else:
-            raise InputError(f"cannot differentiate with respect to {item}")
-    if len(variables) > MAX_ORDER:
-        raise InputError(f"derivatives of order above {MAX_ORDER} are not allowed")
-    return sp.diff(expr, *variables)
 
 
 def matrix_of(rows) -> sp.Matrix:
@@ -291,16 +200,20 @@ def parse_expression(
     *,
     indexed: Callable[[str], sp.IndexedBase] | None = None,
     kinds: Mapping[str, Kind] | None = None,
+    max_terms: int = MAX_TERMS,
 ) -> sp.Basic:
     """Parse ``text`` into a SymPy expression (or matrix); an :class:`InputError` for anything else.
 
     ``symbol(name)`` makes the symbol for a name (default: a real symbol) and
     ``indexed(name)`` the ``IndexedBase`` for ``x[j]`` / ``x^{(j)}`` (default:
     a real ``IndexedBase``); ``kinds`` declares matrices, vectors and functions
-    (``f(x)`` is then ``f`` applied, ``M.T`` and ``M.inv()`` its transpose and inverse).  LaTeX is read by :func:`derivations.reading.latex.parse_latex`.
+    (``f(x)`` is then ``f`` applied, ``M.T`` and ``M.inv()`` its transpose and inverse); ``max_terms``
+    bounds a ``Sum`` with numeric limits.  Text longer than :data:`SHORT_TEXT` is read in pieces
+    (:mod:`~derivations.reading.segments`): sums of any length.  LaTeX is
+    :func:`derivations.reading.latex.parse_latex`.
     """
     indexed = indexed or real_indexed
-    return guarded(lambda: _parse_sympy_style(text, symbol, indexed, dict(kinds or {})), text)
+    return guarded(lambda: _parse_sympy_style(text, symbol, indexed, dict(kinds or {}), max_terms), text)
 
 
 def real_indexed(name: str) -> sp.IndexedBase:
@@ -321,27 +234,38 @@ def guarded(read: Callable[[], sp.Basic], text: str) -> sp.Basic:
         raise InputError(f"cannot interpret the expression: {type(exc).__name__}: {str(exc)[:160]}") from None
 
 
-def _parse_sympy_style(text: str, symbol, indexed, kinds) -> sp.Basic:
+def _parse_sympy_style(text: str, symbol, indexed, kinds, max_terms: int = MAX_TERMS) -> sp.Basic:
     source, columns = _rewrite(text)
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError as exc:
-        col = columns(exc.offset) if exc.offset else None
-        where = f" at column {col}" if col else ""
-        raise InputError(f"syntax error{where}: {exc.msg}") from None
-    except (RecursionError, MemoryError):
-        raise InputError("expression is nested too deeply") from None
-    except ValueError as exc:
-        raise InputError(f"malformed expression: {exc}") from None
-    try:
-        value = _Converter(symbol, indexed, columns, kinds).convert(tree.body, 0)
-    except RecursionError:
-        raise InputError("expression is nested too deeply") from None
+    converter = _Converter(symbol, indexed, columns, kinds, max_terms)
+    # long text: each piece is the sum of its separately parsed chunks (no recursion over the length)
+    for piece in pieces(source) if len(source) > SHORT_TEXT else [Piece((Chunk(source, 0),))]:
+        try:
+            values = [converter.convert(_syntax_tree(c.text, lambda k, at=c.offset: columns(k + at)).body, 0)
+                      for c in piece.chunks]
+        except RecursionError:
+            raise InputError("expression is nested too deeply") from None
+        converter.placeholders.append(values[0] if len(values) == 1 else converter.combine(ast.Add, values, None))
+    value = converter.placeholders[-1]
     if isinstance(value, list):
         value = matrix_of(value)
     if isinstance(value, sp.Tuple):
         raise InputError("a tuple is not an expression (tuples only appear in Sum limits)")
     return value
+
+
+def _syntax_tree(source: str, columns):
+    try:
+        return ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        col = columns(exc.offset) if exc.offset else None
+        where = f" at column {col}" if col else ""
+        if "too many nested" in str(exc.msg):
+            raise InputError(f"parentheses nested too deeply{where}: the limit is {MAX_DEPTH} levels") from None
+        raise InputError(f"syntax error{where}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise InputError("expression is nested too deeply") from None
+    except ValueError as exc:
+        raise InputError(f"malformed expression: {exc}") from None
 
 
 def validate_text(text) -> None:
@@ -435,8 +359,9 @@ def _implicit_product(previous: tuple[int, str], kind: int, string: str) -> bool
 class _Converter:
     """Syntax tree to SymPy, one whitelisted node kind at a time."""
 
-    def __init__(self, symbol, indexed, columns, kinds):
+    def __init__(self, symbol, indexed, columns, kinds, max_terms=MAX_TERMS):  # placeholders: long text's pieces
         self.symbol, self.indexed, self.columns, self.kinds = symbol, indexed, columns, kinds
+        self.max_terms, self.placeholders = max_terms, []
 
     def name(self, raw: str) -> str:
         if raw.startswith("__"):
@@ -464,10 +389,14 @@ class _Converter:
                 raise InputError(f"number literal out of range ({self.where(node)})")
             return sp.Rational(repr(value))
         if isinstance(node, ast.Name):
+            if node.id.startswith(PLACEHOLDER) and node.id[len(PLACEHOLDER):].isdigit():
+                return self.placeholders[int(node.id[len(PLACEHOLDER):])]
             name = self.name(node.id)
             if self.kinds.get(name) in (Kind.MATRIX, Kind.VECTOR):
                 return typed(name, self.kinds[name])
             return sp.pi if name == "pi" else self.symbol(name)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+            return self.chain(node, d)
         if isinstance(node, ast.BinOp):
             left, right = self.convert(node.left, d), self.convert(node.right, d)
             return self.binary(node, left, right)
@@ -496,6 +425,24 @@ class _Converter:
         if isinstance(value, sp.Tuple):
             raise InputError(f"a tuple cannot be used here ({self.where(node)})")
         return value
+
+    def chain(self, node: ast.BinOp, d: int):
+        """``a ± b ± c ...`` or ``a * b * c ...``: one level of nesting however long (the left spine is walked)."""
+        kinds, top, operands = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (ast.Mult,), node, []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, kinds):
+            operands.append((node.op, node.right))
+            node = node.left
+        values = [(op, self.expr(self.convert(e, d), e)) for op, e in [(None, node)] + operands[::-1]]
+        return self.combine(kinds[0], [-v if isinstance(op, ast.Sub) else v for op, v in values], top)
+
+    def combine(self, kind, values: list, node):
+        """The sum (``kind`` Add) or product (Mult) of ``values``; scalars in one flat SymPy node."""
+        if not any(isinstance(v, sp.MatrixBase) for v in values):
+            return check_number(sp.Add(*values) if kind is ast.Add else sp.Mul(*values))
+        at = ast.BinOp(ast.Name("_"), kind(), ast.Name("_"), col_offset=getattr(node, "col_offset", 0))
+        for k in range(1, len(values)):
+            values[0] = self.binary(at, values[0], values[k])
+        return values[0]
 
     def binary(self, node, left, right):
         left, right = self.expr(left, node.left), self.expr(right, node.right)
@@ -544,7 +491,7 @@ class _Converter:
         if name in ("Sum", "Product", "product"):
             if len(args) != 2 or not isinstance(args[1], sp.Tuple) or len(args[1]) != 3:
                 raise InputError(f"{name} takes a body and limits: {name}(x[j], (j, 1, m))")
-            total = bounded_sum(self.expr(args[0], node), *args[1])
+            total = bounded_sum(self.expr(args[0], node), *args[1], limit=self.max_terms)
             return total if name == "Sum" else sp.Product(*total.args)
         if name != "Matrix":
             args = [self.expr(a, node) for a in args]

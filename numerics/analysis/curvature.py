@@ -33,7 +33,7 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 import sympy as sp
@@ -45,7 +45,11 @@ from derivations.topics.critical_points import Kind, StepGuidance, classify, cri
 from numerics.compare.problems import parse_point
 from numerics.compile import Objective, objective
 
+if TYPE_CHECKING:
+    from numerics.analysis.spectrum import Inertia, LanczosEigenvalues
+
 __all__ = ["PointAnalysis", "CriticalPointReport", "Eigen", "MultistartResult", "analyze_point", "default_starts",
+           "DENSE_UP_TO", "LargePointAnalysis", "analyze_large_point",
            "eigen", "find_critical_points", "multistart_critical_points", "read_expression", "read_variables",
            "read_point", "check_domain"]
 
@@ -54,8 +58,10 @@ ZERO_TOL = 1e-8  # an eigenvalue below ZERO_TOL * max(1, max|κ|) in magnitude c
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 
 
-def read_expression(text: str) -> sp.Expr:
+def read_expression(text: str, max_terms: int | None = None) -> sp.Expr:
     """A scalar expression typed by a user (parsed, never evaluated); an :class:`InputError` otherwise.
+
+    ``max_terms`` raises the parser's bound on a ``Sum`` with numeric limits (for indexed sums).
 
     Examples
     ========
@@ -64,7 +70,7 @@ def read_expression(text: str) -> sp.Expr:
     x**3 - 3*x
     """
     try:
-        expr = parse_expression(text)
+        expr = parse_expression(text) if max_terms is None else parse_expression(text, max_terms=max_terms)
     except (TypeError, ValueError, OverflowError) as exc:  # ValueError includes InputError
         if isinstance(exc, InputError):
             raise
@@ -419,3 +425,120 @@ def find_critical_points(
     analyses.sort(key=lambda a: tuple(a.point))
     method = f"{symbolic.method}; multi-start root search ({'all starts' if finished else 'stopped by the time limit'})"
     return CriticalPointReport(tuple(map(str, variables)), tuple(analyses), False, method, time.monotonic() - start)
+
+
+DENSE_UP_TO = 500  # variables up to which the Hessian is decomposed densely (numpy.linalg.eigh)
+
+
+@dataclass(frozen=True)
+class LargePointAnalysis:
+    """Curvature at a point of many variables: extreme eigenvalues by Lanczos and the inertia, not a full eigh."""
+
+    variables: tuple[str, ...]
+    point: np.ndarray
+    value: float
+    gradient: np.ndarray
+    hessian: object  # scipy.sparse.csr_matrix
+    largest: "LanczosEigenvalues"
+    smallest: "LanczosEigenvalues"
+    inertia: "Inertia | None"
+    bounds: tuple[float, float, float, float]  # λ_min ∈ [b0, b1], λ_max ∈ [b2, b3] (Gershgorin and Ritz values)
+
+    @property
+    def gradient_norm(self) -> float:
+        return float(np.linalg.norm(self.gradient))
+
+    @property
+    def kind(self) -> Kind | None:
+        """The class read from the inertia (``None`` without one)."""
+        i = self.inertia
+        if i is None:
+            return None
+        if i.zero:
+            return Kind.DEGENERATE
+        return Kind.MINIMUM if not i.negative else Kind.MAXIMUM if not i.positive else Kind.SADDLE
+
+    def to_json(self, full: bool = False) -> dict:
+        """JSON-ready: the full gradient and every computed eigenvalue; the Hessian's entries if ``full``."""
+        h = self.hessian.tocoo()
+        out = {
+            "n": len(self.variables), "point": _nums(self.point), "value": _num(self.value),
+            "gradient": _nums(self.gradient), "gradient_norm": _num(self.gradient_norm),
+            "hessian_nonzeros": int(h.nnz),
+            "largest_eigenvalues": {"values": _nums(self.largest.eigenvalues), "converged": self.largest.converged,
+                                    "method": "Lanczos (ARPACK eigsh) on the sparse Hessian"},
+            "smallest_eigenvalues": {"values": _nums(self.smallest.eigenvalues), "converged": self.smallest.converged,
+                                     "method": "Lanczos (ARPACK eigsh) on the sparse Hessian"},
+            "inertia": None if self.inertia is None else {
+                "negative": self.inertia.negative, "zero": self.inertia.zero, "positive": self.inertia.positive,
+                "method": self.inertia.method},
+            "classification": None if self.kind is None else self.kind.value,
+            "eigenvalue_bounds": {"smallest": _nums(self.bounds[:2]), "largest": _nums(self.bounds[2:]),
+                                  "method": BOUNDS_METHOD},
+        }
+        if full:
+            out["hessian"] = [[int(i), int(j), _num(v)] for i, j, v in zip(h.row, h.col, h.data)]
+        return out
+
+
+def analyze_large_point(obj: Objective, x: Sequence[float], k: int = 1, seed: int = 0) -> LargePointAnalysis:
+    r"""Curvature at ``x`` for many variables: ``k`` largest and smallest eigenvalues and the inertia.
+
+    The extreme eigenvalues come from Lanczos (``scipy.sparse.linalg.eigsh``) on
+    the sparse Hessian; the counts of negative, zero and positive eigenvalues
+    from the pivots of a sparse :math:`LDL^\top` (Sylvester's law of inertia,
+    :func:`numerics.analysis.spectrum.sparse_inertia`), ``None`` when that
+    factorization does not exist.
+
+    Examples
+    ========
+
+    >>> xs = sp.symbols("x0:3")
+    >>> a = analyze_large_point(objective(xs[0]**2 + 2*xs[1]**2 - 3*xs[2]**2, xs, sparse=True), [1, 1, 1], k=1)
+    >>> a.largest.eigenvalues, a.smallest.eigenvalues, a.kind.value
+    ((4.0,), (-6.0,), 'saddle')
+    """
+    from scipy.sparse import csr_matrix
+
+    from numerics.analysis.spectrum import lanczos_eigenvalues, sparse_inertia
+
+    x = np.asarray(x, dtype=float).reshape(obj.n)
+    value, g = obj.fun(x), np.asarray(obj.jac(x), dtype=float)
+    h = csr_matrix(obj.hess(x))
+    if not (math.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(h.data))):
+        raise InputError("the function or its derivatives are not finite at this point")
+    ncv = 64 if obj.n <= WIDE_BASIS_UP_TO else None  # None: ARPACK's default max(2k + 1, 20)
+    top = lanczos_eigenvalues(h.dot, obj.n, k=k, which="largest", seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS,
+                              ncv=ncv)
+    bottom = lanczos_eigenvalues(h.dot, obj.n, k=k, which="smallest", seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS,
+                                 ncv=ncv)
+    return LargePointAnalysis(tuple(map(str, obj.variables)), x, value, g, h, top, bottom, sparse_inertia(h, ZERO_TOL),
+                              eigenvalue_bounds(h, seed))
+
+
+WIDE_BASIS_UP_TO = 2000  # a 64-vector Lanczos basis up to this size (its orthogonalization is cheap there)
+LANCZOS_RESTARTS = 100  # ARPACK restarts per extreme: a tight cluster at an end of the spectrum stops it here
+BOUNDS_METHOD = ("Gershgorin discs (outer bounds) and the extreme Ritz values of 120 Lanczos steps (inner bounds: "
+                 "Ritz values lie in [λ_min, λ_max])")
+
+
+def eigenvalue_bounds(h, seed: int = 0, steps: int = 120) -> tuple[float, float, float, float]:
+    r"""Proved bounds :math:`g_- \le \lambda_{\min} \le \theta_{\min}` and :math:`\theta_{\max} \le \lambda_{\max} \le g_+`.
+
+    :math:`g_\pm = \max/\min_i (h_{ii} \pm \sum_{j \ne i} |h_{ij}|)` (Gershgorin);
+    :math:`\theta` are Ritz values of ``steps`` Lanczos steps, which lie in the spectrum's hull.
+
+    Examples
+    ========
+
+    >>> from scipy.sparse import diags
+    >>> [round(b, 6) for b in eigenvalue_bounds(diags([1.0, 2.0, 5.0]).tocsr())]
+    [1.0, 1.0, 5.0, 5.0]
+    """
+    from numerics.analysis.spectrum import lanczos_tridiagonal
+
+    d = h.diagonal()
+    radius = np.asarray(abs(h).sum(axis=1)).ravel() - np.abs(d)
+    a, b = lanczos_tridiagonal(h.dot, np.random.default_rng(seed).standard_normal(h.shape[0]), steps)
+    ritz = np.linalg.eigvalsh(np.diag(a) + np.diag(b, 1) + np.diag(b, -1))
+    return float(np.min(d - radius)), float(ritz[0]), float(ritz[-1]), float(np.max(d + radius))

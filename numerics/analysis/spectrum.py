@@ -40,7 +40,7 @@ from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 __all__ = [
     "dense_hessian", "LanczosEigenvalues", "lanczos_eigenvalues", "TraceEstimate", "hutchinson_trace",
-    "SpectralDensity", "slq_density", "condition_number", "StabilityRun", "gd_stability",
+    "SpectralDensity", "slq_density", "condition_number", "StabilityRun", "gd_stability", "Inertia", "sparse_inertia",
 ]
 
 HVP = Callable[[np.ndarray], np.ndarray]
@@ -343,3 +343,47 @@ def gd_stability(jac: Callable[[np.ndarray], np.ndarray], theta_star: np.ndarray
                 break
         out.append(StabilityRun(float(factor), float(eta), float(lambda_max), bool(dist[-1] < dist[0]), tuple(dist)))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class Inertia:
+    """Counts of negative, zero and positive eigenvalues, and how they were found."""
+
+    negative: int
+    zero: int
+    positive: int
+    method: str
+
+
+def sparse_inertia(h, zero_tol: float = 1e-8) -> Inertia | None:
+    r"""The inertia of a sparse symmetric :math:`H` from the pivots of :math:`P H P^\top = L D L^\top`.
+
+    By Sylvester's law of inertia :math:`H` and :math:`D` have the same numbers
+    of negative, zero and positive eigenvalues.  SuperLU is asked for diagonal
+    pivots under a symmetric fill-reducing ordering; when it has to pivot off the
+    diagonal (the row and column permutations differ) there is no such
+    :math:`LDL^\top` and ``None`` is returned.  A pivot below ``zero_tol`` times
+    the largest in magnitude is counted as zero (exact only in exact arithmetic:
+    the label says so).
+
+    Examples
+    ========
+
+    >>> from scipy.sparse import diags
+    >>> sparse_inertia(diags([[2.0, 2.0, 2.0], [-3.0, -3.0]], [0, 1]).tocsc() + diags([[-3.0, -3.0]], [-1]))
+    Inertia(negative=1, zero=0, positive=2, method='signs of the LDLᵀ pivots (Sylvester), zero below 1e-08·max')
+    """
+    from scipy.sparse.linalg import splu
+
+    try:
+        lu = splu(h.tocsc(), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                  options={"SymmetricMode": True})
+    except RuntimeError:  # exactly singular
+        return None
+    if not np.array_equal(lu.perm_r, lu.perm_c):
+        return None
+    d = lu.U.diagonal()
+    scale = float(np.max(np.abs(d), initial=0.0))
+    zero = np.abs(d) <= zero_tol * max(scale, 1.0)
+    return Inertia(int(np.sum((d < 0) & ~zero)), int(np.sum(zero)), int(np.sum((d > 0) & ~zero)),
+                   f"signs of the LDLᵀ pivots (Sylvester), zero below {zero_tol:g}·max")

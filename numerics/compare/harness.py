@@ -1,33 +1,45 @@
-r"""The comparison harness: derivkit's solvers beside ``scipy.optimize.minimize``.
+r"""The comparison harness: derivkit's solvers beside ``scipy.optimize.minimize`` under one protocol.
 
 Every run gets the same compiled :math:`f`, :math:`\nabla f`, :math:`\nabla^2 f`
 and :math:`x_0`, wrapped in one :class:`Counter` that counts evaluations
-(``nfev``, ``ngev``, ``nhev``: a Hessian or a Hessian-vector product counts
-one), records where it evaluated, enforces a wall-clock bound and stops the
-run at the first NaN or infinity.  Success is judged here, never by a
-solver's own flag:
+(``nfev``, ``ngev``, ``nhev`` for Hessians, ``nhpev`` for Hessian-vector
+products), records where it evaluated and enforces a wall-clock bound.  The
+protocol, the same for every solver:
 
-.. math::
+* **one stopping test**, :math:`\|\nabla f(x_k)\|_\infty \le 10^{-5}`: ours stop
+  on it, and SciPy's methods (``scipy:…``) get the options that make their own
+  test the same one and keep their other tests from firing first
+  (:func:`scipy_options`); ``scipy-default:…`` runs SciPy with its defaults;
+* **one budget**: ``maxiter`` iterations and a wall-clock bound per run;
+* **everything counted**: :attr:`Run.cost` (:math:`f + \nabla f`) and
+  :attr:`Run.weighted_cost` (:math:`+` Hessian-vector products :math:`+\ n\times`
+  Hessians);
+* **two success tests**, measured here, never a solver's own flag:
 
-    \|\nabla f(x)\|_\infty \le 10^{-5}
-    \quad\text{or}\quad
-    f(x) - f^* \le 10^{-8}\,(1 + |f^*|).
+  .. math::
+
+      \text{stationary: } \|\nabla f(x)\|_\infty \le 10^{-5}, \qquad
+      \text{optimal: } f(x) - f^* \le 10^{-8}\,(1 + |f^*|);
+
+* **NaN and infinity** do not end a run: line searches shrink the step; a run
+  that cannot recover is ``nonfinite`` (never ``error``), ending at its last finite point;
+* **BLAS pinned** to one thread with threadpoolctl for every solver
+  (:func:`single_threaded_blas`).
 
 (SciPy's L-BFGS-B with default settings stops on Wood at :math:`f \approx 7.88`
-and reports success; this rule does not count it.)
+and reports success; neither test counts it.)
 
 Runs go to worker processes grouped by problem (each worker compiles a problem
 once) or to a Dask cluster.  One failing run never loses the others: an
-exception inside a run is status ``error``, a NaN or infinity is ``nonfinite``
-with the last finite iterate, the wall-clock bound is ``timeout``.
+exception inside a run is status ``error``, the wall-clock bound is ``timeout``.
 
 Examples
 ========
 
 >>> from numerics.compare.problems import get
 >>> [run] = run_group(get("booth"), ["scipy:BFGS"])
->>> run.success, run.status.value, run.nfev == run.ngev
-(True, 'converged', True)
+>>> run.success, run.stationary, run.optimal, run.status.value, run.nfev == run.ngev
+(True, True, True, 'converged', True)
 >>> judge(7.88, 0.5, 0.0), judge(1e-9, 0.5, 0.0), judge(3.0, 1e-6, None)
 (False, True, True)
 """
@@ -35,7 +47,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import math
 import signal
 import time
@@ -50,6 +61,7 @@ from derivations.errors import InputError
 
 from numerics.compile import Objective
 from numerics.compare.problems import Problem, get as get_problem, unknown
+from numerics.compare.scipy_methods import scipy_options, scipy_runner
 from numerics.result import History, Solution, Status, Trace
 from numerics.solve import first_order
 from numerics.solve.cg import Beta, minimize_cg
@@ -59,8 +71,8 @@ from numerics.solve.quasi_newton import minimize_bfgs, minimize_lbfgs
 
 __all__ = [
     "Run", "Settings", "Task", "Counter", "worker_pool", "judge", "run_one", "run_group", "run_benchmark", "run_tasks",
-    "check_solvers", "single_threaded_blas",
-    "OURS", "SCIPY", "SOLVERS", "FIRST_ORDER", "GTOL", "FTOL", "LEARNING_RATES",
+    "check_solvers", "single_threaded_blas", "scipy_options",
+    "OURS", "SCIPY", "SCIPY_DEFAULTS", "SOLVERS", "FIRST_ORDER", "GTOL", "FTOL", "FIRST_ORDER_RATES",
 ]
 
 GTOL = 1e-5  # success: ‖∇f(x)‖∞ ≤ GTOL ...
@@ -68,8 +80,10 @@ FTOL = 1e-8  # ... or f − f* ≤ FTOL (1 + |f*|)
 
 FIRST_ORDER = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 OURS = FIRST_ORDER + ("newton", "bfgs", "lbfgs", "cg-fr", "cg-pr")
-SCIPY = ("scipy:L-BFGS-B", "scipy:CG", "scipy:BFGS", "scipy:Newton-CG", "scipy:trust-exact")
-SOLVERS = OURS + SCIPY
+_SCIPY_METHODS = ("L-BFGS-B", "CG", "BFGS", "Newton-CG", "trust-exact")
+SCIPY = tuple(f"scipy:{m}" for m in _SCIPY_METHODS)  # stopped on the harness's test (matched options)
+SCIPY_DEFAULTS = tuple(f"scipy-default:{m}" for m in _SCIPY_METHODS)  # SciPy's own defaults, out of the box
+SOLVERS = OURS + SCIPY + SCIPY_DEFAULTS
 
 # Our second-order solvers: (minimizer, keyword arguments).
 _SECOND_ORDER: dict[str, tuple[Callable[..., Solution], dict]] = {
@@ -80,52 +94,36 @@ _SECOND_ORDER: dict[str, tuple[Callable[..., Solution], dict]] = {
     "cg-pr": (minimize_cg, {"beta": Beta.PR_PLUS}),
 }
 
-# Fixed learning rates ε of the first-order methods per problem (others use DEFAULT_RATES).
-# Chosen once by benchmarks/tune_rates.py: the rate of the grid 10^k, k = -6..0, that gives the
-# lowest final f within the default budget (ties: the larger rate); fixed here so that every
-# benchmark run is reproducible.  Momentum and Nesterov use α = 0.9, RMSProp ρ = 0.9,
-# Adam β₁ = 0.9, β₂ = 0.999.
-DEFAULT_RATES = {"gd": 1e-3, "momentum": 1e-4, "nesterov": 1e-4, "adagrad": 0.1, "rmsprop": 1e-2, "adam": 1e-2}
-LEARNING_RATES: dict[str, dict[str, float]] = {  # fmt: off
-    "rosenbrock": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 0.1},
-    "freudenstein-roth": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
-    "powell-badly-scaled": {"gd": 0.001, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 0.0001, "rmsprop": 1e-05, "adam": 0.0001},
-    "brown-badly-scaled": {"gd": 1e-06, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 1, "rmsprop": 1, "adam": 1},
-    "beale": {"gd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 1, "rmsprop": 0.001, "adam": 1},
-    "helical-valley": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
-    "box-3d": {"gd": 0.1, "momentum": 0.1, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.1, "adam": 1},
-    "powell-singular": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
-    "wood": {"gd": 0.0001, "momentum": 1e-05, "nesterov": 0.0001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
-    "biggs-exp6": {"gd": 0.1, "momentum": 0.1, "nesterov": 0.1, "adagrad": 1, "rmsprop": 0.01, "adam": 0.1},
-    "watson": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.001, "adam": 1},
-    "penalty-1": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 1, "adam": 0.1},
-    "trigonometric": {"gd": 0.1, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.01, "rmsprop": 1, "adam": 1},
-    "broyden-tridiagonal": {"gd": 0.01, "momentum": 0.001, "nesterov": 0.001, "adagrad": 0.1, "rmsprop": 0.001, "adam": 0.1},
-    "extended-rosenbrock": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 0.1},
-    "extended-powell": {"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.01, "adam": 1},
-    "himmelblau": {"gd": 0.01, "momentum": 0.01, "nesterov": 0.001, "adagrad": 1, "rmsprop": 0.1, "adam": 1},
-    "booth": {"gd": 0.1, "momentum": 0.01, "nesterov": 0.01, "adagrad": 1, "rmsprop": 0.1, "adam": 1},
-    "goldstein-price": {"gd": 0.0001, "momentum": 1e-05, "nesterov": 1e-05, "adagrad": 1, "rmsprop": 1, "adam": 1},
-    "ill-conditioned-quadratic": {"gd": 0.0001, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 1, "rmsprop": 0.001, "adam": 0.1},
-}
+# One learning rate ε per first-order method, the same on every problem, fixed before any run
+# (never tuned on the judged problems): Adam ε = 1e-3, β₁ = 0.9, β₂ = 0.999 (Kingma & Ba 2015,
+# Algorithm 1, "good default settings"); RMSProp ε = 1e-3, ρ = 0.9 (Hinton, Neural Networks for
+# Machine Learning, lecture 6e); AdaGrad ε = 1e-2 (PyTorch's default); gradient descent, momentum
+# and Nesterov have no literature default: ε = 1e-3 like Adam, α = 0.9 (Sutskever et al. 2013).
+FIRST_ORDER_RATES = {"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 1e-2, "rmsprop": 1e-3, "adam": 1e-3}
 
 
 def learning_rate(problem: Problem, solver: str) -> float:
-    """The fixed learning rate of a first-order ``solver`` on ``problem`` (by name, from any start).
+    """The learning rate of a first-order ``solver``: one per method, the same on every ``problem``.
 
     Examples
     ========
 
     >>> from numerics.compare.problems import get
-    >>> learning_rate(get("beale").with_start((2, -2)), "adam") == learning_rate(get("beale"), "adam") == 1
+    >>> learning_rate(get("beale"), "adam") == learning_rate(get("wood"), "adam") == 1e-3
     True
     """
-    return LEARNING_RATES.get(problem.name, {}).get(solver, DEFAULT_RATES[solver])
+    return FIRST_ORDER_RATES[solver]
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Budgets of one benchmark: iterations and a wall-clock bound per run (seconds)."""
+    """Budgets of one benchmark, the same for every solver: iterations and a wall-clock bound per run (seconds).
+
+    ``max_iter`` bounds the iterations of ours and SciPy's solvers alike
+    (``maxiter``); no solver has an evaluation budget of its own (SciPy's
+    L-BFGS-B ``maxfun`` is set out of reach), so the iteration budget and the
+    wall-clock bound are what every run shares.
+    """
 
     max_iter: int = 2000
     first_order_iter: int = 2000
@@ -135,13 +133,28 @@ class Settings:
     rates: Callable[[Problem, str], float] | None = None  # (problem, solver) -> ε; default learning_rate
 
 
+def stationary(gnorm: float) -> bool:
+    r"""The stationarity test :math:`\|\nabla f(x)\|_\infty \le 10^{-5}` (every solver stops on it)."""
+    return math.isfinite(gnorm) and gnorm <= GTOL
+
+
+def optimal(f: float, f_star: float | None) -> bool:
+    r"""The optimality test :math:`f(x) - f^* \le 10^{-8}(1 + |f^*|)` (``False`` where :math:`f^*` is unknown).
+
+    Examples
+    ========
+
+    >>> optimal(48.98, 0.0), optimal(3.0 + 3e-8, 3.0), optimal(0.0, None)
+    (False, True, False)
+    """
+    return f_star is not None and math.isfinite(f) and f - f_star <= FTOL * (1 + abs(f_star))
+
+
 def judge(f: float, gnorm: float, f_star: float | None) -> bool:
-    r"""The harness's success test: :math:`\|\nabla f\|_\infty \le 10^{-5}` or :math:`f - f^* \le 10^{-8}(1 + |f^*|)`."""
+    r"""Success in the wide sense: :func:`stationary` or :func:`optimal`."""
     if not (math.isfinite(f) and math.isfinite(gnorm)):
         return False
-    if gnorm <= GTOL:
-        return True
-    return f_star is not None and f - f_star <= FTOL * (1 + abs(f_star))
+    return stationary(gnorm) or optimal(f, f_star)
 
 
 @dataclass(frozen=True)
@@ -149,7 +162,8 @@ class Run:
     """One solver on one problem from ``x0``, judged by the harness; ``history`` for plots.
 
     ``problem`` is the problem's :attr:`~numerics.compare.problems.Problem.title`
-    (its name, and the start where it is not the standard one).
+    (its name, and the start where it is not the standard one).  ``nhev``
+    counts Hessians, ``nhpev`` Hessian-vector products.
     """
 
     problem: str
@@ -168,11 +182,32 @@ class Run:
     f_star: float | None = None
     history: History = field(default_factory=History)
     x0: tuple[float, ...] = ()
+    nhpev: int = 0
+
+    @property
+    def stationary(self) -> bool:
+        r""":math:`\|\nabla f(x)\|_\infty \le 10^{-5}` at the final x (measured by the harness)."""
+        return math.isfinite(self.f) and stationary(self.gnorm)
+
+    @property
+    def optimal(self) -> bool:
+        r""":math:`f(x) - f^* \le 10^{-8}(1 + |f^*|)` at the final x."""
+        return optimal(self.f, self.f_star)
 
     @property
     def cost(self) -> int:
-        """Function plus gradient evaluations (the performance-profile cost)."""
+        """Function plus gradient evaluations."""
         return self.nfev + self.ngev
+
+    @property
+    def weighted_cost(self) -> int:
+        r"""The combined cost :math:`n_f + n_{\nabla f} + n_{Hp} + n\,n_H`.
+
+        One unit per evaluation of :math:`f`, of :math:`\nabla f` and of a
+        Hessian-vector product; a Hessian counts :math:`n` units (it is :math:`n`
+        Hessian-vector products).
+        """
+        return self.nfev + self.ngev + self.nhpev + len(self.x) * self.nhev
 
     def to_dict(self) -> dict:
         """The run as JSON-ready data (no history; NaN and infinity become ``None``)."""
@@ -182,8 +217,10 @@ class Run:
 
         return {
             "problem": self.problem, "solver": self.solver, "success": self.success,
+            "stationary": self.stationary, "optimal": self.optimal,
             "x": [num(v) for v in self.x], "f": num(self.f), "f_star": num(self.f_star), "gnorm": num(self.gnorm),
-            "nit": self.nit, "nfev": self.nfev, "ngev": self.ngev, "nhev": self.nhev,
+            "nit": self.nit, "nfev": self.nfev, "ngev": self.ngev, "nhev": self.nhev, "nhpev": self.nhpev,
+            "cost": self.cost, "weighted_cost": self.weighted_cost,
             "seconds": round(self.seconds, 6), "status": self.status.value, "message": self.message,
         }
 
@@ -212,29 +249,11 @@ def _ours_second_order(name: str) -> Callable:
     return solve
 
 
-def _scipy(method: str) -> Callable:
-    def solve(obj: Objective, x0: np.ndarray, problem: Problem, settings: Settings) -> Solution:
-        from scipy.optimize import minimize
-
-        options = {"maxiter": settings.max_iter}
-        if method in ("CG", "BFGS"):
-            options["gtol"] = settings.gtol  # SciPy's default norm for these is ‖·‖∞
-        second = method in ("Newton-CG", "trust-exact")
-        res = minimize(obj.fun, x0, jac=obj.jac, hess=obj.hess if second else None, method=method,
-                       options=options)
-        status = Status.CONVERGED if res.success else Status.FAILED  # SciPy's own verdict, not the harness's
-        g = np.asarray(getattr(res, "jac", np.full_like(x0, np.nan)), dtype=float)
-        return Solution(status, np.asarray(res.x, dtype=float), float(res.fun), float(np.max(np.abs(g), initial=0.0)),
-                        int(getattr(res, "nit", 0)), int(getattr(res, "nfev", 0)), int(getattr(res, "njev", 0)),
-                        int(getattr(res, "nhev", 0)), message=str(res.message))
-
-    return solve
-
-
 _RUNNERS: dict[str, Callable] = {
     **{n: _ours_first_order(n) for n in FIRST_ORDER},
     **{n: _ours_second_order(n) for n in _SECOND_ORDER},
-    **{f"scipy:{m}": _scipy(m) for m in ("L-BFGS-B", "CG", "BFGS", "Newton-CG", "trust-exact")},
+    **{f"scipy:{m}": scipy_runner(m, matched=True) for m in _SCIPY_METHODS},
+    **{f"scipy-default:{m}": scipy_runner(m, matched=False) for m in _SCIPY_METHODS},
 }
 
 
@@ -276,7 +295,8 @@ def run_one(problem: Problem, compiled: Objective, solver: str, settings: Settin
     problem, settings) -> Solution``.
     """
     runner = runner or _RUNNERS[solver]
-    counter = Counter(compiled, settings.time_limit, stop_on_nonfinite=True, trace=Trace(settings.history_points))
+    # NaN and infinity do not end a run: line searches (ours and SciPy's) shrink the step and go on
+    counter = Counter(compiled, settings.time_limit, trace=Trace(settings.history_points))
     x0 = np.array(problem.x0, dtype=float)
     nit, message = 0, ""
     start = time.perf_counter()
@@ -284,9 +304,12 @@ def run_one(problem: Problem, compiled: Objective, solver: str, settings: Settin
         try:
             sol = runner(counter.objective(), x0.copy(), problem, settings)
             x, nit, status, message = np.asarray(sol.x, dtype=float).reshape(-1), int(sol.nit), sol.status, sol.message
-            if not np.all(np.isfinite(x)):
-                status, message = Status.NONFINITE, "the solver returned a non-finite x"
+            if not np.all(np.isfinite(x)) or not math.isfinite(sol.f):
+                status, message = Status.NONFINITE, f"the solver ended at a non-finite point ({message})"
                 x = _last_finite(counter, x0)
+            elif status in (Status.FAILED, Status.ERROR) and counter.nonfinite:
+                status = Status.NONFINITE
+                message = f"{counter.nonfinite} evaluation(s) gave NaN or Inf; the solver: {message}"
         except NonFinite as exc:
             status, message, x = Status.NONFINITE, str(exc), _last_finite(counter, x0)
         except Timeout:
@@ -294,12 +317,14 @@ def run_one(problem: Problem, compiled: Objective, solver: str, settings: Settin
             x = _last_finite(counter, x0)
         except Exception as exc:  # one failing run never loses the others
             status, message, x = Status.ERROR, f"{type(exc).__name__}: {exc}", _last_finite(counter, x0)
+            if counter.nonfinite:
+                status = Status.NONFINITE
         seconds = time.perf_counter() - start
         f, gnorm = _measure(compiled, x)
         history = _history(compiled, counter.trace)
     return Run(problem.title, solver, judge(f, gnorm, problem.f_star), tuple(float(v) for v in x), f, gnorm, nit,
                counter.nfev, counter.ngev, counter.nhev, seconds, status, message.splitlines()[0] if message else "",
-               problem.f_star, history, tuple(problem.x0))
+               problem.f_star, history, tuple(problem.x0), counter.nhpev)
 
 
 def _last_finite(counter: Counter, x0: np.ndarray) -> np.ndarray:
@@ -340,43 +365,31 @@ def run_group(problem: Problem, solvers: Sequence[str], settings: Settings = Set
         return [run_one(problem, compiled, s, settings) for s in solvers]
 
 
-# OpenBLAS's thread-count setters under the names NumPy's and SciPy's bundled copies export
-_BLAS_THREADS = (("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
-                 ("scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads"),
-                 ("openblas_set_num_threads", "openblas_get_num_threads"))
-
-
 @contextlib.contextmanager
 def single_threaded_blas():
-    """One BLAS thread inside the block (restored after it).
+    """One BLAS thread inside the block (restored after it), for ours and SciPy's solvers alike.
 
-    The harness's matrices are tiny: threaded BLAS only adds synchronisation,
-    and on a loaded machine its threads wait for cores the other workers use
-    (a 2x2 solve then takes milliseconds instead of microseconds).  Without a
-    loaded OpenBLAS (or off Linux) this does nothing.
+    SciPy's modules are imported first, so the BLAS they load is loaded when
+    :func:`threadpoolctl.threadpool_limits` sets the limit (a limit set earlier
+    misses a library loaded later).  The harness's matrices are small: threaded
+    BLAS only adds synchronisation, and on a shared machine its threads wait for
+    cores the other workers use.
+
+    Examples
+    ========
+
+    >>> from threadpoolctl import threadpool_info
+    >>> with single_threaded_blas():
+    ...     all(p["num_threads"] == 1 for p in threadpool_info() if p["user_api"] == "blas")
+    True
     """
-    restore = []
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
-    except OSError:
-        paths = []
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for setter, getter in _BLAS_THREADS:
-            if hasattr(lib, setter) and hasattr(lib, getter):
-                set_threads, get_threads = getattr(lib, setter), getattr(lib, getter)
-                restore.append((set_threads, int(get_threads())))
-                set_threads(1)
-                break
-    try:
+    import scipy.linalg  # noqa: F401 - load SciPy's BLAS before limiting it
+    import scipy.optimize  # noqa: F401
+    import scipy.sparse.linalg  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
-    finally:
-        for set_threads, n in restore:
-            set_threads(n)
 
 
 def _warm_up(compiled: Objective, x0: np.ndarray, solvers: Sequence[str]) -> None:

@@ -29,7 +29,8 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from operator import attrgetter
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -73,8 +74,9 @@ def performance_profile(problems: Sequence[str], solvers: Sequence[str], costs: 
     return Profile(tuple(problems), tuple(solvers), ratios)
 
 
-def costs_from_runs(runs, problems: Sequence[str], solvers: Sequence[str]) -> np.ndarray:
-    """Cost table (function plus gradient evaluations; ``inf`` unless the harness judged success).
+def costs_from_runs(runs, problems: Sequence[str], solvers: Sequence[str], cost: Callable = attrgetter("cost"),
+                    solved: Callable = attrgetter("success")) -> np.ndarray:
+    """Cost table: ``cost(run)`` (default f + ∇f evaluations); ``inf`` unless ``solved(run)`` (default: the harness's success).
 
     Examples
     ========
@@ -83,11 +85,13 @@ def costs_from_runs(runs, problems: Sequence[str], solvers: Sequence[str]) -> np
     >>> runs = [R(problem="p", solver="a", success=True, cost=5), R(problem="p", solver="b", success=False, cost=3)]
     >>> costs_from_runs(runs, ["p"], ["a", "b"]).tolist()
     [[5.0, inf]]
+    >>> costs_from_runs(runs, ["p"], ["a", "b"], cost=lambda r: 2 * r.cost, solved=lambda r: True).tolist()
+    [[10.0, 6.0]]
     """
     table = np.full((len(problems), len(solvers)), np.inf)
     row = {p: i for i, p in enumerate(problems)}
     col = {s: j for j, s in enumerate(solvers)}
     for r in runs:
-        if r.problem in row and r.solver in col and r.success:
-            table[row[r.problem], col[r.solver]] = r.cost
+        if r.problem in row and r.solver in col and solved(r):
+            table[row[r.problem], col[r.solver]] = cost(r)
     return table

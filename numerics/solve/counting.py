@@ -1,8 +1,10 @@
 r"""Counting wrappers around a compiled objective: ``nfev``, ``ngev``, ``nhev`` of one solve.
 
 One :class:`Counter` serves the descent loop and the comparison harness: it
-counts every call of :math:`f`, :math:`\nabla f` and :math:`\nabla^2 f` (a
-Hessian-vector product counts as one Hessian evaluation) and, when asked,
+counts every call of :math:`f` (``nfev``), :math:`\nabla f` (``ngev``),
+:math:`\nabla^2 f` (``nhev``) and of the Hessian-vector product
+:math:`\nabla^2 f\,p` (``nhpev``), counts the evaluations that gave NaN or
+infinity (``nonfinite``), and, when asked,
 enforces a wall-clock bound (:class:`Timeout`), stops at the first NaN or
 infinity (:class:`NonFinite`) and records the evaluated points in a
 :class:`~numerics.result.Trace`.
@@ -52,6 +54,11 @@ class Counter:
     trace : if given, every evaluated point is offered to it as the row
         ``(i, x, nfev + ngev)``, ``i`` counting evaluations from 0
 
+    A gradient asked for again at the point of the previous gradient call is
+    returned from memory and not counted (it is the same evaluation): a caller
+    that checks a stopping test at an iterate costs the solver nothing it would
+    not spend anyway.
+
     Examples
     ========
 
@@ -69,7 +76,9 @@ class Counter:
         self._deadline = time.monotonic() + time_limit
         self._stop = stop_on_nonfinite
         self.trace = trace
-        self.nfev = self.ngev = self.nhev = 0
+        self.nfev = self.ngev = self.nhev = self.nhpev = 0
+        self.nonfinite = 0  # evaluations that gave NaN or infinity
+        self._last_gradient: tuple[np.ndarray, np.ndarray] | None = None
         self.evaluations = 0  # points evaluated so far
         self.last_finite: np.ndarray | None = None  # the last point with a finite value
 
@@ -82,7 +91,9 @@ class Counter:
         finite = math.isfinite(value) if isinstance(value, float) else bool(np.isfinite(value).all())
         if finite:
             self.last_finite = x
-        elif self._stop:
+        else:
+            self.nonfinite += 1
+        if not finite and self._stop:
             raise NonFinite(f"non-finite {what} after {self.nfev} f and {self.ngev} gradient evaluations")
         if self.trace is not None and finite:
             self.trace.add(self.evaluations, x, self.nfev + self.ngev)
@@ -98,8 +109,12 @@ class Counter:
     def jac(self, x) -> np.ndarray:
         r""":math:`\nabla f(x)` as a flat float array, counted in ``ngev``."""
         x = self._enter(x)
+        if self._last_gradient is not None and np.array_equal(self._last_gradient[0], x):
+            return self._last_gradient[1].copy()
         self.ngev += 1
-        return self._leave(x, np.asarray(self._obj.jac(x), dtype=float).reshape(-1), "gradient")
+        g = self._leave(x, np.asarray(self._obj.jac(x), dtype=float).reshape(-1), "gradient")
+        self._last_gradient = (x, g.copy())
+        return g
 
     def hess(self, x) -> np.ndarray:
         r""":math:`\nabla^2 f(x)` as a dense :math:`n \times n` array (a sparse Hessian is densified), counted in ``nhev``."""
@@ -110,11 +125,21 @@ class Counter:
         return self._leave(x, dense, "Hessian")
 
     def hessp(self, x, p) -> np.ndarray:
-        r""":math:`\nabla^2 f(x)\,p`, counted in ``nhev``."""
+        r""":math:`\nabla^2 f(x)\,p`, counted in ``nhpev``."""
         x = self._enter(x)
-        self.nhev += 1
+        self.nhpev += 1
         return self._leave(x, np.asarray(self._obj.hessp(x, p), dtype=float), "Hessian-vector product")
 
+    def hess_native(self, x):
+        r""":math:`\nabla^2 f(x)` as the objective gives it (sparse stays sparse), counted in ``nhev``."""
+        x = self._enter(x)
+        self.nhev += 1
+        h = self._obj.hess(x)
+        values = h.data if hasattr(h, "toarray") else np.asarray(h, dtype=float)
+        finite = bool(np.isfinite(values).all())
+        self._leave(x, np.asarray(values, dtype=float) if finite else np.array([np.nan]), "Hessian")
+        return h
+
     def objective(self) -> Objective:
-        """An :class:`~numerics.compile.Objective` whose callables are these counting wrappers."""
-        return replace(self._obj, fun=self.fun, jac=self.jac, hess=self.hess, hessp=self.hessp)
+        """An :class:`~numerics.compile.Objective` whose callables are these counting wrappers (``hess`` as given: sparse stays sparse)."""
+        return replace(self._obj, fun=self.fun, jac=self.jac, hess=self.hess_native, hessp=self.hessp)

@@ -12,7 +12,8 @@ counts evaluations, records a thinned history, and stops on
 possible in floating point (STALLED), when the search fails even along
 :math:`-\nabla f` (LINE_SEARCH_FAILED), at ``max_iter`` (MAX_ITERATIONS), on
 NaN/Inf (NONFINITE, with the last finite iterate) or on an exception raised
-by the objective (ERROR).  No exception leaves the solver.
+by the objective (ERROR).  No exception leaves the solver except a
+:class:`~numerics.solve.counting.Timeout` raised by a caller's counting objective.
 
 Examples
 ========
@@ -34,7 +35,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from numerics.solve.counting import Counter
+from numerics.solve.counting import Counter, Timeout
 from numerics.solve.line_search import Line, LineSearchResult, backtracking, strong_wolfe
 from numerics.result import MAX_HISTORY, History, Solution, Status, Trace
 
@@ -213,6 +214,8 @@ def minimize_descent(
 
     try:
         f0, g0 = counter.fun(x), counter.jac(x)
+    except Timeout:
+        raise
     except Exception as exc:  # the objective raised: report, never propagate
         return finish(Status.ERROR, f"objective raised {type(exc).__name__}: {exc}")
     if not (math.isfinite(f0) and np.all(np.isfinite(g0))):
@@ -251,6 +254,8 @@ def minimize_descent(
             x, f, g = x_new, result.f, g_new
             nit += 1
             trace.add(nit, x, f, np.max(np.abs(g)), counter.nfev)
+    except Timeout:
+        raise  # the caller's wall-clock bound: the caller reports it
     except Exception as exc:  # an exception in the objective (or a linear-algebra failure)
         return finish(Status.ERROR, f"{type(exc).__name__}: {exc}")
 

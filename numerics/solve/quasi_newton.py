@@ -1,9 +1,9 @@
-r"""Quasi-Newton minimizers: BFGS (dense inverse update) and L-BFGS (two-loop recursion).
+r"""Quasi-Newton minimizers: BFGS (dense inverse update) and L-BFGS (compact representation).
 
 Both take :math:`d_k = -H_k \nabla f_k` with :math:`H_k` approximating the
 inverse Hessian (the seed's :math:`\mathbf{H}_k^{-1}`, seed 001) and a
-strong-Wolfe line search (:math:`c_1 = 10^{-4}`; :math:`c_2 = 0.6` for BFGS,
-:math:`0.9` for L-BFGS, first trial step 1 for L-BFGS).  After a step :math:`s = x_{k+1}-x_k`,
+strong-Wolfe line search with Nocedal & Wright's constants for quasi-Newton
+methods, :math:`c_1 = 10^{-4}`, :math:`c_2 = 0.9` (first trial step 1 for L-BFGS).  After a step :math:`s = x_{k+1}-x_k`,
 :math:`y = \nabla f_{k+1} - \nabla f_k` with :math:`y^Ts > 0`:
 
 * **BFGS** applies the inverse update derived and verified in
@@ -13,12 +13,15 @@ strong-Wolfe line search (:math:`c_1 = 10^{-4}`; :math:`c_2 = 0.6` for BFGS,
   .. math:: H^+ = H - \rho\,(s u^T + u s^T) + (\rho + \rho^2 y^T u)\, s s^T,
             \qquad u = H y,\ \rho = 1/(y^T s);
 
-* **L-BFGS** keeps the last ``memory`` pairs and forms :math:`H_k g` by the
-  two-loop recursion (``quasi_newton.lbfgs_two_loop``), with
+* **L-BFGS** keeps the last ``memory`` pairs and forms :math:`H_k g` in the
+  compact representation of Byrd, Nocedal & Schnabel (1994)
+  (:func:`compact_product`: matrix products with the stacked pairs, no Python loop
+  over them), the same matrix as the two-loop recursion
+  (:func:`two_loop`, ``quasi_newton.lbfgs_two_loop``), with
   :math:`H_k^0 = \gamma I`, :math:`\gamma = s^Ty / y^Ty` from the newest pair.
 
-BFGS starts from :math:`H_0 = I` (``BFGSDirection(scale=True)`` starts from
-:math:`H_0 = \gamma I`, Nocedal & Wright eq. 6.20) and tries
+BFGS starts from :math:`H_0 = I` and, before the first update, rescales it to
+:math:`H_0 = \gamma I` with :math:`\gamma` from the first pair (Nocedal & Wright eq. 6.20), and tries
 :func:`initial_step` first.  An update is applied only when
 :math:`y^Ts > 10^{-10}\|s\|\|y\|`; then :math:`H^+` is positive definite
 whenever :math:`H` is, so every :math:`d_k = -H_k\nabla f_k` is a descent direction.
@@ -43,17 +46,19 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import scipy.linalg
 
 from numerics.compile import compile_matrix_expression
 from numerics.solve.descent import Proposal, first_step, minimize_descent, wolfe_search
 from numerics.result import Solution
 
-__all__ = ["minimize_bfgs", "minimize_lbfgs", "BFGSDirection", "LBFGSDirection", "two_loop", "bfgs_update"]
+__all__ = ["minimize_bfgs", "minimize_lbfgs", "BFGSDirection", "LBFGSDirection", "LBFGSState", "two_loop",
+           "compact_product", "bfgs_update"]
 
 _CURVATURE_TOL = 1e-10  # update only if y^T s > _CURVATURE_TOL ‖s‖ ‖y‖ (keeps H positive definite)
-# c2 of BFGS's strong-Wolfe search: accept α with |∇f(x + αd)^T d| ≤ c2 |∇f(x)^T d|, c1 < c2 < 1;
-# c2 = 0.6 for BFGS (a fixed constant of the method here; L-BFGS uses the usual 0.9).
-BFGS_C2 = 0.6
+# c2 of the quasi-Newton strong-Wolfe search: accept α with |∇f(x + αd)^T d| ≤ c2 |∇f(x)^T d|;
+# 0.9 for quasi-Newton methods (Nocedal & Wright, Numerical Optimization, 2nd ed., p. 34), c1 = 1e-4.
+BFGS_C2 = 0.9
 
 
 @cache
@@ -114,12 +119,13 @@ def initial_step(g: np.ndarray, d: np.ndarray, decrease: float) -> float:
 class BFGSDirection:
     r"""The direction :math:`-H\nabla f` with :math:`H` from the derived BFGS inverse update.
 
-    ``scale=True`` replaces :math:`H_0 = I` by :math:`\gamma I`,
+    ``scale=True`` (the default) replaces :math:`H_0 = I` by :math:`\gamma I`,
     :math:`\gamma = s^Ty/y^Ty`, before the first update (N&W eq. 6.20), so that
-    :math:`H_0` has the curvature of the first pair along :math:`y`.
+    :math:`H_0` has the curvature of the first pair along :math:`y`;
+    ``scale=False`` keeps :math:`H_0 = I`.
     """
 
-    scale: bool = False
+    scale: bool = True
 
     def init(self, x, f, g):
         return BFGSState(np.eye(x.size), False, True)
@@ -178,36 +184,85 @@ def two_loop(g: np.ndarray, pairs: tuple[tuple[np.ndarray, np.ndarray, float], .
 
 @dataclass(frozen=True)
 class LBFGSState:
-    """The newest ``memory`` curvature pairs ``(s, y, rho)``, oldest first, and the scaling gamma."""
+    r"""The newest ``memory`` pairs as rows of :math:`S` and :math:`Y` (oldest first), :math:`S Y^T`, :math:`Y Y^T`, :math:`\gamma`."""
 
-    pairs: tuple[tuple[np.ndarray, np.ndarray, float], ...]
+    S: np.ndarray
+    Y: np.ndarray
+    SY: np.ndarray  # SY[i, j] = s_i^T y_j
+    YY: np.ndarray  # YY[i, j] = y_i^T y_j
     gamma: float
+
+    @staticmethod
+    def empty(n: int) -> "LBFGSState":
+        """No pairs yet (:math:`H_0 = I`)."""
+        return LBFGSState(np.zeros((0, n)), np.zeros((0, n)), np.zeros((0, 0)), np.zeros((0, 0)), 1.0)
+
+    def with_pair(self, s: np.ndarray, y: np.ndarray, memory: int) -> "LBFGSState":
+        r"""The state with :math:`(s, y)` appended (the oldest pair dropped beyond ``memory``); :math:`O(mn)`."""
+        keep = slice(1, None) if self.S.shape[0] >= memory else slice(None)
+        S, Y = np.vstack([self.S[keep], s]), np.vstack([self.Y[keep], y])
+        SY, YY = np.empty((S.shape[0],) * 2), np.empty((S.shape[0],) * 2)
+        SY[:-1, :-1], YY[:-1, :-1] = self.SY[keep, keep], self.YY[keep, keep]
+        SY[:, -1], SY[-1, :] = S @ y, Y @ s
+        YY[:, -1] = YY[-1, :] = Y @ y
+        return LBFGSState(S, Y, SY, YY, float(s @ y) / float(y @ y))
+
+
+def compact_product(state: LBFGSState, g: np.ndarray) -> np.ndarray:
+    r"""The product :math:`H_k g` in the compact representation (Byrd, Nocedal & Schnabel 1994, eq. 2.6).
+
+    .. math:: H_k = \gamma I + \begin{bmatrix} S^T \\ \gamma Y^T \end{bmatrix}^T
+              \begin{bmatrix} R^{-T}(D + \gamma Y^TY)R^{-1} & -R^{-T} \\ -R^{-1} & 0 \end{bmatrix}
+              \begin{bmatrix} S^T \\ \gamma Y^T \end{bmatrix},
+
+    with :math:`S, Y` the :math:`n \times m` matrices of the pairs, :math:`R` the upper
+    triangle of :math:`S^TY` and :math:`D` its diagonal: four products with
+    :math:`S` or :math:`Y` and two :math:`m \times m` triangular solves, the same
+    matrix as the two-loop recursion (:func:`two_loop`, checked in the tests).
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> s, y = np.array([1.0, 0.0]), np.array([2.0, 1.0])
+    >>> st = LBFGSState.empty(2).with_pair(s, y, memory=5)
+    >>> np.allclose(compact_product(st, y), two_loop(y, ((s, y, 1 / (y @ s)),), st.gamma))
+    True
+    """
+    if state.S.shape[0] == 0:
+        return state.gamma * g
+    gamma = state.gamma
+    R = np.triu(state.SY)
+    a, b = state.S @ g, state.Y @ g
+    p = scipy.linalg.solve_triangular(R, a, lower=False, check_finite=False)
+    inner = np.diag(state.SY) * p + gamma * (state.YY @ p) - gamma * b
+    top = scipy.linalg.solve_triangular(R, inner, trans="T", lower=False, check_finite=False)
+    return gamma * g + state.S.T @ top - gamma * (state.Y.T @ p)
 
 
 @dataclass(frozen=True)
 class LBFGSDirection:
-    r"""The direction :math:`-H_k\nabla f` from the last ``memory`` pairs (two-loop recursion)."""
+    r"""The direction :math:`-H_k\nabla f` from the last ``memory`` pairs (compact representation)."""
 
     memory: int = 10
 
     def init(self, x, f, g):
-        return LBFGSState((), 1.0)
+        return LBFGSState.empty(x.size)
 
     def direction(self, state, x, f, g, counter):
-        if not state.pairs:
+        if state.S.shape[0] == 0:
             return Proposal(-g, first_step(g), state)
-        return Proposal(-two_loop(g, state.pairs, state.gamma), 1.0, state)
+        return Proposal(-compact_product(state, g), 1.0, state)
 
     def update(self, state, step):
         s, y = step.s, step.y
         ys = float(y @ s)
         if not ys > _CURVATURE_TOL * float(np.linalg.norm(s) * np.linalg.norm(y)):
             return state
-        pairs = (state.pairs + ((s, y, 1.0 / ys),))[-self.memory:]
-        return LBFGSState(pairs, ys / float(y @ y))
+        return state.with_pair(s, y, self.memory)
 
     def restart(self, state, x, f, g):
-        return LBFGSState((), 1.0)
+        return LBFGSState.empty(x.size)
 
 
 def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) -> Solution:
@@ -234,7 +289,7 @@ def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) ->
 
 
 def minimize_lbfgs(objective, x0, *, memory: int = 10, gtol: float = 1e-8, max_iter: int = 5000) -> Solution:
-    r"""Minimize with L-BFGS (two-loop recursion, ``memory`` pairs) and a strong-Wolfe line search.
+    r"""Minimize with L-BFGS (compact representation, ``memory`` pairs) and a strong-Wolfe line search.
 
     Parameters and the returned :class:`~numerics.result.Solution` as for
     :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes; ``memory`` is how many pairs :math:`(s, y)` the two-loop recursion keeps.

@@ -22,8 +22,9 @@ import numpy as np
 from derivations.errors import InputError
 from derivations.topics.critical_points import Kind
 
+from derivations.reading.indexed import MAX_N, is_indexed
 from numerics.cli import options
-from numerics.cli.formatting import number
+from numerics.cli.formatting import number, numbers
 
 EXAMPLES = """examples:
   derivkit curvature "x^3 - 3*x + y^2"                   every critical point, classified
@@ -32,8 +33,16 @@ EXAMPLES = """examples:
                                                         gradient, Hessian, eigenpairs, Newton step
   derivkit curvature "x^3 - 3*x*y^2" --json              the monkey saddle (degenerate), as JSON
   derivkit curvature "sin(x)*cos(y)" --timeout 5         numeric search, stopped after 5 s
-  derivkit curvature --mlp SPEC --seed 1 --top 5         a neural-network loss (if available)
+  derivkit curvature --mlp SPEC --seed 1 --top 5         a neural-network loss, within --budget S (default 10)
   derivkit curvature -- "-x^4 - y^4"                     put -- before an expression that starts with -
+  derivkit curvature "Sum(100*(x[i+1]-x[i]^2)^2 + (1-x[i])^2, (i, 0, n-2))" --n 1000 --at=-1.2,1
+                                                        chained Rosenbrock in x0 ... x999 at (-1.2, 1, -1.2, 1, ...)
+Indexed sums: x[i] inside Sum(term, (i, lo, hi)) is the vector x0, x1, ...; the bounds are integers or
+written in n (--n N, at most 1,000,000). --at then takes a pattern of k values, repeated n/k times
+(--at=-1.2,1), or name=value pairs. Above 500 variables the Hessian is not decomposed densely: the
+largest and smallest eigenvalues come from Lanczos on the sparse Hessian and the inertia from
+the signs of a sparse LDLᵀ (Sylvester's law); --json keeps the full gradient, --full adds the
+Hessian's nonzero entries.
 A search that cannot prove it found every critical point says so
 (JSON: "search_complete": false). In JSON, eigenvectors[i] is the unit eigenvector
 of eigenvalues[i] (ascending); infinite or undefined numbers are null.
@@ -51,6 +60,10 @@ def register(sub) -> None:
     p.add_argument("--mlp", metavar="SPEC", help="analyze a neural-network loss instead of EXPR")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=5, help="eigenpairs to report for --mlp (default 5)")
+    p.add_argument("--budget", type=float, default=10.0, metavar="S",
+                   help="seconds for the whole --mlp analysis: top eigenvalues first, then bottom and trace (default 10)")
+    p.add_argument("--n", metavar="N", help="the size n in the bounds of indexed sums, e.g. Sum(..., (i, 0, n-2))")
+    p.add_argument("--full", action="store_true", help="print the full Hessian (above 500 variables: its nonzeros)")
     p.set_defaults(handler=run)
 
 
@@ -70,7 +83,10 @@ def run(args) -> int:
     from numerics.cli.progress import Progress
     from numerics.compile import objective
 
-    expr = read_expression(args.expr)
+    size = read_size(args.n)
+    expr = read_expression(args.expr, max_terms=MAX_N)
+    if size is not None or is_indexed(expr):
+        return _run_indexed(args, expr, size)
     variables = read_variables(expr, args.vars)
 
     try:
@@ -111,6 +127,94 @@ def _nonfinite_message(analysis) -> str:
     return "the derivatives are undefined at this point (outside the domain of a derivative)"
 
 
+_SHAPE = {Kind.MINIMUM: "positive definite", Kind.MAXIMUM: "negative definite", Kind.SADDLE: "indefinite",
+          Kind.DEGENERATE: "singular, semidefinite"}
+
+
+def read_size(text: str | None) -> int | None:
+    """The checked ``--n``: an integer from 1 to :data:`~derivations.reading.indexed.MAX_N`, or ``None``.
+
+    >>> read_size("10**9")
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --n must be an integer from 1 to 1,000,000 (the limit of variables), got '10**9'
+    """
+    if text is None:
+        return None
+    value = text.strip().replace("_", "")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_N:
+        raise InputError(f"--n must be an integer from 1 to {MAX_N:,} (the limit of variables), got {text!r}")
+    return int(value)
+
+
+def _run_indexed(args, expr, size) -> int:
+    """An expression with indexed sums: the indexed bridge; dense analysis only up to DENSE_UP_TO variables."""
+    from derivations.reading.indexed import pattern_point, read_indexed
+
+    from numerics.analysis.curvature import (DENSE_UP_TO, CriticalPointReport, analyze_large_point, analyze_point,
+                                             read_point)
+    from numerics.compare.problems import parse_point
+    from numerics.indexed import indexed_objective
+
+    if args.vars is not None:
+        raise InputError("--vars cannot be combined with indexed sums (their variables are x0, x1, ... in order)")
+    fn = read_indexed(expr, size)
+    if args.at is None:
+        raise InputError(f"an indexed function of {fn.n} variables is analyzed at a point: give --at (a pattern "
+                         "such as --at=-1.2,1 repeated over the variables, or name=value pairs); the critical-point "
+                         "search (symbolic, then multi-start root finding with dense Jacobians) is not run on it")
+    obj = indexed_objective(fn, sparse=fn.n > DENSE_UP_TO)
+    names = [v.name for v in fn.variables]
+    if "=" in args.at:
+        values = [float(v) for v in read_point(args.at, fn.variables).values()]
+    else:
+        values = pattern_point(parse_point(args.at, "--at"), fn.n, "--at")
+    with np.errstate(all="ignore"):
+        if fn.n > DENSE_UP_TO:
+            analysis = analyze_large_point(obj, values, seed=options.seed(args))
+        else:
+            analysis = analyze_point(obj, values)
+            if not (np.all(np.isfinite(analysis.gradient)) and np.all(np.isfinite(analysis.hessian))):
+                raise InputError("the derivatives are undefined at this point (outside the domain of a derivative)")
+    if fn.n <= DENSE_UP_TO:
+        report = CriticalPointReport(tuple(names), (analysis,), True, "one point", 0.0)
+        print(json.dumps(report.to_json(), indent=1, allow_nan=False) if args.json else _point_text(expr, analysis))
+    elif args.json:
+        print(json.dumps(analysis.to_json(full=args.full), indent=1, allow_nan=False))
+    else:
+        print(_large_text(expr, fn, analysis, args.full))
+    return 0
+
+
+def _large_text(expr, fn, a, full: bool) -> str:
+    shown = ", ".join(f"{name} {length} entries" for name, _, length in fn.vectors)
+    worst = int(np.argmax(np.abs(a.gradient)))
+    lines = [f"f = {fn.source}", f"{fn.n} variables ({shown}); f = {number(a.value)}", "",
+             f"gradient          |∇f| = {number(a.gradient_norm)}, max |∂f/∂{a.variables[worst]}| = "
+             f"{number(abs(a.gradient[worst]))}   (--json for every entry)",
+             f"Hessian           sparse, {a.hessian.nnz} nonzeros of {fn.n}×{fn.n}" + ("" if full else
+                                                                                      "   (--full for the entries)")]
+    for label, e in (("largest", a.largest), ("smallest", a.smallest)):
+        state = "" if e.converged else f"  (partial: {e.message})"
+        lines.append(f"{label + ' eigenvalues':<22}{numbers(e.eigenvalues)}{state}   (Lanczos on the sparse Hessian)")
+    b = a.bounds
+    lines.append(f"bounds            λ_min ∈ [{number(b[0])}, {number(b[1])}], λ_max ∈ [{number(b[2])}, {number(b[3])}]"
+                 "   (Gershgorin; Ritz values of 120 Lanczos steps)")
+    if a.inertia is None:
+        lines.append("inertia           not available (the sparse LDLᵀ needed off-diagonal pivots)")
+    else:
+        i = a.inertia
+        lines.append(f"inertia           {i.negative} negative, {i.zero} zero, {i.positive} positive ({i.method})")
+        critical = a.gradient_norm <= 1e-8 * (1 + abs(a.value))
+        shape = _SHAPE[a.kind]
+        lines.append(f"critical point    {a.kind.value} (Hessian {shape})" if critical
+                     else f"not a critical point; the Hessian is {shape} ('{a.kind.value}' in JSON)")
+    if full:
+        h = a.hessian.tocoo()
+        lines += [f"H[{a.variables[i]}, {a.variables[j]}] = {number(v)}" for i, j, v in zip(h.row, h.col, h.data)]
+    return "\n".join(lines)
+
+
 def _vector(values) -> str:
     return "[" + ", ".join(number(v) for v in np.ravel(values)) + "]"
 
@@ -149,8 +253,7 @@ def _point_text(expr, p) -> str:
     lines.append("")
     lines.append(f"condition number  {number(p.condition_number)}   (max|κ| / min|κ|)")
     lines.append(f"Newton step       {_vector(p.newton_step) if p.newton_step is not None else '— (singular Hessian)'}")
-    shape = {Kind.MINIMUM: "positive definite", Kind.MAXIMUM: "negative definite", Kind.SADDLE: "indefinite",
-             Kind.DEGENERATE: "singular, semidefinite"}[p.kind]
+    shape = _SHAPE[p.kind]
     if critical:
         lines.append(f"critical point    {p.kind.value} (Hessian {shape})")
     else:

@@ -21,7 +21,7 @@ Examples
 
 >>> import argparse, contextlib, io, json
 >>> out = io.StringIO()
->>> args = argparse.Namespace(mlp="hidden=3,inputs=2,samples=20,bn=on,steps=5", seed=0, top=2, json=True)
+>>> args = argparse.Namespace(mlp="hidden=3,inputs=2,samples=20,bn=on,steps=5", seed=0, top=2, json=True, budget=10)
 >>> with contextlib.redirect_stdout(out):
 ...     code = run(args)
 >>> report = json.loads(out.getvalue())
@@ -50,9 +50,31 @@ from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss
 from numerics.analysis.synthetic import synthetic_regression
 from numerics.cli.formatting import numbers
 from numerics.cli.progress import Progress
-from numerics.analysis.spectrum import condition_number, dense_hessian, hutchinson_trace, lanczos_eigenvalues
+from numerics.analysis.spectrum import (LanczosEigenvalues, TraceEstimate, condition_number, dense_hessian,
+                                       hutchinson_trace, lanczos_eigenvalues)
+from numerics.cli import options
 
 DENSE_MAX = 800  # up to this many parameters the exact Hessian (n products) is cheaper than Lanczos
+MAX_PARAMETERS = 5_000_000  # parameters of a network (each Lanczos vector is 8 bytes a parameter)
+MAX_ACTIVATIONS = 50_000_000  # samples x hidden units (one activation array: 400 MB)
+
+
+class _OutOfBudget(Exception):
+    """Raised inside a Hessian-vector product once the analysis's time budget is spent."""
+
+
+class _Budgeted:
+    """``hvp`` that counts its calls and raises :class:`_OutOfBudget` once ``deadline`` has passed."""
+
+    def __init__(self, hvp, deadline: float):
+        self.hvp, self.deadline, self.calls = hvp, deadline, 0
+
+    def __call__(self, v):
+        if time.perf_counter() > self.deadline:
+            raise _OutOfBudget
+        self.calls += 1
+        return self.hvp(v)
+
 
 KEYS = ("hidden", "inputs", "act", "bn", "l2", "samples", "loss", "steps")
 
@@ -125,49 +147,74 @@ def parse_spec(text: str) -> NetSpec:
             raise InputError(f"--mlp: l2 must be a number >= 0, got {seen['l2']!r}")
         out["l2"] = alpha
     spec = NetSpec(**out)
+    params = (spec.inputs + 1) * spec.hidden + spec.hidden + 1 + (2 * spec.hidden if spec.bn else 0)
+    if params > MAX_PARAMETERS:
+        raise InputError(f"--mlp: {params:,} parameters exceed the limit of {MAX_PARAMETERS:,}")
+    if spec.samples * max(spec.hidden, spec.inputs) > MAX_ACTIVATIONS:
+        raise InputError(f"--mlp: samples x max(hidden, inputs) = {spec.samples * max(spec.hidden, spec.inputs):,} "
+                         f"exceeds the limit of {MAX_ACTIVATIONS:,} activations")
     if spec.bn and spec.samples < 2:
         raise InputError("--mlp: batch norm needs samples >= 2 (the batch variance of one sample is 0)")
     return spec
 
 
-def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
-    """Train briefly, then measure the spectrum; a JSON-ready dictionary."""
+def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0) -> dict:
+    """Train briefly, then measure the spectrum within ``budget`` seconds; a JSON-ready dictionary.
+
+    Top eigenvalues first, then the bottom ones and the trace while the budget lasts; a figure
+    cut short is reported as partial (``"complete": false`` with what it reached).
+    """
     start = time.perf_counter()
+    deadline = start + budget
     spec = MLPSpec(net.inputs, net.hidden, net.act, net.loss, net.bn, net.l2)
     data = synthetic_regression(net.samples, net.inputs, seed=seed, labels=net.loss == "logistic")
     X, y = data.X, data.y
     loss = mlp_loss(spec, X, y)
     theta = init_parameters(spec, seed=seed)
     n = spec.n_params
+    partial: dict[str, str] = {}
     with Progress(4, "curvature") as bar:
         if net.steps:
-            res = minimize(loss.value_and_grad, theta, jac=True, method="L-BFGS-B",
-                           options={"maxiter": net.steps})
-            theta = res.x
+            theta, reached, converged_early = _train(loss, theta, net.steps, start + 0.6 * budget)
+            if reached < net.steps and not converged_early:
+                partial["training"] = f"stopped by the budget after {reached} of {net.steps} iterations"
         bar.advance("trained")
-        hvp = lambda v: loss.hessp(theta, v)  # noqa: E731
+        hvp = _Budgeted(lambda v: loss.hessp(theta, v), deadline)
         k = max(1, min(top, n))
         exact_trace = None
         if n <= DENSE_MAX:
-            H = dense_hessian(hvp, n)
-            eigs = np.linalg.eigvalsh(H)
-            top_vals, bottom_vals = eigs[::-1][:k].tolist(), eigs[:k].tolist()
-            converged, message, products, method = True, "", n, "dense (Hessian from unit-vector products)"
-            exact_trace = float(np.trace(H))
+            method = "dense (Hessian from unit-vector products)"
+            try:
+                H = dense_hessian(hvp, n)
+                eigs = np.linalg.eigvalsh(H)
+                top_vals, bottom_vals = eigs[::-1][:k].tolist(), eigs[:k].tolist()
+                converged, message = True, ""
+                exact_trace = float(np.trace(H))
+            except _OutOfBudget:
+                top_vals, bottom_vals, converged, message = [], [], False, "cut short by the budget"
+                partial["eigenvalues"] = f"cut short by the budget at {hvp.calls} of {n} Hessian columns"
             bar.advance("exact Hessian")
             bar.advance("eigenvalues")
         else:
-            hi = lanczos_eigenvalues(hvp, n, k=k, which="largest", seed=seed, tol=1e-10, maxiter=200)
+            try:
+                hi = lanczos_eigenvalues(hvp, n, k=k, which="largest", seed=seed, tol=1e-10, maxiter=200)
+            except _OutOfBudget:
+                hi = LanczosEigenvalues("largest", (), False, k, 0, "cut short by the budget")
+                partial["top eigenvalues"] = "cut short by the budget before any converged"
             bar.advance("top eigenvalues")
             # the bottom of a network Hessian is a dense cluster near 0: a looser tolerance, a cap on restarts
-            lo = lanczos_eigenvalues(hvp, n, k=k, which="smallest", seed=seed, tol=1e-6, maxiter=25,
-                                    ncv=max(2 * k + 1, 60))
+            try:
+                lo = lanczos_eigenvalues(hvp, n, k=k, which="smallest", seed=seed, tol=1e-6, maxiter=25,
+                                         ncv=max(2 * k + 1, 60))
+            except _OutOfBudget:
+                lo = LanczosEigenvalues("smallest", (), False, k, 0, "cut short by the budget")
+                partial["bottom eigenvalues"] = "cut short by the budget before any converged"
             bar.advance("bottom eigenvalues")
             top_vals, bottom_vals = list(hi.eigenvalues), list(lo.eigenvalues)
             converged = hi.converged and lo.converged
             message = "; ".join(m for m in (hi.message, lo.message) if m != "converged")
-            products, method = hi.matvecs + lo.matvecs, "Lanczos (scipy eigsh on Hessian-vector products)"
-        tr = hutchinson_trace(hvp, n, probes=30, seed=seed)
+            method = "Lanczos (scipy eigsh on Hessian-vector products)"
+        tr = _trace(hvp, n, seed, partial)
         bar.advance("trace")
     f, g = loss.value_and_grad(theta)
     lam_max = top_vals[0] if top_vals else float("nan")
@@ -184,7 +231,7 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
         "eigenvalues_bottom": bottom_vals,
         "lanczos_converged": converged,
         "lanczos_message": message,
-        "hessian_vector_products": products + tr.probes,
+        "hessian_vector_products": hvp.calls,  # every product made, including those of figures cut short
         "trace": tr.trace,
         "trace_exact": exact_trace,
         "trace_stderr": tr.stderr,
@@ -192,7 +239,43 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5) -> dict:
         "condition_number": kappa,
         "gd_step_bound": 2.0 / lam_max if lam_max > 0 else None,
         "seconds": time.perf_counter() - start,
+        "budget": budget,
+        "complete": not partial,
+        "partial": partial,
     }
+
+
+def _train(loss, theta, steps: int, deadline: float) -> tuple[np.ndarray, int, bool]:
+    """Up to ``steps`` L-BFGS iterations, stopped at ``deadline``: parameters, iterations, converged before either."""
+    count = [0]
+
+    def stop(intermediate):
+        count[0] += 1
+        if time.perf_counter() > deadline:
+            raise StopIteration
+
+    res = minimize(loss.value_and_grad, theta, jac=True, method="L-BFGS-B", options={"maxiter": steps},
+                   callback=stop)
+    return res.x, count[0], bool(res.success) and count[0] < steps and time.perf_counter() <= deadline
+
+
+def _trace(hvp, n: int, seed: int, partial: dict) -> TraceEstimate:
+    r"""Hutchinson's trace from up to 6 groups of 5 probes, while the budget lasts.
+
+    Group :math:`k` (seed ``seed + k``) gives :math:`t_k \pm s_k`; the :math:`m` groups done give
+    :math:`\frac1m \sum_k t_k \pm \frac1m \sqrt{\sum_k s_k^2}` over :math:`5m` probes.
+    """
+    groups = []
+    for k in range(6):
+        try:
+            groups.append(hutchinson_trace(hvp, n, probes=5, seed=seed + k))
+        except _OutOfBudget:
+            partial["trace"] = f"cut short by the budget at {5 * len(groups)} of 30 probes"
+            break
+    if not groups:
+        return TraceEstimate(float("nan"), float("nan"), 0)
+    m = len(groups)
+    return TraceEstimate(sum(g.trace for g in groups) / m, math.sqrt(sum(g.stderr**2 for g in groups)) / m, 5 * m)
 
 
 def run(args) -> int:
@@ -202,8 +285,16 @@ def run(args) -> int:
     top = 5 if top is None else int(top)
     if top < 1:
         raise InputError(f"--top must be >= 1, got {top}")
-    seed = int(getattr(args, "seed", 0) or 0)
-    report = analyse(net, seed=seed, top=top)
+    seed = options.seed(args)
+    budget = float(getattr(args, "budget", 10.0))
+    if not (0 < budget <= 3600):
+        raise InputError("--budget must be between 0 and 3600 seconds")
+    limit = getattr(args, "timeout", None)
+    if limit is not None:  # --timeout bounds the whole command: the analysis gets no more than it
+        if not (0 < limit <= 3600):
+            raise InputError("--timeout must be between 0 and 3600 seconds")
+        budget = min(budget, limit)
+    report = analyse(net, seed=seed, top=top, budget=budget)
     if getattr(args, "json", False):
         print(json.dumps(report, indent=1))
         return 0
@@ -226,6 +317,8 @@ def run(args) -> int:
         lines.append(f"gradient descent is stable near here for η < 2/λ_max = {report['gd_step_bound']:.4g}")
     if not report["lanczos_converged"]:
         lines.append(f"warning: {report['lanczos_message']}")
+    for figure, what in report["partial"].items():
+        lines.append(f"partial: {figure} {what} (--budget {report['budget']:g} s)")
     lines.append(f"{report['seconds']:.2f} s, {report['hessian_vector_products']} Hessian-vector products")
     print("\n".join(lines))
     if not report["lanczos_converged"]:
