@@ -95,8 +95,8 @@ def test_compiled_gradient_agrees_with_differences_of_the_twin(name):
     assert max(_directional_errors(name, x, directions)) < 1
 
 
-@pytest.mark.xfail(strict=True, reason="SymEngine's common-subexpression elimination gets NONDIA's df/dx1 wrong")
 def test_nondia_gradient_from_the_default_compiler():
+    # SymEngine's common-subexpression pass returned -1880.49 for the true -2052.50 here; the bridge runs without it
     x = np.random.default_rng(0).uniform(-1, 1, 100)
     assert max(_directional_errors("nondia", x, [np.eye(100)[0]])) < 1
 
