@@ -64,12 +64,13 @@ class SumAlgebra:
     """Normal forms of expressions with sums over ``1 … m``, and the record's definitions as rewriting rules.
 
     ``definitions`` are the record's (symbol, value) pairs; ``indices`` pairs a
-    free index with its upper end (its range is ``1 … upper``).
+    free index with its upper end (its range is ``1 … upper``); ``sizes`` are
+    the size symbols, the only symbols a rule may divide by.
     """
 
     definitions: tuple = ()
     indices: tuple = ()
-    rules: dict = field(default_factory=dict)
+    rules: dict = field(default_factory=dict, init=False)  # a sum atom → its value from a definition
     sizes: set = field(default_factory=set)
 
     def __post_init__(self):
