@@ -124,11 +124,32 @@ def test_probe_points_cover_edges_and_tails():
 
 
 def _sized() -> Derivation:
+    # Gauss's sum Σ j = m(m+1)/2: true for every m, but outside the sum algebra (no definition, no delta),
+    # so it is proved only at the instantiated sizes
     m = sp.Symbol("m", integer=True, positive=True)
-    xs, j = sp.IndexedBase("x"), sp.Symbol("j", integer=True)
-    mean = sp.Sum(xs[j], (j, 1, m)) / m
-    step = Step(sp.Symbol("s"), sp.S.Zero, "centred values sum to zero", claim=Equals(sp.Sum(xs[j] - mean, (j, 1, m))))
+    j = sp.Symbol("j", integer=True)
+    step = Step(sp.Symbol("s"), m * (m + 1) / 2, "Gauss's sum", claim=Equals(sp.Sum(j, (j, 1, m))))
     return Derivation("t.sized", "Sized", (step,), sp.S.Zero, sizes=((m, (2, 3, 4, 5, 6)),), numeric_sizes=((m, (8,)),))
+
+
+def _general() -> Derivation:
+    m = sp.Symbol("m", integer=True, positive=True)
+    xs, j, mu = sp.IndexedBase("x", real=True), sp.Symbol("j", integer=True), sp.Symbol("mu", real=True)
+    step = Step(sp.Symbol("s"), sp.S.Zero, "centred values sum to zero", claim=Equals(sp.Sum(xs[j] - mu, (j, 1, m))))
+    return Derivation("t.general", "General", (step,), sp.S.Zero, sizes=((m, (2, 3, 4, 5, 6)),),
+                      numeric_sizes=((m, (8,)),), definitions=((mu, sp.Sum(xs[j], (j, 1, m)) / m),))
+
+
+def test_general_scope_in_every_output_format():
+    d = _general()
+    v = d.verify()
+    label = "proved for all m; probed at m = 8"
+    assert v.steps[0].label == label and v.steps[0].scope.general == ("m",)
+    assert f"[{label}]" in to_text(d, v)
+    assert label in to_markdown(d, v)
+    assert label in to_latex(d, v)
+    assert label in d._repr_markdown_()
+    assert "proved for all m" in d._repr_latex_()
 
 
 def test_scope_in_every_output_format():
@@ -156,7 +177,10 @@ def test_list_json_has_a_structured_scope(capsys, monkeypatch):
     row = catalog._verify("batchnorm.dbeta")
     json.dumps(row)
     proved = [s for s in row["scope"] if s["outcome"] == "proved"]
-    assert proved and proved[0]["proved"] == {"m": [2, 3, 4, 5, 6]} and proved[0]["label"].startswith("proved for m")
+    assert proved and proved[0]["proved"] == {"m": [2, 3, 4, 5, 6]} and proved[0]["label"] == "proved for all m"
+    assert proved[0]["general"] == ["m"]
+    dx = [s for s in catalog._verify("batchnorm.dx")["scope"] if s["outcome"] == "proved"]
+    assert dx and dx[0]["general"] == ["m"] and dx[0]["label"] == "proved for all m; probed at m = 8"
     assert set(proved[0]) >= {"step", "outcome", "label", "general", "proved", "probed", "shape", "points", "tried"}
 
 

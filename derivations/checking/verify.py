@@ -54,6 +54,7 @@ import sympy as sp
 
 from derivations.checking.instantiate import (Expander, derivation_instances, expand_instance, flatten_indexed,
                                               instances, instantiate, standing_in)
+from derivations.checking.sums import proved_for_all_sizes
 from derivations.checking.symbolic import entries, prove_condition, symbolic_zero
 from derivations.claims import (DerivativeOf, Differs, Holds, Outcome, Scope, Step, StepReport, Verification,
                                 gather_sizes, shown_condition)
@@ -503,10 +504,7 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
     if claim is None:
         return StepReport(index, Outcome.DEFINITION, ())
     clock = Clock(float("inf"))
-    methods: set = set()
-    proved: dict = {}
-    probed: dict = {}
-    points = tried = 0
+    methods, proved, probed, points, tried = set(), {}, {}, 0, 0
     undecided = False
     insts = derivation_instances(d)
     for subs, symbolic in insts:
@@ -542,7 +540,8 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
                           scope=Scope(points=points, tried=tried))
     if proved and all(s in proved for s in symbolic_sizes):
         probed_only = {k: v for k, v in probed.items() if k not in proved}
-        scope = Scope(proved=gather_sizes(proved) if d.sizes else (),
+        general = tuple(str(s) for s, _ in d.sizes) if proved_for_all_sizes(step, d, seconds) else ()
+        scope = Scope(general=general, proved=gather_sizes(proved) if d.sizes else (),
                       probed=gather_sizes(probed_only) if d.numeric_sizes else (),
                       shape=d.proved_for, points=points, tried=tried)
         return StepReport(index, Outcome.PROVED, tuple(sorted(methods)), scope=scope)

@@ -7,7 +7,7 @@ Examples
 >>> from numerics.cli.main import main
 >>> main(["derive", "batchnorm.dbeta", "--format", "text"])  # doctest: +ELLIPSIS
 Gradient with respect to β  [batchnorm.dbeta]
-verified (1 definition, 1 proved for m ∈ {2,…,6}; ...)
+verified (1 definition, 1 proved for all m; ...)
 ...
 0
 """
