@@ -86,8 +86,11 @@ def convergence_figure(runs: Sequence, title: str, ax=None, legend: bool = True)
             y = np.maximum(np.asarray(h.f)[keep] - f_star, 1e-17)
         else:
             y = np.maximum(np.asarray(h.gnorm)[keep], 1e-17)
-        ax.plot(np.maximum(np.asarray(h.evaluations)[keep], 1), y, label=r.solver + ("" if r.success else " ✗"),
-                linewidth=1.2, **_style(r.solver))
+        x = np.maximum(np.asarray(h.evaluations, dtype=float)[keep], 1)
+        shown = np.isfinite(x) & np.isfinite(y) & (y < 1e200)  # an overflowing iterate is not a point on a log axis
+        if not shown.any():
+            continue
+        ax.plot(x[shown], y[shown], label=r.solver + ("" if r.success else " ✗"), linewidth=1.2, **_style(r.solver))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("function + gradient evaluations")
