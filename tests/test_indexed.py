@@ -152,7 +152,7 @@ def test_curvature_command_on_an_indexed_sum(capsys):
     (["curvature", "Sum(x[i]^2, (i, 0, m))", "--n", "5", "--at=1"], "after --n"),
     (["bench", "--expr", ROSENBROCK, "--n", "10", "--x0=1,2,3"], "does not fit"),
     (["curvature", "--mlp", "hidden=100000000"], "exceed the limit"),
-    (["curvature", "--mlp", "hidden=4", "--seed", "-1"], "non-negative"),
+    (["curvature", "--mlp", "hidden=4", "--seed", "-1"], "--seed must be an integer from 0"),
 ])
 def test_bad_command_lines_are_one_line_and_exit_2(argv, message, capsys):
     assert main(argv) == 2

@@ -239,12 +239,15 @@ def _expand_sums(expr: sp.Expr, n: int | None) -> sp.Expr:
             return expr
         done = {}
         for s in inner:
-            (i, lo, hi), = s.limits if len(s.limits) == 1 else (None,)
-            lo, hi = _bound(lo, "lower", n), _bound(hi, "upper", n)
-            if hi - lo + 1 > MAX_EXPANDED:
-                raise InputError(f"a sum of {hi - lo + 1:,} terms inside another expression exceeds the limit of "
-                                 f"{MAX_EXPANDED:,} (a sum at the top level, c*Sum(...), has no such limit)")
-            done[s] = sp.Add(*[s.function.xreplace({i: sp.Integer(k)}) for k in range(lo, hi + 1)])
+            terms = [s.function]
+            for i, lo, hi in s.limits:  # the first limit is the innermost
+                lo, hi = _bound(lo, "lower", n), _bound(hi, "upper", n)
+                if len(terms) * (hi - lo + 1) > MAX_EXPANDED:
+                    raise InputError(f"a sum of {len(terms) * (hi - lo + 1):,} terms inside another expression "
+                                     f"exceeds the limit of {MAX_EXPANDED:,} (a sum at the top level, "
+                                     "c*Sum(...), has no such limit)")
+                terms = [t.xreplace({i: sp.Integer(k)}) for t in terms for k in range(lo, hi + 1)]
+            done[s] = sp.Add(*terms)
         expr = expr.xreplace(done)
 
 

@@ -64,6 +64,7 @@ from derivations.reading.bounded import (MAX_EXPONENT, MAX_TERMS, _bounded_int,
                                          bounded_diff,
                                          bounded_sum, check_number, power)
 from derivations.reading.segments import PLACEHOLDER, Chunk, Piece, pieces
+from derivations.reading.sizes import check_sizes
 from derivations.reading.shapes import METHODS, Kind, typed
 
 MAX_LENGTH = 1_000_000  # characters of input
@@ -221,10 +222,12 @@ def real_indexed(name: str) -> sp.IndexedBase:
 
 
 def guarded(read: Callable[[], sp.Basic], text: str) -> sp.Basic:
-    """Run a reader of ``text`` so that anything it cannot read is one :class:`InputError`."""
+    """Run a reader of ``text`` so that anything it cannot read, or too large to work on, is one :class:`InputError`."""
     validate_text(text)
     try:
-        return read()
+        value = read()
+        check_sizes(value)  # nested sums, terms after expansion, degree: refused before any work on them
+        return value
     except InputError:
         raise
     except (RecursionError, MemoryError):
