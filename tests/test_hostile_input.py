@@ -438,6 +438,41 @@ def test_check_with_a_variable_named_like_a_function(sandbox):
     assert_one_line(outcome, 0, 20.0)
 
 
+# --- messages that say what was seen ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("claimed,expected,note", [
+    ("x - x", "x^2", "claimed is 0 at all"),  # a factor of 0 relates nothing: the zero claim is named
+    ("0*y", "x^2 + 1", "claimed is 0 at all"),
+    ("1e-300*x", "x", None),  # a ratio that only rounds to 0: no factor diagnosis at all
+])
+def test_a_zero_factor_is_never_offered_as_a_relation(sandbox, claimed, expected, note):
+    outcome = run_inprocess(["check", claimed, expected, "--timeout", "10"])
+    assert_one_line(outcome, 1, 10.0)  # exit 1: the formulas differ
+    assert outcome.out.startswith("different") and "0 * (expected)" not in outcome.out, outcome.out
+    assert "constant factor" not in outcome.out, outcome.out
+    assert note is None or note in outcome.out, outcome.out
+
+
+def test_a_nonzero_factor_is_still_diagnosed(sandbox):
+    outcome = run_inprocess(["check", "2*x^2", "x^2", "--timeout", "10"])
+    assert outcome.code == 1 and "equal up to a constant factor: claimed = 2 * (expected)" in outcome.out
+
+
+FLAT_SUM = "+".join(f"x{i}" for i in range(62))
+
+
+def test_a_flat_62_term_sum_is_not_called_nested(sandbox):
+    backwards = "+".join(f"x{i}" for i in reversed(range(62)))
+    outcome = run_inprocess(["check", FLAT_SUM, backwards, "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    assert "nested" not in outcome.err and outcome.out.startswith("equivalent"), outcome.out[:300]
+    # the gradient of (sum x_i)^2 at all ones is 2 * 62 = 124 in every coordinate
+    at = ",".join(f"x{i}=1" for i in range(62))
+    outcome = run_inprocess(["curvature", f"({FLAT_SUM})^2", "--at", at, "--json", "--timeout", "20"])
+    assert outcome.code == 0 and "nested" not in outcome.err, outcome.err
+    assert json.loads(outcome.out)["points"][0]["gradient"] == [pytest.approx(124.0)] * 62
+
+
 # --- numeric faults ----------------------------------------------------------------------------------------
 
 NUMERIC = [
