@@ -262,7 +262,8 @@ def _syntax_tree(source: str, columns):
     except SyntaxError as exc:
         col = columns(exc.offset) if exc.offset else None
         where = f" at column {col}" if col else ""
-        raise InputError(f"syntax error{where}: {exc.msg}") from None
+        limit = " (the limit is 200 levels)" if "too many nested parentheses" in exc.msg else ""  # Python's MAXLEVEL
+        raise InputError(f"syntax error{where}: {exc.msg}{limit}") from None
     except (RecursionError, MemoryError):
         raise InputError("expression is nested too deeply") from None
     except ValueError as exc:
