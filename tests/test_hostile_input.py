@@ -220,6 +220,44 @@ def test_denial_of_service_input_is_bounded(sandbox, argv, code, bound, fragment
     assert_one_line(run_inprocess(argv), code, bound, fragment)
 
 
+TRIPLE_SUM = "Sum(Sum(Sum(y^2*i*j*k,(i,1,1000)),(j,1,1000)),(k,1,1000))"
+POWER_OF_SUM = "(" + "+".join(f"x{i}" for i in range(1, 13)) + ")^12"  # binomial(23, 12) = 1,352,078 terms
+TOWER = "(((x+2)^1000)^1000)^1000"  # degree 10^9
+SYMBOLIC_MATRIX = "Matrix([" + ",".join("[" + ",".join(f"a{r}{c}" for c in range(10)) + "]" for r in range(10)) + "])"
+ESTIMATED = [  # sizes estimated before any work: refused at once with the limit named
+    (["curvature", TRIPLE_SUM, "--at", "y=1", "--timeout", "3"], "1,000,000,000 terms (the product of their ranges)"),
+    (["curvature", TRIPLE_SUM, "--timeout", "3"], "limit of 100,000 terms"),
+    (["bench", "--expr", TRIPLE_SUM, "--x0", "1", "--timeout", "3"], "product of their ranges"),
+    (["check", TRIPLE_SUM, "x", "--timeout", "3"], "product of their ranges"),
+    (["curvature", TOWER, "--at", "x=1", "--timeout", "3"], "degree 1,000,000,000 (exponent times degree)"),
+    (["bench", "--expr", TOWER, "--x0", "1", "--timeout", "3"], "the limit is 10,000"),
+    (["check", "--latex", r"((x+2)^{1000})^{1000}", "x", "--timeout", "3"], "exponent times degree"),
+    (["curvature", POWER_OF_SUM + " + x1*x2*x3", "--timeout", "3"], "at least 1,352,078 terms after expansion"),
+    (["bench", "--expr", POWER_OF_SUM, "--x0", ",".join(["1"] * 12), "--timeout", "3"], "the limit is 100,000"),
+    (["check", POWER_OF_SUM, "x", "--timeout", "3"], "terms after expansion"),
+    (["curvature", f"trace({SYMBOLIC_MATRIX}^16)", "--timeout", "3"], "matrix power"),
+    (["bench", "--expr", f"trace({SYMBOLIC_MATRIX}^16)", "--x0", "1", "--timeout", "3"], "limit"),
+    (["check", "trace(Matrix([[a,b,c],[d,e,f],[g,h,k]])^16)", "x", "--timeout", "3"], "more than 100,000 terms"),
+]
+
+
+@pytest.mark.parametrize("argv,fragment", ESTIMATED, ids=lambda v: str(v)[:40])
+def test_oversized_work_is_refused_before_it_starts(sandbox, argv, fragment):
+    outcome = run_inprocess(argv)
+    assert_one_line(outcome, 2, 3, fragment)
+    assert outcome.seconds < 2.0, f"{outcome.seconds:.1f} s: the estimate should refuse before any work"
+
+
+def test_nested_sums_within_the_limit_are_answered(sandbox):
+    # f = y^2 (sum_{i<=10} i)(sum_{j<=10} j) = 3025 y^2: f(1) = 3025, f' = 6050, f'' = 6050
+    outcome = run_inprocess(["curvature", "Sum(Sum(y^2*i*j,(i,1,10)),(j,1,10))", "--at", "y=1", "--json",
+                             "--timeout", "10"])
+    assert outcome.code == 0, outcome.err
+    report = json.loads(outcome.out)["points"][0]
+    assert report["value"] == pytest.approx(3025.0)
+    assert report["gradient"] == [pytest.approx(6050.0)] and report["hessian"] == [[pytest.approx(6050.0)]]
+
+
 LONG_SUM = "+".join(f"x{i}" for i in range(62))
 DOS_PROCESS = [
     (["curvature", "(((x+2)^1000)^1000)^1000", "--at", "x=1", "--timeout", "3"], 3),
@@ -398,6 +436,41 @@ def test_bench_with_a_variable_named_like_a_function(sandbox):
 def test_check_with_a_variable_named_like_a_function(sandbox):
     outcome = run_inprocess(["check", "log^2 + exp", "exp + log*log", "--timeout", "20"])
     assert_one_line(outcome, 0, 20.0)
+
+
+# --- messages that say what was seen ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("claimed,expected,note", [
+    ("x - x", "x^2", "claimed is 0 at all"),  # a factor of 0 relates nothing: the zero claim is named
+    ("0*y", "x^2 + 1", "claimed is 0 at all"),
+    ("1e-300*x", "x", None),  # a ratio that only rounds to 0: no factor diagnosis at all
+])
+def test_a_zero_factor_is_never_offered_as_a_relation(sandbox, claimed, expected, note):
+    outcome = run_inprocess(["check", claimed, expected, "--timeout", "10"])
+    assert_one_line(outcome, 1, 10.0)  # exit 1: the formulas differ
+    assert outcome.out.startswith("different") and "0 * (expected)" not in outcome.out, outcome.out
+    assert "constant factor" not in outcome.out, outcome.out
+    assert note is None or note in outcome.out, outcome.out
+
+
+def test_a_nonzero_factor_is_still_diagnosed(sandbox):
+    outcome = run_inprocess(["check", "2*x^2", "x^2", "--timeout", "10"])
+    assert outcome.code == 1 and "equal up to a constant factor: claimed = 2 * (expected)" in outcome.out
+
+
+FLAT_SUM = "+".join(f"x{i}" for i in range(62))
+
+
+def test_a_flat_62_term_sum_is_not_called_nested(sandbox):
+    backwards = "+".join(f"x{i}" for i in reversed(range(62)))
+    outcome = run_inprocess(["check", FLAT_SUM, backwards, "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    assert "nested" not in outcome.err and outcome.out.startswith("equivalent"), outcome.out[:300]
+    # the gradient of (sum x_i)^2 at all ones is 2 * 62 = 124 in every coordinate
+    at = ",".join(f"x{i}=1" for i in range(62))
+    outcome = run_inprocess(["curvature", f"({FLAT_SUM})^2", "--at", at, "--json", "--timeout", "20"])
+    assert outcome.code == 0 and "nested" not in outcome.err, outcome.err
+    assert json.loads(outcome.out)["points"][0]["gradient"] == [pytest.approx(124.0)] * 62
 
 
 # --- numeric faults ----------------------------------------------------------------------------------------

@@ -40,7 +40,11 @@ def diagnose(claimed, expected, ctx: ProbeContext, samples, clock: Clock, rng: r
             ratios = [complex(cv) / complex(ev) for cv, ev in pairs if abs(complex(ev)) > 1e-12]
             if len(ratios) >= 2 and len(ratios) == len(pairs) and abs(ratios[0] - 1) > 1e-9 and all(
                     abs(r - ratios[0]) <= 1e-12 * max(1, abs(ratios[0])) for r in ratios):
-                notes.append(f"equal up to a constant factor: claimed = {_nice(ratios[0])} * (expected){where}")
+                factor = _nice(ratios[0])
+                if factor != "0":
+                    notes.append(f"equal up to a constant factor: claimed = {factor} * (expected){where}")
+                elif all(complex(cv) == 0 for cv, _ in pairs):  # a factor of 0 is no relation: say what was seen
+                    notes.append(f"claimed is 0 at all {len(usable)} probe points compared, expected is not{where}")
             else:
                 gaps = [complex(cv) - complex(ev) for cv, ev in pairs]
                 scale = max(abs(complex(v)) for pair in pairs for v in pair)

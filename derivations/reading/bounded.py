@@ -25,6 +25,7 @@ import math
 import sympy as sp
 
 from derivations.errors import InputError
+from derivations.reading.sizes import MAX_EXPANDED_TERMS, matrix_power_terms
 
 MAX_EXPONENT = 1000  # |numeric exponent|
 MAX_BITS = 70_000  # size of any exact number built while parsing (~21 000 digits)
@@ -74,6 +75,10 @@ def power(base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
         if not isinstance(exponent, sp.Integer) or abs(exponent) > MAX_MATRIX_POWER or max(base.shape) > 10:
             raise InputError(f"matrix powers are limited to integer exponents up to {MAX_MATRIX_POWER} "
                              "and matrices up to 10x10")
+        terms = matrix_power_terms(base, int(exponent))
+        if terms > MAX_EXPANDED_TERMS:
+            raise InputError(f"an entry of this matrix power has more than {MAX_EXPANDED_TERMS:,} terms (the limit); "
+                             "use a smaller exponent, a smaller matrix or numeric entries")
     return check_number(base**exponent)
 
 

@@ -239,14 +239,15 @@ def _expand_sums(expr: sp.Expr, n: int | None) -> sp.Expr:
             return expr
         done = {}
         for s in inner:
-            (i, lo, hi), rest = s.limits[0], s.limits[1:]  # Sum(f, (i, ..), (j, ..)) is Sum(Sum(f, (i, ..)), (j, ..))
-            lo, hi = _bound(lo, "lower", n), _bound(hi, "upper", n)
-            terms = (hi - lo + 1) * len(sp.Add.make_args(s.function))
-            if terms > MAX_EXPANDED:
-                raise InputError(f"a sum of {terms:,} terms inside another expression exceeds the limit of "
-                                 f"{MAX_EXPANDED:,} (a sum at the top level, c*Sum(...), has no such limit)")
-            body = sp.Add(*[s.function.xreplace({i: sp.Integer(k)}) for k in range(lo, hi + 1)])
-            done[s] = sp.Sum(body, *rest) if rest else body
+            terms, width = [s.function], len(sp.Add.make_args(s.function))
+            for i, lo, hi in s.limits:  # the first limit is the innermost
+                lo, hi = _bound(lo, "lower", n), _bound(hi, "upper", n)
+                if len(terms) * width * (hi - lo + 1) > MAX_EXPANDED:
+                    raise InputError(f"a sum of {len(terms) * width * (hi - lo + 1):,} terms inside another expression "
+                                     f"exceeds the limit of {MAX_EXPANDED:,} (a sum at the top level, "
+                                     "c*Sum(...), has no such limit)")
+                terms = [t.xreplace({i: sp.Integer(k)}) for t in terms for k in range(lo, hi + 1)]
+            done[s] = sp.Add(*terms)
         expr = expr.xreplace(done)
 
 

@@ -71,6 +71,7 @@ from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
                                          validate_text)
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed
+from derivations.reading.sizes import check_sizes
 from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, INVERSES, LETTERS, MULTIPLY,
                                         RELATIONS, Tok, number, prepare)
 
@@ -112,8 +113,12 @@ def read_latex(
     """
     for t in texts:
         validate_text(t)
-    return guarded(lambda: _read_all(list(texts), symbol, indexed, dict(declared or {}), rhs_of_equation,
-                                     list(labels)), texts[0])
+    def read() -> Reading:
+        reading = _read_all(list(texts), symbol, indexed, dict(declared or {}), rhs_of_equation, list(labels))
+        check_sizes(reading.values)  # the formulas, not the record, are what later work expands
+        return reading
+
+    return guarded(read, texts[0])
 
 
 def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels) -> Reading:

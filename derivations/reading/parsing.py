@@ -64,6 +64,7 @@ from derivations.reading.bounded import (MAX_EXPONENT, MAX_TERMS, _bounded_int,
                                          bounded_diff,
                                          bounded_sum, check_number, power)
 from derivations.reading.segments import PLACEHOLDER, Chunk, Piece, pieces
+from derivations.reading.sizes import check_sizes
 from derivations.reading.shapes import METHODS, Kind, typed
 
 MAX_LENGTH = 1_000_000  # characters of input
@@ -221,10 +222,12 @@ def real_indexed(name: str) -> sp.IndexedBase:
 
 
 def guarded(read: Callable[[], sp.Basic], text: str) -> sp.Basic:
-    """Run a reader of ``text`` so that anything it cannot read is one :class:`InputError`."""
+    """Run a reader of ``text`` so that anything it cannot read, or too large to work on, is one :class:`InputError`."""
     validate_text(text)
     try:
-        return read()
+        value = read()
+        check_sizes(value)  # nested sums, terms after expansion, degree: refused before any work on them
+        return value
     except InputError:
         raise
     except (RecursionError, MemoryError):
@@ -259,9 +262,8 @@ def _syntax_tree(source: str, columns):
     except SyntaxError as exc:
         col = columns(exc.offset) if exc.offset else None
         where = f" at column {col}" if col else ""
-        if "too many nested" in str(exc.msg):
-            raise InputError(f"parentheses nested too deeply{where}: the limit is {MAX_DEPTH} levels") from None
-        raise InputError(f"syntax error{where}: {exc.msg}") from None
+        limit = " (the limit is 200 levels)" if "too many nested parentheses" in exc.msg else ""  # Python's MAXLEVEL
+        raise InputError(f"syntax error{where}: {exc.msg}{limit}") from None
     except (RecursionError, MemoryError):
         raise InputError("expression is nested too deeply") from None
     except ValueError as exc:

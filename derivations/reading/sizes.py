@@ -1,0 +1,206 @@
+r"""Sizes of the work an expression asks for, estimated before any of it is done.
+
+An expression that is short to type can stand for far more work than any
+time bound allows.  Each estimate here is an upper bound read off the
+expression tree in time proportional to its size, never by doing the work:
+
+* **nested sums** with numeric ranges: the product of the ranges
+  (:math:`\sum_{i=1}^{1000}\sum_{j=1}^{1000}\sum_{k=1}^{1000}` is :math:`10^9` terms);
+* **terms after expansion**: a sum of :math:`n` terms raised to the power :math:`k`
+  has at most :math:`\binom{n+k-1}{k}` monomials (the multisets of size :math:`k`),
+  a product multiplies the counts of its factors, a sum adds them;
+* **degree of an exponent tower**: :math:`(p^{a})^{b}` has degree
+  :math:`a \cdot b \cdot \deg p` (SymPy merges integer exponents, so
+  ``((x+2)^1000)^1000`` is already ``(x+2)**1000000``);
+* **a power of a symbolic matrix**: an entry of :math:`M^k` for an :math:`n \times n`
+  matrix of symbols is a form of degree :math:`k` in its :math:`n^2` entries, so at most
+  :math:`\binom{n^2+k-1}{k}` monomials.
+
+:func:`check_sizes` refuses an expression over a limit with one
+:class:`~derivations.errors.InputError` naming the limit;
+:func:`derivations.reading.parsing.guarded` calls it on everything the readers
+build, and :func:`derivations.reading.bounded.power` calls
+:func:`matrix_power_terms` before a matrix power is computed.
+
+Examples
+========
+
+>>> import sympy as sp
+>>> x, y = sp.symbols("x y")
+>>> expanded_terms((x + y) ** 3), degree((x + 2) ** 1000)
+(4, 1000)
+>>> check_sizes(sp.Add(*sp.symbols("x1:13")) ** 12)
+Traceback (most recent call last):
+...
+derivations.errors.InputError: the expression has at least 1,352,078 terms after expansion; the limit is 100,000
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from derivations.errors import InputError
+
+__all__ = ["MAX_EXPANDED_TERMS", "MAX_DEGREE", "nested_sum_terms", "expanded_terms", "degree",
+           "matrix_power_terms", "check_sizes"]
+
+MAX_EXPANDED_TERMS = 100_000  # terms after expansion: nested sums, powers of sums, entries of matrix powers
+MAX_DEGREE = 10_000  # polynomial degree (exponent x degree of the base, summed over a product)
+
+_OVER = MAX_EXPANDED_TERMS + 1  # counts are capped here: past the limit the exact figure does not matter
+
+
+def _capped(value: int) -> int:
+    return min(value, _OVER)
+
+
+def _multisets(n: int, k: int) -> int:
+    r""":math:`\binom{n+k-1}{k}`, capped; the log-gamma figure decides first when it is far past the cap."""
+    if math.lgamma(n + k) - math.lgamma(k + 1) - math.lgamma(n) > math.log(_OVER) + 1:
+        return _OVER
+    return _capped(math.comb(n + k - 1, k))
+
+
+def _range_length(lower: sp.Basic, upper: sp.Basic) -> int | None:
+    """Terms of one range with numeric bounds; ``None`` when a bound is symbolic."""
+    span = sp.sympify(upper) - sp.sympify(lower)
+    if not (span.is_number and span.is_finite and span.is_real):
+        return None
+    return max(0, int(sp.floor(span)) + 1)
+
+
+def nested_sum_terms(expr: sp.Basic) -> int:
+    """The most terms of any ``Sum`` inside another, written out: the product of their numeric ranges.
+
+    A single sum is not counted (its own bound is the parser's ``max_terms``); ``1`` when no sum nests.
+
+    >>> i, j, y = sp.symbols("i j y")
+    >>> nested_sum_terms(sp.Sum(sp.Sum(y * i * j, (i, 1, 30)), (j, 1, 40)))
+    1200
+    >>> nested_sum_terms(sp.Sum(y * i * j, (i, 1, 30), (j, 1, 40))), nested_sum_terms(sp.Sum(y * i, (i, 1, 10**6)))
+    (1200, 1)
+    """
+    def walk(e: sp.Basic) -> tuple[int, int]:  # (terms of e written out, most terms of a nesting below e)
+        if not isinstance(e, sp.Basic) or not e.args:
+            return 1, 1
+        if isinstance(e, sp.Sum):
+            inner, worst = walk(e.function)
+            levels = 1 if e.function.has(sp.Sum) else 0
+            count = inner
+            for limit in e.limits:
+                n = _range_length(limit[1], limit[2]) if len(limit) == 3 else None
+                count *= n if n is not None else 1  # exact: each range is at most the parser's max_terms
+                levels += 1
+            return count, max(worst, count if levels > 1 else 1)
+        counts = [walk(a) for a in e.args]
+        return max(c for c, _ in counts), max(w for _, w in counts)
+
+    return walk(expr)[1]
+
+
+def expanded_terms(expr: sp.Basic) -> int:
+    r"""An upper bound on the terms of ``expr`` expanded as a polynomial (capped just past the limit).
+
+    Sums add, products multiply, :math:`p^k` (integer :math:`k \ge 2`) has at most
+    :math:`\binom{t+k-1}{k}` terms for :math:`t` terms of :math:`p`; anything else is one term.
+
+    >>> x, y, z = sp.symbols("x y z")
+    >>> expanded_terms((x + y + z) ** 4), expanded_terms((x + 1) * (y + 1) + sp.exp(x + y))
+    (15, 5)
+    """
+    if isinstance(expr, sp.Add):
+        return _capped(sum(expanded_terms(a) for a in expr.args))
+    if isinstance(expr, sp.Mul):
+        return _capped(math.prod(expanded_terms(a) for a in expr.args))
+    if isinstance(expr, sp.Pow) and isinstance(expr.exp, sp.Integer) and expr.exp >= 2:
+        t, k = expanded_terms(expr.base), int(expr.exp)
+        if t <= 1:
+            return 1
+        if t > MAX_EXPANDED_TERMS:
+            return _OVER
+        return _multisets(t, k)
+    return 1
+
+
+def degree(expr: sp.Basic) -> int:
+    """An upper bound on the polynomial degree of ``expr`` (a non-polynomial part counts as degree 1).
+
+    >>> x, y = sp.symbols("x y")
+    >>> degree(((x + 2) ** 10) ** 10 * y ** 3), degree(sp.sin(x) ** 4 + 1)
+    (103, 4)
+    """
+    if isinstance(expr, sp.Add):
+        return max(degree(a) for a in expr.args)
+    if isinstance(expr, sp.Mul):
+        return sum(degree(a) for a in expr.args)
+    if isinstance(expr, sp.Pow) and isinstance(expr.exp, sp.Integer):
+        return abs(int(expr.exp)) * degree(expr.base)
+    return 0 if expr.is_number else 1
+
+
+def matrix_power_terms(matrix: sp.MatrixBase, exponent: int) -> int:
+    r"""An upper bound on the terms of an entry of ``matrix ** exponent`` (capped just past the limit).
+
+    For :math:`n \times n` entries with at most :math:`t` terms each, an entry of :math:`M^k` is a
+    form of degree :math:`k` in at most :math:`n^2 t` monomials: :math:`\binom{n^2 t + k - 1}{k}` terms.
+    A matrix of numbers is one term per entry.
+
+    >>> a, b, c, d = sp.symbols("a b c d")
+    >>> matrix_power_terms(sp.Matrix([[a, b], [c, d]]), 3), matrix_power_terms(sp.eye(10), 16)
+    (20, 1)
+    """
+    k = abs(int(exponent))
+    if k < 2 or all(e.is_number for e in matrix):
+        return 1
+    t = max(expanded_terms(e) for e in matrix)
+    monomials = min(matrix.shape[0] * matrix.shape[1] * t, _OVER)
+    return _multisets(monomials, k)
+
+
+def _refuse(expr: sp.Basic) -> None:
+    nested = nested_sum_terms(expr)
+    if nested > MAX_EXPANDED_TERMS:
+        raise InputError(f"nested sums of {nested:,} terms (the product of their ranges) exceed the limit of "
+                         f"{MAX_EXPANDED_TERMS:,} terms")
+    d = degree(expr)
+    if d > MAX_DEGREE:
+        raise InputError(f"the expression has degree {d:,} (exponent times degree); the limit is {MAX_DEGREE:,}")
+    terms = expanded_terms(expr)
+    if terms > MAX_EXPANDED_TERMS:
+        shown = _exact_terms(sp.Add.make_args(expr))
+        raise InputError(f"the expression has {shown} terms after expansion; the limit is {MAX_EXPANDED_TERMS:,}")
+
+
+def _exact_terms(summands) -> str:
+    """The figure for the largest power of a sum among ``summands`` when that alone is over the limit."""
+    worst = 0
+    for p in summands:
+        if (isinstance(p, sp.Pow) and isinstance(p.base, sp.Add) and isinstance(p.exp, sp.Integer)
+                and len(p.base.args) <= MAX_EXPANDED_TERMS and 2 <= p.exp <= MAX_DEGREE):
+            worst = max(worst, math.comb(len(p.base.args) + int(p.exp) - 1, int(p.exp)))
+    return f"at least {worst:,}" if worst > MAX_EXPANDED_TERMS else f"more than {MAX_EXPANDED_TERMS:,}"
+
+
+def check_sizes(value) -> None:
+    """Refuse ``value`` (an expression, a matrix, or a list or tuple of them) when an estimate is over its limit.
+
+    >>> i, j, k, y = sp.symbols("i j k y")
+    >>> check_sizes(sp.Sum(sp.Sum(y * i * j, (i, 1, 1000)), (j, 1, 1000)))
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: nested sums of 1,000,000 terms (the product of their ranges) exceed the limit of 100,000 terms
+    >>> check_sizes(((sp.Symbol("x") + 2) ** 1000) ** 1000)
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: the expression has degree 1,000,000 (exponent times degree); the limit is 10,000
+    """
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            check_sizes(v)
+    elif isinstance(value, sp.MatrixBase):
+        for e in value:
+            _refuse(e)
+    elif isinstance(value, sp.Basic):
+        _refuse(value)
