@@ -356,7 +356,7 @@ def check_text(
     >>> check_text(r"\\frac{1}{2\\sqrt{x}}", derivative_of=r"\\sqrt{x}", wrt="x", latex=True,
     ...            assume=["x>0"]).verdict.value
     'equivalent'
-    >>> r = check_text(r"(\mathbf{A}\mathbf{B})^{-1}", r"\mathbf{B}^{-1}\mathbf{A}^{-1}", latex=True)
+    >>> r = check_text(r"(\\mathbf{A}\\mathbf{B})^{-1}", r"\\mathbf{B}^{-1}\\mathbf{A}^{-1}", latex=True)
     >>> r.verdict.value, r.method
     ('equivalent', 'symbolic (matrix algebra)')
     >>> check_text(r"\\mathbf{A}\\mathbf{B}", r"\\mathbf{B}\\mathbf{A}", latex=True).verdict.value
