@@ -186,7 +186,7 @@ def docs_pages() -> list[Page]:
             e = _link(s, _seed_of(str(p)), errata)
             where = f"`{p.name}:{s.line}`"
             point = ", ".join(f"{k} = {v}" for k, v in (s.counterexample or ())) or "any point"
-            lines.append(f"- {where}: $${_escape(s.reference)} = {_escape(s.claimed)}$$ at {point}: claimed "
+            lines.append(f"- {where}: ${_escape(s.reference)} = {_escape(s.claimed)}$ at {point}: claimed "
                          f"{s.claimed_value}, expected {s.reference_value}"
                          + (f" ({'; '.join(s.diagnostics)})" if s.diagnostics else "") + ". "
                          + (f"Registered: [{e.name}]({e.name}.md) — {e.rule}" if e else
@@ -204,7 +204,7 @@ def docs_pages() -> list[Page]:
         lines.append(f"- [{e.name}]({e.name}.md), seed {e.seed}: {e.rule} — *why not found*: {why}.")
     reasons = Counter(_reason_kind(s.reason) for a in audits for s in a.steps if s.verdict is Outcome.UNCHECKED)
     lines += ["", "## Why steps stay unchecked", "", "| reason | steps |", "|---|---|"]
-    lines += [f"| {_escape(r)} | {n} |" for r, n in reasons.most_common()]
+    lines += [f"| `{_escape(r).replace('`', '')}` | {n} |" for r, n in reasons.most_common()]  # as written
     lines += ["", "A slip is reported once, where it first appears; later steps of the chain are checked from the "
               "value it claimed. Steps the reader cannot read (converted slides keep garbled pieces) are "
               "unchecked, never guessed."]
