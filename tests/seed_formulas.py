@@ -1,9 +1,11 @@
 """The formulas of the five seed lecture notes, one side of a relation at a time (a helper of test_reading_seeds)."""
 
+import os
 import re
 from pathlib import Path
 
-SEEDS = Path("/work/shared/seeds")
+# the lecture notes beside the clone (shared/seeds), or where DERIVKIT_SEEDS points
+SEEDS = Path(os.environ.get("DERIVKIT_SEEDS") or Path(__file__).resolve().parents[2] / "shared" / "seeds")
 _FORMULA = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(?<![$\\])\$([^$]+?)\$", re.S)
 _RELATION = r"\\leftarrow|\\gets|\\approx|:=|\\coloneqq|(?<![<>!\\])="
 

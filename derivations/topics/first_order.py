@@ -72,7 +72,6 @@ LATEX = (
     (eps, r"\varepsilon"), (theta_t, r"\tilde\theta"), (G, "g_{{{i}}}"), (m2, r"\mathbb{E}[g^2]"),
     (mu, r"\mathbb{E}[g]"),
 )
-SEEDS = ("000", "001", "002", "003", "004")
 
 
 # ----------------------------------------------------------------- update rules
