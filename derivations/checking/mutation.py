@@ -124,20 +124,10 @@ def _condition_still_holds(d, step, rng) -> bool:
 
 def mutate_derivation(d, rng: random.Random, limit: int | None = None, seconds: float = 2.0):
     """Mutate every checked step of ``d`` (``limit`` mutants per step at most) and verify each mutant."""
-    from derivations.checking.verify import ProbeContext as Ctx
-    from derivations.checking.instantiate import Expander, expand_instance
+    from derivations.checking.verify import probing
 
     results = []
-    ctx = Ctx(tuple((str(k.label if isinstance(k, sp.IndexedBase) else k), r) for k, r in d.domain),
-              definitions=d.definitions)
-    size_syms = {s for s, _ in d.sizes} | {s for s, _ in d.numeric_sizes}
-    expanders: dict = {}
-
-    def expand(expr, subs, keep=None, flatten=True):
-        sizes = tuple(sorted(((k, v) for k, v in subs.items() if k in size_syms), key=str))
-        if (sizes, keep) not in expanders:
-            expanders[sizes, keep] = Expander(d.definitions, dict(sizes), keep, evaluate=True)
-        return expand_instance(expr, subs, expanders[sizes, keep], flatten)
+    ctx, expand = probing(d)
 
     for i, step in enumerate(d.steps, 1):
         if not isinstance(step.claim, (Equals, DerivativeOf, Holds)):

@@ -62,7 +62,7 @@ from derivations.deadline import TimeLimitExceeded
 
 __all__ = ["DIGITS", "HOLDS_POINTS", "LARGE", "POSITIVE", "REAL", "TOLERANCE", "Clock", "Comparison", "Draw",
            "HoldsProbe", "ProbeContext", "close", "compare", "describe", "entries", "evaluate", "flatten_indexed",
-           "holds", "instances", "instantiate", "show", "symbolic_zero", "verify"]
+           "holds", "instances", "instantiate", "probing", "show", "symbolic_zero", "verify"]
 
 DIGITS = 40
 TOLERANCE = 1e-22  # relative agreement of two values computed at DIGITS digits
@@ -579,19 +579,22 @@ def verify(d, seconds: float = 4.0, probes: int = 5, seed: int = 0):
     ['proved']
     """
     start = time.perf_counter()
-    ctx = ProbeContext(tuple((str(k.label if isinstance(k, sp.IndexedBase) else k), rng) for k, rng in d.domain),
-                       definitions=d.definitions)
-    size_syms = {s for s, _ in d.sizes} | {s for s, _ in d.numeric_sizes}
-    expanders: dict = {}
-
-    def expand(expr, subs, keep=None, flatten=True):
-        sizes = tuple(sorted(((k, v) for k, v in subs.items() if k in size_syms), key=str))
-        if (sizes, keep) not in expanders:
-            expanders[sizes, keep] = Expander(d.definitions, dict(sizes), keep, evaluate=True)
-        return expand_instance(expr, subs, expanders[sizes, keep], flatten)
-
+    ctx, expand = probing(d)
     reports = tuple(
         check_step(i, step, d, ctx, expand, seconds, probes, random.Random(f"{d.name}:{i}:{seed}"))
         for i, step in enumerate(d.steps, 1)
     )
     return Verification(d.name, reports, time.perf_counter() - start)
+
+
+def probing(d):
+    """The probe context of ``d`` and its instance expander (one :class:`Expander` per sizes and held node)."""
+    names = tuple((str(k.label if isinstance(k, sp.IndexedBase) else k), rng) for k, rng in d.domain)
+    ctx, size_syms = ProbeContext(names, definitions=d.definitions), {s for s, _ in d.sizes + d.numeric_sizes}
+    expanders: dict = {}
+    def expand(expr, subs, keep=None, flatten=True):  # noqa: E306 - one expander per sizes and held node
+        sizes = tuple(sorted(((k, v) for k, v in subs.items() if k in size_syms), key=str))
+        if (sizes, keep) not in expanders:
+            expanders[sizes, keep] = Expander(d.definitions, dict(sizes), keep, evaluate=True)
+        return expand_instance(expr, subs, expanders[sizes, keep], flatten)
+    return ctx, expand
