@@ -24,10 +24,14 @@ The decision runs under one time limit (:func:`derivations.deadline.time_limit`)
    terms cancel); points where either side is not finite are skipped and
    redrawn.
 
-Sums with a symbolic upper limit (``Sum(x[j], (j, 1, m))``) are instantiated
-for concrete sizes (``m`` = 2, 3 symbolically, 4 and 6 by probes) unless
-the difference simplifies to zero with ``m`` left symbolic, and free indices
-for each end of their range; ``x[3]`` becomes a plain symbol named ``x[3]``.
+Sums with a symbolic upper limit (``Sum(x[j], (j, 1, m))``) are first
+screened at concrete sizes, then proved with ``m`` kept a symbol where the
+sum algebra of :mod:`~derivations.checking.sums` reduces the difference to
+zero ("proved for all m": ``∂x_k/∂x_j = δ_kj``, linearity, geometric sums;
+a free index runs over ``1..m`` when m is the only size); otherwise they are
+instantiated for concrete sizes (``m`` = 2, 3 symbolically, 4 and 6 by
+probes), and free indices for each end of their range; ``x[3]`` becomes a
+plain symbol named ``x[3]``.
 
 Examples
 ========
@@ -71,6 +75,8 @@ from derivations.checking.matrices import function_draws, matrix_algebra_zero, m
 from derivations.checking.diagnostics import SMALL_CONSTANTS, diagnose, names_of
 from derivations.checking.verify import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
 from derivations.checking.verify import entries as _entries, instantiate, symbolic_zero
+from derivations.checking.instantiate import free_indices, size_symbols
+from derivations.checking.sums import SumAlgebra
 
 __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check_against", "parse_assumption",
            "SMALL_CONSTANTS", "name_key", "result_symbols"]
@@ -200,6 +206,10 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
     state["method"] = "symbolic"
     if any(subs for subs, *_ in pairs) and _generic_zero(claimed, expected, derivative_of, ctx, clock):
         return result(Verdict.EQUIVALENT, "symbolic", diagnostics=["proved for every size"])
+    general = _sum_algebra_sizes(claimed, expected, derivative_of, ctx, clock)
+    if general:
+        return result(Verdict.EQUIVALENT, "symbolic (sum algebra)",
+                      diagnostics=[f"proved for all {', '.join(general)}"] + _index_note(claimed, expected, derivative_of, ctx))
     budget = min(clock.left() * 0.5, 2.0 + 0.1 * (clock.left()))
     proved = True
     per = budget / max(1, sum(1 for p in pairs if p[1]))
@@ -276,6 +286,51 @@ def _generic_zero(claimed, expected, derivative_of, ctx, clock) -> bool:
         return False
     except Exception:  # noqa: BLE001 - SymPy failing on a generic sum proves nothing
         return False
+
+
+def _sum_scope(exprs, ctx) -> tuple[list, tuple] | None:
+    """The size symbols of sums with symbolic bounds and each free index with its range; ``None`` if a range is a guess."""
+    bounded = [s for e in exprs for s in e.atoms(sp.Sum) if any(sp.sympify(b).free_symbols for lim in s.limits
+                                                                for b in lim[1:])]
+    sizes = sorted({s for s, _, _ in ctx.sizes} or set(size_symbols(exprs)), key=str)
+    if not bounded or not sizes or not all(s.is_integer and s.is_positive for s in sizes):
+        return None
+    uppers = dict(ctx.indices)
+    free = [i for i in free_indices(exprs, set(sizes)) if i not in uppers]
+    if free and len(sizes) != 1:
+        return None  # which size an index runs to would be a guess
+    return sizes, tuple(uppers.items()) + tuple((i, sizes[0]) for i in free)
+
+
+def _sum_algebra_sizes(claimed, expected, derivative_of, ctx, clock) -> tuple[str, ...]:
+    """The sizes for which the sum algebra proves the pair with them kept symbols (``∂x_k/∂x_j = δ_kj``, linearity,
+    geometric sums); ``()`` when not proved or when no sum has a symbolic bound.  Main thread only (a timer bounds it)."""
+    exprs = [claimed] + ([expected] if expected is not None else list(derivative_of))
+    scope = _sum_scope(exprs, ctx)
+    if scope is None or threading.current_thread() is not threading.main_thread() or is_typed(claimed):
+        return ()
+    sizes, indices = scope
+    algebra = SumAlgebra(tuple(ctx.definitions), indices, sizes=set(sizes), domain=ctx.domains)
+    seconds = max(0.02, min(2.0, 0.3 * clock.left()))
+    try:
+        with time_limit(seconds):
+            if derivative_of is not None:
+                f, v = derivative_of
+                gap = claimed - sp.diff(algebra.expander.expand(f), v)
+            else:
+                gap = claimed - expected
+    except TimeLimitExceeded:
+        clock.check()
+        return ()
+    proved = algebra.zero(gap, seconds)
+    clock.check()
+    return tuple(str(s) for s in sizes) if proved else ()
+
+
+def _index_note(claimed, expected, derivative_of, ctx) -> list[str]:
+    exprs = [claimed] + ([expected] if expected is not None else list(derivative_of))
+    _, indices = _sum_scope(exprs, ctx)
+    return [f"for every index {i} in 1..{upper}" for i, upper in indices]
 
 
 def _size_note(pairs) -> list[str]:

@@ -12,7 +12,13 @@ symbol, by rewriting both sides to a normal form and cancelling:
 * the record's definitions of scalars by sums are applied in reverse: from
   ``μ = (1/m) Σ x_k`` the rule ``Σ x_k → m μ``, from
   ``σ² = (1/m) Σ (x_k − μ)²`` (normalized with the earlier rules) the rule
-  ``Σ x_k² → m (σ² + μ²)``.  Σ (x_k − μ) = 0 follows from the first rule.
+  ``Σ x_k² → m (σ² + μ²)``.  Σ (x_k − μ) = 0 follows from the first rule;
+* a linear recurrence at a symbolic t is replaced by its solution
+  ``Σ_{k=1}^t a^(t−k) b(k)`` (:mod:`~derivations.checking.recurrences`), a
+  power ``0^(t−k)`` in a sum over ``k ≤ t`` is ``δ_kt``, and a geometric sum
+  ``Σ_k r^k`` is summed in closed form with ``r = 1`` as its own branch;
+  each branch is proved separately (``r = 1`` substituted), and a branch
+  whose case lies outside the record's declared domain of r is left out.
 
 What remains is a function of the sums that are left (each an opaque
 symbol) and the record's symbols; it is handed to
@@ -43,6 +49,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derivations.checking.instantiate import Expander
+from derivations.checking.recurrences import LinearRecurrence, geometric_ratio, geometric_sum
 from derivations.checking.symbolic import symbolic_zero
 from derivations.claims import DerivativeOf, Differs, Equals
 from derivations.deadline import TimeLimitExceeded, time_limit
@@ -72,6 +79,7 @@ class SumAlgebra:
     indices: tuple = ()
     rules: dict = field(default_factory=dict, init=False)  # a sum atom → its value from a definition
     sizes: set = field(default_factory=set)
+    domain: tuple = ()  # declared (name, (lo, hi)) of symbols: a branch case outside it is left out
 
     def __post_init__(self):
         self.expander = Expander(self.definitions, {}, None, evaluate=False)
@@ -103,6 +111,8 @@ class SumAlgebra:
         """Sums split by linearity, constants pulled out, deltas collapsed, indices renamed canonically."""
         if isinstance(expr, sp.Sum):
             return self._sum(expr, ranges)
+        if isinstance(expr, LinearRecurrence) and not expr.args[0].is_Integer:
+            return self.normal(expr.unrolled(), ranges)
         if isinstance(expr, sp.KroneckerDelta):
             i, k = expr.args
             return sp.S.One if i == k else expr
@@ -120,7 +130,11 @@ class SumAlgebra:
 
     def _one(self, body: sp.Basic, index: sp.Symbol, lo, hi, ranges: dict) -> sp.Basic:
         inner = {**ranges, index: (lo, hi)}
-        body = sp.expand(self.normal(body, inner))
+        # 0^(hi − k) = δ_k,hi for lo ≤ k ≤ hi (0⁰ = 1)
+        body = self.normal(body, inner).replace(
+            lambda e: e.is_Pow and e.base.is_zero and sp.expand(e.exp - hi + index) == 0,
+            lambda e: sp.KroneckerDelta(index, hi))
+        body = sp.expand(body)
         total = sp.S.Zero
         for term in sp.Add.make_args(body):
             const, dep = [], []
@@ -130,12 +144,17 @@ class SumAlgebra:
             delta = next((f for f in dep if isinstance(f, sp.KroneckerDelta)), None)
             if delta is not None:
                 other = delta.args[1] if delta.args[0] == index else delta.args[0]
-                if other != index and ranges.get(other) == (lo, hi) and not other.has(index):
+                within = ranges.get(other) == (lo, hi) or (other == hi and (hi - lo).is_nonnegative)
+                if other != index and within and not other.has(index):
                     rest = [f for f in dep if f is not delta]
                     total += c * sp.Mul(*rest).xreplace({index: other})
                     continue
             if not dep:
                 total += c * (hi - lo + 1)
+                continue
+            geometric = geometric_ratio(dep, index)
+            if geometric is not None and geometric[1].as_base_exp()[0].is_Symbol:
+                total += c * geometric[0] * geometric_sum(geometric[1], lo, hi)
                 continue
             summand = sp.Mul(*dep)
             canonical = _index(_depth(summand))
@@ -152,9 +171,38 @@ class SumAlgebra:
                 if reduced.has(sp.Derivative):
                     return None
                 opaque = {s: sp.Dummy("S") for s in reduced.atoms(sp.Sum)}
-                return symbolic_zero(reduced.xreplace(opaque), None)
+                branches = self._branches(reduced.xreplace(opaque))
+                return None if branches is None else all(symbolic_zero(b, None) for b in branches) or None
         except Exception:  # noqa: BLE001 - whatever the algebra cannot handle is "not proved here"
             return None
+
+    def _branches(self, expr: sp.Basic) -> list | None:
+        """``expr`` in every case of its geometric sums: each set S of bases b = 1 substituted, the rest generic.
+
+        A case that leaves ``expr`` undefined is left out when b = 1 lies outside b's
+        declared domain, else the whole claim is not proved here (``None``).
+        """
+        pieces = [p for p in expr.atoms(sp.Piecewise) if len(p.args) == 2 and p.args[1].cond is sp.true
+                  and isinstance(p.args[0].cond, sp.Eq) and p.args[0].cond.lhs.is_Symbol and p.args[0].cond.rhs == 1]
+        bases = sorted({p.args[0].cond.lhs for p in pieces}, key=str)
+        out = []
+        for chosen in range(2 ** len(bases)):
+            ones = {b for k, b in enumerate(bases) if chosen >> k & 1}
+            case = expr.xreplace({p: p.args[0].expr if p.args[0].cond.lhs in ones else p.args[1].expr for p in pieces})
+            case = case.xreplace({b: sp.S.One for b in ones}) if ones else case
+            if case.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                if all(self._outside(b) for b in ones) and ones:
+                    continue
+                return None
+            out.append(case)
+        return out
+
+    def _outside(self, base: sp.Symbol) -> bool:
+        """True if 1 lies outside the record's declared domain of ``base``."""
+        for name, (lo, hi) in self.domain:
+            if name == str(base):
+                return not sp.Rational(lo) <= 1 <= sp.Rational(hi)
+        return False
 
 
 def proved_for_all_sizes(step, d, seconds: float) -> bool:
@@ -170,7 +218,8 @@ def proved_for_all_sizes(step, d, seconds: float) -> bool:
     if any(isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) or e.has(sp.MatrixExpr) for e in (step.rhs, *vars(claim).values())):
         return False  # the algebra is for scalar sums
     sizes = {s for s, _ in d.sizes}
-    algebra = SumAlgebra(d.definitions, d.indices, sizes=sizes)
+    domain = tuple((str(s), rng) for s, rng in d.domain if isinstance(s, sp.Symbol))
+    algebra = SumAlgebra(d.definitions, d.indices, sizes=sizes, domain=domain)
     if isinstance(claim, DerivativeOf):
         v = claim.variable
         node = v.base if isinstance(v, sp.Indexed) else v

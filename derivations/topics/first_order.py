@@ -40,6 +40,7 @@ from math import comb
 
 import sympy as sp
 
+from derivations.checking.recurrences import linear_recurrence
 from derivations.record import Derivation, Differs, Equals, Holds, Step
 
 # ----------------------------------------------------------------- symbols (seed notation)
@@ -212,32 +213,17 @@ RULES = {
 }
 
 
-# ----------------------------------------------------------------- recurrences evaluated for integer t
+# ----------------------------------------------------------------- recurrences x_t = a x_(t-1) + b(t), x_0 = 0
 
 
-def _recurrence(name: str, latex: str, decay: sp.Basic, inflow):
-    r"""A SymPy function :math:`x_t = \text{decay}\,x_{t-1} + \text{inflow}(t)`, :math:`x_0 = 0`,
-    that expands itself when :math:`t` is a concrete integer (so the record's sizes instantiate it)."""
-
-    def eval_(cls, n):
-        if n.is_Integer:
-            return sp.S.Zero if n <= 0 else decay * cls(n - 1) + inflow(n)
-        return None
-
-    def latex_(self, printer):
-        return latex.format(printer._print(self.args[0]))
-
-    return type(name, (sp.Function,), {"nargs": 1, "eval": classmethod(eval_), "_latex": latex_})
-
-
-Velocity = _recurrence("Velocity", "v_{{{}}}", alpha, lambda n: -eps * G[n])
-ConstantVelocity = _recurrence("ConstantVelocity", "v_{{{}}}", alpha, lambda n: -eps * g)
-AdaGradSum = _recurrence("AdaGradSum", "r_{{{}}}", sp.S.One, lambda n: G[n] ** 2)
-RMSAverage = _recurrence("RMSAverage", "r_{{{}}}", rho, lambda n: (1 - rho) * G[n] ** 2)
-FirstMoment = _recurrence("FirstMoment", "s_{{{}}}", rho1, lambda n: (1 - rho1) * G[n])
-SecondMoment = _recurrence("SecondMoment", "r_{{{}}}", rho2, lambda n: (1 - rho2) * G[n] ** 2)
-MeanFirstMoment = _recurrence("MeanFirstMoment", r"\mathbb{{E}}[s_{{{}}}]", rho1, lambda n: (1 - rho1) * mu)
-MeanSecondMoment = _recurrence("MeanSecondMoment", r"\mathbb{{E}}[r_{{{}}}]", rho2, lambda n: (1 - rho2) * m2)
+Velocity = linear_recurrence("Velocity", "v_{{{}}}", alpha, lambda n: -eps * G[n])
+ConstantVelocity = linear_recurrence("ConstantVelocity", "v_{{{}}}", alpha, lambda n: -eps * g)
+AdaGradSum = linear_recurrence("AdaGradSum", "r_{{{}}}", sp.S.One, lambda n: G[n] ** 2)
+RMSAverage = linear_recurrence("RMSAverage", "r_{{{}}}", rho, lambda n: (1 - rho) * G[n] ** 2)
+FirstMoment = linear_recurrence("FirstMoment", "s_{{{}}}", rho1, lambda n: (1 - rho1) * G[n])
+SecondMoment = linear_recurrence("SecondMoment", "r_{{{}}}", rho2, lambda n: (1 - rho2) * G[n] ** 2)
+MeanFirstMoment = linear_recurrence("MeanFirstMoment", r"\mathbb{{E}}[s_{{{}}}]", rho1, lambda n: (1 - rho1) * mu)
+MeanSecondMoment = linear_recurrence("MeanSecondMoment", r"\mathbb{{E}}[r_{{{}}}]", rho2, lambda n: (1 - rho2) * m2)
 
 SMALL_T = ((t, (1, 2, 3, 4, 5)),)
 LARGE_T = ((t, (12,)),)
@@ -378,7 +364,7 @@ def momentum_unrolled() -> Derivation:
     vt = _sym("v_t")
     steps = [
         Step(vt, Velocity(t), "v_t = α v_(t−1) − ε g_t from v_0 = 0, applied t times", "001"),
-        Step(vt, unrolled, "unrolled: t = 1..5 symbolically, t = 12 numerically", "001", Equals(Velocity(t))),
+        Step(vt, unrolled, "unrolled: v_t = −ε Σ_(i=1)^t α^(t−i) g_i, by induction on t", "001", Equals(Velocity(t))),
         Step(_sym("v_t_alpha0"), unrolled.subs(alpha, 0), "with α = 0 only the current gradient remains", "001",
              Equals(-eps * G[t])),
         Step(_sym("v_t_const"), -eps * g * (1 - alpha**t),
