@@ -205,7 +205,9 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
     # 3. symbolic zero test, time-bounded: first for every size at once, then per instance
     state["method"] = "symbolic"
     if any(subs for subs, *_ in pairs) and _generic_zero(claimed, expected, derivative_of, ctx, clock):
-        return result(Verdict.EQUIVALENT, "symbolic", diagnostics=["proved for every size"])
+        sizes = sorted({str(s) for s, _, _ in ctx.sizes} or {str(s) for s in size_symbols(exprs)})
+        return result(Verdict.EQUIVALENT, "symbolic",
+                      diagnostics=[f"proved for all {', '.join(sizes)}" if sizes else "proved for every size"])
     general = _sum_algebra_sizes(claimed, expected, derivative_of, ctx, clock)
     if general:
         return result(Verdict.EQUIVALENT, "symbolic (sum algebra)",

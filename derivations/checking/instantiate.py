@@ -107,7 +107,7 @@ def instantiate(
 
 def expand_instance(expr: sp.Basic, subs: Mapping, expander: Expander, flatten: bool = True) -> sp.Basic:
     e = sp.sympify(expr)
-    if subs:
+    if subs and not e.atoms(sp.Symbol).isdisjoint(subs):  # subs changes only symbols that occur (shapes too)
         e = e.subs(subs)
     if expander.evaluate or not expander.defs:
         e = e.doit()

@@ -190,8 +190,8 @@ class SumAlgebra:
             ones = {b for k, b in enumerate(bases) if chosen >> k & 1}
             case = expr.xreplace({p: p.args[0].expr if p.args[0].cond.lhs in ones else p.args[1].expr for p in pieces})
             case = case.xreplace({b: sp.S.One for b in ones}) if ones else case
-            if case.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-                if all(self._outside(b) for b in ones) and ones:
+            if ones and case.has(sp.nan, sp.zoo) and not expr.has(sp.nan, sp.zoo):  # a division by zero at b = 1
+                if all(self._outside(b) for b in ones):
                     continue
                 return None
             out.append(case)

@@ -52,6 +52,7 @@ from typing import Mapping, Sequence
 import mpmath
 import sympy as sp
 
+from derivations.checking.evaluation import DIGITS, as_mpmath, as_sympy, evaluate, evaluate_all
 from derivations.checking.instantiate import (Expander, derivation_instances, expand_instance, flatten_indexed,
                                               instances, instantiate, standing_in)
 from derivations.checking.sums import proved_for_all_sizes
@@ -64,7 +65,6 @@ __all__ = ["DIGITS", "HOLDS_POINTS", "LARGE", "POSITIVE", "REAL", "TOLERANCE", "
            "HoldsProbe", "ProbeContext", "close", "compare", "describe", "entries", "evaluate", "flatten_indexed",
            "holds", "instances", "instantiate", "probing", "show", "symbolic_zero", "verify"]
 
-DIGITS = 40
 TOLERANCE = 1e-22  # relative agreement of two values computed at DIGITS digits
 LARGE = 1e6  # above this magnitude the difference of two values is also evaluated on its own
 HOLDS_POINTS = 200  # evaluated points below which a condition is undecided, never "probed"
@@ -160,123 +160,13 @@ class Clock:
             raise TimeLimitExceeded("time limit exceeded")
 
 
-# --------------------------------------------------------------------------- the evaluator
-
-_MPMATH = {
-    "exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "asin": "asin", "acos": "acos",
-    "atan": "atan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "Abs": "fabs", "erf": "erf",
-}
-
-
-def _mp(expr: sp.Basic, point: Mapping, memo: dict):
-    """``expr`` at the current mpmath precision; shared subtrees once."""
-    if expr in memo:
-        return memo[expr]
-    if expr.is_Symbol:
-        value = point[expr]
-    elif expr.is_Rational:
-        value = mpmath.mpf(expr.p) / expr.q
-    elif expr.is_Float:
-        value = mpmath.mpf(expr)
-    elif expr.is_Add:
-        value = mpmath.fsum(_mp(t, point, memo) for t in expr.args)
-    elif expr.is_Mul:
-        value = mpmath.fprod(_mp(t, point, memo) for t in expr.args)
-    elif expr.is_Pow:
-        base, e = _mp(expr.base, point, memo), expr.exp
-        if e.is_Integer:
-            value = base ** int(e)
-        elif e.is_Rational and e.q == 2:
-            value = mpmath.sqrt(base) ** e.p
-        else:
-            value = mpmath.power(base, _mp(e, point, memo))
-    elif isinstance(expr, sp.Function) and type(expr).__name__ in _MPMATH:
-        value = getattr(mpmath, _MPMATH[type(expr).__name__])(*(_mp(t, point, memo) for t in expr.args))
-    elif isinstance(expr, sp.sign):
-        value = mpmath.mpf(mpmath.sign(_mp(expr.args[0], point, memo)))
-    elif isinstance(expr, (sp.Max, sp.Min)):
-        values = [_mp(t, point, memo) for t in expr.args]
-        value = max(values) if isinstance(expr, sp.Max) else min(values)
-    else:  # anything else: SymPy's own evaluation of the subtree
-        value = _evalf(expr, {k: v for k, v in point.items() if k in expr.free_symbols}, mpmath.mp.dps, None)
-        if value is None:
-            raise ValueError("not a finite number")
-    memo[expr] = value
-    return value
-
-
-def _evalf(expr: sp.Basic, point: Mapping, digits: int, maxn: int | None):
-    """SymPy's adaptive ``evalf`` with the point passed as ``subs`` (never substituted symbolically)."""
-    subs = {k: (v if isinstance(v, sp.Basic) else sp.Float(mpmath.nstr(v, digits + 5), digits + 5))
-            for k, v in point.items()}
-    try:
-        value = sp.N(expr, digits, subs=subs, maxn=maxn or 100)
-    except TimeLimitExceeded:
-        raise
-    except Exception:  # noqa: BLE001 - whatever SymPy cannot evaluate is "not a finite number here"
-        return None
-    re, im = value.as_real_imag()
-    if not (re.is_Number and im.is_Number) or not (re.is_finite and im.is_finite):
-        return None
-    re, im = mpmath.mpf(sp.Float(re, digits)._mpf_), mpmath.mpf(sp.Float(im, digits)._mpf_)
-    return re if im == 0 else mpmath.mpc(re, im)
-
-
-def _finite(v) -> bool:
-    return mpmath.isfinite(v) and abs(v) < mpmath.mpf(10) ** 300
-
-
-def evaluate_all(exprs: Sequence[sp.Basic], point: Mapping, digits: int = DIGITS) -> list | None:
-    """The expressions' values at ``point`` (rationals) to ``digits`` digits; ``None`` if one is not finite."""
-    with mpmath.workdps(digits):
-        values = {s: (mpmath.mpf(v.p) / v.q if v.is_Rational else mpmath.mpf(sp.Float(v, digits)._mpf_))
-                  for s, v in point.items()}
-        memo: dict = {}
-        try:
-            out = [_mp(e, values, memo) for e in exprs]
-        except (ZeroDivisionError, ValueError, TypeError, OverflowError, KeyError):
-            return None
-        return out if all(_finite(v) for v in out) else None
-
-
-def evaluate(expr: sp.Basic, point: Mapping, digits: int = DIGITS, maxn: int | None = None):
-    """``expr`` at ``point`` to ``digits`` digits, ``None`` where not finite.
-
-    With ``maxn``, SymPy's adaptive ``evalf`` may raise its working precision up
-    to ``maxn`` digits where terms cancel (the test of a difference of two large values).
-    """
-    if maxn is not None:
-        with mpmath.workdps(digits):
-            value = _evalf(expr, point, digits, maxn)
-            return _to_sympy(value) if value is not None and _finite(value) else None
-    out = evaluate_all([expr], point, digits)
-    if out is None:
-        return None
-    with mpmath.workdps(digits):
-        return _to_sympy(out[0])
-
-
 # --------------------------------------------------------------------------- the tolerance policy
-
-
-def _to_mpmath(v):
-    if not isinstance(v, sp.Basic):
-        return v
-    re, im = (sp.Float(t, DIGITS) for t in v.as_real_imag())
-    return mpmath.mpf(re._mpf_) if im == 0 else mpmath.mpc(mpmath.mpf(re._mpf_), mpmath.mpf(im._mpf_))
-
-
-def _to_sympy(v) -> sp.Basic:
-    """An mpmath value as a SymPy number that keeps its digits under further arithmetic."""
-    if isinstance(v, mpmath.mpc):
-        return sp.Float(v.real, DIGITS) + sp.I * sp.Float(v.imag, DIGITS)
-    return sp.Float(v, DIGITS)
 
 
 def close(a, b) -> bool:
     """``a`` and ``b`` agree to :data:`TOLERANCE`, relative to ``max(1, |a|, |b|)``."""
     with mpmath.workdps(DIGITS):
-        a, b = _to_mpmath(a), _to_mpmath(b)
+        a, b = as_mpmath(a), as_mpmath(b)
         return abs(a - b) <= TOLERANCE * max(1, abs(a), abs(b))
 
 
@@ -337,14 +227,14 @@ def compare(claimed: list, expected: list, ctx: ProbeContext, rng: random.Random
             continue
         cs, es = values[:n], values[n:]
         with mpmath.workdps(DIGITS):
-            out.samples.append((point, [_to_sympy(v) for v in cs], [_to_sympy(v) for v in es]))
+            out.samples.append((point, [as_sympy(v) for v in cs], [as_sympy(v) for v in es]))
         for k, (cv, ev) in enumerate(zip(cs, es)):
             if not _agree(claimed[k], expected[k], point, cv, ev):
                 # confirm at twice the precision before calling it a difference
                 again = evaluate_all([claimed[k], expected[k]], point, 2 * DIGITS)
                 if again is not None and not _agree(claimed[k], expected[k], point, *again):
                     with mpmath.workdps(2 * DIGITS):
-                        out.point, out.entry, out.values = point, k, tuple(_to_sympy(v) for v in again)
+                        out.point, out.entry, out.values = point, k, tuple(as_sympy(v) for v in again)
                     return out
         out.agree += 1
     return out
@@ -427,6 +317,7 @@ class _Found:
     points: int = 0
     tried: int = 0
     methods: frozenset = frozenset()
+    pair: tuple | None = None  # the instance's two sides, when probed and left to prove later
 
 
 def _equal(rhs, reference, ctx, symbolic, seconds, probes, rng, clock, prove=True) -> _Found:
@@ -443,10 +334,20 @@ def _equal(rhs, reference, ctx, symbolic, seconds, probes, rng, clock, prove=Tru
         return _Found(Outcome.FAILED, cmp.point, f"claimed {show(c)} but reference {show(e)}{note}", **found)
     if prove and symbolic and symbolic_zero(rhs - reference, seconds):
         return _Found(Outcome.PROVED, **{**found, "methods": frozenset({"symbolic", "numeric probes"})})
-    return _Found(Outcome.CONFIRMED if cmp.agree else Outcome.UNDECIDED, **found)
+    return _Found(Outcome.CONFIRMED if cmp.agree else Outcome.UNDECIDED, pair=(rhs, reference), **found)
 
 
-def _condition(step: Step, cond: sp.Basic, ctx, symbolic, seconds, rng, clock) -> _Found:
+def _memo(prove, memo: dict):
+    """``prove(expr, seconds)`` once per distinct expression: identical instances are not proved again."""
+    def once(expr, seconds):
+        key = sp.ImmutableMatrix(expr) if isinstance(expr, sp.MatrixBase) else expr
+        if key not in memo:
+            memo[key] = prove(expr, seconds)
+        return memo[key]
+    return once
+
+
+def _condition(step: Step, cond: sp.Basic, ctx, symbolic, seconds, rng, clock, prove=prove_condition) -> _Found:
     if cond in (sp.true, sp.false):  # decided once the shown right-hand side is substituted
         return _Found(Outcome.PROVED if cond is sp.true else Outcome.FAILED, {} if cond is sp.false else None,
                       "the condition is false" if cond is sp.false else "", methods=frozenset({"symbolic"}))
@@ -455,27 +356,29 @@ def _condition(step: Step, cond: sp.Basic, ctx, symbolic, seconds, rng, clock) -
     found = dict(points=probe.evaluated, tried=probe.tried, methods=frozenset({"numeric probes"}))
     if probe.point is not None:
         return _Found(Outcome.FAILED, probe.point, "the condition is false" + note, **found)
-    if symbolic and prove_condition(cond, seconds):
+    if symbolic and prove(cond, seconds):
         return _Found(Outcome.PROVED, **{**found, "methods": frozenset({"symbolic", "numeric probes"})})
     return _Found(Outcome.CONFIRMED if probe.evaluated >= HOLDS_POINTS else Outcome.UNDECIDED, **found)
 
 
-def _derivative(step, claim, d, ctx, expand, subs, symbolic, seconds, probes, rng, clock) -> _Found:
+def _derivative(step, claim, d, ctx, expand, subs, symbolic, seconds, probes, rng, clock, prove=True) -> _Found:
     v = claim.variable
     node = v.base if isinstance(v, sp.Indexed) else v
     func = expand(claim.function, subs, keep=node, flatten=False)
     var = expand(v, subs, keep=node, flatten=False)
     rhs = expand(step.rhs, subs)
-    found = _equal(rhs, expand(sp.diff(func, var), subs), ctx, symbolic, seconds, probes, rng, clock)
-    if found.outcome is Outcome.FAILED or node in dict(d.definitions):
+    held = node in dict(d.definitions)  # a partial on the graph: the node's definition enters after differentiating
+    flat_f, flat_v = (func, var) if held else (flatten_indexed(func), flatten_indexed(var))
+    found = _equal(rhs, expand(sp.diff(flat_f, flat_v), subs), ctx, symbolic, seconds, probes, rng, clock, prove)
+    if found.outcome is Outcome.FAILED or held:
         return found  # a partial on the graph has no end-to-end function for differences
-    point = _central_differences(rhs, flatten_indexed(func), flatten_indexed(var), ctx, rng, probes)
+    point = _central_differences(rhs, flat_f, flat_v, ctx, rng, probes)
     if point is None:
         return found
     methods = found.methods | {"central differences"}
     if point:
         return _Found(Outcome.FAILED, point, "central difference disagrees", found.points, found.tried, methods)
-    return _Found(found.outcome, found.point, found.detail, found.points, found.tried, methods)
+    return _Found(found.outcome, found.point, found.detail, found.points, found.tried, methods, found.pair)
 
 
 def _central_differences(rhs, func, var, ctx, rng, probes) -> dict | None:
@@ -499,22 +402,30 @@ def _central_differences(rhs, func, var, ctx, rng, probes) -> dict | None:
 
 
 def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: int, rng) -> StepReport:
-    """Check one step's claim in every instance of the record; the report's scope says what was covered."""
+    """Check one step's claim in every instance of the record; the report's scope says what was covered.
+
+    Every instance is probed first (a disagreement ends the check).  An
+    equality is then proved for all sizes at once where the sum algebra can
+    (:func:`~derivations.checking.sums.proved_for_all_sizes`), which covers
+    every fixed size; otherwise each fixed-size instance is proved on its own.
+    """
     claim = step.claim
     if claim is None:
         return StepReport(index, Outcome.DEFINITION, ())
     clock = Clock(float("inf"))
     methods, proved, probed, points, tried = set(), {}, {}, 0, 0
-    undecided = False
+    undecided, pending = False, []
     insts = derivation_instances(d)
+    condition, zero = _memo(prove_condition, {}), _memo(symbolic_zero, {})
     for subs, symbolic in insts:
         if isinstance(claim, Holds):
-            found = _condition(step, expand(shown_condition(step), subs), ctx, symbolic, seconds, rng, clock)
+            found = _condition(step, expand(shown_condition(step), subs), ctx, symbolic, seconds, rng, clock,
+                               condition)
         elif isinstance(claim, DerivativeOf):
-            found = _derivative(step, claim, d, ctx, expand, subs, symbolic, seconds, probes, rng, clock)
+            found = _derivative(step, claim, d, ctx, expand, subs, symbolic, seconds, probes, rng, clock, False)
         else:
             found = _equal(expand(step.rhs, subs), expand(claim.reference, subs), ctx, symbolic, seconds, probes,
-                           rng, clock, prove=not isinstance(claim, Differs))
+                           rng, clock, prove=False)
         methods |= found.methods
         points, tried = points + found.points, tried + found.tried
         sizes = tuple((str(s), subs[s]) for s, _ in (d.sizes if symbolic else d.numeric_sizes))
@@ -526,11 +437,21 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
                                   Scope(points=points, tried=tried))
             return StepReport(index, Outcome.FAILED, tuple(sorted(methods)), found.detail + where,
                               describe(found.point or {}), Scope(points=points, tried=tried))
-        (proved if found.outcome is Outcome.PROVED else probed).setdefault(sizes, True)
+        if symbolic and found.pair is not None and found.outcome is Outcome.CONFIRMED:
+            pending.append((sizes, found.pair))
+        else:
+            (proved if found.outcome is Outcome.PROVED else probed).setdefault(sizes, True)
         undecided |= found.outcome is Outcome.UNDECIDED
     if isinstance(claim, Differs):
         return StepReport(index, Outcome.FAILED, tuple(sorted(methods)),
                           "the stated erratum could not be confirmed: the two expressions agree")
+    all_sizes = bool(pending) and not undecided and proved_for_all_sizes(step, d, seconds)
+    for sizes, (rhs, reference) in pending:  # the general proof covers each fixed size; else prove each
+        if all_sizes or zero(rhs - reference, seconds):
+            methods.add("symbolic")
+            proved.setdefault(sizes, True)
+        else:
+            probed.setdefault(sizes, True)
     symbolic_sizes = [sizes for subs, sym in insts if sym
                       for sizes in [tuple((str(s), subs[s]) for s, _ in d.sizes)]]
     scope = Scope(proved=gather_sizes(proved), probed=gather_sizes({k: v for k, v in probed.items() if k not in proved}),
@@ -540,7 +461,7 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
                           scope=Scope(points=points, tried=tried))
     if proved and all(s in proved for s in symbolic_sizes):
         probed_only = {k: v for k, v in probed.items() if k not in proved}
-        general = tuple(str(s) for s, _ in d.sizes) if proved_for_all_sizes(step, d, seconds) else ()
+        general = tuple(str(s) for s, _ in d.sizes) if all_sizes else ()
         scope = Scope(general=general, proved=gather_sizes(proved) if d.sizes else (),
                       probed=gather_sizes(probed_only) if d.numeric_sizes else (),
                       shape=d.proved_for, points=points, tried=tried)
@@ -592,9 +513,16 @@ def probing(d):
     names = tuple((str(k.label if isinstance(k, sp.IndexedBase) else k), rng) for k, rng in d.domain)
     ctx, size_syms = ProbeContext(names, definitions=d.definitions), {s for s, _ in d.sizes + d.numeric_sizes}
     expanders: dict = {}
+    done: dict = {}  # an instance depends only on the sizes and on the substitutions of symbols in expr
     def expand(expr, subs, keep=None, flatten=True):  # noqa: E306 - one expander per sizes and held node
         sizes = tuple(sorted(((k, v) for k, v in subs.items() if k in size_syms), key=str))
         if (sizes, keep) not in expanders:
             expanders[sizes, keep] = Expander(d.definitions, dict(sizes), keep, evaluate=True)
-        return expand_instance(expr, subs, expanders[sizes, keep], flatten)
+        if isinstance(expr, sp.MatrixBase) and not isinstance(expr, sp.ImmutableMatrix):
+            return expand_instance(expr, subs, expanders[sizes, keep], flatten)  # mutable: no key
+        present = sp.sympify(expr).atoms(sp.Symbol)  # bound ones and matrix shapes included
+        key = (expr, sizes, tuple(sorted(((k, v) for k, v in subs.items() if k in present), key=str)), keep, flatten)
+        if key not in done:
+            done[key] = expand_instance(expr, subs, expanders[sizes, keep], flatten)
+        return done[key]
     return ctx, expand
