@@ -98,3 +98,29 @@ def test_results_outside_the_algebra_keep_their_fixed_size_label():
                                          claim=Equals(sp.Sum(j_, (j_, 1, m)))),), sp.S.Zero,
                    sizes=((m, (2, 3, 4)),), numeric_sizes=((m, (7,)),))
     assert d.verify().steps[0].label == "proved for m ∈ {2, 3, 4}; probed at m = 7"
+
+
+def test_the_minibatch_scaling_is_proved_for_all_n():
+    from derivations.topics import first_order as fo
+    d = registry.get("first_order.minibatch")
+    general = d.verify().steps[-1]
+    assert general.outcome is Outcome.PROVED and general.scope.general == ("n",)
+    # the wrong scale 1/|M| (the mean objective's) in place of n/|M| for the sum objective: never proved
+    n, b = sp.Symbol("n", positive=True, integer=True), sp.Symbol("|M|", positive=True, integer=True)
+    grad = sp.IndexedBase(sp.Symbol("nablal", real=True))
+    full = sp.Sum(grad[fo.i], (fo.i, 1, n))
+    wrong = Step(sp.Symbol("E", real=True), full, "variant",
+                 claim=Equals(1 / b * sp.binomial(n - 1, b - 1) / sp.binomial(n, b) * full))
+    bad = Derivation("t.minibatch", "t", (wrong,), sp.S.Zero, sizes=d.sizes, domain=d.domain)
+    assert not proved_for_all_sizes(wrong, bad, 4.0)
+    report = bad.verify().steps[0]
+    assert report.outcome is Outcome.FAILED and report.counterexample
+
+
+def test_a_step_free_of_the_sizes_carries_no_size_scope():
+    # sizes m ∈ {2, 3, 4}: a step about one fixed number says "proved", neither "for all m" nor "for m ∈ {2, 3, 4}"
+    fixed = Step(sp.Symbol("s"), sp.Integer(6), "1 + 2 + 3", claim=Equals(sp.Sum(k, (k, 1, 3))))
+    sized = Step(sp.Symbol("S"), m * (m + 1) / 2, "Gauss", claim=Equals(sp.Sum(k, (k, 1, m))))
+    d = Derivation("t.scope", "t", (fixed, sized), sp.S.Zero, sizes=((m, (2, 3, 4)),))
+    labels = [s.label for s in d.verify().steps]
+    assert labels == ["proved", "proved for m ∈ {2, 3, 4}"]

@@ -414,13 +414,14 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
         return StepReport(index, Outcome.DEFINITION, ())
     clock = Clock(float("inf"))
     methods, proved, probed, points, tried = set(), {}, {}, 0, 0
-    undecided, pending = False, []
+    undecided, pending, forms = False, [], set()  # forms: the distinct instances of the claim
     insts = derivation_instances(d)
     condition, zero = _memo(prove_condition, {}), _memo(symbolic_zero, {})
     for subs, symbolic in insts:
         if isinstance(claim, Holds):
-            found = _condition(step, expand(shown_condition(step), subs), ctx, symbolic, seconds, rng, clock,
-                               condition)
+            cond = expand(shown_condition(step), subs)
+            forms.add(cond)
+            found = _condition(step, cond, ctx, symbolic, seconds, rng, clock, condition)
         elif isinstance(claim, DerivativeOf):
             found = _derivative(step, claim, d, ctx, expand, subs, symbolic, seconds, probes, rng, clock, False)
         else:
@@ -428,6 +429,8 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
                            rng, clock, prove=False)
         methods |= found.methods
         points, tried = points + found.points, tried + found.tried
+        if found.pair is not None:
+            forms.add(tuple(sp.ImmutableMatrix(e) if isinstance(e, sp.MatrixBase) else e for e in found.pair))
         sizes = tuple((str(s), subs[s]) for s, _ in (d.sizes if symbolic else d.numeric_sizes))
         if found.outcome is Outcome.FAILED:
             where = " at " + ", ".join(f"{k} = {v}" for k, v in subs.items()) if subs else ""
@@ -445,7 +448,10 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
     if isinstance(claim, Differs):
         return StepReport(index, Outcome.FAILED, tuple(sorted(methods)),
                           "the stated erratum could not be confirmed: the two expressions agree")
-    all_sizes = bool(pending) and not undecided and proved_for_all_sizes(step, d, seconds)
+    assignments = {tuple((s, subs[s]) for s, _ in d.sizes + d.numeric_sizes if s in subs) for subs, _ in insts}
+    # no size scope only for a step that never mentions a size and is one claim at every instance
+    sized = len(forms) > 1 or len(assignments) <= 1 or _mentions_sizes(step, d)
+    all_sizes = sized and bool(pending) and not undecided and proved_for_all_sizes(step, d, seconds)
     for sizes, (rhs, reference) in pending:  # the general proof covers each fixed size; else prove each
         if all_sizes or zero(rhs - reference, seconds):
             methods.add("symbolic")
@@ -454,7 +460,8 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
             probed.setdefault(sizes, True)
     symbolic_sizes = [sizes for subs, sym in insts if sym
                       for sizes in [tuple((str(s), subs[s]) for s, _ in d.sizes)]]
-    scope = Scope(proved=gather_sizes(proved), probed=gather_sizes({k: v for k, v in probed.items() if k not in proved}),
+    scope = Scope(proved=gather_sizes(proved) if sized else (),
+                  probed=gather_sizes({k: v for k, v in probed.items() if k not in proved}) if sized else (),
                   shape=d.proved_for, points=points, tried=tried)
     if undecided:
         return StepReport(index, Outcome.UNDECIDED, tuple(sorted(methods)), "no method could decide",
@@ -462,11 +469,22 @@ def check_step(index: int, step: Step, d, ctx, expand, seconds: float, probes: i
     if proved and all(s in proved for s in symbolic_sizes):
         probed_only = {k: v for k, v in probed.items() if k not in proved}
         general = tuple(str(s) for s, _ in d.sizes) if all_sizes else ()
-        scope = Scope(general=general, proved=gather_sizes(proved) if d.sizes else (),
-                      probed=gather_sizes(probed_only) if d.numeric_sizes else (),
+        scope = Scope(general=general, proved=gather_sizes(proved) if d.sizes and sized else (),
+                      probed=gather_sizes(probed_only) if d.numeric_sizes and sized else (),
                       shape=d.proved_for, points=points, tried=tried)
         return StepReport(index, Outcome.PROVED, tuple(sorted(methods)), scope=scope)
     return StepReport(index, Outcome.CONFIRMED, tuple(sorted(methods)), scope=scope)
+
+
+def _mentions_sizes(step: Step, d) -> bool:
+    """True if the step, with the record's definitions substituted, mentions a size or a free index."""
+    sizes = {s for s, _ in d.sizes + d.numeric_sizes} | {i for i, _ in d.indices}
+    exprs = [step.rhs, *(v for v in vars(step.claim).values() if isinstance(v, sp.Basic))]
+    try:
+        expander = Expander(d.definitions, {}, None, evaluate=False)
+        return any(not expander.expand(sp.sympify(e)).atoms(sp.Symbol).isdisjoint(sizes) for e in exprs)
+    except Exception:  # noqa: BLE001 - when in doubt the label keeps its sizes
+        return True
 
 
 # --------------------------------------------------------------------------- derivations

@@ -302,6 +302,13 @@ def minibatch() -> Derivation:
     steps.append(Step(p, b_sym / n_sym, "each example lies in C(n−1,|M|−1) of the C(n,|M|) subsets",
                       "002", Equals(sp.Mul(sp.binomial(n_sym - 1, b_sym - 1), sp.Pow(sp.binomial(n_sym, b_sym), -1),
                                          evaluate=False))))
+    # every n: Σ_M Σ_(i∈M) ∇ℓ_i = Σ_i ∇ℓ_i · #{M ∋ i}, and #{M ∋ i} = C(n−1,|M|−1) of the C(n,|M|) subsets
+    grad = sp.IndexedBase(sp.Symbol("nablal", real=True))
+    full = sp.Sum(grad[i], (i, 1, n_sym))
+    steps.append(Step(_sym("E_sum_n"), full,
+                      "for every n: exchanging the two sums, each ∇ℓ_i is counted in C(n−1,|M|−1) of the C(n,|M|) "
+                      "subsets, so E_M[(n/|M|) Σ_(i∈M) ∇ℓ_i] = (n/|M|) P(i ∈ M) Σ_i ∇ℓ_i", "002",
+                      Equals(n_sym / b_sym * sp.binomial(n_sym - 1, b_sym - 1) / sp.binomial(n_sym, b_sym) * full)))
     result = sp.Eq(sp.Symbol("E_M[n/|M| Σ_M ∇ℓ_i]"), sp.Symbol("Σ_i ∇ℓ_i"))
     return _derivation(
         "minibatch", "Minibatch gradients are unbiased: the n/|M| scaling", steps, result,
@@ -309,8 +316,8 @@ def minibatch() -> Derivation:
         "subset M is an unbiased estimate of the full gradient, because each example is in M with probability "
         "|M|/n. For a mean objective (seeds 000, 001, 003) the same argument gives the plain minibatch mean.",
         ("000", "001", "002", "003"),
-        domain=((b_sym, (1, 4)), (n_sym, (5, 9))),
-        latex_names=((p, r"P(i \in M)"), (b_sym, "|M|")),
+        domain=((b_sym, (1, 4)), (n_sym, (5, 9))), sizes=((n_sym, (4, 5, 6)),),
+        latex_names=((p, r"P(i \in M)"), (b_sym, "|M|"), (grad, r"\nabla\ell_{{{i}}}"), (_sym("E_sum_n"), r"\mathbb{E}_M")),
         notes=("Seed 002 writes the same scaling once with N and once with n; both denote the number of training "
                "examples.",),
     )
