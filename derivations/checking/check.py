@@ -205,7 +205,7 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
     # 3. symbolic zero test, time-bounded: first for every size at once, then per instance
     state["method"] = "symbolic"
     if any(subs for subs, *_ in pairs) and _generic_zero(claimed, expected, derivative_of, ctx, clock):
-        sizes = sorted({str(s) for s, _, _ in ctx.sizes} or {str(s) for s in size_symbols(exprs)})
+        sizes = [str(s) for s in size_symbols(exprs)]  # the symbols in the sums' bounds
         return result(Verdict.EQUIVALENT, "symbolic",
                       diagnostics=[f"proved for all {', '.join(sizes)}" if sizes else "proved for every size"])
     general = _sum_algebra_sizes(claimed, expected, derivative_of, ctx, clock)
@@ -294,7 +294,7 @@ def _sum_scope(exprs, ctx) -> tuple[list, tuple] | None:
     """The size symbols of sums with symbolic bounds and each free index with its range; ``None`` if a range is a guess."""
     bounded = [s for e in exprs for s in e.atoms(sp.Sum) if any(sp.sympify(b).free_symbols for lim in s.limits
                                                                 for b in lim[1:])]
-    sizes = sorted({s for s, _, _ in ctx.sizes} or set(size_symbols(exprs)), key=str)
+    sizes = size_symbols(bounded)  # the symbols in the sums' bounds
     if not bounded or not sizes or not all(s.is_integer and s.is_positive for s in sizes):
         return None
     uppers = dict(ctx.indices)

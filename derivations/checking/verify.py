@@ -18,8 +18,9 @@ r"""The verification engine: one sampler, one evaluator, one tolerance policy, o
 The sampler draws rational points inside each symbol's domain (declared, or
 from its assumptions: positive symbols in (1/8, 3), real ones in (−3, 3)),
 plus points near the domain's edges and, for undeclared domains, in its
-tails.  The evaluator computes at :data:`DIGITS` significant digits with
-mpmath (shared subtrees once; SymPy's ``evalf`` for anything else).  Two
+tails.  The evaluator (:mod:`~derivations.checking.evaluation`) computes at
+:data:`DIGITS` significant digits with mpmath (shared subtrees once; SymPy's
+``evalf`` for anything else).  Two
 values agree when they match to :data:`TOLERANCE` relative to their size;
 above :data:`LARGE` the difference is evaluated on its own as well.  A
 counterexample is the point, each symbol's value to 6 digits.
