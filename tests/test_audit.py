@@ -109,6 +109,20 @@ def test_successive_update_rules_are_rewritings_of_each_other():
     assert [(s.line, s.verdict) for s in steps] == [(3, Outcome.VERIFIED), (5, Outcome.SLIP)]
 
 
+def test_a_name_applied_to_an_argument_list_is_a_function_and_a_restated_sum_is_checked():
+    # g is defined by a mean over i = 1..m; restating it with the same sum, or with the gradient moved inside
+    # (linearity), holds; a sum from i = 0 has m + 1 terms: the extra term C(f(x_0; θ), y_0) is not zero
+    doc = ("The batch gradient is\n\n$$g = \\frac{1}{m} \\nabla_{\\theta} \\sum_{i=1}^{m} C(f(x_i; \\theta), y_i)$$\n\n"
+           "With momentum, the gradient is again\n\n"
+           "$$g = \\frac{1}{m} \\sum_{i=1}^{m} \\nabla_{\\theta} C(f(x_i; \\theta), y_i)$$\n\n"
+           "and for RMSProp\n\n$$g = \\frac{1}{m} \\nabla_{\\theta} \\sum_{i=0}^{m} C(f(x_i; \\theta), y_i)$$\n")
+    steps = audit_text(doc, timeout=60).steps
+    assert [(s.line, s.verdict) for s in steps] == [(7, Outcome.VERIFIED), (11, Outcome.SLIP)]
+    slip = steps[1]
+    assert slip.counterexample is not None and slip.claimed_value != slip.reference_value
+    assert any("random quadratic" in d for d in slip.diagnostics)  # C and f were replaced by functions
+
+
 def test_an_approximation_is_not_an_identity():
     steps = audit_text("$\\frac{22}{7} \\approx 3.14$ and $\\frac{22}{7} \\approx 3.15$, "
                        "$\\exp(h) \\approx 1 + h$").steps
