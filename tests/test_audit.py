@@ -273,6 +273,13 @@ def test_the_docs_page_lists_the_slips_found_and_the_errata_not_found(tmp_path, 
     assert "`001_notes.txt:3`" in found and "[batchnorm.backward](batchnorm.backward.md)" in found
     missing = p.markdown.split("## Registered errata the audit does not find by itself")[1]
     assert "first_order.adam_bias_correction" in missing and "batchnorm.backward" not in missing
+    # a slip whose formula carries an equation number is linked to the erratum that cites that number
+    (tmp_path / "003_notes.txt").write_text(
+        "$$\ng = \\frac{1}{m} \\sum_{i=1}^{m} C(x_i; \\theta), \\qquad (4)\n$$\n\n"
+        "$$\ng = \\frac{1}{m} \\sum_{i=0}^{m} C(x_i; \\theta), \\qquad (7)\n$$\n")
+    (p,) = page.docs_pages()
+    found = p.markdown.split("## Slips the audit finds")[1].split("## Registered errata")[0]
+    assert "`003_notes.txt:6`" in found and "[first_order.sgd](first_order.sgd.md)" in found
     monkeypatch.setenv(page.SEEDS_ENV, str(tmp_path / "nowhere"))
     (empty,) = page.docs_pages()
     assert "not found" in empty.markdown

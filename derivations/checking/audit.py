@@ -163,8 +163,8 @@ def _verdict_from(result, claimed: str, reference: str, r: Relation, method_note
         notes = tuple(d for d in result.diagnostics if "size" in d or "m =" in d or "points" in d or "draws" in d)
         return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.VERIFIED, method, diagnostics=notes)
     if result.verdict is Verdict.DIFFERENT:
-        return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.SLIP, result.method,
-                           result.counterexample, result.claimed_value, result.expected_value, result.diagnostics)
+        return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.SLIP,
+                           result.method + (f"; {method_note}" if method_note else ""), result.counterexample, result.claimed_value, result.expected_value, result.diagnostics)
     return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.UNCHECKED, result.method,
                        reason="undecided: " + ("; ".join(result.diagnostics) or "no method could decide in time"))
 
@@ -351,6 +351,8 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
         except (InputError, Unresolved) as exc:
             return _unchecked(r, r.left, str(exc))
         ref_text, note = r.left, ""
+        if key is not None and key in ctx.definitions and ctx.definitions[key][1] != r.line:
+            note = f"against its definition of line {ctx.definitions[key][1]}"
     ctx.seen |= names_of(reference)
     if held:  # a partial on the graph: both sides with the defined quantities held as they are written
         verdict = _claim(r, ctx, chain, reference, ref_text, ctx.substitute(claimed, frozenset(ctx.definitions)),
