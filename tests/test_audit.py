@@ -129,6 +129,49 @@ def test_an_approximation_is_not_an_identity():
     assert [s.verdict for s in steps] == [Outcome.VERIFIED, Outcome.SLIP, Outcome.UNCHECKED]
 
 
+TAYLOR = r"""# Taylor models
+
+Using the second-order Taylor expansion of $F$ about $p_0$:
+
+$$F(p) \approx F(p_0) + F'(p_0)(p - p_0) + \frac{1}{2}F''(p_0)(p - p_0)^2$$
+
+To first order,
+
+$$F(p) \approx F(p_0) + F'(p_0)(p - p_0)$$
+
+A second-order model that forgets the half:
+
+$$F(p) \approx F(p_0) + F'(p_0)(p - p_0) + F''(p_0)(p - p_0)^2$$
+
+The change of a function of two variables:
+
+$$F(x + \Delta x, y + \Delta y) - F(x, y) \approx \Delta x \frac{\partial F}{\partial x} + \Delta y \frac{\partial F}{\partial y}$$
+
+The curvature term alone is not the change:
+
+$$F(x + \Delta x, y + \Delta y) - F(x, y) \approx \Delta x^2 \frac{\partial^2 F}{\partial x^2} + \Delta y^2 \frac{\partial^2 F}{\partial y^2}$$
+"""
+
+
+def test_an_approximation_in_a_small_quantity_is_checked_as_a_series_to_the_order_stated():
+    # Taylor's theorem: F(p) − [F(p₀) + F'(p₀)h + F''(p₀)h²/2] = O(h³), and F(p₀ + h) − F(p₀) − F'(p₀)h = O(h²);
+    # doubling the h² term leaves an h² error (line 13); ΔF = F_x Δx + F_y Δy + O(|Δ|²), so a quadratic form
+    # alone misses the first-order change (line 21)
+    steps = audit_text(TAYLOR, timeout=60).steps
+    assert [(s.line, s.verdict) for s in steps] == [(5, Outcome.VERIFIED), (9, Outcome.VERIFIED), (13, Outcome.SLIP),
+                                                    (17, Outcome.VERIFIED), (21, Outcome.SLIP)]
+    assert "through t^2 (the order stated)" in steps[0].method and "through t^1 (the order stated)" in steps[1].method
+    assert "leading order" in steps[3].method and "not a proof" in steps[3].method
+    assert "order t^2" in steps[2].diagnostics[0] and "order t^1" in steps[4].diagnostics[0]
+    assert steps[2].claimed_value != steps[2].reference_value
+
+
+def test_an_approximation_with_a_partial_taken_at_no_written_point_is_unchecked():
+    doc = "$$F(p + \\Delta p) - F(q) \\approx \\Delta p \\frac{\\partial F}{\\partial p}$$\n"
+    (step,) = audit_text(doc).steps
+    assert step.verdict is Outcome.UNCHECKED and "point of evaluation" in step.reason
+
+
 # ---------------------------------------------------------------------------- bad input
 
 

@@ -20,7 +20,9 @@ document order:
   checked against it;
 * **update rules** (``\leftarrow``) of the same variable that follow each other
   and use no new symbol are rewritings of one another and are checked as such;
-* inequalities such as ``\lambda > 0`` are assumptions for every later check.
+* inequalities such as ``\lambda > 0`` are assumptions for every later check;
+* an approximation (``\approx``) is checked as a series in its small quantity (``\Delta x``, ``p - p_0``)
+  to the order the text states (:mod:`derivations.checking.approximation`), a number to the digits shown.
 
 Every step gets a verdict: ``verified`` (how: the method of the check, with the
 sizes a sum over a batch was checked at), ``slip`` (a counterexample with both
@@ -50,6 +52,7 @@ from typing import Sequence
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derivations.checking.approximation import check_series, partials_of_functions, small_quantities, stated_order
 from derivations.checking.check import Verdict, check
 from derivations.checking.context import Context, Unresolved, delta_indices, names_of, zero_as_matrix
 from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
@@ -112,8 +115,7 @@ class StepVerdict:
             "verdict": self.verdict.value, "method": self.method,
             "counterexample": None if self.counterexample is None else dict(self.counterexample),
             "claimed_value": self.claimed_value, "reference_value": self.reference_value,
-            "diagnostics": list(self.diagnostics), "reason": self.reason,
-        }
+            "diagnostics": list(self.diagnostics), "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -288,7 +290,7 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
     if r.symbol in _UPDATE:
         return _update(r, ctx, seconds, seed)
     if r.symbol in _APPROX:
-        return _approximation(r, ctx, chain, continues)
+        return _approximation(r, ctx, chain, continues, seed)
     if r.symbol not in ("=",) + _DEFINE:
         return _unchecked(r, r.left, f"the relation {r.symbol} is not audited")
     defining = r.symbol in _DEFINE or ((bool(DEFINING.search(r.formula.prose)) or r.formula.bullet) and not continues)
@@ -542,22 +544,29 @@ def _update(r: Relation, ctx: Context, seconds: float, seed: int):
     return _verdict_from(result, r.right, f"the update rule of line {line}", r, f"rewrites the rule of line {line}")
 
 
-def _approximation(r: Relation, ctx: Context, chain: _Chain, continues: bool):
-    """A numeric ``a \\approx b`` is checked to the digits ``b`` shows; any other approximation is not an identity."""
+def _approximation(r: Relation, ctx: Context, chain: _Chain, continues: bool, seed: int):
+    """``a \\approx b``: as a series in its small quantity, or a number to the digits ``b`` shows."""
     try:
         claimed = ctx.value(r.right)
         reference = chain.value if continues else ctx.value(r.left)
     except (InputError, Unresolved) as exc:
         return _unchecked(r, r.left, f"cannot read the approximation: {exc}")
     digits = re.search(r"\.(\d+)\s*$", r.right.strip(" ,.;")) if isinstance(r.right, str) else None
+    small = small_quantities([claimed, reference]) if reference is not None else {}
+    if small and partials_of_functions([claimed, reference]) is None:
+        return _unchecked(r, r.left, "a partial derivative whose point of evaluation is not written")
+    if small and not (is_typed(claimed) or is_typed(reference)):
+        got = check_series(claimed, reference, small, stated_order(r.formula.lead), seed)
+        return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.VERIFIED if got.holds else Outcome.SLIP,
+                           got.method(), None if got.holds else got.point, got.claimed_coefficient,
+                           got.reference_coefficient, () if got.holds else
+                           (f"the two sides differ at order t^{got.first_difference} (the coefficients shown)",))
     if reference is None or not (claimed.is_number and reference.is_number) or digits is None:
         return _unchecked(r, r.left, "an approximation whose order is not stated, not an identity")
     places = len(digits.group(1))
-    gap = abs(sp.N(reference - claimed, 30))
-    ok = gap <= sp.Rational(1, 2) * sp.Rational(1, 10) ** places
-    if ok:
+    if abs(sp.N(reference - claimed, 30)) <= sp.Rational(1, 2) * sp.Rational(1, 10) ** places:
         return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.VERIFIED, f"exact value rounded to {places} "
-                           f"decimal places")
+                           "decimal places")
     return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.SLIP, f"not the value rounded to {places} places",
                        (), sp.sstr(claimed), sp.sstr(sp.N(reference, 12)), ())
 
