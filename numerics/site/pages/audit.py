@@ -60,8 +60,10 @@ WHY = {
     "conjugate_gradient.conjugacy": "g_kᵀ H g_{k−1} = 0 reads as vectors and a matrix, but it is a condition the "
                                     "document states, not a step it derives: that the directions d_k, not the "
                                     "gradients g_k, are conjugate needs CG's meaning",
-    "curvature.taylor_model": "'Hessian • Δp ≈ Jacobian' mixes words and an undefined F(x, y): an approximation "
-                              "the reader cannot read",
+    "curvature.taylor_model": "approximations are checked as series in Δx, Δy (the seed's second-order Taylor "
+                              "expansion of F(p) is verified that way), but 'Hessian • Δp ≈ Jacobian' is words, and "
+                              "the formulas beside it write ∂F²/∂x² (∂²F/∂x², or ∂²(F²)/∂x²? the checker does not "
+                              "guess), the word Hessian, • and evaluation bars |_p, which the reader cannot read",
     "dropout.geometric_mean": "a statement in prose about ensembles, not a formula",
     "dropout.mask": "the expectation E[m·h/p] is about random variables, which the audit does not reason about",
     "dropout.weight_scaling": "a rule stated in prose, not a formula",
