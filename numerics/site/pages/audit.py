@@ -194,7 +194,8 @@ def docs_pages() -> list[Page]:
              "in context: definitions (`Let`, `define`, `:=`, `where`, the first equation that gives a name a "
              "value), derivative claims against the derivative of the definition (a partial on the computational "
              "graph when the variable is itself defined), conditions to be solved, update rules that rewrite each "
-             "other. Every step is **verified** (and how), a **slip** (with a counterexample) or **unchecked** "
+             "other, approximations as series in their small quantity (to the order the text states), names "
+             "applied to argument lists (`C(f(x; θ), y)`) as functions replaced by random ones. Every step is **verified** (and how), a **slip** (with a counterexample) or **unchecked** "
              "(and why). This page runs it on the five seed lecture notes when the docs are built.", ""]
     if folder is None:
         lines.append(f"*The seed folder was not found (set `{SEEDS_ENV}`): nothing was audited.*")
