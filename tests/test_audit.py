@@ -164,6 +164,8 @@ def test_an_approximation_in_a_small_quantity_is_checked_as_a_series_to_the_orde
     assert "leading order" in steps[3].method and "not a proof" in steps[3].method
     assert "order t^2" in steps[2].diagnostics[0] and "order t^1" in steps[4].diagnostics[0]
     assert steps[2].claimed_value != steps[2].reference_value
+    assert {s.relation for s in steps} == {"≈"}
+    assert "F(p) ≈ F(p_0)" in audit_text(TAYLOR, timeout=60).report()  # the report never shows it as an identity
 
 
 def test_an_approximation_with_a_partial_taken_at_no_written_point_is_unchecked():
@@ -251,6 +253,7 @@ def test_json_record_has_the_documented_fields(tmp_path, capsys):
     assert set(step) >= {"line", "end_line", "claimed", "reference", "verdict", "method", "counterexample",
                          "diagnostics", "reason"}
     assert step["line"] == 1 and step["verdict"] == "slip" and set(step["counterexample"]) == {"a", "b"}
+    assert step["relation"] == "="
 
 
 def test_out_writes_an_annotated_copy_and_never_overwrites_other_files(tmp_path, capsys):

@@ -108,14 +108,14 @@ class StepVerdict:
     reference_value: str | None = None
     diagnostics: tuple[str, ...] = ()
     reason: str = ""
+    relation: str = "="  # "≈" for an approximation: what was verified is that relation, not an identity
 
     def as_json(self) -> dict:
-        return {
-            "line": self.line, "end_line": self.end_line, "claimed": self.claimed, "reference": self.reference,
-            "verdict": self.verdict.value, "method": self.method,
-            "counterexample": None if self.counterexample is None else dict(self.counterexample),
-            "claimed_value": self.claimed_value, "reference_value": self.reference_value,
-            "diagnostics": list(self.diagnostics), "reason": self.reason}
+        return {"line": self.line, "end_line": self.end_line, "claimed": self.claimed, "reference": self.reference,
+                "relation": self.relation, "verdict": self.verdict.value, "method": self.method,
+                "counterexample": None if self.counterexample is None else dict(self.counterexample),
+                "claimed_value": self.claimed_value, "reference_value": self.reference_value,
+                "diagnostics": list(self.diagnostics), "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Audit:
         """``FILE:LINE: verdict — the step — the counterexample``, one line a step, and a summary line."""
         lines = []
         for s in self.steps:
-            shown = f"{s.reference} = {s.claimed}" if s.reference or s.claimed else "(no step could be read here)"
+            shown = f"{s.reference} {s.relation} {s.claimed}" if s.reference or s.claimed else "(no step could be read here)"
             text = f"{self.file}:{s.line}: {s.verdict.value} — {shown}"
             if s.verdict is Outcome.SLIP and s.counterexample is not None:
                 point = ", ".join(f"{k} = {v}" for k, v in s.counterexample) or "any point"
@@ -560,15 +560,15 @@ def _approximation(r: Relation, ctx: Context, chain: _Chain, continues: bool, se
         return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.VERIFIED if got.holds else Outcome.SLIP,
                            got.method(), None if got.holds else got.point, got.claimed_coefficient,
                            got.reference_coefficient, () if got.holds else
-                           (f"the two sides differ at order t^{got.first_difference} (the coefficients shown)",))
+                           (f"the two sides differ at order t^{got.first_difference} (the coefficients shown)",),
+                           relation="≈")
     if reference is None or not (claimed.is_number and reference.is_number) or digits is None:
         return _unchecked(r, r.left, "an approximation whose order is not stated, not an identity")
-    places = len(digits.group(1))
-    if abs(sp.N(reference - claimed, 30)) <= sp.Rational(1, 2) * sp.Rational(1, 10) ** places:
+    if abs(sp.N(reference - claimed, 30)) <= sp.Rational(1, 2 * 10 ** (places := len(digits.group(1)))):
         return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.VERIFIED, f"exact value rounded to {places} "
-                           "decimal places")
+                           "decimal places", relation="≈")
     return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.SLIP, f"not the value rounded to {places} places",
-                       (), sp.sstr(claimed), sp.sstr(sp.N(reference, 12)), ())
+                       (), sp.sstr(claimed), sp.sstr(sp.N(reference, 12)), (), relation="≈")
 
 
 def audit_file(path: str, *, assume: Sequence[str] = (), timeout: float = 120.0, seed: int = 0,

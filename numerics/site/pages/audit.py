@@ -220,7 +220,8 @@ def docs_pages() -> list[Page]:
             e = _link(s, _seed_of(str(p)), errata, _numbers_at(seed_lines, s))
             where = f"`{p.name}:{s.line}`"
             point = ", ".join(f"{k} = {v}" for k, v in (s.counterexample or ())) or "any point"
-            lines.append(f"- {where}: ${_escape(s.reference)} = {_escape(s.claimed)}$ at {point}: claimed "
+            relation = "\\approx" if s.relation == "≈" else s.relation
+            lines.append(f"- {where}: ${_escape(s.reference)} {relation} {_escape(s.claimed)}$ at {point}: claimed "
                          f"{s.claimed_value}, expected {s.reference_value}"
                          + (f" ({'; '.join(s.diagnostics)})" if s.diagnostics else "") + ". "
                          + (f"Registered: [{e.name}]({e.name}.md) — {e.rule}" if e else
