@@ -109,10 +109,69 @@ def test_successive_update_rules_are_rewritings_of_each_other():
     assert [(s.line, s.verdict) for s in steps] == [(3, Outcome.VERIFIED), (5, Outcome.SLIP)]
 
 
+def test_a_name_applied_to_an_argument_list_is_a_function_and_a_restated_sum_is_checked():
+    # g is defined by a mean over i = 1..m; restating it with the same sum, or with the gradient moved inside
+    # (linearity), holds; a sum from i = 0 has m + 1 terms: the extra term C(f(x_0; θ), y_0) is not zero
+    doc = ("The batch gradient is\n\n$$g = \\frac{1}{m} \\nabla_{\\theta} \\sum_{i=1}^{m} C(f(x_i; \\theta), y_i)$$\n\n"
+           "With momentum, the gradient is again\n\n"
+           "$$g = \\frac{1}{m} \\sum_{i=1}^{m} \\nabla_{\\theta} C(f(x_i; \\theta), y_i)$$\n\n"
+           "and for RMSProp\n\n$$g = \\frac{1}{m} \\nabla_{\\theta} \\sum_{i=0}^{m} C(f(x_i; \\theta), y_i)$$\n")
+    steps = audit_text(doc, timeout=60).steps
+    assert [(s.line, s.verdict) for s in steps] == [(7, Outcome.VERIFIED), (11, Outcome.SLIP)]
+    slip = steps[1]
+    assert slip.counterexample is not None and slip.claimed_value != slip.reference_value
+    assert any("random quadratic" in d for d in slip.diagnostics)  # C and f were replaced by functions
+
+
 def test_an_approximation_is_not_an_identity():
     steps = audit_text("$\\frac{22}{7} \\approx 3.14$ and $\\frac{22}{7} \\approx 3.15$, "
                        "$\\exp(h) \\approx 1 + h$").steps
     assert [s.verdict for s in steps] == [Outcome.VERIFIED, Outcome.SLIP, Outcome.UNCHECKED]
+
+
+TAYLOR = r"""# Taylor models
+
+Using the second-order Taylor expansion of $F$ about $p_0$:
+
+$$F(p) \approx F(p_0) + F'(p_0)(p - p_0) + \frac{1}{2}F''(p_0)(p - p_0)^2$$
+
+To first order,
+
+$$F(p) \approx F(p_0) + F'(p_0)(p - p_0)$$
+
+A second-order model that forgets the half:
+
+$$F(p) \approx F(p_0) + F'(p_0)(p - p_0) + F''(p_0)(p - p_0)^2$$
+
+The change of a function of two variables:
+
+$$F(x + \Delta x, y + \Delta y) - F(x, y) \approx \Delta x \frac{\partial F}{\partial x} + \Delta y \frac{\partial F}{\partial y}$$
+
+The curvature term alone is not the change:
+
+$$F(x + \Delta x, y + \Delta y) - F(x, y) \approx \Delta x^2 \frac{\partial^2 F}{\partial x^2} + \Delta y^2 \frac{\partial^2 F}{\partial y^2}$$
+"""
+
+
+def test_an_approximation_in_a_small_quantity_is_checked_as_a_series_to_the_order_stated():
+    # Taylor's theorem: F(p) − [F(p₀) + F'(p₀)h + F''(p₀)h²/2] = O(h³), and F(p₀ + h) − F(p₀) − F'(p₀)h = O(h²);
+    # doubling the h² term leaves an h² error (line 13); ΔF = F_x Δx + F_y Δy + O(|Δ|²), so a quadratic form
+    # alone misses the first-order change (line 21)
+    steps = audit_text(TAYLOR, timeout=60).steps
+    assert [(s.line, s.verdict) for s in steps] == [(5, Outcome.VERIFIED), (9, Outcome.VERIFIED), (13, Outcome.SLIP),
+                                                    (17, Outcome.VERIFIED), (21, Outcome.SLIP)]
+    assert "through t^2 (the order stated)" in steps[0].method and "through t^1 (the order stated)" in steps[1].method
+    assert "leading order" in steps[3].method and "not a proof" in steps[3].method
+    assert "order t^2" in steps[2].diagnostics[0] and "order t^1" in steps[4].diagnostics[0]
+    assert steps[2].claimed_value != steps[2].reference_value
+    assert {s.relation for s in steps} == {"≈"}
+    assert "F(p) ≈ F(p_0)" in audit_text(TAYLOR, timeout=60).report()  # the report never shows it as an identity
+
+
+def test_an_approximation_with_a_partial_taken_at_no_written_point_is_unchecked():
+    doc = "$$F(p + \\Delta p) - F(q) \\approx \\Delta p \\frac{\\partial F}{\\partial p}$$\n"
+    (step,) = audit_text(doc).steps
+    assert step.verdict is Outcome.UNCHECKED and "point of evaluation" in step.reason
 
 
 # ---------------------------------------------------------------------------- bad input
@@ -194,6 +253,7 @@ def test_json_record_has_the_documented_fields(tmp_path, capsys):
     assert set(step) >= {"line", "end_line", "claimed", "reference", "verdict", "method", "counterexample",
                          "diagnostics", "reason"}
     assert step["line"] == 1 and step["verdict"] == "slip" and set(step["counterexample"]) == {"a", "b"}
+    assert step["relation"] == "="
 
 
 def test_out_writes_an_annotated_copy_and_never_overwrites_other_files(tmp_path, capsys):
@@ -259,6 +319,13 @@ def test_the_docs_page_lists_the_slips_found_and_the_errata_not_found(tmp_path, 
     assert "`001_notes.txt:3`" in found and "[batchnorm.backward](batchnorm.backward.md)" in found
     missing = p.markdown.split("## Registered errata the audit does not find by itself")[1]
     assert "first_order.adam_bias_correction" in missing and "batchnorm.backward" not in missing
+    # a slip whose formula carries an equation number is linked to the erratum that cites that number
+    (tmp_path / "003_notes.txt").write_text(
+        "$$\ng = \\frac{1}{m} \\sum_{i=1}^{m} C(x_i; \\theta), \\qquad (4)\n$$\n\n"
+        "$$\ng = \\frac{1}{m} \\sum_{i=0}^{m} C(x_i; \\theta), \\qquad (7)\n$$\n")
+    (p,) = page.docs_pages()
+    found = p.markdown.split("## Slips the audit finds")[1].split("## Registered errata")[0]
+    assert "`003_notes.txt:6`" in found and "[first_order.sgd](first_order.sgd.md)" in found
     monkeypatch.setenv(page.SEEDS_ENV, str(tmp_path / "nowhere"))
     (empty,) = page.docs_pages()
     assert "not found" in empty.markdown

@@ -20,7 +20,9 @@ document order:
   checked against it;
 * **update rules** (``\leftarrow``) of the same variable that follow each other
   and use no new symbol are rewritings of one another and are checked as such;
-* inequalities such as ``\lambda > 0`` are assumptions for every later check.
+* inequalities such as ``\lambda > 0`` are assumptions for every later check;
+* an approximation (``\approx``) is checked as a series in its small quantity (``\Delta x``, ``p - p_0``)
+  to the order the text states (:mod:`derivations.checking.approximation`), a number to the digits shown.
 
 Every step gets a verdict: ``verified`` (how: the method of the check, with the
 sizes a sum over a batch was checked at), ``slip`` (a counterexample with both
@@ -50,6 +52,7 @@ from typing import Sequence
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derivations.checking.approximation import check_series, partials_of_functions, small_quantities, stated_order
 from derivations.checking.check import Verdict, check
 from derivations.checking.context import Context, Unresolved, delta_indices, names_of, zero_as_matrix
 from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
@@ -105,15 +108,14 @@ class StepVerdict:
     reference_value: str | None = None
     diagnostics: tuple[str, ...] = ()
     reason: str = ""
+    relation: str = "="  # "≈" for an approximation: what was verified is that relation, not an identity
 
     def as_json(self) -> dict:
-        return {
-            "line": self.line, "end_line": self.end_line, "claimed": self.claimed, "reference": self.reference,
-            "verdict": self.verdict.value, "method": self.method,
-            "counterexample": None if self.counterexample is None else dict(self.counterexample),
-            "claimed_value": self.claimed_value, "reference_value": self.reference_value,
-            "diagnostics": list(self.diagnostics), "reason": self.reason,
-        }
+        return {"line": self.line, "end_line": self.end_line, "claimed": self.claimed, "reference": self.reference,
+                "relation": self.relation, "verdict": self.verdict.value, "method": self.method,
+                "counterexample": None if self.counterexample is None else dict(self.counterexample),
+                "claimed_value": self.claimed_value, "reference_value": self.reference_value,
+                "diagnostics": list(self.diagnostics), "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ class Audit:
         """``FILE:LINE: verdict — the step — the counterexample``, one line a step, and a summary line."""
         lines = []
         for s in self.steps:
-            shown = f"{s.reference} = {s.claimed}" if s.reference or s.claimed else "(no step could be read here)"
+            shown = f"{s.reference} {s.relation} {s.claimed}" if s.reference or s.claimed else "(no step could be read here)"
             text = f"{self.file}:{s.line}: {s.verdict.value} — {shown}"
             if s.verdict is Outcome.SLIP and s.counterexample is not None:
                 point = ", ".join(f"{k} = {v}" for k, v in s.counterexample) or "any point"
@@ -163,8 +165,8 @@ def _verdict_from(result, claimed: str, reference: str, r: Relation, method_note
         notes = tuple(d for d in result.diagnostics if "size" in d or "m =" in d or "points" in d or "draws" in d)
         return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.VERIFIED, method, diagnostics=notes)
     if result.verdict is Verdict.DIFFERENT:
-        return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.SLIP, result.method,
-                           result.counterexample, result.claimed_value, result.expected_value, result.diagnostics)
+        return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.SLIP,
+                           result.method + (f"; {method_note}" if method_note else ""), result.counterexample, result.claimed_value, result.expected_value, result.diagnostics)
     return StepVerdict(r.line, r.end_line, claimed, reference, Outcome.UNCHECKED, result.method,
                        reason="undecided: " + ("; ".join(result.diagnostics) or "no method could decide in time"))
 
@@ -288,7 +290,7 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
     if r.symbol in _UPDATE:
         return _update(r, ctx, seconds, seed)
     if r.symbol in _APPROX:
-        return _approximation(r, ctx, chain, continues)
+        return _approximation(r, ctx, chain, continues, seed)
     if r.symbol not in ("=",) + _DEFINE:
         return _unchecked(r, r.left, f"the relation {r.symbol} is not audited")
     defining = r.symbol in _DEFINE or ((bool(DEFINING.search(r.formula.prose)) or r.formula.bullet) and not continues)
@@ -351,6 +353,8 @@ def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, p
         except (InputError, Unresolved) as exc:
             return _unchecked(r, r.left, str(exc))
         ref_text, note = r.left, ""
+        if key is not None and key in ctx.definitions and ctx.definitions[key][1] != r.line:
+            note = f"against its definition of line {ctx.definitions[key][1]}"
     ctx.seen |= names_of(reference)
     if held:  # a partial on the graph: both sides with the defined quantities held as they are written
         verdict = _claim(r, ctx, chain, reference, ref_text, ctx.substitute(claimed, frozenset(ctx.definitions)),
@@ -540,24 +544,31 @@ def _update(r: Relation, ctx: Context, seconds: float, seed: int):
     return _verdict_from(result, r.right, f"the update rule of line {line}", r, f"rewrites the rule of line {line}")
 
 
-def _approximation(r: Relation, ctx: Context, chain: _Chain, continues: bool):
-    """A numeric ``a \\approx b`` is checked to the digits ``b`` shows; any other approximation is not an identity."""
+def _approximation(r: Relation, ctx: Context, chain: _Chain, continues: bool, seed: int):
+    """``a \\approx b``: as a series in its small quantity, or a number to the digits ``b`` shows."""
     try:
         claimed = ctx.value(r.right)
         reference = chain.value if continues else ctx.value(r.left)
     except (InputError, Unresolved) as exc:
         return _unchecked(r, r.left, f"cannot read the approximation: {exc}")
     digits = re.search(r"\.(\d+)\s*$", r.right.strip(" ,.;")) if isinstance(r.right, str) else None
+    small = small_quantities([claimed, reference]) if reference is not None else {}
+    if small and partials_of_functions([claimed, reference]) is None:
+        return _unchecked(r, r.left, "a partial derivative whose point of evaluation is not written")
+    if small and not (is_typed(claimed) or is_typed(reference)):
+        got = check_series(claimed, reference, small, stated_order(r.formula.lead), seed)
+        return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.VERIFIED if got.holds else Outcome.SLIP,
+                           got.method(), None if got.holds else got.point, got.claimed_coefficient,
+                           got.reference_coefficient, () if got.holds else
+                           (f"the two sides differ at order t^{got.first_difference} (the coefficients shown)",),
+                           relation="≈")
     if reference is None or not (claimed.is_number and reference.is_number) or digits is None:
         return _unchecked(r, r.left, "an approximation whose order is not stated, not an identity")
-    places = len(digits.group(1))
-    gap = abs(sp.N(reference - claimed, 30))
-    ok = gap <= sp.Rational(1, 2) * sp.Rational(1, 10) ** places
-    if ok:
+    if abs(sp.N(reference - claimed, 30)) <= sp.Rational(1, 2 * 10 ** (places := len(digits.group(1)))):
         return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.VERIFIED, f"exact value rounded to {places} "
-                           f"decimal places")
+                           "decimal places", relation="≈")
     return StepVerdict(r.line, r.end_line, r.right, r.left, Outcome.SLIP, f"not the value rounded to {places} places",
-                       (), sp.sstr(claimed), sp.sstr(sp.N(reference, 12)), ())
+                       (), sp.sstr(claimed), sp.sstr(sp.N(reference, 12)), (), relation="≈")
 
 
 def audit_file(path: str, *, assume: Sequence[str] = (), timeout: float = 120.0, seed: int = 0,

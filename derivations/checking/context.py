@@ -29,7 +29,8 @@ import sympy as sp
 
 from sympy.core.function import AppliedUndef
 
-from derivations.checking.notation import CONVENTIONAL, applied_names, bind_sum_indices, function_definition, set_sums
+from derivations.checking.notation import (CONVENTIONAL, applied_names, bind_sum_indices, function_definition,
+                                           listed_names, parameter_semicolons, set_sums)
 from derivations.errors import InputError
 from derivations.reading.latex import read_latex
 from derivations.reading.naming import symbol_factory
@@ -115,14 +116,16 @@ class Context:
     # ------------------------------------------------------------------ reading
     def kinds_for(self, text: str) -> dict:
         """The kinds the reader is given for ``text``: declared ones, explicit matrices, and every name written
-        with an argument list that is no function of the document a scalar (``\\epsilon (g + w)`` a product)."""
+        with an argument list that is no function of the document a scalar (``\\epsilon (g + w)`` a product),
+        except a name applied to a list of arguments (``C(u, y)``): that is a function."""
         kinds = dict(self.declared)
+        listed = listed_names(text)
         for name, value in self.matrices.items():
             kinds.setdefault(name, Kind.VECTOR if value.cols == 1 and not capital(name) else Kind.MATRIX)
         for name, spaced in applied_names(text):
             if name in kinds:
                 continue
-            if name in self.function_names:
+            if name in self.function_names or name in listed:
                 kinds[name] = Kind.FUNCTION
             elif name not in self.conventional or spaced:
                 kinds[name] = Kind.SCALAR
@@ -140,9 +143,9 @@ class Context:
             if not isinstance(var, (sp.Symbol, sp.Indexed)):
                 raise InputError(f"cannot differentiate with respect to {operator.group('var')}")
             return self.derivative_of(self.read(operator.group("rest")), var)
-        value = read_latex([set_sums(text)], self.symbol, self.indexed, declared=self.kinds_for(text),
-                           rhs_of_equation=False).values[0]
-        expr = self.apply_functions(self._indices(bind_sum_indices(value, self.indexed)))
+        value = read_latex([parameter_semicolons(set_sums(text))], self.symbol, self.indexed,
+                           declared=self.kinds_for(text), rhs_of_equation=False).values[0]
+        expr = self.apply_functions(self._indices(bind_sum_indices(_at_arguments(value), self.indexed)))
         if not plain:
             expr = self.realize(expr)
         if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
@@ -154,7 +157,7 @@ class Context:
         \\sigma`` is refused (the function applied, or a number times ``2z``), never read two ways."""
         if any(_RANDOM.search(t) or _OPERATOR.match(t) for t in texts):
             return  # read side by side by :meth:`read`
-        read_latex([set_sums(t) for t in texts], self.symbol, self.indexed, declared=self.kinds_for(" ".join(texts)),
+        read_latex([parameter_semicolons(set_sums(t)) for t in texts], self.symbol, self.indexed, declared=self.kinds_for(" ".join(texts)),
                    rhs_of_equation=False)
 
     def apply_functions(self, expr, depth: int = 6):
@@ -177,8 +180,8 @@ class Context:
         else:
             raise InputError("function applications nested too deeply")
         if isinstance(expr, sp.Basic) and expr.has(sp.Derivative, sp.Subs):
-            expr = expr.replace(lambda e: isinstance(e, (sp.Derivative, sp.Subs)) and not
-                                isinstance(getattr(e, "expr", None), AppliedUndef), lambda e: e.doit())
+            expr = expr.replace(lambda e: isinstance(e, (sp.Derivative, sp.Subs)) and not _undefined(e),
+                                lambda e: e.doit())
         return expr
 
     def realize(self, expr):
@@ -314,6 +317,44 @@ class Context:
             if not stripped or stripped == name:
                 return out
             name = stripped
+
+
+def _undefined(e) -> bool:
+    """A derivative of an undefined function (``f'(x)``), or one taken at an argument's value: nothing to do."""
+    inner = e.expr if isinstance(e, sp.Subs) else e
+    inner = inner.expr if isinstance(inner, sp.Derivative) else inner
+    return isinstance(inner, AppliedUndef)
+
+
+def _at_arguments(expr):
+    """A derivative with respect to an applied function's value, ``Derivative(C(f(x), y), f(x))``, as the
+    derivative in C's own argument taken at that value (a ``Subs``), so that ``f`` can be replaced by a body.
+
+    >>> x, y = sp.symbols("x y")
+    >>> C, f = sp.Function("C"), sp.Function("f")
+    >>> _at_arguments(sp.Derivative(C(f(x), y), f(x)))
+    Subs(Derivative(C(_xi_1, y), _xi_1), _xi_1, f(x))
+    """
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Derivative):
+        return expr
+
+    def rewrite(d):
+        if not any(isinstance(v, AppliedUndef) for v, _n in d.variable_count):
+            return d
+        body, points = d.expr, []
+        variables = []
+        for k, (v, n) in enumerate(d.variable_count):
+            if isinstance(v, AppliedUndef):
+                xi = sp.Dummy(f"xi_{k + 1}")
+                body = body.xreplace({v: xi})
+                points.append((xi, v))
+                variables.append((xi, n))
+            else:
+                variables.append((v, n))
+        inner = sp.Derivative(body, *variables)
+        return sp.Subs(inner, [p for p, _ in points], [v for _, v in points])
+
+    return expr.replace(lambda e: isinstance(e, sp.Derivative), rewrite)
 
 
 def _rename_bound(expr, avoid: set):

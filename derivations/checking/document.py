@@ -60,6 +60,7 @@ class Formula:
     environment: str = ""
     section: int = 0  # how many headings (``#``, ``\\section``, ...) come before the formula
     bullet: bool = False  # the formula opens a list item (``- $f(x) = ...$``): a statement of its own
+    lead: str = ""  # the text since the previous display formula (at most 300 characters), inline formulas kept
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN, deadline: float | None
             garbled.append(Garbled(_line_at(m.start()), f"an unknown environment '{name}'"))
     headings = [m.start() for m in _HEADING.finditer(masked)]
     out: list[Formula | Garbled] = []
-    last_prose, last_end = "", -1
+    last_prose, last_end, last_display = "", -1, 0
     for count, (start, end, body, display, env) in enumerate(sorted(found)):
         if deadline is not None and count % 2000 == 0 and time.monotonic() > deadline:
             garbled.append(Garbled(_line_at(start), "the rest of the document: not read within the time limit"))
@@ -193,9 +194,11 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN, deadline: float | None
         if last_end >= 0 and _LISTED.fullmatch(masked[last_end:start]):
             prose = last_prose  # "Set $a = b$, $c = d$": the second formula continues the first one's sentence
         line_head = masked[masked.rfind("\n", 0, start) + 1:start]
+        lead = " ".join(masked[max(last_display, start - 300):start].split())
         out.append(Formula(body, _line_at(body_start), _line_at(end - 1), display, prose, env,
-                           bisect.bisect_right(headings, start), bool(_BULLET.fullmatch(line_head))))
+                           bisect.bisect_right(headings, start), bool(_BULLET.fullmatch(line_head)), lead))
         last_prose, last_end = prose, end
+        last_display = end if display else last_display
     out.extend(garbled)
     return sorted(out, key=lambda f: f.line)
 

@@ -140,27 +140,45 @@ def undefined_functions(exprs) -> list:
 def function_draws(claimed, expected, rng: random.Random, count: int) -> list[Draw]:
     """``count`` instances with every undefined function replaced by a random smooth function."""
     functions = undefined_functions([claimed, expected])
+    smooth = not _symbolic_sum(claimed, expected)
     out = []
     for _ in range(count):
         mapping, shown = {}, []
         for f, arity in functions:
             us = sp.symbols(f"u0:{arity}", real=True)
-            body = _random_function(us, rng)
+            body = _random_function(us, rng, smooth)
             mapping[f] = sp.Lambda(us, body)
-            shown.append(f"{f.__name__}({', '.join(map(str, us))}) = a random quadratic + exp + sin")
+            shown.append(f"{f.__name__}({', '.join(map(str, us))}) = a random quadratic"
+                         + (" + exp + sin" if smooth else " (inside a sum to a symbolic size)"))
         c, e = claimed, expected
         for f, lam in mapping.items():
             c, e = c.replace(f, lam), e.replace(f, lam)
-        out.append(Draw(sp.sympify(c).doit(), sp.sympify(e).doit(), "; ".join(shown)))
+        out.append(Draw(_derivatives_taken(c), _derivatives_taken(e), "; ".join(shown)))
     return out
 
 
-def _random_function(us, rng: random.Random) -> sp.Basic:
+def _derivatives_taken(expr):
+    """Derivatives and substitutions evaluated; sums left as they are (a sum to a symbolic size is the
+    engine's to instantiate, never summed in closed form here)."""
+    return sp.sympify(expr).replace(lambda e: isinstance(e, (sp.Derivative, sp.Subs)), lambda e: e.doit())
+
+
+def _symbolic_sum(*exprs) -> bool:
+    """Some sum of ``exprs`` runs to a symbolic size (``\\sum_{i=1}^{m}``)."""
+    return any(not all(b.is_number for _i, *bounds in s.limits for b in bounds)
+               for e in exprs if isinstance(e, sp.Basic) for s in e.atoms(sp.Sum))
+
+
+def _random_function(us, rng: random.Random, smooth: bool = True) -> sp.Basic:
+    """A random quadratic in ``us``, plus a random exponential and sine when ``smooth`` (SymPy's summation
+    of exponentials of indexed terms to a symbolic size does not finish, so a sum gets the quadratic)."""
     def r():
         return sp.Rational(rng.choice([-1, 1]) * rng.randint(1, 9), rng.randint(1, 5))
 
     body = r() + sum((r() * u for u in us), sp.S.Zero)
     body += sum((r() * us[i] * us[j] for i in range(len(us)) for j in range(i, len(us))), sp.S.Zero)
+    if not smooth:
+        return body
     body += r() * sp.exp(sum((r() * u for u in us), sp.S.Zero) / 4)
     body += r() * sp.sin(sum((r() * u for u in us), sp.S.Zero) + r())
     return body

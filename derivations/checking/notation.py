@@ -13,7 +13,11 @@ refuses a name that usually names a number written with an argument list
   (:func:`bind_sum_indices`); a sum over a set, ``\sum_{w_k \in \theta}``,
   is a sum over ``k`` (:func:`set_sums`);
 * **function definitions**: :func:`function_definition` recognizes a left
-  side ``NAME(p, q)`` with plain parameters.
+  side ``NAME(p, q)`` with plain parameters;
+* **argument lists**: a name applied to a list (``C(f(x; \theta), y)``) is a
+  function, never a number times a tuple (:func:`listed_names`); the ``;`` that
+  sets parameters apart in ``f(x; \theta)`` separates arguments like ``,``
+  (:func:`parameter_semicolons`).
 
 Examples
 ========
@@ -34,7 +38,7 @@ from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
 from derivations.reading.parsing import real_indexed
 
-__all__ = ["applied_names", "bind_sum_indices", "set_sums", "function_definition", "name_of", "CONVENTIONAL"]
+__all__ = ["applied_names", "listed_names", "parameter_semicolons", "bind_sum_indices", "set_sums", "function_definition", "name_of", "CONVENTIONAL"]
 
 #: names lecture notes apply as functions; ``NAME(…)`` with one of these is never read as a product
 CONVENTIONAL = frozenset({"f", "g", "h", "J", "L", "ell", "sigma", "phi", "psi", "Omega", "E", "P", "p", "q",
@@ -117,6 +121,44 @@ def applied_names(text: str) -> list[tuple[str, bool]]:
         if name is not None and (name, False) not in out and (name, True) not in out:
             out.append((name, m.group(0)[len(m.group("name")) + len(m.group("primes")):].startswith((" ", "\t", "\n"))))
     return out
+
+
+def listed_names(text: str) -> set[str]:
+    r"""The names applied to a list of arguments (a ``,`` or ``;`` at the top level of their parenthesis).
+
+    A number times a tuple means nothing, so each of these is a function of its arguments.
+
+    >>> sorted(listed_names(r"C(f(\mathbf{x}^{i}; \theta), \mathbf{y}^{i}) + a(b + c) + \mathbf{H}(u, v)"))
+    ['C', 'f']
+    """
+    out = set()
+    for m in _NAME.finditer(text):
+        if m.group("name").startswith(_BOLD):
+            continue
+        name = name_of(m.group("name"))
+        end = _closing(text, m.end())
+        if name is None or end < 0:
+            continue
+        inner = text[m.end():end - (7 if text[:end].endswith("\\right)") else 1)]
+        if len(_split_args(inner.replace(";", ","))) > 1:
+            out.add(name)
+    return out
+
+
+def parameter_semicolons(text: str) -> str:
+    r"""``;`` inside a parenthesis read as ``,``: ``f(x; \theta)`` is ``f`` of ``x`` and ``\theta``.
+
+    >>> parameter_semicolons(r"J(\theta; X, y) + a; b")
+    'J(\\theta, X, y) + a; b'
+    """
+    out, depth = [], 0
+    for c in text:
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        out.append("," if c == ";" and depth > 0 else c)
+    return "".join(out)
 
 
 _SET_SUM = re.compile(r"\\sum_\{\s*(?P<element>[^{}]*?)\s*\\in\s*(?P<set>[^{}]*(?:\{[^{}]*\})?[^{}]*)\}")

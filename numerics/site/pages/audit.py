@@ -52,15 +52,18 @@ WHY = {
                            "moving average is a wrong definition, not a wrong step",
     "first_order.momentum": "θ ← θ − v is a definition of the update; that it climbs needs the meaning of v (a "
                             "descent direction), which the audit does not reason about",
-    "first_order.sgd": "the loss C(f(x; θ), y) separates its arguments with a semicolon, which the reader cannot "
-                       "read, so the step is unchecked; the slip is also a definition (the gradient estimate)",
+    "first_order.sgd": "eqs. (7), (10), (13) are checked against the definition of g_τ in eq. (4) with C and f as "
+                       "functions; a check that does not finish within its share of the time limit leaves them "
+                       "unchecked",
     "first_order.nesterov": "'Set v_new = v_old, θ̃_new = θ̃_old' reads as assignments; the audit cannot tell "
                             "that their direction is reversed",
     "conjugate_gradient.conjugacy": "g_kᵀ H g_{k−1} = 0 reads as vectors and a matrix, but it is a condition the "
                                     "document states, not a step it derives: that the directions d_k, not the "
                                     "gradients g_k, are conjugate needs CG's meaning",
-    "curvature.taylor_model": "'Hessian • Δp ≈ Jacobian' mixes words and an undefined F(x, y): an approximation "
-                              "the reader cannot read",
+    "curvature.taylor_model": "approximations are checked as series in Δx, Δy (the seed's second-order Taylor "
+                              "expansion of F(p) is verified that way), but 'Hessian • Δp ≈ Jacobian' is words, and "
+                              "the formulas beside it write ∂F²/∂x² (∂²F/∂x², or ∂²(F²)/∂x²? the checker does not "
+                              "guess), the word Hessian, • and evaluation bars |_p, which the reader cannot read",
     "dropout.geometric_mean": "a statement in prose about ensembles, not a formula",
     "dropout.mask": "the expectation E[m·h/p] is about random variables, which the audit does not reason about",
     "dropout.weight_scaling": "a rule stated in prose, not a formula",
@@ -137,17 +140,46 @@ def _seed_of(path: str) -> str:
     return Path(path).name[:3]
 
 
-def _link(step: StepVerdict, seed: str, errata: list[Erratum]) -> Erratum | None:
-    """The registered erratum of the same seed with the most names in common with the slip (at least two)."""
+def _link(step: StepVerdict, seed: str, errata: list[Erratum], numbers: frozenset[str] = frozenset()) -> Erratum | None:
+    """The registered erratum of the same seed that cites the slip's equation number (``numbers``), else the one
+    with the most names in common with the slip (at least two)."""
     mine = _tokens(step.reference + " " + step.claimed)
     best, score = None, 1
     for e in errata:
         if e.seed != seed:
             continue
+        if numbers & _cited(e.text):
+            return e
         common = len(mine & _tokens(e.text))
         if common > score:
             best, score = e, common
     return best
+
+
+_NUMBERED = re.compile(r"\\tag\{(\d+)\}|\\q?quad\s*\((\d+)\)|^\s*\((\d+)\)\s*$", re.M)
+
+
+def _cited(text: str) -> frozenset[str]:
+    """The equation numbers an erratum cites: ``eq. (16)``, ``eqs. (7), (10), (13)``.
+
+    >>> sorted(_cited("seed 003 eqs. (7), (10), (13) sum from i = 0"))
+    ['10', '13', '7']
+    """
+    out = set()
+    for m in re.finditer(r"\beqs?\.\s*((?:\(\d+\)(?:,\s*|\s*and\s*)?)+)", text):
+        out |= set(re.findall(r"\d+", m.group(1)))
+    return frozenset(out)
+
+
+def _numbers_at(lines: list[str], step: StepVerdict) -> frozenset[str]:
+    r"""The equation numbers printed with the slip's formula: ``\tag{7}``, ``\qquad (7)`` or a line ``(7)``,
+    on the formula's lines or the two after them.
+
+    >>> sorted(_numbers_at(["$$", r"g = h, \qquad (7)", "$$"], StepVerdict(2, 2, "h", "g", Outcome.SLIP)))
+    ['7']
+    """
+    near = "\n".join(lines[max(0, step.line - 1):step.end_line + 2])
+    return frozenset(n for groups in _NUMBERED.findall(near) for n in groups if n)
 
 
 def _escape(text: str) -> str:
@@ -162,7 +194,8 @@ def docs_pages() -> list[Page]:
              "in context: definitions (`Let`, `define`, `:=`, `where`, the first equation that gives a name a "
              "value), derivative claims against the derivative of the definition (a partial on the computational "
              "graph when the variable is itself defined), conditions to be solved, update rules that rewrite each "
-             "other. Every step is **verified** (and how), a **slip** (with a counterexample) or **unchecked** "
+             "other, approximations as series in their small quantity (to the order the text states), names "
+             "applied to argument lists (`C(f(x; θ), y)`) as functions replaced by random ones. Every step is **verified** (and how), a **slip** (with a counterexample) or **unchecked** "
              "(and why). This page runs it on the five seed lecture notes when the docs are built.", ""]
     if folder is None:
         lines.append(f"*The seed folder was not found (set `{SEEDS_ENV}`): nothing was audited.*")
@@ -179,14 +212,16 @@ def docs_pages() -> list[Page]:
     linked: set[tuple[str, str]] = set()
     found = 0
     for p, a in zip(paths, audits):
+        seed_lines = p.read_text(encoding="utf-8", errors="replace").split("\n")
         for s in a.steps:
             if s.verdict is not Outcome.SLIP:
                 continue
             found += 1
-            e = _link(s, _seed_of(str(p)), errata)
+            e = _link(s, _seed_of(str(p)), errata, _numbers_at(seed_lines, s))
             where = f"`{p.name}:{s.line}`"
             point = ", ".join(f"{k} = {v}" for k, v in (s.counterexample or ())) or "any point"
-            lines.append(f"- {where}: ${_escape(s.reference)} = {_escape(s.claimed)}$ at {point}: claimed "
+            relation = "\\approx" if s.relation == "≈" else s.relation
+            lines.append(f"- {where}: ${_escape(s.reference)} {relation} {_escape(s.claimed)}$ at {point}: claimed "
                          f"{s.claimed_value}, expected {s.reference_value}"
                          + (f" ({'; '.join(s.diagnostics)})" if s.diagnostics else "") + ". "
                          + (f"Registered: [{e.name}]({e.name}.md) — {e.rule}" if e else
