@@ -19,7 +19,7 @@ from numerics.compare.problems import Problem
 from numerics.compare.scipy_methods import scipy_options, scipy_runner
 from numerics.result import Status
 from numerics.solve.counting import Counter
-from numerics.solve.newton import modified_newton_direction, shift_sequence
+from numerics.solve.newton import BandPlan, NewtonDirection, modified_newton_direction, shift_sequence
 from numerics.solve.quasi_newton import LBFGSState, compact_product, two_loop
 
 
@@ -159,3 +159,79 @@ def test_sparse_and_dense_newton_directions_agree():
     d_sparse = modified_newton_direction(scipy.sparse.csr_matrix(dense), g)
     np.testing.assert_allclose(d_sparse, d_dense, rtol=1e-9, atol=1e-12)
     assert g @ d_dense < 0
+
+
+def _band_matrix(rng, n, width, low):
+    """A symmetric band matrix with diagonal entries in (low, 4): indefinite when ``low < 0``."""
+    a = np.diag(rng.uniform(low, 4, n))
+    for k in range(1, width + 1):
+        off = rng.uniform(-1, 1, n - k)
+        a += np.diag(off, k) + np.diag(off, -k)
+    return a
+
+
+@pytest.mark.parametrize("width, low, scramble", [(1, -2, False), (1, 3, False), (2, -2, True), (3, 3, False),
+                                                  (4, -1, True)])
+def test_banded_newton_direction_matches_the_dense_factorization(width, low, scramble):
+    # pttrf (bandwidth 1) and pbtrf (wider), natural or reverse Cuthill–McKee order, shifted or not,
+    # against the dense Cholesky of Algorithm 3.3 on the same matrix
+    rng = np.random.default_rng(width + 10 * scramble)
+    n = 60
+    dense = _band_matrix(rng, n, width, low)
+    if scramble:
+        perm = rng.permutation(n)
+        dense = dense[perm][:, perm]
+    sparse = scipy.sparse.csr_matrix(dense)
+    plan = BandPlan.of(sparse)
+    assert plan.width is not None and plan.width <= width
+    assert (plan.order is None) == (not scramble)
+    g = rng.standard_normal(n)
+    d_dense = modified_newton_direction(dense, g)
+    np.testing.assert_allclose(modified_newton_direction(sparse, g), d_dense, rtol=1e-9, atol=1e-12)
+    if low > 2:  # positive definite: the plain Newton step, H d = -g
+        np.testing.assert_allclose(dense @ d_dense, -g, rtol=1e-9, atol=1e-10)
+
+
+def test_banded_newton_direction_uses_the_symmetric_part():
+    rng = np.random.default_rng(3)
+    n = 30
+    sym = _band_matrix(rng, n, 2, 3)
+    skew = np.triu(rng.uniform(-0.2, 0.2, (n, n)), 1) * (np.abs(np.subtract.outer(range(n), range(n))) <= 2)
+    lopsided = sym + skew - skew.T  # symmetric part = sym
+    g = rng.standard_normal(n)
+    np.testing.assert_allclose(modified_newton_direction(scipy.sparse.csr_matrix(lopsided), g),
+                               np.linalg.solve(sym, -g), rtol=1e-9)
+
+
+def test_a_wide_sparse_pattern_is_factored_dense():
+    rng = np.random.default_rng(4)
+    n = 40
+    a = rng.standard_normal((n, n))
+    a = a @ a.T + n * np.eye(n)
+    assert BandPlan.of(scipy.sparse.csr_matrix(a)).width is None
+    g = rng.standard_normal(n)
+    np.testing.assert_allclose(modified_newton_direction(scipy.sparse.csr_matrix(a), g), np.linalg.solve(a, -g),
+                               rtol=1e-9)
+
+
+def test_newton_direction_keeps_its_band_plan_while_the_pattern_holds():
+    rng = np.random.default_rng(6)
+    n = 25
+    first = scipy.sparse.csr_matrix(_band_matrix(rng, n, 1, 3))
+    other = scipy.sparse.csr_matrix(_band_matrix(rng, n, 2, 3))
+
+    class Hessians:  # the counter's hess_native, returning a fixed sparse matrix
+        def __init__(self, h):
+            self.h = h
+
+        def hess_native(self, x):
+            return self.h
+
+    g, x, direction = rng.standard_normal(n), np.zeros(n), NewtonDirection()
+    p1 = direction.direction(direction.init(x, 0.0, g), x, 0.0, g, Hessians(first))
+    p2 = direction.direction(p1.state, x, 0.0, g, Hessians(first.copy()))
+    assert isinstance(p1.state, BandPlan) and p2.state is p1.state  # same pattern: reused
+    p3 = direction.direction(p2.state, x, 0.0, g, Hessians(other))
+    assert p3.state is not p1.state and p3.state.width == 2  # new pattern: a new plan
+    np.testing.assert_allclose(p3.d, np.linalg.solve(other.toarray(), -g), rtol=1e-9)
+    np.testing.assert_allclose(p2.d, np.linalg.solve(first.toarray(), -g), rtol=1e-9)
