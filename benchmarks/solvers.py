@@ -4,7 +4,7 @@
    (:func:`numerics.compare.collection.default_problems`) through the harness
    (matched stopping rules, untuned defaults, BLAS pinned to one thread).  Per
    pair (our BFGS / SciPy BFGS, our L-BFGS / L-BFGS-B, our CG / SciPy CG, our
-   Newton / trust-exact): stationary and optimal counts, and on the problems
+   Newton / trust-exact and trust-krylov): stationary and optimal counts, and on the problems
    both solved (stationary) the median f + ∇f evaluations and the median of the
    per-problem ratio ours / SciPy's.
 2. **Time per iteration** on extended Rosenbrock and extended Powell at
@@ -41,7 +41,7 @@ from numerics.solve.quasi_newton import minimize_bfgs, minimize_lbfgs  # noqa: E
 
 OUT = ROOT / "docs" / "performance" / "solvers.md"
 PAIRS = (("bfgs", "scipy:BFGS"), ("lbfgs", "scipy:L-BFGS-B"), ("cg-pr", "scipy:CG"), ("cg-fr", "scipy:CG"),
-         ("newton", "scipy:trust-exact"))
+         ("newton", "scipy:trust-exact"), ("newton", "scipy:trust-krylov"))
 REPEATS = 3
 GTOL = harness.GTOL
 MAX_ITER = 2000

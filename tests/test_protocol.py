@@ -6,6 +6,7 @@ the two-loop recursion (Nocedal & Wright Algorithm 7.4) for the compact L-BFGS p
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -39,7 +40,26 @@ def test_defaults_of_trust_exact_stop_on_its_own_two_norm_test():
     assert matched.stationary and matched.nit > default.nit
 
 
-@pytest.mark.parametrize("method", ["trust-exact", "Newton-CG"])
+def test_trust_krylov_uses_hessian_vector_products_and_its_defaults_stop_on_the_two_norm():
+    # SciPy's default trust-krylov stops at ‖∇f‖₂ < 1e-4, as trust-exact; matched, it reaches 1e-5 in the ∞-norm
+    p = Problem.from_expression("(x - 1)^4 + (y + 2)^4", [3.0, 1.0], f_star=0)
+    obj = p.compile()
+    default, matched = run_one(p, obj, "scipy-default:trust-krylov"), run_one(p, obj, "scipy:trust-krylov")
+    assert default.gnorm > harness.GTOL and not default.stationary
+    assert matched.stationary and matched.nit > default.nit
+    assert matched.nhev == 0 and matched.nhpev > 0  # products only, never a whole Hessian
+    calls = []  # an independent count of the products SciPy asked for (its own nhev says one more)
+
+    def hessp(x, v):
+        calls.append(1)
+        return obj.hessp(x, v)
+
+    counter = Counter(dataclasses.replace(obj, hessp=hessp))
+    scipy_runner("trust-krylov", matched=True)(counter.objective(), np.array(p.x0), p, Settings())
+    assert counter.nhpev == len(calls) > 0 and counter.nhev == 0
+
+
+@pytest.mark.parametrize("method", ["trust-exact", "Newton-CG", "trust-krylov"])
 def test_the_stopping_callback_costs_no_gradient_evaluation(method):
     # SciPy's own njev counts the gradients SciPy asked for; the counter sees the callback's too
     p = problems.get("beale")
@@ -54,6 +74,7 @@ def test_matched_options_are_the_documented_ones():
     assert scipy_options("CG", 1e-5, 7) == {"maxiter": 7, "gtol": 1e-5, "norm": math.inf}
     assert scipy_options("Newton-CG", 1e-5, 7) == {"maxiter": 7, "xtol": 0.0}
     assert scipy_options("trust-exact", 1e-5, 7) == {"maxiter": 7, "gtol": 0.0}
+    assert scipy_options("trust-krylov", 1e-5, 7) == {"maxiter": 7, "gtol": 0.0}
     assert all(scipy_options(m, 1e-5, 7, matched=False) == {"maxiter": 7} for m in ("BFGS", "L-BFGS-B", "CG"))
 
 
