@@ -16,7 +16,7 @@ unmodified (:math:`\tau = 0`): the pure Newton step of seed 001,
 (eigenvalues from 1 to :math:`10^{12}`, as in Brown's badly scaled function).
 
 A sparse Hessian (``scipy.sparse``) is factored as a band matrix
-(:func:`scipy.linalg.cholesky_banded`; LAPACK's ``pttrf`` for bandwidth 1) after
+(LAPACK's band Cholesky ``pbtrf``; ``pttrf``, an LDLᵀ, at bandwidth 1) after
 the reverse Cuthill–McKee ordering :math:`P H P^T` reduces its bandwidth, at :math:`O(n b^2)` for bandwidth
 :math:`b`; a sparse Hessian whose bandwidth stays above ``n / 8`` is factored dense.
 The ordering and the place of every stored entry in the band depend only on the
@@ -51,7 +51,8 @@ from numerics.result import Solution
 __all__ = ["minimize_newton", "NewtonDirection", "BandPlan", "modified_newton_direction", "shift_sequence"]
 
 _BETA = 1e-3
-_PTTRF, _PTTRS = scipy.linalg.lapack.dpttrf, scipy.linalg.lapack.dpttrs
+_PTTRF, _PTTRS = scipy.linalg.lapack.dpttrf, scipy.linalg.lapack.dpttrs  # LDLᵀ of a tridiagonal matrix
+_PBTRF, _PBTRS = scipy.linalg.lapack.dpbtrf, scipy.linalg.lapack.dpbtrs  # band Cholesky
 _MAX_SHIFTS = 80  # τ doubles each time: 80 doublings exceed any finite spectrum
 
 
@@ -159,7 +160,7 @@ def _factor_solve(band: np.ndarray, rhs: np.ndarray) -> np.ndarray | None:
 
     Bandwidth 1: LAPACK ``pttrf``/``pttrs`` (:math:`B = LDL^T`, positive definite
     exactly when every pivot of :math:`D` is positive, as for Cholesky); wider:
-    ``pbtrf``/``pbtrs`` (band Cholesky).
+    ``pbtrf``/``pbtrs`` (band Cholesky, what :func:`scipy.linalg.cholesky_banded` calls).
     """
     if band.shape[0] == 2:
         d, e, info = _PTTRF(band[0], band[1, :-1])
@@ -167,11 +168,11 @@ def _factor_solve(band: np.ndarray, rhs: np.ndarray) -> np.ndarray | None:
             return None
         z, info = _PTTRS(d, e, rhs)
         return z if info == 0 else None
-    try:
-        factor = scipy.linalg.cholesky_banded(band, lower=True, check_finite=False)
-    except np.linalg.LinAlgError:
+    factor, info = _PBTRF(band, lower=1)
+    if info != 0:
         return None
-    return scipy.linalg.cho_solve_banded((factor, True), rhs, check_finite=False)
+    z, info = _PBTRS(factor, rhs, lower=1)
+    return z if info == 0 else None
 
 
 def _banded_direction(plan: BandPlan, data: np.ndarray, g: np.ndarray) -> np.ndarray:
