@@ -87,3 +87,22 @@ def test_nan_beyond_a_point_is_backtracked():
     r = more_thuente(_line(phi, trials), 10.0, c2=0.1)
     assert r.success and r.nonfinite and abs(r.alpha - 1) <= 0.1 and trials[0] == 10.0
     assert all(t < 3 for t in trials[1:])
+
+
+def test_why_bfgs_keeps_the_bracket_and_zoom_search():
+    # the bench page: with Moré–Thuente, BFGS (H0 rescaled by N&W eq. 6.20) needs more than three times
+    # SciPy's gradients on a badly scaled quadratic; with the bracket-and-zoom search at most three times
+    import scipy.optimize
+    import sympy as sp
+
+    from numerics.compile import objective
+    from numerics.solve.descent import minimize_descent, more_thuente_search, wolfe_search
+    from numerics.solve.quasi_newton import BFGS_C2, BFGSDirection
+
+    x1, x2, x3 = sp.symbols("x1:4")
+    obj = objective(x1**2 + 10**6 * x2**2 + 10**3 * x3**2, [x1, x2, x3])
+    ref = scipy.optimize.minimize(obj.fun, np.ones(3), jac=obj.jac, method="BFGS")
+    runs = {name: minimize_descent(obj, np.ones(3), BFGSDirection(), search(c2=BFGS_C2), gtol=1e-5, max_iter=500)
+            for name, search in (("more-thuente", more_thuente_search), ("zoom", wolfe_search))}
+    assert all(r.status.value == "converged" for r in runs.values())
+    assert runs["more-thuente"].ngev > 3 * ref.njev >= runs["zoom"].ngev

@@ -244,9 +244,10 @@ def protocol_section() -> list[str]:
              "(Bongartz, Conn, Gould & Toint 1995) at n = 100 (DIXMAANA n = 90), their standard start points; "
              "NONDIA is left out because the compile bridge's SymEngine CSE returns a wrong ∂f/∂x₁ for it. "
              "There is no tuning set: no constant was tuned. One choice was made with these problems in view: "
-             "Moré–Thuente's line search (and, for CG, SciPy's first trial step) replaced ours for L-BFGS and CG, "
-             "which then need fewer evaluations here; BFGS and Newton keep ours, which needs fewer for them "
-             "(with Moré–Thuente our BFGS takes 36 gradients on x₁² + 10⁶x₂² + 10³x₃² from (1, 1, 1), SciPy's 9).",
+             "the line search of each method. L-BFGS and CG use Moré–Thuente's (CG also SciPy's first trial "
+             "step), as their SciPy counterparts do; BFGS and Newton keep the bracket-and-zoom search, with which "
+             "they needed fewer evaluations here than with Moré–Thuente's (which takes our BFGS to 36 gradients "
+             "on x₁² + 10⁶x₂² + 10³x₃² from (1, 1, 1), SciPy's BFGS to 9).",
              ""]
     return lines
 
