@@ -1,10 +1,10 @@
 """The default benchmark, `derivkit bench` with defaults, timed three times.
 
 Reports the median wall time of the whole command (process start, compiling
-every problem, 30 problems × 21 solvers on 2 worker processes; budget 60 s),
+every problem, 30 problems × 23 solvers on 2 worker processes; budget 60 s),
 the stationary and optimal counts per solver judged by the harness, and per
 pair under matched stopping rules (our BFGS / SciPy BFGS, our L-BFGS /
-L-BFGS-B, our CG / SciPy CG, our Newton / trust-exact) whether
+L-BFGS-B, our CG / SciPy CG, our Newton / trust-exact and trust-krylov) whether
 
 * our median f + ∇f evaluations over SciPy's on the problems both end stationary on is ≤ 1
   (the median of the per-problem ratios is shown beside it), and
@@ -55,7 +55,7 @@ def load(path: Path) -> list[SimpleNamespace]:
 
 
 PAIRS = (("bfgs", "scipy:BFGS"), ("lbfgs", "scipy:L-BFGS-B"), ("cg-fr", "scipy:CG"), ("cg-pr", "scipy:CG"),
-         ("newton", "scipy:trust-exact"))
+         ("newton", "scipy:trust-exact"), ("newton", "scipy:trust-krylov"))
 
 
 def targets(runs, seconds: float) -> list[tuple[str, bool, str]]:

@@ -80,7 +80,7 @@ FTOL = 1e-8  # ... or f − f* ≤ FTOL (1 + |f*|)
 
 FIRST_ORDER = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 OURS = FIRST_ORDER + ("newton", "bfgs", "lbfgs", "cg-fr", "cg-pr")
-_SCIPY_METHODS = ("L-BFGS-B", "CG", "BFGS", "Newton-CG", "trust-exact")
+_SCIPY_METHODS = ("L-BFGS-B", "CG", "BFGS", "Newton-CG", "trust-exact", "trust-krylov")
 SCIPY = tuple(f"scipy:{m}" for m in _SCIPY_METHODS)  # stopped on the harness's test (matched options)
 SCIPY_DEFAULTS = tuple(f"scipy-default:{m}" for m in _SCIPY_METHODS)  # SciPy's own defaults, out of the box
 SOLVERS = OURS + SCIPY + SCIPY_DEFAULTS
@@ -417,8 +417,9 @@ def _warm_up(compiled: Objective, x0: np.ndarray, solvers: Sequence[str]) -> Non
 
                     method = s.split(":", 1)[1]
                     hess = (lambda z: 2 * np.eye(2)) if method in ("Newton-CG", "trust-exact") else None
-                    minimize(lambda z: float(z @ z), np.ones(2), jac=lambda z: 2 * z, hess=hess, method=method,
-                             options={"maxiter": 2})
+                    hessp = (lambda z, p: 2 * p) if method == "trust-krylov" else None
+                    minimize(lambda z: float(z @ z), np.ones(2), jac=lambda z: 2 * z, hess=hess, hessp=hessp,
+                             method=method, options={"maxiter": 2})
             except Exception:
                 pass
 

@@ -16,6 +16,10 @@ Examples
 >>> sol = solve(objective((x - 2)**4, [x]), np.array([0.0]), None, SimpleNamespace(gtol=1e-5, max_iter=100))
 >>> sol.status.value, bool(abs(4 * (sol.x[0] - 2)**3) <= 1e-5), "harness" in sol.message
 ('converged', True, True)
+>>> sol = scipy_runner("trust-krylov", matched=True)(objective((x - 2)**4, [x]), np.array([0.0]), None,
+...                                                   SimpleNamespace(gtol=1e-5, max_iter=100))
+>>> sol.status.value, bool(abs(4 * (sol.x[0] - 2)**3) <= 1e-5)
+('converged', True)
 """
 
 from __future__ import annotations
@@ -42,8 +46,8 @@ def scipy_options(method: str, gtol: float, max_iter: int, matched: bool = True)
       :math:`\|\nabla f\|_\infty`), ``ftol`` = 0 (the relative-reduction test
       never fires first), ``maxfun`` out of reach;
     * Newton-CG: ``xtol`` = 0 (its step-length test never fires first);
-      trust-exact: ``gtol`` = 0 (its 2-norm test never fires first); both are
-      stopped by a callback on :math:`\|\nabla f\|_\infty \le 10^{-5}` at every
+      trust-exact and trust-krylov: ``gtol`` = 0 (their 2-norm test never fires
+      first); all three are stopped by a callback on :math:`\|\nabla f\|_\infty \le 10^{-5}` at every
       iterate, from a gradient the solver evaluates there anyway (the counter
       does not count a repeated gradient at the same point);
     * all: ``maxiter`` = the iteration budget of every solver.
@@ -67,12 +71,12 @@ def scipy_options(method: str, gtol: float, max_iter: int, matched: bool = True)
         options.update(gtol=gtol, ftol=0.0, maxfun=10**9)
     elif method == "Newton-CG":
         options.update(xtol=0.0)
-    elif method == "trust-exact":
+    elif method in ("trust-exact", "trust-krylov"):
         options.update(gtol=0.0)
     return options
 
 
-_CALLBACK_STOP = ("Newton-CG", "trust-exact")  # stopped by the harness's test through a callback
+_CALLBACK_STOP = ("Newton-CG", "trust-exact", "trust-krylov")  # stopped by the harness's test through a callback
 
 
 def _dense(h) -> np.ndarray:
@@ -85,14 +89,19 @@ def scipy_runner(method: str, matched: bool) -> Callable:
     ``settings`` gives ``gtol`` and ``max_iter``; ``matched`` chooses
     :func:`scipy_options`' matched options or SciPy's defaults.  The status is
     SciPy's own verdict (``converged`` or ``failed``), or ``converged`` when the
-    harness's callback stopped the run on its test.
+    harness's callback stopped the run on its test.  Second derivatives:
+    trust-exact gets the dense Hessian, Newton-CG the Hessian as the objective
+    gives it (sparse stays sparse), trust-krylov Hessian-vector products
+    (``hessp``, counted as such), its interface for large problems.
     """
 
     def solve(obj: Objective, x0: np.ndarray, problem, settings) -> Solution:
         from scipy.optimize import minimize
 
-        hess = None
-        if method == "trust-exact":
+        hess = hessp = None
+        if method == "trust-krylov":
+            hessp = obj.hessp
+        elif method == "trust-exact":
             hess = lambda x: _dense(obj.hess(x))  # noqa: E731 - trust-exact factors a dense matrix
         elif method == "Newton-CG":
             hess = obj.hess
@@ -105,7 +114,7 @@ def scipy_runner(method: str, matched: bool) -> Callable:
                 raise StopIteration
 
         use_callback = matched and method in _CALLBACK_STOP
-        res = minimize(obj.fun, x0, jac=obj.jac, hess=hess, method=method,
+        res = minimize(obj.fun, x0, jac=obj.jac, hess=hess, hessp=hessp, method=method,
                        options=scipy_options(method, settings.gtol, settings.max_iter, matched),
                        callback=callback if use_callback else None)
         if stopped:

@@ -4,10 +4,11 @@ r"""Nonlinear conjugate gradients: Fletcher–Reeves and Polak–Ribière+ with 
           \beta^{FR}_{k+1} = \frac{\nabla f_{k+1}^T \nabla f_{k+1}}{\nabla f_k^T \nabla f_k}, \qquad
           \beta^{PR+}_{k+1} = \max\Big(0, \frac{\nabla f_{k+1}^T(\nabla f_{k+1}-\nabla f_k)}{\nabla f_k^T \nabla f_k}\Big)
 
-(Nocedal & Wright eqs. 5.41a, 5.44-5.45).  The line search is strong Wolfe
-with :math:`c_2 = 0.1` (for FR, :math:`c_2 < 1/2` guarantees descent,
-N&W Lemma 5.6); the first trial step is
-:math:`\alpha_{k-1}\nabla f_{k-1}^Td_{k-1} / \nabla f_k^Td_k` (N&W eq. 3.60), kept below ten times the length of the previous step.
+(Nocedal & Wright eqs. 5.41a, 5.44-5.45).  The line search is Moré–Thuente's
+(MINPACK-2 ``dcsrch``, as in SciPy's CG) for the strong Wolfe conditions with
+:math:`c_2 = 0.1` (for FR, :math:`c_2 < 1/2` guarantees descent, N&W Lemma 5.6);
+the first trial step is :math:`\min(1,\ 2.02\,(f_{k-1} - f_k)/|\nabla f_k^Td_k|)`
+(N&W eq. 3.60 with SciPy's factor 1.01 and cap at 1), :math:`\min(1, 1/\|\nabla f\|_2)` at the start.
 The method restarts with :math:`d = -\nabla f` every :math:`n` iterations and
 whenever consecutive gradients are far from orthogonal,
 :math:`|\nabla f_{k+1}^T\nabla f_k| \ge 0.2\,\|\nabla f_{k+1}\|^2` (N&W eq. 5.52).
@@ -32,7 +33,7 @@ from enum import Enum
 
 import numpy as np
 
-from numerics.solve.descent import Proposal, first_step, minimize_descent, wolfe_search
+from numerics.solve.descent import Proposal, first_step, minimize_descent, more_thuente_search
 from numerics.result import Solution
 
 __all__ = ["minimize_cg", "CGDirection", "Beta"]
@@ -59,19 +60,16 @@ class Beta(Enum):
             return float(g @ g) / gg_old
         return max(0.0, float(g @ (g - g_old)) / gg_old)
 
-_GROWTH = 10.0
-
 
 @dataclass(frozen=True)
 class CGState:
-    """The previous gradient, direction, step and slope, and iterations since the last restart."""
+    """The previous gradient and direction, iterations since the last restart, and the last decrease of f."""
 
     g: np.ndarray | None
     d: np.ndarray | None
-    alpha: float
-    slope: float
     since_restart: int
     restart: bool
+    decrease: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -81,33 +79,31 @@ class CGDirection:
     beta: Beta = Beta.PR_PLUS
 
     def init(self, x, f, g):
-        return CGState(None, None, 0.0, 0.0, 0, True)
+        return CGState(None, None, 0, True)
 
     def direction(self, state, x, f, g, counter):
         if state.restart or state.d is None or state.since_restart >= x.size:
             d = -g
             alpha0 = first_step(g) if state.d is None else self._guess(state, g, d)
-            return Proposal(d, alpha0, CGState(state.g, state.d, state.alpha, state.slope, 0, False))
+            return Proposal(d, alpha0, CGState(state.g, state.d, 0, False, state.decrease))
         d = -g + self.beta.of(g, state.g) * state.d
         return Proposal(d, self._guess(state, g, d), state)
 
     @staticmethod
     def _guess(state, g, d):
+        """N&W eq. 3.60: the step that repeats the last decrease on a quadratic model, at most 1."""
         slope = float(g @ d)
-        if state.d is None or slope >= 0 or state.alpha <= 0:
+        if state.d is None or slope >= 0 or not state.decrease > 0:
             return first_step(g)
-        guess = state.alpha * state.slope / slope if state.slope < 0 else 1.0
-        # keep the first trial within ten times the length of the previous step
-        longest = _GROWTH * state.alpha * float(np.linalg.norm(state.d)) / float(np.linalg.norm(d))
-        return min(guess, longest)
+        return min(1.0, 2.02 * state.decrease / -slope)
 
     def update(self, state, step):
         g, g_new = step.g, step.g_new
         restart = abs(float(g_new @ g)) >= 0.2 * float(g_new @ g_new)
-        return CGState(g, step.d, step.alpha, float(g @ step.d), state.since_restart + 1, restart)
+        return CGState(g, step.d, state.since_restart + 1, restart, step.f - step.f_new)
 
     def restart(self, state, x, f, g):
-        return CGState(state.g, None, 0.0, 0.0, 0, True)
+        return CGState(state.g, None, 0, True)
 
 
 def minimize_cg(objective, x0, *, beta: Beta = Beta.PR_PLUS, gtol: float = 1e-8, max_iter: int = 10000) -> Solution:
@@ -127,5 +123,5 @@ def minimize_cg(objective, x0, *, beta: Beta = Beta.PR_PLUS, gtol: float = 1e-8,
     """
     if not isinstance(beta, Beta):
         raise ValueError(f"beta must be a Beta ({', '.join(b.name for b in Beta)}), got {beta!r}")
-    return minimize_descent(objective, x0, CGDirection(beta), wolfe_search(c1=1e-4, c2=0.1), gtol=gtol,
+    return minimize_descent(objective, x0, CGDirection(beta), more_thuente_search(c1=1e-4, c2=0.1), gtol=gtol,
                             max_iter=max_iter, name=f"CG({beta.value})")

@@ -37,11 +37,12 @@ import numpy as np
 
 from numerics.solve.counting import Counter, Timeout
 from numerics.solve.line_search import Line, LineSearchResult, backtracking, strong_wolfe
+from numerics.solve.more_thuente import more_thuente
 from numerics.result import MAX_HISTORY, History, Solution, Status, Trace
 
 __all__ = [
     "Counter", "Direction", "Proposal", "Step", "SteepestDescent", "minimize_descent", "wolfe_search",
-    "armijo_search", "MAX_HISTORY",
+    "armijo_search", "more_thuente_search", "MAX_HISTORY",
 ]
 
 _EPS = np.finfo(float).eps
@@ -109,6 +110,11 @@ Search = Callable[[Line, float], LineSearchResult]
 def wolfe_search(c1: float = 1e-4, c2: float = 0.9) -> Search:
     """A strong-Wolfe search with constants ``c1`` and ``c2``."""
     return lambda line, alpha0: strong_wolfe(line, alpha0, c1=c1, c2=c2)
+
+
+def more_thuente_search(c1: float = 1e-4, c2: float = 0.9) -> Search:
+    """The Moré–Thuente search (MINPACK-2 ``dcsrch``) for the strong Wolfe conditions with ``c1`` and ``c2``."""
+    return lambda line, alpha0: more_thuente(line, alpha0, c1=c1, c2=c2)
 
 
 def armijo_search(c1: float = 1e-4) -> Search:

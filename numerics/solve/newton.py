@@ -16,9 +16,12 @@ unmodified (:math:`\tau = 0`): the pure Newton step of seed 001,
 (eigenvalues from 1 to :math:`10^{12}`, as in Brown's badly scaled function).
 
 A sparse Hessian (``scipy.sparse``) is factored as a band matrix
-(:func:`scipy.linalg.cholesky_banded`) after the reverse Cuthill–McKee
-ordering :math:`P H P^T` reduces its bandwidth, at :math:`O(n b^2)` for bandwidth
+(LAPACK's band Cholesky ``pbtrf``; ``pttrf``, an LDLᵀ, at bandwidth 1) after
+the reverse Cuthill–McKee ordering :math:`P H P^T` reduces its bandwidth, at :math:`O(n b^2)` for bandwidth
 :math:`b`; a sparse Hessian whose bandwidth stays above ``n / 8`` is factored dense.
+The ordering and the place of every stored entry in the band depend only on the
+sparsity pattern, so they are worked out once (:class:`BandPlan`) and reused while
+the pattern stays the same: an iteration fills the band with one ``bincount``.
 The line search tries the full step :math:`\alpha = 1` first.
 
 Examples
@@ -38,15 +41,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.lapack
 import scipy.sparse
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from numerics.solve.descent import Proposal, minimize_descent, wolfe_search
 from numerics.result import Solution
 
-__all__ = ["minimize_newton", "NewtonDirection", "modified_newton_direction", "shift_sequence"]
+__all__ = ["minimize_newton", "NewtonDirection", "BandPlan", "modified_newton_direction", "shift_sequence"]
 
 _BETA = 1e-3
+_PTTRF, _PTTRS = scipy.linalg.lapack.dpttrf, scipy.linalg.lapack.dpttrs  # LDLᵀ of a tridiagonal matrix
+_PBTRF, _PBTRS = scipy.linalg.lapack.dpbtrf, scipy.linalg.lapack.dpbtrs  # band Cholesky
 _MAX_SHIFTS = 80  # τ doubles each time: 80 doublings exceed any finite spectrum
 
 
@@ -83,32 +89,120 @@ def _dense_direction(hess: np.ndarray, g: np.ndarray) -> np.ndarray:
     return np.full_like(g, np.nan)
 
 
-def _banded_direction(hess, g: np.ndarray) -> np.ndarray | None:
-    """The direction from a band Cholesky of :math:`P H P^T`; ``None`` when the bandwidth is too large."""
-    h = scipy.sparse.csr_matrix(hess)
-    h = (0.5 * (h + h.T)).tocsr()
-    n = h.shape[0]
-    perm = reverse_cuthill_mckee(h, symmetric_mode=True)
-    p = h[perm][:, perm].tocoo()
-    lower = p.row >= p.col
-    rows, cols, vals = p.row[lower], p.col[lower], p.data[lower]
-    width = int(np.max(rows - cols, initial=0))
-    if width > max(8, n // 8):
+@dataclass(frozen=True)
+class BandPlan:
+    r"""The band storage of :math:`P\,\tfrac12(H + H^T)P^T` for one sparsity pattern, worked out once.
+
+    ``order`` is the permutation :math:`P`: the natural order when its bandwidth
+    is no larger than that of the reverse Cuthill–McKee order (``None``, nothing
+    to permute), else the reverse Cuthill–McKee order.  The CSR entry
+    :math:`h_{ij}` (the ``k``-th stored value) adds ``weight[k]`` :math:`h_{ij}`
+    to ``slot[k]`` of the flattened lower band ``band[i' - j', j']``, with
+    :math:`i' \ge j'` the permuted indices (weight 1 on the diagonal, 1/2 off it,
+    so the band holds the symmetric part).  A pattern whose bandwidth exceeds
+    ``max(8, n / 8)`` has ``width = None``: it is factored dense.  An iteration
+    then costs one ``bincount`` to fill the band and one LAPACK band
+    factorization, :math:`O(n b^2)`.
+
+    Examples
+    ========
+
+    >>> import numpy as np, scipy.sparse
+    >>> h = scipy.sparse.csr_matrix(np.array([[4.0, 0.0, 1.0], [0.0, 5.0, 2.0], [1.0, 2.0, 6.0]]))
+    >>> plan = BandPlan.of(h)
+    >>> plan.width, plan.order.tolist(), plan.matches(h)
+    (1, [1, 2, 0], True)
+    >>> plan.band(h.data).tolist()   # the diagonal of P H P^T, then its subdiagonal
+    [[5.0, 6.0, 4.0], [2.0, 1.0, 0.0]]
+    """
+
+    n: int
+    indptr: np.ndarray
+    indices: np.ndarray
+    order: np.ndarray | None
+    slot: np.ndarray
+    weight: np.ndarray
+    width: int | None
+
+    @classmethod
+    def of(cls, hess) -> "BandPlan":
+        """The plan for the pattern of the CSR matrix ``hess`` (its values are not read)."""
+        n = hess.shape[0]
+        indptr, indices = hess.indptr.copy(), hess.indices.copy()
+        rows = np.repeat(np.arange(n), np.diff(indptr))
+        natural = int(np.max(np.abs(rows - indices), initial=0))
+        pattern = scipy.sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(n, n))
+        order = reverse_cuthill_mckee((pattern + pattern.T).tocsr(), symmetric_mode=True)
+        where = np.empty(n, dtype=np.intp)
+        where[order] = np.arange(n)  # position of each variable in P x
+        pr, pc = where[rows], where[indices]
+        if int(np.max(np.abs(pr - pc), initial=0)) >= natural:
+            order, pr, pc = None, rows, indices
+        hi, lo = np.maximum(pr, pc), np.minimum(pr, pc)
+        width = int(np.max(hi - lo, initial=0))
+        if width > max(8, n // 8):
+            return cls(n, indptr, indices, order, np.zeros(0, np.intp), np.zeros(0), None)
+        return cls(n, indptr, indices, order, (hi - lo) * n + lo, np.where(pr == pc, 1.0, 0.5), width)
+
+    def matches(self, hess) -> bool:
+        """Whether the CSR matrix ``hess`` has exactly this plan's pattern."""
+        return (hess.shape[0] == self.n and np.array_equal(hess.indptr, self.indptr)
+                and np.array_equal(hess.indices, self.indices))
+
+    def band(self, data: np.ndarray) -> np.ndarray:
+        """The lower band ``(width + 1, n)`` of the permuted symmetric part, from the CSR values ``data``."""
+        size = (self.width + 1) * self.n
+        return np.bincount(self.slot, weights=self.weight * data, minlength=size).reshape(self.width + 1, self.n)
+
+
+def _factor_solve(band: np.ndarray, rhs: np.ndarray) -> np.ndarray | None:
+    r"""The solution of :math:`Bz = r` for the symmetric band :math:`B` (lower form); ``None`` if :math:`B \not\succ 0`.
+
+    Bandwidth 1: LAPACK ``pttrf``/``pttrs`` (:math:`B = LDL^T`, positive definite
+    exactly when every pivot of :math:`D` is positive, as for Cholesky); wider:
+    ``pbtrf``/``pbtrs`` (band Cholesky, what :func:`scipy.linalg.cholesky_banded` calls).
+    """
+    if band.shape[0] == 2:
+        d, e, info = _PTTRF(band[0], band[1, :-1])
+        if info != 0:
+            return None
+        z, info = _PTTRS(d, e, rhs)
+        return z if info == 0 else None
+    factor, info = _PBTRF(band, lower=1)
+    if info != 0:
         return None
-    band = np.zeros((width + 1, n))
-    np.add.at(band, (rows - cols, cols), vals)  # lower form: band[i - j, j] = a_ij
-    rhs = g[perm]
-    for tau in shift_sequence(band[0].copy()):
-        shifted = band.copy()
-        shifted[0] += tau
-        try:
-            factor = scipy.linalg.cholesky_banded(shifted, lower=True, check_finite=False)
-        except np.linalg.LinAlgError:
+    z, info = _PBTRS(factor, rhs, lower=1)
+    return z if info == 0 else None
+
+
+def _banded_direction(plan: BandPlan, data: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """The direction from a band factorization of :math:`P H P^T` (N&W Algorithm 3.3 on the band)."""
+    band = plan.band(data)
+    rhs = g if plan.order is None else g[plan.order]
+    for tau in shift_sequence(band[0]):
+        shifted = band
+        if tau:
+            shifted = band.copy()
+            shifted[0] += tau
+        z = _factor_solve(shifted, rhs)
+        if z is None:
             continue
+        if plan.order is None:
+            return -z
         d = np.empty_like(g)
-        d[perm] = -scipy.linalg.cho_solve_banded((factor, True), rhs, check_finite=False)
+        d[plan.order] = -z
         return d
     return np.full_like(g, np.nan)
+
+
+def _sparse_direction(hess, g: np.ndarray, plan: BandPlan | None) -> tuple[np.ndarray, BandPlan]:
+    """The direction for a sparse ``hess``, and the plan used (``plan`` reused when the pattern matches)."""
+    h = hess.tocsr()
+    if plan is None or not plan.matches(h):
+        plan = BandPlan.of(h)
+    if plan.width is None:
+        return _dense_direction(h.toarray(), g), plan
+    return _banded_direction(plan, np.asarray(h.data, dtype=float), g), plan
 
 
 def modified_newton_direction(hess, g: np.ndarray) -> np.ndarray:
@@ -125,14 +219,17 @@ def modified_newton_direction(hess, g: np.ndarray) -> np.ndarray:
     [-0.333111, -1000.0]
     """
     if scipy.sparse.issparse(hess):
-        d = _banded_direction(hess, g)
-        return d if d is not None else _dense_direction(hess.toarray(), g)
+        return _sparse_direction(hess, g, None)[0]
     return _dense_direction(np.asarray(hess, dtype=float), g)
 
 
 @dataclass(frozen=True)
 class NewtonDirection:
-    """Newton's direction from the (modified) Hessian at every iterate; a sparse Hessian stays sparse."""
+    """Newton's direction from the (modified) Hessian at every iterate; a sparse Hessian stays sparse.
+
+    The state is the :class:`BandPlan` of the last sparse Hessian (``None`` before one is seen):
+    the ordering and band layout are worked out once per sparsity pattern.
+    """
 
     def init(self, x, f, g):
         return None
@@ -142,9 +239,10 @@ class NewtonDirection:
         values = hess.data if scipy.sparse.issparse(hess) else np.asarray(hess, dtype=float)
         if not np.all(np.isfinite(values)):
             return Proposal(np.full_like(g, np.nan), 1.0, state)  # falls back to steepest descent
-        if not scipy.sparse.issparse(hess):
-            hess = np.asarray(hess, dtype=float).reshape(g.size, g.size)
-        return Proposal(modified_newton_direction(hess, g), 1.0, state)
+        if scipy.sparse.issparse(hess):
+            d, plan = _sparse_direction(hess, g, state)
+            return Proposal(d, 1.0, plan)
+        return Proposal(_dense_direction(np.asarray(hess, dtype=float).reshape(g.size, g.size), g), 1.0, state)
 
     def update(self, state, step):
         return state

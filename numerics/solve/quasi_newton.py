@@ -3,7 +3,11 @@ r"""Quasi-Newton minimizers: BFGS (dense inverse update) and L-BFGS (compact rep
 Both take :math:`d_k = -H_k \nabla f_k` with :math:`H_k` approximating the
 inverse Hessian (the seed's :math:`\mathbf{H}_k^{-1}`, seed 001) and a
 strong-Wolfe line search with Nocedal & Wright's constants for quasi-Newton
-methods, :math:`c_1 = 10^{-4}`, :math:`c_2 = 0.9` (first trial step 1 for L-BFGS).  After a step :math:`s = x_{k+1}-x_k`,
+methods, :math:`c_1 = 10^{-4}`, :math:`c_2 = 0.9`: for L-BFGS Moré–Thuente's
+(MINPACK-2 ``dcsrch``, :mod:`numerics.solve.more_thuente`, as in SciPy's
+L-BFGS-B; first trial step 1), for BFGS the bracket-and-zoom search of
+:mod:`numerics.solve.line_search`, which evaluates :math:`\nabla f` only at
+trial steps with sufficient decrease.  After a step :math:`s = x_{k+1}-x_k`,
 :math:`y = \nabla f_{k+1} - \nabla f_k` with :math:`y^Ts > 0`:
 
 * **BFGS** applies the inverse update derived and verified in
@@ -49,7 +53,7 @@ import numpy as np
 import scipy.linalg
 
 from numerics.compile import compile_matrix_expression
-from numerics.solve.descent import Proposal, first_step, minimize_descent, wolfe_search
+from numerics.solve.descent import Proposal, first_step, minimize_descent, more_thuente_search, wolfe_search
 from numerics.result import Solution
 
 __all__ = ["minimize_bfgs", "minimize_lbfgs", "BFGSDirection", "LBFGSDirection", "LBFGSState", "two_loop",
@@ -289,7 +293,7 @@ def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) ->
 
 
 def minimize_lbfgs(objective, x0, *, memory: int = 10, gtol: float = 1e-8, max_iter: int = 5000) -> Solution:
-    r"""Minimize with L-BFGS (compact representation, ``memory`` pairs) and a strong-Wolfe line search.
+    r"""Minimize with L-BFGS (compact representation, ``memory`` pairs) and the Moré–Thuente line search.
 
     Parameters and the returned :class:`~numerics.result.Solution` as for
     :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes; ``memory`` is how many pairs :math:`(s, y)` the two-loop recursion keeps.
@@ -305,5 +309,5 @@ def minimize_lbfgs(objective, x0, *, memory: int = 10, gtol: float = 1e-8, max_i
     """
     if memory < 1:
         raise ValueError("memory must be at least 1")
-    return minimize_descent(objective, x0, LBFGSDirection(memory), wolfe_search(c2=0.9), gtol=gtol,
+    return minimize_descent(objective, x0, LBFGSDirection(memory), more_thuente_search(c2=0.9), gtol=gtol,
                             max_iter=max_iter, name=f"L-BFGS(m={memory})")
