@@ -225,10 +225,20 @@ POWER_OF_SUM = "(" + "+".join(f"x{i}" for i in range(1, 13)) + ")^12"  # binomia
 TOWER = "(((x+2)^1000)^1000)^1000"  # degree 10^9
 SYMBOLIC_MATRIX = "Matrix([" + ",".join("[" + ",".join(f"a{r}{c}" for c in range(10)) + "]" for r in range(10)) + "])"
 ESTIMATED = [  # sizes estimated before any work: refused at once with the limit named
-    (["curvature", TRIPLE_SUM, "--at", "y=1", "--timeout", "3"], "1,000,000,000 terms (the product of their ranges)"),
+    (["curvature", TRIPLE_SUM, "--at", "y=1", "--timeout", "3"],
+     "at least 1,000,000,000 terms, over the limit of 100,000 terms: use smaller ranges or write an inner sum in "
+     "closed form"),
     (["curvature", TRIPLE_SUM, "--timeout", "3"], "limit of 100,000 terms"),
-    (["bench", "--expr", TRIPLE_SUM, "--x0", "1", "--timeout", "3"], "product of their ranges"),
-    (["check", TRIPLE_SUM, "x", "--timeout", "3"], "product of their ranges"),
+    (["bench", "--expr", TRIPLE_SUM, "--x0", "1", "--timeout", "3"], "write an inner sum in closed form"),
+    (["check", TRIPLE_SUM, "x", "--timeout", "3"], "write an inner sum in closed form"),
+    # an inner bound in the outer index: the terms counted value by value (sum_{j<=1000} j > 100,000 at j = 447)
+    (["curvature", "Sum(Sum(y^2*i,(i,1,j)),(j,1,1000))", "--at", "y=1", "--timeout", "3"],
+     "at least 100,128 terms, over the limit of 100,000 terms"),
+    (["bench", "--expr", "Sum(Sum(y^2*i,(i,1,j)),(j,1,1000))", "--x0", "1", "--timeout", "3"], "closed form"),
+    (["curvature", "Sum(Sum(Sum(y^2*i*k,(i,1,j)),(j,1,k)),(k,1,1000))", "--at", "y=1", "--timeout", "3"],
+     "over the limit of 100,000 terms"),
+    (["curvature", "Sum(Sum(y^2*i,(i,j,0)),(j,1,1000000))", "--at", "y=1", "--timeout", "3"],
+     "depend on an outer index over more than 10,000 values"),
     (["curvature", TOWER, "--at", "x=1", "--timeout", "3"], "degree 1,000,000,000 (exponent times degree)"),
     (["bench", "--expr", TOWER, "--x0", "1", "--timeout", "3"], "the limit is 10,000"),
     (["check", "--latex", r"((x+2)^{1000})^{1000}", "x", "--timeout", "3"], "exponent times degree"),
@@ -256,6 +266,48 @@ def test_nested_sums_within_the_limit_are_answered(sandbox):
     report = json.loads(outcome.out)["points"][0]
     assert report["value"] == pytest.approx(3025.0)
     assert report["gradient"] == [pytest.approx(6050.0)] and report["hessian"] == [[pytest.approx(6050.0)]]
+
+
+# sum_{j=1}^{10} sum_{i=1}^{j} i y^2 = y^2 sum_j j(j+1)/2 = y^2 * 10*11*12/6 = 220 y^2
+TRIANGULAR = "Sum(Sum(y^2*i,(i,1,j)),(j,1,10))"
+
+
+def test_a_triangular_sum_is_written_out_and_answered(sandbox):
+    outcome = run_inprocess(["curvature", TRIANGULAR, "--at", "y=1", "--json", "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    report = json.loads(outcome.out)["points"][0]
+    assert report["value"] == pytest.approx(220.0)
+    assert report["gradient"] == [pytest.approx(440.0)] and report["hessian"] == [[pytest.approx(440.0)]]
+    # the same sum inside a search for critical points:
+    # f = 220 y^2 - x^3 + 3x has f_x = 3 - 3x^2 = 0 at x = +-1, f_y = 440 y = 0: a minimum at x = -1 (f_xx = 6)
+    # and a saddle at x = 1 (f_xx = -6)
+    outcome = run_inprocess(["curvature", TRIANGULAR + " - x^3 + 3*x", "--json", "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    found = json.loads(outcome.out)
+    assert found["search_complete"] is True
+    kinds = sorted((round(p["point"]["x"]), p["classification"]) for p in found["points"])
+    assert kinds == [(-1, "minimum"), (1, "saddle")]
+
+
+def test_a_triangular_sum_over_a_vector(sandbox):
+    # sum_{j=1}^{3} sum_{i=1}^{j} i x_i^2 = 3 x1^2 + 4 x2^2 + 3 x3^2: at (1, 1, 1) f = 10, grad (6, 8, 6)
+    outcome = run_inprocess(["curvature", "Sum(Sum(i*x[i]^2,(i,1,j)),(j,1,3))", "--at", "1", "--json",
+                             "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    report = json.loads(outcome.out)["points"][0]
+    assert report["value"] == pytest.approx(10.0) and report["gradient"] == pytest.approx([6.0, 8.0, 6.0])
+
+
+@pytest.mark.parametrize("argv,fragment,wrong", [
+    (["curvature", "Sum(Sum(y^2*i,(i,1,m)),(j,1,10))", "--at", "y=1"], "not in m", "give --n"),
+    (["curvature", "Sum(Sum(y^2*i,(i,1,n)),(j,1,10))", "--at", "y=1"], "give --n N", None),
+    (["curvature", "Sum(Sum(y^2*i,(i,1,m)),(j,1,n))", "--n", "5", "--at", "y=1"], "after --n 5", None),
+    (["bench", "--expr", "Sum(Sum(y^2*i,(i,1,m)),(j,1,10))", "--x0", "1"], "not in m", "give --n"),
+])
+def test_a_symbolic_bound_names_the_real_fix(sandbox, argv, fragment, wrong):
+    outcome = run_inprocess(argv + ["--timeout", "10"])
+    assert_one_line(outcome, 2, 10.0, fragment)
+    assert wrong is None or wrong not in outcome.err, outcome.err
 
 
 LONG_SUM = "+".join(f"x{i}" for i in range(62))

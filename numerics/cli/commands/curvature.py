@@ -84,9 +84,14 @@ def run(args) -> int:
     from numerics.compile import objective
 
     size = read_size(args.n)
-    expr = read_expression(args.expr, max_terms=MAX_N)
+    expr = shown = read_expression(args.expr, max_terms=MAX_N)
     if size is not None or is_indexed(expr):
-        return _run_indexed(args, expr, size)
+        from derivations.reading.indexed import read_indexed
+
+        fn = read_indexed(expr, size)
+        if fn.sums or fn.vectors:
+            return _run_indexed(args, expr, fn)
+        expr = fn.rest  # every sum written out (within its limit): an ordinary expression
     variables = read_variables(expr, args.vars)
 
     try:
@@ -109,9 +114,9 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(report.to_json(), indent=1, allow_nan=False))
     elif args.at is not None:
-        print(_point_text(expr, report.points[0]))
+        print(_point_text(shown, report.points[0]))
     else:
-        print(_table(expr, report))
+        print(_table(shown, report))
     return 0
 
 
@@ -147,9 +152,9 @@ def read_size(text: str | None) -> int | None:
     return int(value)
 
 
-def _run_indexed(args, expr, size) -> int:
-    """An expression with indexed sums: the indexed bridge; dense analysis only up to DENSE_UP_TO variables."""
-    from derivations.reading.indexed import pattern_point, read_indexed
+def _run_indexed(args, expr, fn) -> int:
+    """An expression with indexed sums (read into ``fn``): the indexed bridge; dense analysis up to DENSE_UP_TO variables."""
+    from derivations.reading.indexed import pattern_point
 
     from numerics.analysis.curvature import (DENSE_UP_TO, CriticalPointReport, analyze_large_point, analyze_point,
                                              read_point)
@@ -158,7 +163,6 @@ def _run_indexed(args, expr, size) -> int:
 
     if args.vars is not None:
         raise InputError("--vars cannot be combined with indexed sums (their variables are x0, x1, ... in order)")
-    fn = read_indexed(expr, size)
     if args.at is None:
         raise InputError(f"an indexed function of {fn.n} variables is analyzed at a point: give --at (a pattern "
                          "such as --at=-1.2,1 repeated over the variables, or name=value pairs); the critical-point "
