@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -717,16 +718,105 @@ def test_interrupted_between_manifest_and_rename(tmp_path, monkeypatch):
 
 def test_a_second_concurrent_build_is_refused(tmp_path):
     with folder_lock(tmp_path):
-        with pytest.raises(InputError, match="another derivkit is writing"):
+        with pytest.raises(InputError, match=rf"another derivkit \(pid {os.getpid()}\) is writing"):
             write_site(_pages(), tmp_path)
     assert len(write_site(_pages(), tmp_path).written) == 7  # the lock is released afterwards
 
 
-def test_docs_into_a_locked_folder_exits_2_at_once(sandbox):
+def _hold_lock(folder: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding ``folder``'s lock for ``seconds`` (started once it holds it)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import sys, time; from pathlib import Path; from numerics.site.manifest import folder_lock\n"
+            f"with folder_lock(Path({str(folder)!r})):\n    print('held', flush=True); time.sleep({seconds})")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_docs_into_a_locked_folder_waits_then_exits_2_naming_the_holder(sandbox):
     (sandbox / "site").mkdir()
-    with folder_lock(sandbox / "site"):
-        outcome = run_inprocess(["docs", "--out", "site"])
-    assert_one_line(outcome, 2, 1.0, "another derivkit is writing")
+    holder = _hold_lock(sandbox / "site", 30)
+    try:
+        # --timeout 8: the lock is waited for a quarter of it (2 s), then refused with the holder's pid
+        outcome = run_inprocess(["docs", "--out", "site", "--timeout", "8"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert_one_line(outcome, 2, 8.0, f"another derivkit (pid {holder.pid}) is writing into site")
+    waited = float(re.search(r"waited ([0-9.]+) s", outcome.err).group(1))
+    assert 1.8 <= waited <= 2.0 and waited <= outcome.seconds <= 2.0 + SLACK, (waited, outcome.seconds)
+    (sandbox / "site" / ".derivkit-lock").unlink(missing_ok=True)
+
+
+def test_a_second_build_waits_for_the_first_to_finish(tmp_path):
+    holder = _hold_lock(tmp_path, 1.0)
+    start = time.monotonic()
+    try:
+        report = write_site(_pages(), tmp_path, wait=15.0)
+    finally:
+        holder.wait()
+    assert len(report.written) == 7 and 0.5 <= time.monotonic() - start < 15.0
+    assert not (tmp_path / site_manifest.LOCK).exists()
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid now names no process
+    (tmp_path / site_manifest.LOCK).write_text(f"{dead.pid}\n")
+    start = time.monotonic()
+    report = write_site(_pages(), tmp_path)  # no waiting: the dead writer's flock was released by the kernel
+    assert len(report.written) == 7 and time.monotonic() - start < 5.0
+    assert not (tmp_path / site_manifest.LOCK).exists()
+
+
+KILL_MID_WRITE = """
+import os, sys, time
+from pathlib import Path
+from numerics.site import manifest
+from numerics.site.build import Page, write_site
+
+out, victim = Path(sys.argv[1]), sys.argv[2]
+real = manifest._write_temporary
+
+def half_then_stall(tmp, data):
+    if tmp.name.startswith("." + victim + "."):
+        with open(tmp, "wb") as f:
+            f.write(data[: len(data) // 2])
+            f.flush()
+        print("stalled", flush=True)
+        time.sleep(60)
+    real(tmp, data)
+
+manifest._write_temporary = half_then_stall
+write_site([Page(f"p{i}.md", f"Page {i}", f"page {i} v2 " + "x" * 5000) for i in range(6)], out)
+"""
+
+
+@pytest.mark.parametrize("victim", ["p3.md", "p0.md", "index.md", MANIFEST])
+def test_a_build_killed_mid_write_is_recovered(tmp_path, victim):
+    out = tmp_path / "site"
+    write_site(_pages(), out)
+    (out / "notes.md").write_text("mine")
+    mine = {f".p3.md.{'0' * 16}{site_manifest.TEMP}": "a temporary name, but no digest the manifest lists",
+            f".p3.md.1234{site_manifest.TEMP}": "not a temporary name", f".notes.md.{'a' * 16}{site_manifest.TEMP}": "x"}
+    for name, text in mine.items():
+        (out / name).write_text(text)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-c", KILL_MID_WRITE, str(out), victim], env=env,
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "stalled"
+    child.send_signal(signal.SIGKILL)  # mid-write: half of a temporary file on disk, no cleanup ran
+    child.wait()
+    left = sorted(p.name for p in out.glob(f".*{site_manifest.TEMP}") if p.name not in mine)
+    assert len(left) == 1 and left[0].startswith(f".{victim}."), left
+    report = write_site([Page(f"p{i}.md", f"Page {i}", f"page {i} v2 " + "x" * 5000) for i in range(6)], out)
+    assert report.skipped == () and any("temporary file(s) an interrupted build left" in w for w in report.warnings)
+    assert sorted(p.name for p in out.glob(f".*{site_manifest.TEMP}")) == sorted(mine)  # only its own removed
+    assert all((out / name).read_text() == text for name, text in mine.items())
+    assert (out / "notes.md").read_text() == "mine"
+    assert all("v2" in (out / f"p{i}.md").read_text() for i in range(6))
+    listed = json.loads((out / MANIFEST).read_text())
+    assert all(listed[f"p{i}.md"] == digest((out / f"p{i}.md").read_bytes()) for i in range(6))
 
 
 def test_bench_plots_never_overwrite_a_file_of_the_users(sandbox):

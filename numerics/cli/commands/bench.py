@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from derivations.errors import InputError
@@ -156,6 +157,7 @@ def _indexed_problem(args) -> problems.Problem:
 
 
 def run(args) -> int:
+    started = time.monotonic()
     n_workers = workers(args)
     if not args.time_limit > 0:
         raise InputError("--time-limit must be positive")
@@ -179,7 +181,10 @@ def run(args) -> int:
     if args.plots is not None:
         import sys
 
-        written = write_plots(chosen, solvers, runs, Path(args.plots))
+        from numerics.site.manifest import lock_wait
+
+        left = args.timeout - (time.monotonic() - started)
+        written = write_plots(chosen, solvers, runs, Path(args.plots), wait=lock_wait(left))
         for rel in written.skipped:
             print(f"derivkit bench: left {Path(args.plots) / rel} alone (not written by derivkit, or edited since)",
                   file=sys.stderr)
@@ -210,11 +215,12 @@ def _check_finite_start(problem: problems.Problem) -> None:
         raise InputError(f"--expr is not finite at x0 = {','.join(f'{v:g}' for v in problem.x0)} (f = {value})")
 
 
-def write_plots(chosen, solvers, runs, out: Path):
+def write_plots(chosen, solvers, runs, out: Path, wait: float = 0.0):
     """The performance profile, a convergence figure per problem and trajectories for 2-D problems.
 
     Written by the docs writer's rules (:func:`numerics.site.manifest.write_files`): a file
-    of the same name that derivkit did not write, or that was edited since, is left alone.
+    of the same name that derivkit did not write, or that was edited since, is left alone;
+    another writer's lock on ``out`` is waited for up to ``wait`` seconds.
     """
     from numerics.compare import plots as bench_plots
     from numerics.compare.performance_profile import costs_from_runs, performance_profile
@@ -233,7 +239,7 @@ def write_plots(chosen, solvers, runs, out: Path):
         save(f"convergence-{_slug(p.name)}.png", bench_plots.convergence_figure(mine, p.name))
         if p.dimension == 2:
             save(f"trajectories-{_slug(p.name)}.png", bench_plots.trajectory_figure(p, mine, p.name))
-    with folder_lock(out):
+    with folder_lock(out, wait):
         return write_files(figures, out, remove_stale=False)
 
 
