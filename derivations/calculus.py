@@ -203,3 +203,42 @@ def term_derivatives(term, slots: Sequence) -> TermDerivatives:
                 hessian.append((a, b, h))
     hvp = [sp.Add(*[second[a][b] * directions[b] for b in range(len(slots))]) for a in range(len(slots))]
     return TermDerivatives(grad, hessian, hvp, directions)
+
+
+# --------------------------------------------------------------------------- reference values at a point
+
+
+@dataclass(frozen=True)
+class ReferenceValues:
+    """:math:`f`, :math:`\\nabla f` and (for few variables) :math:`\\nabla^2 f` at a point, at ``digits`` digits."""
+
+    digits: int
+    value: sp.Float
+    gradient: tuple[sp.Float, ...]
+    hessian: tuple[tuple[sp.Float, ...], ...] | None  # None above ``hessian_up_to`` variables
+
+
+def reference_values(expr: sp.Expr, variables: Sequence[sp.Symbol], point: dict, digits: int = 30,
+                     hessian_up_to: int = 20) -> ReferenceValues:
+    r"""The derivatives of ``expr`` as written (never expanded) at ``point``, in ``digits``-digit floating point.
+
+    The point's numbers go into the floating-point evaluation (``evalf(subs=...)``): a power of
+    degree :math:`10^9` costs a few multiplications of ``digits``-digit numbers, never the
+    :math:`10^9`-fold product an exact substitution would compute.  The exponent range is
+    mpmath's (unbounded), so a value beyond double precision is still a number here.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> r = reference_values((x + 2) ** 10**9, [x], {x: sp.Integer(-1)})
+    >>> r.value, r.gradient, int(r.hessian[0][0]) == 10**9 * (10**9 - 1)
+    (1.00000000000000000000000000000, (1000000000.00000000000000000000,), True)
+    >>> reference_values((x + 2) ** 10**9, [x], {x: sp.Integer(1)}).value  # 3^(10^9) = 10^(10^9 log10 3)
+    5.24399703295528826356066958947e+477121254
+    """
+    def at(e):
+        return sp.Float(e.evalf(digits, subs=point), digits) if e.is_number is not True else sp.N(e, digits)
+
+    grad = [sp.diff(expr, v) for v in variables]
+    hess = None
+    if len(variables) <= hessian_up_to:
+        hess = tuple(tuple(at(sp.diff(g, w)) for w in variables) for g in grad)
+    return ReferenceValues(digits, at(expr), tuple(at(g) for g in grad), hess)

@@ -240,8 +240,12 @@ ESTIMATED = [  # sizes estimated before any work: refused at once with the limit
      "over the limit of 100,000 terms"),
     (["curvature", "Sum(Sum(y^2*i,(i,j,0)),(j,1,1000000))", "--at", "y=1", "--timeout", "3"],
      "depend on an outer index over more than 10,000 values"),
-    (["curvature", TOWER, "--at", "x=1", "--timeout", "3"], "degree 1,000,000,000 (exponent times degree)"),
-    (["bench", "--expr", TOWER, "--x0", "1", "--timeout", "3"], "the limit is 10,000"),
+    # at a point the tower is evaluated numerically (no expansion): 3^(10^9) overflows double precision
+    (["curvature", TOWER, "--at", "x=1", "--timeout", "3"], "overflow double precision"),
+    (["curvature", TOWER, "--at", "x=-1.5", "--timeout", "3"], "underflow"),  # 0.5^(10^9) is 0 in doubles
+    (["curvature", TOWER, "--timeout", "3"], "degree 1,000,000,000 (exponent times degree); the limit is 10,000: "
+                                             "give --at POINT to analyze one point numerically"),
+    (["bench", "--expr", TOWER, "--x0", "1", "--timeout", "3"], "the limit is 10,000: use a smaller exponent"),
     (["check", "--latex", r"((x+2)^{1000})^{1000}", "x", "--timeout", "3"], "exponent times degree"),
     (["curvature", POWER_OF_SUM + " + x1*x2*x3", "--timeout", "3"], "at least 1,352,078 terms after expansion"),
     (["bench", "--expr", POWER_OF_SUM, "--x0", ",".join(["1"] * 12), "--timeout", "3"], "the limit is 100,000"),
@@ -257,6 +261,35 @@ def test_oversized_work_is_refused_before_it_starts(sandbox, argv, fragment):
     outcome = run_inprocess(argv)
     assert_one_line(outcome, 2, 3, fragment)
     assert outcome.seconds < 2.0, f"{outcome.seconds:.1f} s: the estimate should refuse before any work"
+
+
+def test_a_huge_power_at_a_point_is_evaluated_numerically(sandbox):
+    # f = (x + 2)^k, k = 10^9, at x = -1: f = 1, f' = k, f'' = k (k - 1) (the base is exactly 1)
+    outcome = run_inprocess(["curvature", TOWER, "--at", "x=-1", "--json", "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    data = json.loads(outcome.out)
+    report, k = data["points"][0], 10**9
+    assert report["value"] == pytest.approx(1.0) and report["gradient"] == [pytest.approx(k)]
+    assert report["hessian"] == [[pytest.approx(k * (k - 1))]]
+    assert "evaluated numerically without expanding" in data["note"] and "30-digit evaluation" in data["note"]
+
+
+def test_a_power_of_a_long_sum_at_a_point_is_evaluated_numerically(sandbox):
+    # f = S^12 + x1 x2 x3, S = x1 + ... + x12 (1,352,078 terms expanded), at x_i = 0.1 (S = 1.2):
+    # df/dx1 = 12 S^11 + x2 x3, d2f/dx1^2 = 132 S^10, d2f/dx1dx2 = 132 S^10 + x3, d2f/dx4dx5 = 132 S^10
+    at = ",".join(f"x{i}=0.1" for i in range(1, 13))
+    outcome = run_inprocess(["curvature", POWER_OF_SUM + " + x1*x2*x3", "--at", at, "--json", "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    data = json.loads(outcome.out)
+    names, report = data["variables"], data["points"][0]
+    h = {(a, b): report["hessian"][i][j] for i, a in enumerate(names) for j, b in enumerate(names)}
+    g = dict(zip(names, report["gradient"]))
+    assert report["value"] == pytest.approx(1.2**12 + 0.001, rel=1e-12)
+    assert g["x1"] == pytest.approx(12 * 1.2**11 + 0.01, rel=1e-12) and g["x4"] == pytest.approx(12 * 1.2**11)
+    assert h["x1", "x1"] == pytest.approx(132 * 1.2**10, rel=1e-12)
+    assert h["x1", "x2"] == pytest.approx(132 * 1.2**10 + 0.1, rel=1e-12)
+    assert h["x4", "x5"] == pytest.approx(132 * 1.2**10, rel=1e-12)
+    assert "more than 100,000 terms after expansion" in data["note"]
 
 
 def test_nested_sums_within_the_limit_are_answered(sandbox):

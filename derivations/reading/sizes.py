@@ -34,7 +34,7 @@ Examples
 >>> check_sizes(sp.Add(*sp.symbols("x1:13")) ** 12)
 Traceback (most recent call last):
 ...
-derivations.errors.InputError: the expression has at least 1,352,078 terms after expansion; the limit is 100,000: use a smaller exponent or fewer terms (curvature --at and bench evaluate such an expression numerically, without expanding it)
+derivations.errors.InputError: the expression has at least 1,352,078 terms after expansion; the limit is 100,000: use a smaller exponent or fewer terms (curvature --at evaluates such an expression at one point numerically, without expanding it)
 """
 
 from __future__ import annotations
@@ -232,7 +232,7 @@ def _refuse_written_out(expr: sp.Basic) -> None:
 
 
 #: what a refusal over an expansion limit suggests when the caller does not say
-EXPANSION_FIX = ("use a smaller exponent or fewer terms (curvature --at and bench evaluate such an expression "
+EXPANSION_FIX = ("use a smaller exponent or fewer terms (curvature --at evaluates such an expression at one point "
                  "numerically, without expanding it)")
 
 
@@ -282,7 +282,7 @@ def check_sizes(value, expansion: bool = True) -> None:
     >>> check_sizes(((sp.Symbol("x") + 2) ** 1000) ** 1000)
     Traceback (most recent call last):
     ...
-    derivations.errors.InputError: the expression has degree 1,000,000 (exponent times degree); the limit is 10,000: use a smaller exponent or fewer terms (curvature --at and bench evaluate such an expression numerically, without expanding it)
+    derivations.errors.InputError: the expression has degree 1,000,000 (exponent times degree); the limit is 10,000: use a smaller exponent or fewer terms (curvature --at evaluates such an expression at one point numerically, without expanding it)
     >>> check_sizes(((sp.Symbol("x") + 2) ** 1000) ** 1000, expansion=False)
     """
     if isinstance(value, (list, tuple)):
