@@ -225,7 +225,9 @@ def reference_values(expr: sp.Expr, variables: Sequence[sp.Symbol], point: dict,
     The point's numbers go into the floating-point evaluation (``evalf(subs=...)``): a power of
     degree :math:`10^9` costs a few multiplications of ``digits``-digit numbers, never the
     :math:`10^9`-fold product an exact substitution would compute.  The exponent range is
-    mpmath's (unbounded), so a value beyond double precision is still a number here.
+    mpmath's (unbounded), so a value beyond double precision is still a number here.  A
+    ``ValueError`` when an entry is not a finite real number there (``DiracDelta(0)``, the
+    derivative of a step at its jump).
 
     >>> x = sp.Symbol("x", real=True)
     >>> r = reference_values((x + 2) ** 10**9, [x], {x: sp.Integer(-1)})
@@ -235,7 +237,15 @@ def reference_values(expr: sp.Expr, variables: Sequence[sp.Symbol], point: dict,
     5.24399703295528826356066958947e+477121254
     """
     def at(e):
-        return sp.Float(e.evalf(digits, subs=point), digits) if e.is_number is not True else sp.N(e, digits)
+        deltas = {}
+        for d in e.atoms(sp.DiracDelta):  # 0 away from its root; at the root the derivative does not exist
+            if sp.Abs(d.args[0].evalf(digits, subs=point)) < sp.Float(10) ** (2 - digits):
+                raise ValueError(f"{d} at its root: a jump or a kink has no derivative there")
+            deltas[d] = sp.Integer(0)
+        value = (e.xreplace(deltas) if deltas else e).evalf(digits, subs=point)
+        if not (value.is_number and value.is_finite and value.is_real):
+            raise ValueError(f"the value {value} is not a finite real number")
+        return sp.Float(value, digits)
 
     grad = [sp.diff(expr, v) for v in variables]
     hess = None

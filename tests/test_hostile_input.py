@@ -292,6 +292,44 @@ def test_a_power_of_a_long_sum_at_a_point_is_evaluated_numerically(sandbox):
     assert "more than 100,000 terms after expansion" in data["note"]
 
 
+@pytest.mark.parametrize("expr,at,fragment", [
+    ("((Heaviside(x)+x)^1000)^1000", "x=0", "DiracDelta(x) at its root"),  # the step's jump at 0
+    ("((x+1)^1000)^1000*sign(x)", "x=0", "no derivative there"),
+    ("((Heaviside(x)+x)^1000)^1000", "x=-0.5", "underflow"),  # (-1/2)^(10^6) = 1.01e-301030
+    ("((Heaviside(x)+x)^1000)^1000", "x=0.5", "overflow"),
+])
+def test_a_huge_power_where_doubles_cannot_answer_is_refused(sandbox, expr, at, fragment):
+    assert_one_line(run_inprocess(["curvature", expr, "--at", at, "--timeout", "5"]), 2, 5.0, fragment)
+
+
+def test_a_huge_power_times_a_step_off_its_support(sandbox):
+    # H(x) (x + 1)^(10^6) is 0 for x < 0 with every derivative: exactly what doubles give
+    outcome = run_inprocess(["curvature", "((x+1)^1000)^1000*Heaviside(x)", "--at", "x=-0.5", "--json",
+                             "--timeout", "5"])
+    assert_one_line(outcome, 0, 5.0)
+    report = json.loads(outcome.out)["points"][0]
+    assert report["value"] == 0.0 and report["gradient"] == [0.0] and report["hessian"] == [[0.0]]
+
+
+def test_a_bound_that_is_not_an_integer(sandbox):
+    outcome = run_inprocess(["curvature", "Sum(Sum(y*i,(i,1,j/2)),(j,1,10))", "--at", "y=1", "--timeout", "5"])
+    assert_one_line(outcome, 2, 5.0, "is not an integer")
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_reading_ends_the_command_quietly(sandbox):
+    """``derivkit ... | head -1``: the rest of the output has nowhere to go; exit 141 (SIGPIPE), no message."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    at = ",".join(f"x{i}=1" for i in range(62))
+    proc = subprocess.Popen([sys.executable, "-m", "numerics.cli.main", "curvature", f"({FLAT_SUM})^2", "--at", at,
+                             "--json", "--timeout", "30"], cwd=sandbox, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "{"
+    proc.stdout.close()  # the JSON is about 100 kB: far more than the pipe holds
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141 and err == "", err[-300:]
+
+
 def test_nested_sums_within_the_limit_are_answered(sandbox):
     # f = y^2 (sum_{i<=10} i)(sum_{j<=10} j) = 3025 y^2: f(1) = 3025, f' = 6050, f'' = 6050
     outcome = run_inprocess(["curvature", "Sum(Sum(y^2*i*j,(i,1,10)),(j,1,10))", "--at", "y=1", "--json",
@@ -356,6 +394,9 @@ DOS_PROCESS = [
     (["curvature", "--mlp", "hidden=100000000", "--timeout", "5"], 5),  # allocation in C: only the kill ends it
     (["check", "+".join(["x"] * 40000), "40000*x", "--timeout", "3"], 3),
     (["curvature", LONG_SUM + "^2", "--timeout", "3"], 3),
+    # over the expansion limit, evaluated at a point: 600 variables, a 180,300-entry symbolic Hessian to compile
+    (["curvature", "(" + "+".join(f"x{i}" for i in range(600)) + ")^20", "--at",
+      ",".join(f"x{i}=0.001" for i in range(600)), "--timeout", "4"], 4),
 ]
 
 

@@ -106,6 +106,9 @@ def _bound(value, what: str, n: int | None, size: str = "n") -> int:
     if isinstance(value, sp.Integer):
         return int(value)
     names = sorted(s.name for s in sp.sympify(value).free_symbols)
+    if not names:
+        raise InputError(f"the {what} bound {value} of an indexed sum is not an integer: bounds count terms, "
+                         "write an integer")
     if n is None and names == [size]:
         hint = f" (give --{size} N: the bound is written in {size})"
     else:
