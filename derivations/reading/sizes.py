@@ -1,8 +1,9 @@
 r"""Sizes of the work an expression asks for, estimated before any of it is done.
 
 An expression that is short to type can stand for far more work than any
-time bound allows.  Each estimate here is an upper bound read off the
-expression tree in time proportional to its size, never by doing the work:
+time bound allows.  Each estimate here is read off the expression tree in time
+proportional to its size (a sum whose inner bounds depend on an outer index: at most
+:data:`MAX_COUNT_STEPS` values of that index), never by doing the work:
 
 * **nested sums** with numeric ranges: the product of the ranges
   (:math:`\sum_{i=1}^{1000}\sum_{j=1}^{1000}\sum_{k=1}^{1000}` is :math:`10^9` terms), or, when an
