@@ -833,6 +833,37 @@ def test_a_second_build_waits_for_the_first_to_finish(tmp_path):
     assert not (tmp_path / site_manifest.LOCK).exists()
 
 
+def test_a_lock_kept_by_an_orphan_of_a_dead_writer_says_so(tmp_path):
+    # the writer takes the lock, forks (the child shares the locked file) and dies without releasing it
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import os, sys, time; from pathlib import Path; from numerics.site.manifest import folder_lock\n"
+            f"lock = folder_lock(Path({str(tmp_path)!r})); lock.__enter__()\n"
+            "if os.fork() == 0:\n    time.sleep(30); os._exit(0)\n"
+            "print(os.getpid(), flush=True); os._exit(0)")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    writer = int(proc.stdout.readline())
+    proc.wait()
+    orphans = [p for p in _processes() if p != os.getpid() and _cmdline(p).endswith(code)]  # the forked child
+    try:
+        with pytest.raises(InputError, match=rf"pid {writer}, no longer running: a process it started still holds"):
+            write_site(_pages(), tmp_path, wait=0.3)
+    finally:
+        for p in orphans:
+            os.kill(p, signal.SIGKILL)
+    assert orphans, "the forked child that keeps the lock was not found"
+
+
+def _processes() -> list[int]:
+    return [int(e.name) for e in Path("/proc").glob("[0-9]*")]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # its pid now names no process

@@ -115,7 +115,15 @@ def _holder(path: Path) -> str:
         pid = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         pid = ""
-    return f"pid {pid}" if pid.isdigit() else "a process that has not written its pid yet"
+    if not pid.isdigit():
+        return "a process that has not written its pid yet"
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:  # the lock is held through a copy of its file: a process the writer started
+        return f"pid {pid}, no longer running: a process it started still holds the lock"
+    except (PermissionError, OverflowError):
+        pass
+    return f"pid {pid}"
 
 
 def lock_wait(budget: float) -> float:
