@@ -238,7 +238,8 @@ def reference_values(expr: sp.Expr, variables: Sequence[sp.Symbol], point: dict,
     """
     def at(e):
         deltas = {}
-        for d in e.atoms(sp.DiracDelta):  # 0 away from its root; at the root the derivative does not exist
+        # DiracDelta is 0 away from its root; at the root the derivative does not exist
+        for d in sorted(e.atoms(sp.DiracDelta), key=sp.default_sort_key):
             if sp.Abs(d.args[0].evalf(digits, subs=point)) < sp.Float(10) ** (2 - digits):
                 raise ValueError(f"{d} at its root: a jump or a kink has no derivative there")
             deltas[d] = sp.Integer(0)

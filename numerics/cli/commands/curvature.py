@@ -220,7 +220,7 @@ def read_size(text: str | None) -> int | None:
 
 
 def _run_indexed(args, expr, fn) -> int:
-    """An expression with indexed sums (read into ``fn``): the indexed bridge; dense analysis up to DENSE_UP_TO variables."""
+    """An expression with indexed sums (read into ``fn``): the indexed bridge, dense up to DENSE_UP_TO variables."""
     from derivations.reading.indexed import pattern_point
 
     from numerics.analysis.curvature import (DENSE_UP_TO, CriticalPointReport, analyze_large_point, analyze_point,
@@ -230,6 +230,9 @@ def _run_indexed(args, expr, fn) -> int:
 
     if args.vars is not None:
         raise InputError("--vars cannot be combined with indexed sums (their variables are x0, x1, ... in order)")
+    for part in (fn.rest, *(s.term for s in fn.sums)):  # no 30-digit check on this path: the limits apply
+        check_expansion(part, fix="the indexed path has no check against a 30-digit evaluation; use smaller "
+                                  "exponents, or write the function in plain variables x0, x1, ... with --at")
     if args.at is None:
         raise InputError(f"an indexed function of {fn.n} variables is analyzed at a point: give --at (a pattern "
                          "such as --at=-1.2,1 repeated over the variables, or name=value pairs); the critical-point "
