@@ -520,6 +520,11 @@ MALFORMED = [
     (["docs", "--out", "/"], "root folder"),
     (["docs", "--out", str(Path.home())], "home folder"),
     (["docs", "--out", "notes.md"], "not a directory"),
+    # MkDocs empties its site folder: never one with the user's files, nor one that holds the pages
+    (["docs", "--out", "site", "--site", "data"], "holds files derivkit did not build (such as runs.json)"),
+    (["docs", "--out", "site", "--site", "."], "holds the docs folder"),
+    (["docs", "--out", "site", "--site", "site"], "holds the docs folder"),
+    (["docs", "--out", "site", "--site", "notes.md"], "not a directory"),
     (["frobnicate"], "invalid choice"),
     (["check", "x", "x", "--no-such-option"], "unrecognized"),
 ]
@@ -926,6 +931,28 @@ def test_a_build_killed_mid_write_is_recovered(tmp_path, victim):
     assert all("v2" in (out / f"p{i}.md").read_text() for i in range(6))
     listed = json.loads((out / MANIFEST).read_text())
     assert all(listed[f"p{i}.md"] == digest((out / f"p{i}.md").read_bytes()) for i in range(6))
+
+
+def test_the_html_site_never_empties_a_folder_of_the_users(tmp_path):
+    from numerics.site.html import SITE_DESCRIPTION, SITE_MARK, build_html
+
+    docs, site = tmp_path / "docs", tmp_path / "html"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n")
+    site.mkdir()
+    (site / "precious.txt").write_text("mine")
+    with pytest.raises(InputError, match="holds files derivkit did not build"):
+        build_html(docs, site, notebook=None)
+    assert (site / "precious.txt").read_text() == "mine"
+    (site / "precious.txt").unlink()
+    assert build_html(docs, site, notebook=None).pages >= 1 and (site / SITE_MARK).is_file()
+    (site / "old.html").write_text("from the last build")
+    assert build_html(docs, site, notebook=None).pages >= 1  # its own folder: rebuilt (and emptied) again
+    assert not (site / "old.html").exists()
+    legacy = tmp_path / "legacy"  # a site built before the mark: recognized by derivkit's own index page
+    legacy.mkdir()
+    (legacy / "index.html").write_text(f'<head><meta name="description" content="{SITE_DESCRIPTION}"></head>')
+    assert build_html(docs, legacy, notebook=None).pages >= 1
 
 
 def test_bench_plots_never_overwrite_a_file_of_the_users(sandbox):

@@ -38,6 +38,8 @@ from numerics.site.notebook import NotebookError, execute, to_page
 
 SITE_DIR = "_site"
 TUTORIAL = "tutorial.ipynb"
+SITE_MARK = ".derivkit-site"  # in a folder derivkit built a site into (hidden: MkDocs' cleaning keeps it)
+SITE_DESCRIPTION = "Derived, machine-verified mathematics of neural-network optimization"
 
 # (navigation heading, page-name prefixes); a page belongs to the first section that claims it.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -157,24 +159,72 @@ def _stage(docs: Path, staging: Path, notebook: Path | None) -> list[str]:
     return failures
 
 
+def _built_by_derivkit(site: Path) -> bool:
+    """A site folder derivkit built: its mark, or (built before the mark existed) derivkit's own index page."""
+    if (site / SITE_MARK).is_file():
+        return True
+    index = site / "index.html"
+    try:
+        head = index.read_bytes()[: 1 << 16].decode("utf-8", errors="replace") if index.is_file() else ""
+    except OSError:
+        return False
+    return f'<meta name="description" content="{SITE_DESCRIPTION}">' in head
+
+
+def check_site(docs: Path, site: Path | None = None, option: str = "--site") -> Path:
+    """The folder the site goes to (default ``docs/_site``), if MkDocs may empty it; an :class:`InputError` if not.
+
+    MkDocs removes everything in its site folder (but hidden files) before it builds.  So
+    the folder must be new, empty, or one derivkit built a site into; and it must not be
+    ``docs`` or hold it.
+
+    >>> import tempfile, pathlib
+    >>> home = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (home / "mine.txt").write_text("the user's")
+    >>> check_site(home / "docs", home)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --site ... holds the docs folder ...
+    >>> check_site(home / "docs", home / "html") == (home / "html").resolve()
+    True
+    """
+    from derivations.errors import InputError
+    from numerics.site.manifest import check_writable
+
+    docs = Path(docs).resolve()
+    chosen = Path(site) if site is not None else docs / SITE_DIR
+    check_writable(chosen, option)
+    site = chosen.resolve()
+    if site == docs or docs.is_relative_to(site):
+        raise InputError(f"{option} {chosen} holds the docs folder {docs}: MkDocs empties its site folder before "
+                         "it builds; give a folder of its own such as site")
+    theirs = sorted(e.name for e in site.iterdir() if not e.name.startswith("."))
+    if theirs and not _built_by_derivkit(site):
+        raise InputError(f"{option} {chosen} holds files derivkit did not build (such as {theirs[0]}): MkDocs "
+                         "empties its site folder before it builds; give a new or empty folder")
+    return site
+
+
 def build_html(docs: Path, site: Path | None = None, notebook: Path | None | str = "default") -> HtmlSite:
     """Build the HTML site from the pages in ``docs`` into ``site`` (default ``docs/_site``).
 
     ``notebook`` is the tutorial to execute and render (default ``docs/tutorial.ipynb``;
     ``None`` for none).  MkDocs' own warnings (a link to a missing page, say) count as failures.
+    ``site`` must pass :func:`check_site` (new, empty or derivkit's): MkDocs empties it.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     docs = Path(docs).resolve()
-    site = Path(site).resolve() if site is not None else docs / SITE_DIR
+    site = check_site(docs, site)
+    (site / SITE_MARK).write_text("a site derivkit docs built; the next build empties this folder first\n")
     notebook = docs / TUTORIAL if notebook == "default" else notebook
     with tempfile.TemporaryDirectory(prefix="derivkit-site-") as tmp:
         staging = Path(tmp) / "pages"
         failures = _stage(docs, staging, None if notebook is None else Path(notebook))
         settings = dict(
             site_name="derivkit",
-            site_description="Derived, machine-verified mathematics of neural-network optimization",
+            site_description=SITE_DESCRIPTION,
             docs_dir=str(staging),
             site_dir=str(site),
             use_directory_urls=False,
