@@ -872,6 +872,36 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+@pytest.mark.parametrize("name", [site_manifest.LOCK, "temporary", "mark"])
+def test_a_symbolic_link_in_the_folder_is_never_written_through(tmp_path, name):
+    from numerics.site.html import SITE_MARK, build_html
+
+    out, victim = tmp_path / "site", tmp_path / "victim.txt"
+    out.mkdir()
+    victim.write_text("precious")
+    pages = _pages(1)
+    if name == "temporary":  # the name the page's temporary file will have (its content's digest is predictable)
+        write_site(pages, out, index=False)  # learn the page's bytes, then plant a link at its temporary's name
+        data = (out / "p0.md").read_bytes()
+        (out / "p0.md").unlink()
+        (out / MANIFEST).unlink()
+        (out / f".p0.md.{digest(data)[:16]}{site_manifest.TEMP}").symlink_to(victim)
+        report = write_site(pages, out, index=False)
+        assert "p0.md" not in report.written and any("symbolic link" in w for w in report.warnings), report
+    elif name == "mark":
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "index.md").write_text("# Home\n")
+        (out / SITE_MARK).symlink_to(victim)
+        with pytest.raises(InputError, match="symbolic link"):
+            build_html(docs, out, notebook=None)
+    else:
+        (out / name).symlink_to(victim)
+        with pytest.raises(InputError, match="symbolic link"):
+            write_site(pages, out)
+    assert victim.read_text() == "precious"
+
+
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # its pid now names no process

@@ -205,6 +205,23 @@ def check_site(docs: Path, site: Path | None = None, option: str = "--site") -> 
     return site
 
 
+def _mark(site: Path) -> None:
+    """Leave :data:`SITE_MARK` in ``site``: a regular file, never written through a symbolic link."""
+    import errno
+    import os
+
+    from derivations.errors import InputError
+
+    try:
+        fd = os.open(site / SITE_MARK, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR):
+            raise InputError(f"{site / SITE_MARK} is a symbolic link or a folder; remove it") from None
+        raise
+    with os.fdopen(fd, "w") as f:
+        f.write("a site derivkit docs built; the next build empties this folder first\n")
+
+
 def build_html(docs: Path, site: Path | None = None, notebook: Path | None | str = "default") -> HtmlSite:
     """Build the HTML site from the pages in ``docs`` into ``site`` (default ``docs/_site``).
 
@@ -217,7 +234,7 @@ def build_html(docs: Path, site: Path | None = None, notebook: Path | None | str
 
     docs = Path(docs).resolve()
     site = check_site(docs, site)
-    (site / SITE_MARK).write_text("a site derivkit docs built; the next build empties this folder first\n")
+    _mark(site)
     notebook = docs / TUTORIAL if notebook == "default" else notebook
     with tempfile.TemporaryDirectory(prefix="derivkit-site-") as tmp:
         staging = Path(tmp) / "pages"

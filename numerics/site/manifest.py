@@ -43,6 +43,8 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,9 +104,9 @@ def check_writable(out: Path | str, option: str = "--out") -> None:
         raise InputError(f"{option} {out} exists and is not a directory")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".derivkit-write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=".derivkit-write-test-", dir=out)  # a new file: never through a link
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         raise InputError(f"cannot write to {out}: {exc.strerror or exc}") from None
 
@@ -152,7 +154,16 @@ def folder_lock(out: Path, wait: float = 0.0) -> Iterator[None]:
     path = Path(out) / LOCK
     give_up = time.monotonic() + max(0.0, wait)
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # never through a symbolic link: the pid written below would replace the content of its target
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.EISDIR):
+                raise InputError(f"the lock file {path} is a symbolic link or a folder; derivkit writes through "
+                                 "neither: remove it") from None
+            raise
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise InputError(f"the lock file {path} is not a regular file; remove it")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -236,7 +247,20 @@ def _temporary(target: Path, content_digest: str) -> Path:
 
 
 def _write_temporary(tmp: Path, data: bytes) -> None:
-    with open(tmp, "wb") as f:
+    """Create ``tmp`` as a new file holding ``data``: never through a symbolic link, never into another file.
+
+    A regular file already there has this content-addressed name because a killed writer left it:
+    it is replaced.  A link or a folder of that name is an ``OSError`` (the caller warns and goes on).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    try:
+        fd = os.open(tmp, flags, 0o644)
+    except FileExistsError:
+        if tmp.is_symlink() or not tmp.is_file():
+            raise OSError(errno.EEXIST, f"{tmp.name} is a symbolic link or a folder, not derivkit's temporary file")
+        tmp.unlink()
+        fd = os.open(tmp, flags, 0o644)
+    with os.fdopen(fd, "wb") as f:
         f.write(data)
 
 
@@ -336,5 +360,8 @@ def write_files(files: Mapping[str, bytes], out: Path, remove_stale: bool = True
                     continue
                 del manifest[rel]
                 removed.append(rel)
-    _save(out, manifest)
+    try:
+        _save(out, manifest)
+    except OSError as exc:
+        warnings.append(f"could not save the manifest: {exc.strerror or exc}")
     return Written(tuple(written), tuple(unchanged), tuple(skipped), tuple(removed), tuple(warnings))

@@ -129,9 +129,21 @@ def _replaceable(path: Path, option: str) -> Path:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.derivkit-tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    """``text`` into a new temporary file beside ``path`` (never through a link), renamed into place."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".derivkit-tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # the permissions of a file written the ordinary way
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _is_indexed(args) -> bool:
