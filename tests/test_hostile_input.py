@@ -985,6 +985,20 @@ def test_the_html_site_never_empties_a_folder_of_the_users(tmp_path):
     assert build_html(docs, legacy, notebook=None).pages >= 1
 
 
+def test_a_symbolic_link_among_the_pages_is_not_published(tmp_path):
+    from numerics.site.html import build_html
+
+    docs, secret = tmp_path / "docs", tmp_path / "secret.txt"
+    docs.mkdir()
+    secret.write_text("a private key")
+    (docs / "index.md").write_text("# Home\n")
+    (docs / "leak.txt").symlink_to(secret)
+    (docs / "leak.md").symlink_to(secret)
+    built = build_html(docs, tmp_path / "site", notebook=None)
+    published = [p for p in built.site.rglob("*") if p.is_file() and "a private key" in p.read_text(errors="replace")]
+    assert published == [] and sum("a symbolic link, left out" in f for f in built.failures) == 2
+
+
 def test_bench_plots_never_overwrite_a_file_of_the_users(sandbox):
     outcome = run_inprocess(["bench", "--problems", "booth", "--solvers", "bfgs", "--workers", "1",
                              "--plots", "plots", "--timeout", "60"])

@@ -142,8 +142,15 @@ _CSS = """.math-display { overflow-x: auto; margin: 1em 0; }
 
 
 def _stage(docs: Path, staging: Path, notebook: Path | None) -> list[str]:
-    shutil.copytree(docs, staging, ignore=lambda d, names: [n for n in names if n in _SKIP or n.endswith(".ipynb")])
+    """Copy the pages of ``docs`` into ``staging``; a symbolic link is left out (its target may be any file)."""
     failures = []
+
+    def left_out(folder, names):
+        links = [n for n in names if Path(folder, n).is_symlink()]
+        failures.extend(f"{Path(folder, n).relative_to(docs)}: a symbolic link, left out of the site" for n in links)
+        return [n for n in names if n in _SKIP or n.endswith(".ipynb")] + links
+
+    shutil.copytree(docs, staging, ignore=left_out)
     if notebook is not None and notebook.exists():
         try:
             page = to_page(execute(notebook), notebook.stem)
