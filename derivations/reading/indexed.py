@@ -178,7 +178,8 @@ def read_indexed(expr: sp.Expr, n: int | None = None, size: str = "n") -> Indexe
         i, lo, hi = s.limits[0]
         lo, hi = _bound(lo, "lower", n, size), _bound(hi, "upper", n, size)
         if hi - lo + 1 > MAX_N:
-            raise InputError(f"an indexed sum of {hi - lo + 1:,} terms exceeds the limit of {MAX_N:,}")
+            raise InputError(f"an indexed sum of {hi - lo + 1:,} terms exceeds the limit of {MAX_N:,}: "
+                             "use a smaller range or --n")
         entries = sorted(s.function.atoms(sp.Indexed), key=sp.default_sort_key)
         slots = []
         for e in entries:
@@ -213,7 +214,8 @@ def read_indexed(expr: sp.Expr, n: int | None = None, size: str = "n") -> Indexe
         elif low < 0:
             raise InputError(f"{name}[{low}]: indices start at 0")
         if high - low + 1 > MAX_N:
-            raise InputError(f"the vector {name} has {high - low + 1:,} entries; the limit is {MAX_N:,}")
+            raise InputError(f"the vector {name} has {high - low + 1:,} entries; the limit is {MAX_N:,}: "
+                             "use smaller indices or --n")
         names = {v.name for v in plain}
         if any(f"{name}{k}" in names for k in (low, high)):
             raise InputError(f"the name {name}{low} is both a symbol and an entry of the vector {name}")

@@ -43,7 +43,7 @@ derivations.errors.InputError: attribute access is not allowed (column 1)
 >>> parse_expression("10**10**10")
 Traceback (most recent call last):
 ...
-derivations.errors.InputError: exponent 10000000000 is too large (the limit is 1000)
+derivations.errors.InputError: exponent 10000000000 is too large (the limit is 1000): use a smaller exponent, or a symbol for it
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def _eye(n, m=None) -> sp.Matrix:
 
 def _factorial(n):
     if n.is_number and not (n.is_real and n <= MAX_EXPONENT):
-        raise InputError(f"factorial of {n} is too large (the limit is {MAX_EXPONENT})")
+        raise InputError(f"factorial of {n} is too large (the limit is {MAX_EXPONENT}): use a smaller argument")
     return check_number(sp.factorial(n))
 
 
@@ -281,7 +281,8 @@ def validate_text(text) -> None:
     if not isinstance(text, str) or not text.strip():
         raise InputError("empty expression")
     if len(text) > MAX_LENGTH:
-        raise InputError(f"expression of {len(text)} characters exceeds the limit of {MAX_LENGTH}")
+        raise InputError(f"expression of {len(text):,} characters exceeds the limit of {MAX_LENGTH:,}: write it with "
+                         "a Sum over an index, or shorter")
     if "\x00" in text:
         raise InputError("the expression contains a NUL character")
 
