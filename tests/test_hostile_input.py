@@ -333,6 +333,27 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(sandbox):
     assert proc.wait(timeout=60) == 141 and err == "", err[-300:]
 
 
+SIZE_FIXES = [  # every refusal over a size limit says what to write instead
+    (["check", "x^2000", "x"], "the limit is 1000): use a smaller exponent"),
+    (["check", "Sum(x*i,(i,1,5000))", "x"], "give it a symbolic upper bound"),
+    (["check", "factorial(5000)", "x"], "use a smaller argument"),
+    (["check", "(10^999)^30", "x"], "use a smaller base or exponent"),
+    (["curvature", "Sum(x[i]^2,(i,0,2000000))", "--at", "1"], "more than 1,000,000 terms is not allowed: use a smaller"),
+    (["curvature", "Sum(x[i]^2,(i,0,n-1))", "--n", "2000000", "--at", "1"], "--n must be an integer from 1 to"),
+    (["check", POWER_OF_SUM, "x"], "use a smaller exponent or fewer terms (curvature --at evaluates"),
+    (["curvature", POWER_OF_SUM], "give --at POINT to analyze one point numerically"),
+    (["curvature", TRIPLE_SUM, "--at", "y=1"], "write an inner sum in closed form"),
+    (["check", f"trace({SYMBOLIC_MATRIX}^16)", "x"], "use a smaller exponent, a smaller matrix or numeric entries"),
+    (["curvature", "Sum(x[i]*Sum(x[j],(j,0,i)),(i,0,n-1))", "--n", "300", "--at", "1"],
+     "make it a top-level term c*Sum(term, (i, lo, hi))"),
+]
+
+
+@pytest.mark.parametrize("argv,fix", SIZE_FIXES, ids=lambda v: str(v)[:40])
+def test_a_size_refusal_names_the_fix(sandbox, argv, fix):
+    assert_one_line(run_inprocess(argv + ["--timeout", "5"]), 2, 5.0, fix)
+
+
 def test_nested_sums_within_the_limit_are_answered(sandbox):
     # f = y^2 (sum_{i<=10} i)(sum_{j<=10} j) = 3025 y^2: f(1) = 3025, f' = 6050, f'' = 6050
     outcome = run_inprocess(["curvature", "Sum(Sum(y^2*i*j,(i,1,10)),(j,1,10))", "--at", "y=1", "--json",

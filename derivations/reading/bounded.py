@@ -106,8 +106,9 @@ def bounded_sum(body: sp.Basic, index: sp.Basic, lower: sp.Basic, upper: sp.Basi
         if span.is_infinite:
             raise InputError("infinite sums are not supported")
         if span.is_real and span > limit:
-            raise InputError(f"a sum of more than {limit:,} terms is not allowed: give it a symbolic upper bound "
-                             "(Sum(f, (i, 1, m)) is checked for every m) or fewer terms")
+            fix = ("give it a symbolic upper bound (Sum(f, (i, 1, m)) is checked for every m) or fewer terms"
+                   if limit == MAX_TERMS else "use a smaller range")
+            raise InputError(f"a sum of more than {limit:,} terms is not allowed: {fix}")
     return sp.Sum(body, (index, lower, upper))
 
 
