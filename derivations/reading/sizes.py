@@ -95,8 +95,8 @@ def _level_terms(function: sp.Basic, limits: tuple, steps: list[int]) -> int:
     n = _range_length(lower, upper)
     if n is None:  # a symbolic range is not written out: one term, its index stays a symbol
         return _level_terms(function, inner, steps)
-    dependent = any(index in b.free_symbols for limit in inner for b in limit[1:]) or _binds(function, index)
-    if not dependent:
+    in_function = _binds(function, index)
+    if not (in_function or any(index in b.free_symbols for limit in inner for b in limit[1:])):
         return n * _level_terms(function, inner, steps) if n else 0
     total, first = 0, int(sp.ceiling(lower))
     for k in range(first, first + n):  # a bound written in the outer index: count value by value
@@ -105,9 +105,9 @@ def _level_terms(function: sp.Basic, limits: tuple, steps: list[int]) -> int:
             raise InputError(f"the nested sums have inner bounds that depend on an outer index over more than "
                              f"{MAX_COUNT_STEPS:,} values; their terms cannot be counted before the work: "
                              "use smaller ranges or write an inner sum in closed form")
-        value = sp.Integer(k)
-        bound = tuple((i, lo.subs(index, value), hi.subs(index, value)) for i, lo, hi in inner)
-        total += _level_terms(function.subs(index, value) if _binds(function, index) else function, bound, steps)
+        at = {index: sp.Integer(k)}  # a bound binds no variable: xreplace is exact there
+        bound = tuple((i, lo.xreplace(at), hi.xreplace(at)) for i, lo, hi in inner)
+        total += _level_terms(function.subs(at) if in_function else function, bound, steps)
         if total > MAX_EXPANDED_TERMS:
             steps[1] = 1
             return total
