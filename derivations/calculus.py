@@ -203,3 +203,53 @@ def term_derivatives(term, slots: Sequence) -> TermDerivatives:
                 hessian.append((a, b, h))
     hvp = [sp.Add(*[second[a][b] * directions[b] for b in range(len(slots))]) for a in range(len(slots))]
     return TermDerivatives(grad, hessian, hvp, directions)
+
+
+# --------------------------------------------------------------------------- reference values at a point
+
+
+@dataclass(frozen=True)
+class ReferenceValues:
+    """:math:`f`, :math:`\\nabla f` and (for few variables) :math:`\\nabla^2 f` at a point, at ``digits`` digits."""
+
+    digits: int
+    value: sp.Float
+    gradient: tuple[sp.Float, ...]
+    hessian: tuple[tuple[sp.Float, ...], ...] | None  # None above ``hessian_up_to`` variables
+
+
+def reference_values(expr: sp.Expr, variables: Sequence[sp.Symbol], point: dict, digits: int = 30,
+                     hessian_up_to: int = 20) -> ReferenceValues:
+    r"""The derivatives of ``expr`` as written (never expanded) at ``point``, in ``digits``-digit floating point.
+
+    The point's numbers go into the floating-point evaluation (``evalf(subs=...)``): a power of
+    degree :math:`10^9` costs a few multiplications of ``digits``-digit numbers, never the
+    :math:`10^9`-fold product an exact substitution would compute.  The exponent range is
+    mpmath's (unbounded), so a value beyond double precision is still a number here.  A
+    ``ValueError`` when an entry is not a finite real number there (``DiracDelta(0)``, the
+    derivative of a step at its jump).
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> r = reference_values((x + 2) ** 10**9, [x], {x: sp.Integer(-1)})
+    >>> r.value, r.gradient, int(r.hessian[0][0]) == 10**9 * (10**9 - 1)
+    (1.00000000000000000000000000000, (1000000000.00000000000000000000,), True)
+    >>> reference_values((x + 2) ** 10**9, [x], {x: sp.Integer(1)}).value  # 3^(10^9) = 10^(10^9 log10 3)
+    5.24399703295528826356066958947e+477121254
+    """
+    def at(e):
+        deltas = {}
+        # DiracDelta is 0 away from its root; at the root the derivative does not exist
+        for d in sorted(e.atoms(sp.DiracDelta), key=sp.default_sort_key):
+            if sp.Abs(d.args[0].evalf(digits, subs=point)) < sp.Float(10) ** (2 - digits):
+                raise ValueError(f"{d} at its root: a jump or a kink has no derivative there")
+            deltas[d] = sp.Integer(0)
+        value = (e.xreplace(deltas) if deltas else e).evalf(digits, subs=point)
+        if not (value.is_number and value.is_finite and value.is_real):
+            raise ValueError(f"the value {value} is not a finite real number")
+        return sp.Float(value, digits)
+
+    grad = [sp.diff(expr, v) for v in variables]
+    hess = None
+    if len(variables) <= hessian_up_to:
+        hess = tuple(tuple(at(sp.diff(g, w)) for w in variables) for g in grad)
+    return ReferenceValues(digits, at(expr), tuple(at(g) for g in grad), hess)

@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -225,12 +226,26 @@ POWER_OF_SUM = "(" + "+".join(f"x{i}" for i in range(1, 13)) + ")^12"  # binomia
 TOWER = "(((x+2)^1000)^1000)^1000"  # degree 10^9
 SYMBOLIC_MATRIX = "Matrix([" + ",".join("[" + ",".join(f"a{r}{c}" for c in range(10)) + "]" for r in range(10)) + "])"
 ESTIMATED = [  # sizes estimated before any work: refused at once with the limit named
-    (["curvature", TRIPLE_SUM, "--at", "y=1", "--timeout", "3"], "1,000,000,000 terms (the product of their ranges)"),
+    (["curvature", TRIPLE_SUM, "--at", "y=1", "--timeout", "3"],
+     "at least 1,000,000,000 terms, over the limit of 100,000 terms: use smaller ranges or write an inner sum in "
+     "closed form"),
     (["curvature", TRIPLE_SUM, "--timeout", "3"], "limit of 100,000 terms"),
-    (["bench", "--expr", TRIPLE_SUM, "--x0", "1", "--timeout", "3"], "product of their ranges"),
-    (["check", TRIPLE_SUM, "x", "--timeout", "3"], "product of their ranges"),
-    (["curvature", TOWER, "--at", "x=1", "--timeout", "3"], "degree 1,000,000,000 (exponent times degree)"),
-    (["bench", "--expr", TOWER, "--x0", "1", "--timeout", "3"], "the limit is 10,000"),
+    (["bench", "--expr", TRIPLE_SUM, "--x0", "1", "--timeout", "3"], "write an inner sum in closed form"),
+    (["check", TRIPLE_SUM, "x", "--timeout", "3"], "write an inner sum in closed form"),
+    # an inner bound in the outer index: the terms counted value by value (sum_{j<=1000} j > 100,000 at j = 447)
+    (["curvature", "Sum(Sum(y^2*i,(i,1,j)),(j,1,1000))", "--at", "y=1", "--timeout", "3"],
+     "at least 100,128 terms, over the limit of 100,000 terms"),
+    (["bench", "--expr", "Sum(Sum(y^2*i,(i,1,j)),(j,1,1000))", "--x0", "1", "--timeout", "3"], "closed form"),
+    (["curvature", "Sum(Sum(Sum(y^2*i*k,(i,1,j)),(j,1,k)),(k,1,1000))", "--at", "y=1", "--timeout", "3"],
+     "over the limit of 100,000 terms"),
+    (["curvature", "Sum(Sum(y^2*i,(i,j,0)),(j,1,1000000))", "--at", "y=1", "--timeout", "3"],
+     "depend on an outer index over more than 10,000 values"),
+    # at a point the tower is evaluated numerically (no expansion): 3^(10^9) overflows double precision
+    (["curvature", TOWER, "--at", "x=1", "--timeout", "3"], "overflow double precision"),
+    (["curvature", TOWER, "--at", "x=-1.5", "--timeout", "3"], "underflow"),  # 0.5^(10^9) is 0 in doubles
+    (["curvature", TOWER, "--timeout", "3"], "degree 1,000,000,000 (exponent times degree); the limit is 10,000: "
+                                             "give --at POINT to analyze one point numerically"),
+    (["bench", "--expr", TOWER, "--x0", "1", "--timeout", "3"], "the limit is 10,000: use a smaller exponent"),
     (["check", "--latex", r"((x+2)^{1000})^{1000}", "x", "--timeout", "3"], "exponent times degree"),
     (["curvature", POWER_OF_SUM + " + x1*x2*x3", "--timeout", "3"], "at least 1,352,078 terms after expansion"),
     (["bench", "--expr", POWER_OF_SUM, "--x0", ",".join(["1"] * 12), "--timeout", "3"], "the limit is 100,000"),
@@ -248,6 +263,97 @@ def test_oversized_work_is_refused_before_it_starts(sandbox, argv, fragment):
     assert outcome.seconds < 2.0, f"{outcome.seconds:.1f} s: the estimate should refuse before any work"
 
 
+def test_a_huge_power_at_a_point_is_evaluated_numerically(sandbox):
+    # f = (x + 2)^k, k = 10^9, at x = -1: f = 1, f' = k, f'' = k (k - 1) (the base is exactly 1)
+    outcome = run_inprocess(["curvature", TOWER, "--at", "x=-1", "--json", "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    data = json.loads(outcome.out)
+    report, k = data["points"][0], 10**9
+    assert report["value"] == pytest.approx(1.0) and report["gradient"] == [pytest.approx(k)]
+    assert report["hessian"] == [[pytest.approx(k * (k - 1))]]
+    assert "evaluated numerically without expanding" in data["note"] and "30-digit evaluation" in data["note"]
+
+
+def test_a_power_of_a_long_sum_at_a_point_is_evaluated_numerically(sandbox):
+    # f = S^12 + x1 x2 x3, S = x1 + ... + x12 (1,352,078 terms expanded), at x_i = 0.1 (S = 1.2):
+    # df/dx1 = 12 S^11 + x2 x3, d2f/dx1^2 = 132 S^10, d2f/dx1dx2 = 132 S^10 + x3, d2f/dx4dx5 = 132 S^10
+    at = ",".join(f"x{i}=0.1" for i in range(1, 13))
+    outcome = run_inprocess(["curvature", POWER_OF_SUM + " + x1*x2*x3", "--at", at, "--json", "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    data = json.loads(outcome.out)
+    names, report = data["variables"], data["points"][0]
+    h = {(a, b): report["hessian"][i][j] for i, a in enumerate(names) for j, b in enumerate(names)}
+    g = dict(zip(names, report["gradient"]))
+    assert report["value"] == pytest.approx(1.2**12 + 0.001, rel=1e-12)
+    assert g["x1"] == pytest.approx(12 * 1.2**11 + 0.01, rel=1e-12) and g["x4"] == pytest.approx(12 * 1.2**11)
+    assert h["x1", "x1"] == pytest.approx(132 * 1.2**10, rel=1e-12)
+    assert h["x1", "x2"] == pytest.approx(132 * 1.2**10 + 0.1, rel=1e-12)
+    assert h["x4", "x5"] == pytest.approx(132 * 1.2**10, rel=1e-12)
+    assert "more than 100,000 terms after expansion" in data["note"]
+
+
+@pytest.mark.parametrize("expr,at,fragment", [
+    ("((Heaviside(x)+x)^1000)^1000", "x=0", "at its root: a jump"),  # the step's jump at 0
+    ("((x+1)^1000)^1000*sign(x)", "x=0", "no derivative there"),
+    ("((Heaviside(x)+x)^1000)^1000", "x=-0.5", "underflow"),  # (-1/2)^(10^6) = 1.01e-301030
+    ("((Heaviside(x)+x)^1000)^1000", "x=0.5", "overflow"),
+    # indexed entries go through the indexed bridge, which has no 30-digit check: the expansion limits apply
+    ("((x[0]+x[1])^1000)^1000", "-0.25,0", "the indexed path has no check against a 30-digit evaluation"),
+    ("Sum(((x[i]+x[i+1])^100)^200, (i,0,2))", "-0.25", "degree 20,000"),
+])
+def test_a_huge_power_where_doubles_cannot_answer_is_refused(sandbox, expr, at, fragment):
+    assert_one_line(run_inprocess(["curvature", expr, f"--at={at}", "--timeout", "5"]), 2, 5.0, fragment)
+
+
+def test_a_huge_power_times_a_step_off_its_support(sandbox):
+    # H(x) (x + 1)^(10^6) is 0 for x < 0 with every derivative: exactly what doubles give
+    outcome = run_inprocess(["curvature", "((x+1)^1000)^1000*Heaviside(x)", "--at", "x=-0.5", "--json",
+                             "--timeout", "5"])
+    assert_one_line(outcome, 0, 5.0)
+    report = json.loads(outcome.out)["points"][0]
+    assert report["value"] == 0.0 and report["gradient"] == [0.0] and report["hessian"] == [[0.0]]
+
+
+def test_a_bound_that_is_not_an_integer(sandbox):
+    outcome = run_inprocess(["curvature", "Sum(Sum(y*i,(i,1,j/2)),(j,1,10))", "--at", "y=1", "--timeout", "5"])
+    assert_one_line(outcome, 2, 5.0, "is not an integer")
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_reading_ends_the_command_quietly(sandbox):
+    """``derivkit ... | head -1``: the rest of the output has nowhere to go; exit 141 (SIGPIPE), no message."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    at = ",".join(f"x{i}=1" for i in range(62))
+    proc = subprocess.Popen([sys.executable, "-m", "numerics.cli.main", "curvature", f"({FLAT_SUM})^2", "--at", at,
+                             "--json", "--timeout", "30"], cwd=sandbox, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "{"
+    proc.stdout.close()  # the JSON is about 100 kB: far more than the pipe holds
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141 and err == "", err[-300:]
+
+
+SIZE_FIXES = [  # every refusal over a size limit says what to write instead
+    (["check", "x^2000", "x"], "the limit is 1000): use a smaller exponent"),
+    (["check", "Sum(x*i,(i,1,5000))", "x"], "give it a symbolic upper bound"),
+    (["check", "factorial(5000)", "x"], "use a smaller argument"),
+    (["check", "(10^999)^30", "x"], "use a smaller base or exponent"),
+    (["curvature", "Sum(x[i]^2,(i,0,2000000))", "--at", "1"], "more than 1,000,000 terms is not allowed: use a smaller"),
+    (["curvature", "Sum(x[i]^2,(i,0,n-1))", "--n", "2000000", "--at", "1"], "--n must be an integer from 1 to"),
+    (["check", POWER_OF_SUM, "x"], "use a smaller exponent or fewer terms (curvature --at evaluates"),
+    (["curvature", POWER_OF_SUM], "give --at POINT to analyze one point numerically"),
+    (["curvature", TRIPLE_SUM, "--at", "y=1"], "write an inner sum in closed form"),
+    (["check", f"trace({SYMBOLIC_MATRIX}^16)", "x"], "use a smaller exponent, a smaller matrix or numeric entries"),
+    (["curvature", "Sum(x[i]*Sum(x[j],(j,0,i)),(i,0,n-1))", "--n", "300", "--at", "1"],
+     "make it a top-level term c*Sum(term, (i, lo, hi))"),
+]
+
+
+@pytest.mark.parametrize("argv,fix", SIZE_FIXES, ids=lambda v: str(v)[:40])
+def test_a_size_refusal_names_the_fix(sandbox, argv, fix):
+    assert_one_line(run_inprocess(argv + ["--timeout", "5"]), 2, 5.0, fix)
+
+
 def test_nested_sums_within_the_limit_are_answered(sandbox):
     # f = y^2 (sum_{i<=10} i)(sum_{j<=10} j) = 3025 y^2: f(1) = 3025, f' = 6050, f'' = 6050
     outcome = run_inprocess(["curvature", "Sum(Sum(y^2*i*j,(i,1,10)),(j,1,10))", "--at", "y=1", "--json",
@@ -256,6 +362,48 @@ def test_nested_sums_within_the_limit_are_answered(sandbox):
     report = json.loads(outcome.out)["points"][0]
     assert report["value"] == pytest.approx(3025.0)
     assert report["gradient"] == [pytest.approx(6050.0)] and report["hessian"] == [[pytest.approx(6050.0)]]
+
+
+# sum_{j=1}^{10} sum_{i=1}^{j} i y^2 = y^2 sum_j j(j+1)/2 = y^2 * 10*11*12/6 = 220 y^2
+TRIANGULAR = "Sum(Sum(y^2*i,(i,1,j)),(j,1,10))"
+
+
+def test_a_triangular_sum_is_written_out_and_answered(sandbox):
+    outcome = run_inprocess(["curvature", TRIANGULAR, "--at", "y=1", "--json", "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    report = json.loads(outcome.out)["points"][0]
+    assert report["value"] == pytest.approx(220.0)
+    assert report["gradient"] == [pytest.approx(440.0)] and report["hessian"] == [[pytest.approx(440.0)]]
+    # the same sum inside a search for critical points:
+    # f = 220 y^2 - x^3 + 3x has f_x = 3 - 3x^2 = 0 at x = +-1, f_y = 440 y = 0: a minimum at x = -1 (f_xx = 6)
+    # and a saddle at x = 1 (f_xx = -6)
+    outcome = run_inprocess(["curvature", TRIANGULAR + " - x^3 + 3*x", "--json", "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    found = json.loads(outcome.out)
+    assert found["search_complete"] is True
+    kinds = sorted((round(p["point"]["x"]), p["classification"]) for p in found["points"])
+    assert kinds == [(-1, "minimum"), (1, "saddle")]
+
+
+def test_a_triangular_sum_over_a_vector(sandbox):
+    # sum_{j=1}^{3} sum_{i=1}^{j} i x_i^2 = 3 x1^2 + 4 x2^2 + 3 x3^2: at (1, 1, 1) f = 10, grad (6, 8, 6)
+    outcome = run_inprocess(["curvature", "Sum(Sum(i*x[i]^2,(i,1,j)),(j,1,3))", "--at", "1", "--json",
+                             "--timeout", "10"])
+    assert_one_line(outcome, 0, 10.0)
+    report = json.loads(outcome.out)["points"][0]
+    assert report["value"] == pytest.approx(10.0) and report["gradient"] == pytest.approx([6.0, 8.0, 6.0])
+
+
+@pytest.mark.parametrize("argv,fragment,wrong", [
+    (["curvature", "Sum(Sum(y^2*i,(i,1,m)),(j,1,10))", "--at", "y=1"], "not in m", "give --n"),
+    (["curvature", "Sum(Sum(y^2*i,(i,1,n)),(j,1,10))", "--at", "y=1"], "give --n N", None),
+    (["curvature", "Sum(Sum(y^2*i,(i,1,m)),(j,1,n))", "--n", "5", "--at", "y=1"], "after --n 5", None),
+    (["bench", "--expr", "Sum(Sum(y^2*i,(i,1,m)),(j,1,10))", "--x0", "1"], "not in m", "give --n"),
+])
+def test_a_symbolic_bound_names_the_real_fix(sandbox, argv, fragment, wrong):
+    outcome = run_inprocess(argv + ["--timeout", "10"])
+    assert_one_line(outcome, 2, 10.0, fragment)
+    assert wrong is None or wrong not in outcome.err, outcome.err
 
 
 LONG_SUM = "+".join(f"x{i}" for i in range(62))
@@ -270,6 +418,9 @@ DOS_PROCESS = [
     (["curvature", "--mlp", "hidden=100000000", "--timeout", "5"], 5),  # allocation in C: only the kill ends it
     (["check", "+".join(["x"] * 40000), "40000*x", "--timeout", "3"], 3),
     (["curvature", LONG_SUM + "^2", "--timeout", "3"], 3),
+    # over the expansion limit, evaluated at a point: 600 variables, a 180,300-entry symbolic Hessian to compile
+    (["curvature", "(" + "+".join(f"x{i}" for i in range(600)) + ")^20", "--at",
+      ",".join(f"x{i}=0.001" for i in range(600)), "--timeout", "4"], 4),
 ]
 
 
@@ -390,6 +541,11 @@ MALFORMED = [
     (["docs", "--out", "/"], "root folder"),
     (["docs", "--out", str(Path.home())], "home folder"),
     (["docs", "--out", "notes.md"], "not a directory"),
+    # MkDocs empties its site folder: never one with the user's files, nor one that holds the pages
+    (["docs", "--out", "site", "--site", "data"], "holds files derivkit did not build (such as runs.json)"),
+    (["docs", "--out", "site", "--site", "."], "holds the docs folder"),
+    (["docs", "--out", "site", "--site", "site"], "holds the docs folder"),
+    (["docs", "--out", "site", "--site", "notes.md"], "not a directory"),
     (["frobnicate"], "invalid choice"),
     (["check", "x", "x", "--no-such-option"], "unrecognized"),
 ]
@@ -665,16 +821,203 @@ def test_interrupted_between_manifest_and_rename(tmp_path, monkeypatch):
 
 def test_a_second_concurrent_build_is_refused(tmp_path):
     with folder_lock(tmp_path):
-        with pytest.raises(InputError, match="another derivkit is writing"):
+        with pytest.raises(InputError, match=rf"another derivkit \(pid {os.getpid()}\) is writing"):
             write_site(_pages(), tmp_path)
     assert len(write_site(_pages(), tmp_path).written) == 7  # the lock is released afterwards
 
 
-def test_docs_into_a_locked_folder_exits_2_at_once(sandbox):
+def _hold_lock(folder: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding ``folder``'s lock for ``seconds`` (started once it holds it)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import sys, time; from pathlib import Path; from numerics.site.manifest import folder_lock\n"
+            f"with folder_lock(Path({str(folder)!r})):\n    print('held', flush=True); time.sleep({seconds})")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_docs_into_a_locked_folder_waits_then_exits_2_naming_the_holder(sandbox):
     (sandbox / "site").mkdir()
-    with folder_lock(sandbox / "site"):
-        outcome = run_inprocess(["docs", "--out", "site"])
-    assert_one_line(outcome, 2, 1.0, "another derivkit is writing")
+    holder = _hold_lock(sandbox / "site", 30)
+    try:
+        # --timeout 8: the lock is waited for a quarter of it (2 s), then refused with the holder's pid
+        outcome = run_inprocess(["docs", "--out", "site", "--timeout", "8"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert_one_line(outcome, 2, 8.0, f"another derivkit (pid {holder.pid}) is writing into site")
+    waited = float(re.search(r"waited ([0-9.]+) s", outcome.err).group(1))
+    assert 1.8 <= waited <= 2.0 and waited <= outcome.seconds <= 2.0 + SLACK, (waited, outcome.seconds)
+    (sandbox / "site" / ".derivkit-lock").unlink(missing_ok=True)
+
+
+def test_a_second_build_waits_for_the_first_to_finish(tmp_path):
+    holder = _hold_lock(tmp_path, 1.0)
+    start = time.monotonic()
+    try:
+        report = write_site(_pages(), tmp_path, wait=15.0)
+    finally:
+        holder.wait()
+    assert len(report.written) == 7 and 0.5 <= time.monotonic() - start < 15.0
+    assert not (tmp_path / site_manifest.LOCK).exists()
+
+
+def test_a_lock_kept_by_an_orphan_of_a_dead_writer_says_so(tmp_path):
+    # the writer takes the lock, forks (the child shares the locked file) and dies without releasing it
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import os, sys, time; from pathlib import Path; from numerics.site.manifest import folder_lock\n"
+            f"lock = folder_lock(Path({str(tmp_path)!r})); lock.__enter__()\n"
+            "if os.fork() == 0:\n    time.sleep(30); os._exit(0)\n"
+            "print(os.getpid(), flush=True); os._exit(0)")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    writer = int(proc.stdout.readline())
+    proc.wait()
+    orphans = [p for p in _processes() if p != os.getpid() and _cmdline(p).endswith(code)]  # the forked child
+    try:
+        with pytest.raises(InputError, match=rf"pid {writer}, no longer running: a process it started still holds"):
+            write_site(_pages(), tmp_path, wait=0.3)
+    finally:
+        for p in orphans:
+            os.kill(p, signal.SIGKILL)
+    assert orphans, "the forked child that keeps the lock was not found"
+
+
+def _processes() -> list[int]:
+    return [int(e.name) for e in Path("/proc").glob("[0-9]*")]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+@pytest.mark.parametrize("name", [site_manifest.LOCK, "temporary", "mark"])
+def test_a_symbolic_link_in_the_folder_is_never_written_through(tmp_path, name):
+    from numerics.site.html import SITE_MARK, build_html
+
+    out, victim = tmp_path / "site", tmp_path / "victim.txt"
+    out.mkdir()
+    victim.write_text("precious")
+    pages = _pages(1)
+    if name == "temporary":  # the name the page's temporary file will have (its content's digest is predictable)
+        write_site(pages, out, index=False)  # learn the page's bytes, then plant a link at its temporary's name
+        data = (out / "p0.md").read_bytes()
+        (out / "p0.md").unlink()
+        (out / MANIFEST).unlink()
+        (out / f".p0.md.{digest(data)[:16]}{site_manifest.TEMP}").symlink_to(victim)
+        report = write_site(pages, out, index=False)
+        assert "p0.md" not in report.written and any("symbolic link" in w for w in report.warnings), report
+    elif name == "mark":
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "index.md").write_text("# Home\n")
+        (out / SITE_MARK).symlink_to(victim)
+        with pytest.raises(InputError, match="symbolic link"):
+            build_html(docs, out, notebook=None)
+    else:
+        (out / name).symlink_to(victim)
+        with pytest.raises(InputError, match="symbolic link"):
+            write_site(pages, out)
+    assert victim.read_text() == "precious"
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid now names no process
+    (tmp_path / site_manifest.LOCK).write_text(f"{dead.pid}\n")
+    start = time.monotonic()
+    report = write_site(_pages(), tmp_path)  # no waiting: the dead writer's flock was released by the kernel
+    assert len(report.written) == 7 and time.monotonic() - start < 5.0
+    assert not (tmp_path / site_manifest.LOCK).exists()
+
+
+KILL_MID_WRITE = """
+import os, sys, time
+from pathlib import Path
+from numerics.site import manifest
+from numerics.site.build import Page, write_site
+
+out, victim = Path(sys.argv[1]), sys.argv[2]
+real = manifest._write_temporary
+
+def half_then_stall(tmp, data):
+    if tmp.name.startswith("." + victim + "."):
+        with open(tmp, "wb") as f:
+            f.write(data[: len(data) // 2])
+            f.flush()
+        print("stalled", flush=True)
+        time.sleep(60)
+    real(tmp, data)
+
+manifest._write_temporary = half_then_stall
+write_site([Page(f"p{i}.md", f"Page {i}", f"page {i} v2 " + "x" * 5000) for i in range(6)], out)
+"""
+
+
+@pytest.mark.parametrize("victim", ["p3.md", "p0.md", "index.md", MANIFEST])
+def test_a_build_killed_mid_write_is_recovered(tmp_path, victim):
+    out = tmp_path / "site"
+    write_site(_pages(), out)
+    (out / "notes.md").write_text("mine")
+    mine = {f".p3.md.{'0' * 16}{site_manifest.TEMP}": "a temporary name, but no digest the manifest lists",
+            f".p3.md.1234{site_manifest.TEMP}": "not a temporary name",
+            f".notes.md.{'a' * 16}{site_manifest.TEMP}": "a name like a temporary of a file the manifest does not list"}
+    for name, text in mine.items():
+        (out / name).write_text(text)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-c", KILL_MID_WRITE, str(out), victim], env=env,
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "stalled"
+    child.send_signal(signal.SIGKILL)  # mid-write: half of a temporary file on disk, no cleanup ran
+    child.wait()
+    left = sorted(p.name for p in out.glob(f".*{site_manifest.TEMP}") if p.name not in mine)
+    assert len(left) == 1 and left[0].startswith(f".{victim}."), left
+    report = write_site([Page(f"p{i}.md", f"Page {i}", f"page {i} v2 " + "x" * 5000) for i in range(6)], out)
+    assert report.skipped == () and any("temporary file(s) an interrupted build left" in w for w in report.warnings)
+    assert sorted(p.name for p in out.glob(f".*{site_manifest.TEMP}")) == sorted(mine)  # only its own removed
+    assert all((out / name).read_text() == text for name, text in mine.items())
+    assert (out / "notes.md").read_text() == "mine"
+    assert all("v2" in (out / f"p{i}.md").read_text() for i in range(6))
+    listed = json.loads((out / MANIFEST).read_text())
+    assert all(listed[f"p{i}.md"] == digest((out / f"p{i}.md").read_bytes()) for i in range(6))
+
+
+def test_the_html_site_never_empties_a_folder_of_the_users(tmp_path):
+    from numerics.site.html import SITE_DESCRIPTION, SITE_MARK, build_html
+
+    docs, site = tmp_path / "docs", tmp_path / "html"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n")
+    site.mkdir()
+    (site / "precious.txt").write_text("mine")
+    with pytest.raises(InputError, match="holds files derivkit did not build"):
+        build_html(docs, site, notebook=None)
+    assert (site / "precious.txt").read_text() == "mine"
+    (site / "precious.txt").unlink()
+    assert build_html(docs, site, notebook=None).pages >= 1 and (site / SITE_MARK).is_file()
+    (site / "old.html").write_text("from the last build")
+    assert build_html(docs, site, notebook=None).pages >= 1  # its own folder: rebuilt (and emptied) again
+    assert not (site / "old.html").exists()
+    legacy = tmp_path / "legacy"  # a site built before the mark: recognized by derivkit's own index page
+    legacy.mkdir()
+    (legacy / "index.html").write_text(f'<head><meta name="description" content="{SITE_DESCRIPTION}"></head>')
+    assert build_html(docs, legacy, notebook=None).pages >= 1
+
+
+def test_a_symbolic_link_among_the_pages_is_not_published(tmp_path):
+    from numerics.site.html import build_html
+
+    docs, secret = tmp_path / "docs", tmp_path / "secret.txt"
+    docs.mkdir()
+    secret.write_text("a private key")
+    (docs / "index.md").write_text("# Home\n")
+    (docs / "leak.txt").symlink_to(secret)
+    (docs / "leak.md").symlink_to(secret)
+    built = build_html(docs, tmp_path / "site", notebook=None)
+    published = [p for p in built.site.rglob("*") if p.is_file() and "a private key" in p.read_text(errors="replace")]
+    assert published == [] and sum("a symbolic link, left out" in f for f in built.failures) == 2
 
 
 def test_bench_plots_never_overwrite_a_file_of_the_users(sandbox):

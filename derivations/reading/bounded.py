@@ -41,7 +41,8 @@ def check_number(value: sp.Basic) -> sp.Basic:
     True
     """
     if isinstance(value, sp.Rational) and max(abs(value.p).bit_length(), abs(value.q).bit_length()) > MAX_BITS:
-        raise InputError(f"a number in the expression is too large (more than {MAX_BITS * 3 // 10} digits)")
+        raise InputError(f"a number in the expression is too large (more than {MAX_BITS * 3 // 10} digits): "
+                         "use a smaller number, or a symbol for it")
     return value
 
 
@@ -53,7 +54,7 @@ def power(base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
     >>> power(sp.Integer(10), sp.Integer(10**6))
     Traceback (most recent call last):
     ...
-    derivations.errors.InputError: exponent 1000000 is too large (the limit is 1000)
+    derivations.errors.InputError: exponent 1000000 is too large (the limit is 1000): use a smaller exponent, or a symbol for it
     """
     if exponent.is_number and exponent.is_real is not False:
         try:
@@ -62,15 +63,18 @@ def power(base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
             size = math.inf
         if size > MAX_EXPONENT:
             shown = exponent if isinstance(exponent, sp.Integer) and size < 1e30 else "of this size"
-            raise InputError(f"exponent {shown} is too large (the limit is {MAX_EXPONENT})")
+            raise InputError(f"exponent {shown} is too large (the limit is {MAX_EXPONENT}): use a smaller exponent, "
+                             f"or a symbol for it")
         if isinstance(base, sp.Rational) and base != 0:
             bits = max(abs(base.p).bit_length(), abs(base.q).bit_length())
             if bits * size > MAX_BITS:
-                raise InputError(f"the power {base}**{exponent} is too large to compute")
+                raise InputError(f"the power {base}**{exponent} is too large to compute (more than "
+                                 f"{MAX_BITS * 3 // 10} digits): use a smaller base or exponent, or a symbol for it")
     elif not exponent.is_number and isinstance(base, sp.Rational) and max(
         abs(base.p).bit_length(), abs(base.q).bit_length()
     ) > 64:
-        raise InputError("a power of a large number with a symbolic exponent is not allowed")
+        raise InputError("a power of a number of more than 64 bits with a symbolic exponent is not allowed: "
+                         "use a smaller base, or a symbol for it")
     if isinstance(base, sp.MatrixBase):
         if not isinstance(exponent, sp.Integer) or abs(exponent) > MAX_MATRIX_POWER or max(base.shape) > 10:
             raise InputError(f"matrix powers are limited to integer exponents up to {MAX_MATRIX_POWER} "
@@ -102,7 +106,9 @@ def bounded_sum(body: sp.Basic, index: sp.Basic, lower: sp.Basic, upper: sp.Basi
         if span.is_infinite:
             raise InputError("infinite sums are not supported")
         if span.is_real and span > limit:
-            raise InputError(f"a sum of more than {limit} terms is not allowed")
+            fix = ("give it a symbolic upper bound (Sum(f, (i, 1, m)) is checked for every m) or fewer terms"
+                   if limit == MAX_TERMS else "use a smaller range")
+            raise InputError(f"a sum of more than {limit:,} terms is not allowed: {fix}")
     return sp.Sum(body, (index, lower, upper))
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derivations.errors import InputError
+from derivations.reading.sizes import MAX_EXPANDED_TERMS, sum_terms
 
 __all__ = ["MAX_N", "Slot", "TermSum", "IndexedFunction", "is_indexed", "read_indexed", "pattern_point"]
 
@@ -100,10 +101,20 @@ def is_indexed(expr: sp.Basic) -> bool:
     return expr.has(sp.Sum, sp.Indexed)
 
 
-def _bound(value, what: str, n: int | None) -> int:
+def _bound(value, what: str, n: int | None, size: str = "n") -> int:
+    """An integer bound; otherwise an :class:`InputError` naming the fix for what the bound is written in."""
     if isinstance(value, sp.Integer):
         return int(value)
-    hint = " after --n" if n is not None else " (give --n N when a bound is written in n)"
+    names = sorted(s.name for s in sp.sympify(value).free_symbols)
+    if not names:
+        raise InputError(f"the {what} bound {value} of an indexed sum is not an integer: bounds count terms, "
+                         "write an integer")
+    if n is None and names == [size]:
+        hint = f" (give --{size} N: the bound is written in {size})"
+    else:
+        after = f" after --{size} {n}" if n is not None else ""
+        hint = (f"{after}: a bound is an integer, an expression in {size} (with --{size} N) or in the index of an "
+                f"outer sum, not in {', '.join(names) or 'this form'}")
     raise InputError(f"the {what} bound {value} of an indexed sum is not a number{hint}")
 
 
@@ -145,7 +156,7 @@ def read_indexed(expr: sp.Expr, n: int | None = None, size: str = "n") -> Indexe
     >>> read_indexed(parse_expression("Sum(x[i]^2, (i, 0, m))"), n=3)
     Traceback (most recent call last):
     ...
-    derivations.errors.InputError: the upper bound m of an indexed sum is not a number after --n
+    derivations.errors.InputError: the upper bound m of an indexed sum is not a number after --n 3: a bound is an integer, an expression in n (with --n N) or in the index of an outer sum, not in m
     """
     if n is not None:
         if not 1 <= n <= MAX_N:
@@ -165,9 +176,10 @@ def read_indexed(expr: sp.Expr, n: int | None = None, size: str = "n") -> Indexe
     sums = []
     for coeff, s in pending:
         i, lo, hi = s.limits[0]
-        lo, hi = _bound(lo, "lower", n), _bound(hi, "upper", n)
+        lo, hi = _bound(lo, "lower", n, size), _bound(hi, "upper", n, size)
         if hi - lo + 1 > MAX_N:
-            raise InputError(f"an indexed sum of {hi - lo + 1:,} terms exceeds the limit of {MAX_N:,}")
+            raise InputError(f"an indexed sum of {hi - lo + 1:,} terms exceeds the limit of {MAX_N:,}: "
+                             "use a smaller range or --n")
         entries = sorted(s.function.atoms(sp.Indexed), key=sp.default_sort_key)
         slots = []
         for e in entries:
@@ -179,7 +191,7 @@ def read_indexed(expr: sp.Expr, n: int | None = None, size: str = "n") -> Indexe
                 used.setdefault(e.base.name, []).extend([a * lo + b, a * hi + b])
         sums.append((coeff, s, i, lo, hi, slots))
     rest = sp.Add(*rest_terms)
-    rest = _expand_sums(rest, n)
+    rest = _expand_sums(rest, n, size)
     for e in rest.atoms(sp.Indexed):
         if len(e.indices) != 1 or not isinstance(e.indices[0], sp.Integer):
             raise InputError(f"{e} is outside an indexed sum over its index (or has more than one index)")
@@ -202,7 +214,8 @@ def read_indexed(expr: sp.Expr, n: int | None = None, size: str = "n") -> Indexe
         elif low < 0:
             raise InputError(f"{name}[{low}]: indices start at 0")
         if high - low + 1 > MAX_N:
-            raise InputError(f"the vector {name} has {high - low + 1:,} entries; the limit is {MAX_N:,}")
+            raise InputError(f"the vector {name} has {high - low + 1:,} entries; the limit is {MAX_N:,}: "
+                             "use smaller indices or --n")
         names = {v.name for v in plain}
         if any(f"{name}{k}" in names for k in (low, high)):
             raise InputError(f"the name {name}{low} is both a symbol and an entry of the vector {name}")
@@ -231,24 +244,56 @@ def _plain_symbols(expr: sp.Expr) -> set:
     return expr.xreplace(stand_in).free_symbols - set(stand_in.values())
 
 
-def _expand_sums(expr: sp.Expr, n: int | None) -> sp.Expr:
-    """Every ``Sum`` of ``expr`` written out term by term (innermost first)."""
-    while True:
-        inner = [s for s in expr.atoms(sp.Sum) if not s.function.has(sp.Sum)]
-        if not inner:
-            return expr
-        done = {}
-        for s in inner:
-            terms, width = [s.function], len(sp.Add.make_args(s.function))
-            for i, lo, hi in s.limits:  # the first limit is the innermost
-                lo, hi = _bound(lo, "lower", n), _bound(hi, "upper", n)
-                if len(terms) * width * (hi - lo + 1) > MAX_EXPANDED:
-                    raise InputError(f"a sum of {len(terms) * width * (hi - lo + 1):,} terms inside another expression "
-                                     f"exceeds the limit of {MAX_EXPANDED:,} (a sum at the top level, "
-                                     "c*Sum(...), has no such limit)")
-                terms = [t.xreplace({i: sp.Integer(k)}) for t in terms for k in range(lo, hi + 1)]
-            done[s] = sp.Add(*terms)
-        expr = expr.xreplace(done)
+def _outermost_sums(expr: sp.Basic) -> list[sp.Sum]:
+    found, todo = [], [expr]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, sp.Sum):
+            found.append(e)
+        elif isinstance(e, sp.Basic) and e.has(sp.Sum):
+            todo.extend(e.args)
+    return found
+
+
+def _at(body: sp.Basic, index: sp.Symbol, value: int) -> sp.Basic:
+    """``body`` with ``index = value``; an inner sum that binds the same name keeps its own (``subs`` knows)."""
+    inner_binds = any(index in (limit[0] for limit in s.limits) for s in body.atoms(sp.Sum))
+    return body.subs(index, value) if inner_binds else body.xreplace({index: sp.Integer(value)})
+
+
+def _expand_sums(expr: sp.Expr, n: int | None, size: str = "n") -> sp.Expr:
+    r"""Every ``Sum`` of ``expr`` written out term by term, the outermost range first.
+
+    An inner bound may be written in an outer index (:math:`\sum_{j=1}^{10}\sum_{i=1}^{j}`):
+    the outer index is a number by the time the inner sum is written out.  The terms
+    (:func:`~derivations.reading.sizes.sum_terms`, times the widest summand) are counted first
+    and refused over :data:`MAX_EXPANDED`.
+
+    >>> from derivations.reading.parsing import parse_expression
+    >>> _expand_sums(parse_expression("y*Sum(Sum(i, (i, 1, j)), (j, 1, 3)) + 1"), None)
+    10*y + 1
+    """
+    sums = _outermost_sums(expr)
+    if not sums:
+        return expr
+    width = max(len(sp.Add.make_args(s.function)) for s in expr.atoms(sp.Sum))
+    count = sum(sum_terms(s) for s in sums) * width
+    if count > MAX_EXPANDED:
+        raise InputError(f"a sum of {'at least ' if count > MAX_EXPANDED_TERMS else ''}{count:,} terms inside another "
+                         f"expression exceeds the limit of {MAX_EXPANDED:,}: use smaller ranges, write an inner sum in "
+                         "closed form, or make it a top-level term c*Sum(term, (i, lo, hi)) (no such limit)")
+
+    def write_out(e: sp.Basic) -> sp.Basic:
+        if isinstance(e, sp.Sum):
+            *inner, (i, lo, hi) = e.limits
+            lo, hi = _bound(lo, "lower", n, size), _bound(hi, "upper", n, size)
+            body = sp.Sum(e.function, *inner) if inner else e.function
+            return sp.Add(*[write_out(_at(body, i, k)) for k in range(lo, hi + 1)])
+        if not isinstance(e, sp.Basic) or not e.has(sp.Sum):
+            return e
+        return e.func(*[write_out(a) for a in e.args])
+
+    return write_out(expr)
 
 
 def pattern_point(values, n: int, what: str) -> tuple[float, ...]:

@@ -43,7 +43,7 @@ derivations.errors.InputError: attribute access is not allowed (column 1)
 >>> parse_expression("10**10**10")
 Traceback (most recent call last):
 ...
-derivations.errors.InputError: exponent 10000000000 is too large (the limit is 1000)
+derivations.errors.InputError: exponent 10000000000 is too large (the limit is 1000): use a smaller exponent, or a symbol for it
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def _eye(n, m=None) -> sp.Matrix:
 
 def _factorial(n):
     if n.is_number and not (n.is_real and n <= MAX_EXPONENT):
-        raise InputError(f"factorial of {n} is too large (the limit is {MAX_EXPONENT})")
+        raise InputError(f"factorial of {n} is too large (the limit is {MAX_EXPONENT}): use a smaller argument")
     return check_number(sp.factorial(n))
 
 
@@ -202,6 +202,7 @@ def parse_expression(
     indexed: Callable[[str], sp.IndexedBase] | None = None,
     kinds: Mapping[str, Kind] | None = None,
     max_terms: int = MAX_TERMS,
+    expansion: bool = True,
 ) -> sp.Basic:
     """Parse ``text`` into a SymPy expression (or matrix); an :class:`InputError` for anything else.
 
@@ -209,24 +210,30 @@ def parse_expression(
     ``indexed(name)`` the ``IndexedBase`` for ``x[j]`` / ``x^{(j)}`` (default:
     a real ``IndexedBase``); ``kinds`` declares matrices, vectors and functions
     (``f(x)`` is then ``f`` applied, ``M.T`` and ``M.inv()`` its transpose and inverse); ``max_terms``
-    bounds a ``Sum`` with numeric limits.  Text longer than :data:`SHORT_TEXT` is read in pieces
+    bounds a ``Sum`` with numeric limits.  ``expansion=False`` is for a caller that only evaluates the
+    expression numerically: the limits on degree and terms after expansion
+    (:func:`~derivations.reading.sizes.check_expansion`) are then the caller's to apply before any
+    symbolic work; nested sums are still limited.  Text longer than :data:`SHORT_TEXT` is read in pieces
     (:mod:`~derivations.reading.segments`): sums of any length.  LaTeX is
     :func:`derivations.reading.latex.parse_latex`.
     """
     indexed = indexed or real_indexed
-    return guarded(lambda: _parse_sympy_style(text, symbol, indexed, dict(kinds or {}), max_terms), text)
+    return guarded(lambda: _parse_sympy_style(text, symbol, indexed, dict(kinds or {}), max_terms), text, expansion)
 
 
 def real_indexed(name: str) -> sp.IndexedBase:
     return sp.IndexedBase(name, real=True)
 
 
-def guarded(read: Callable[[], sp.Basic], text: str) -> sp.Basic:
-    """Run a reader of ``text`` so that anything it cannot read, or too large to work on, is one :class:`InputError`."""
+def guarded(read: Callable[[], sp.Basic], text: str, expansion: bool = True) -> sp.Basic:
+    """Run a reader of ``text`` so that anything it cannot read, or too large to work on, is one :class:`InputError`.
+
+    ``expansion``: whether the limits on expansion (degree, terms) apply here (see :func:`parse_expression`).
+    """
     validate_text(text)
     try:
         value = read()
-        check_sizes(value)  # nested sums, terms after expansion, degree: refused before any work on them
+        check_sizes(value, expansion)  # nested sums, terms after expansion, degree: refused before any work on them
         return value
     except InputError:
         raise
@@ -274,7 +281,8 @@ def validate_text(text) -> None:
     if not isinstance(text, str) or not text.strip():
         raise InputError("empty expression")
     if len(text) > MAX_LENGTH:
-        raise InputError(f"expression of {len(text)} characters exceeds the limit of {MAX_LENGTH}")
+        raise InputError(f"expression of {len(text):,} characters exceeds the limit of {MAX_LENGTH:,}: write it with "
+                         "a Sum over an index, or shorter")
     if "\x00" in text:
         raise InputError("the expression contains a NUL character")
 

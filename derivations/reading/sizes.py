@@ -1,11 +1,14 @@
 r"""Sizes of the work an expression asks for, estimated before any of it is done.
 
 An expression that is short to type can stand for far more work than any
-time bound allows.  Each estimate here is an upper bound read off the
-expression tree in time proportional to its size, never by doing the work:
+time bound allows.  Each estimate here is read off the expression tree in time
+proportional to its size (a sum whose inner bounds depend on an outer index: at most
+:data:`MAX_COUNT_STEPS` values of that index), never by doing the work:
 
 * **nested sums** with numeric ranges: the product of the ranges
-  (:math:`\sum_{i=1}^{1000}\sum_{j=1}^{1000}\sum_{k=1}^{1000}` is :math:`10^9` terms);
+  (:math:`\sum_{i=1}^{1000}\sum_{j=1}^{1000}\sum_{k=1}^{1000}` is :math:`10^9` terms), or, when an
+  inner bound is written in an outer index, the count value by value
+  (:math:`\sum_{j=1}^{10}\sum_{i=1}^{j}` is 55 terms);
 * **terms after expansion**: a sum of :math:`n` terms raised to the power :math:`k`
   has at most :math:`\binom{n+k-1}{k}` monomials (the multisets of size :math:`k`),
   a product multiplies the counts of its factors, a sum adds them;
@@ -17,7 +20,7 @@ expression tree in time proportional to its size, never by doing the work:
   :math:`\binom{n^2+k-1}{k}` monomials.
 
 :func:`check_sizes` refuses an expression over a limit with one
-:class:`~derivations.errors.InputError` naming the limit;
+:class:`~derivations.errors.InputError` naming the limit and the fix;
 :func:`derivations.reading.parsing.guarded` calls it on everything the readers
 build, and :func:`derivations.reading.bounded.power` calls
 :func:`matrix_power_terms` before a matrix power is computed.
@@ -32,7 +35,7 @@ Examples
 >>> check_sizes(sp.Add(*sp.symbols("x1:13")) ** 12)
 Traceback (most recent call last):
 ...
-derivations.errors.InputError: the expression has at least 1,352,078 terms after expansion; the limit is 100,000
+derivations.errors.InputError: the expression has at least 1,352,078 terms after expansion; the limit is 100,000: use a smaller exponent or fewer terms (curvature --at evaluates such an expression at one point numerically, without expanding it)
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ import sympy as sp
 
 from derivations.errors import InputError
 
-__all__ = ["MAX_EXPANDED_TERMS", "MAX_DEGREE", "nested_sum_terms", "expanded_terms", "degree",
-           "matrix_power_terms", "check_sizes"]
+__all__ = ["MAX_EXPANDED_TERMS", "MAX_DEGREE", "EXPANSION_FIX", "sum_terms", "nested_sum_terms", "expanded_terms",
+           "degree", "matrix_power_terms", "check_expansion", "check_sizes"]
 
 MAX_EXPANDED_TERMS = 100_000  # terms after expansion: nested sums, powers of sums, entries of matrix powers
 MAX_DEGREE = 10_000  # polynomial degree (exponent x degree of the base, summed over a product)
@@ -64,15 +67,81 @@ def _multisets(n: int, k: int) -> int:
 
 
 def _range_length(lower: sp.Basic, upper: sp.Basic) -> int | None:
-    """Terms of one range with numeric bounds; ``None`` when a bound is symbolic."""
+    """Terms of one range with numeric bounds (0 when empty); ``None`` when a bound is symbolic."""
     span = sp.sympify(upper) - sp.sympify(lower)
     if not (span.is_number and span.is_finite and span.is_real):
         return None
     return max(0, int(sp.floor(span)) + 1)
 
 
+MAX_COUNT_STEPS = 10_000  # values of outer indices visited to count a sum whose inner bounds depend on them
+
+
+def _binds(expr: sp.Basic, index: sp.Symbol) -> bool:
+    """Whether a ``Sum`` inside ``expr`` has a bound written in ``index`` (its count then depends on it)."""
+    return any(index in b.free_symbols for s in expr.atoms(sp.Sum) for limit in s.limits for b in limit[1:])
+
+
+def _level_terms(function: sp.Basic, limits: tuple, steps: list[int]) -> int:
+    """Terms of ``Sum(function, *limits)`` written out (innermost limit first).
+
+    Exact, except that counting value by value stops once past the limit: ``steps[1]`` is then set
+    to 1 and the figure is a lower bound.  ``steps[0]`` counts the values visited.
+    """
+    if not limits:
+        return _body_terms(function, steps)
+    index, lower, upper = limits[-1]
+    inner = limits[:-1]
+    n = _range_length(lower, upper)
+    if n is None:  # a symbolic range is not written out: one term, its index stays a symbol
+        return _level_terms(function, inner, steps)
+    in_function = _binds(function, index)
+    if not (in_function or any(index in b.free_symbols for limit in inner for b in limit[1:])):
+        return n * _level_terms(function, inner, steps) if n else 0
+    total, first = 0, int(sp.ceiling(lower))
+    for k in range(first, first + n):  # a bound written in the outer index: count value by value
+        steps[0] += 1
+        if steps[0] > MAX_COUNT_STEPS:
+            raise InputError(f"the nested sums have inner bounds that depend on an outer index over more than "
+                             f"{MAX_COUNT_STEPS:,} values; their terms cannot be counted before the work: "
+                             "use smaller ranges or write an inner sum in closed form")
+        at = {index: sp.Integer(k)}  # a bound binds no variable: xreplace is exact there
+        bound = tuple((i, lo.xreplace(at), hi.xreplace(at)) for i, lo, hi in inner)
+        total += _level_terms(function.subs(at) if in_function else function, bound, steps)
+        if total > MAX_EXPANDED_TERMS:
+            steps[1] = 1
+            return total
+    return total
+
+
+def _body_terms(expr: sp.Basic, steps: list[int]) -> int:
+    """Terms of the sums inside ``expr`` written out (1 when it has none): each sum counted, their counts added."""
+    if isinstance(expr, sp.Sum):
+        return _level_terms(expr.function, tuple(expr.limits), steps)
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
+        return 1
+    return max(1, sum(_body_terms(a, steps) for a in expr.args if a.has(sp.Sum)))
+
+
+def sum_terms(s: sp.Sum) -> int:
+    r"""The terms of the (nested) sum ``s`` written out, counted exactly up to just past the limit.
+
+    Independent numeric ranges multiply; an inner bound written in an outer index is counted value by
+    value (:math:`\sum_{j=1}^{10}\sum_{i=1}^{j}` has :math:`1 + 2 + \dots + 10 = 55` terms); a symbolic
+    range is not written out and counts as one term.  Past :data:`MAX_EXPANDED_TERMS` the count
+    by values stops, and the figure is a lower bound (still past the limit).
+
+    >>> i, j, y = sp.symbols("i j y")
+    >>> sum_terms(sp.Sum(sp.Sum(y * i, (i, 1, j)), (j, 1, 10))), sum_terms(sp.Sum(y * i, (i, 1, j), (j, 1, 10)))
+    (55, 55)
+    >>> sum_terms(sp.Sum(sp.Sum(y * i * j, (i, 1, 30)), (j, 1, 40))), sum_terms(sp.Sum(y, (i, 3, 1)))
+    (1200, 0)
+    """
+    return _level_terms(s.function, tuple(s.limits), [0, 0])
+
+
 def nested_sum_terms(expr: sp.Basic) -> int:
-    """The most terms of any ``Sum`` inside another, written out: the product of their numeric ranges.
+    """The most terms of any ``Sum`` inside another, written out (:func:`sum_terms`).
 
     A single sum is not counted (its own bound is the parser's ``max_terms``); ``1`` when no sum nests.
 
@@ -81,23 +150,19 @@ def nested_sum_terms(expr: sp.Basic) -> int:
     1200
     >>> nested_sum_terms(sp.Sum(y * i * j, (i, 1, 30), (j, 1, 40))), nested_sum_terms(sp.Sum(y * i, (i, 1, 10**6)))
     (1200, 1)
+    >>> nested_sum_terms(sp.Sum(sp.Sum(y * i, (i, 1, j)), (j, 1, 1000)))
+    100128
     """
-    def walk(e: sp.Basic) -> tuple[int, int]:  # (terms of e written out, most terms of a nesting below e)
-        if not isinstance(e, sp.Basic) or not e.args:
-            return 1, 1
+    worst = 1
+    todo = [expr]
+    while todo:
+        e = todo.pop()
         if isinstance(e, sp.Sum):
-            inner, worst = walk(e.function)
-            levels = 1 if e.function.has(sp.Sum) else 0
-            count = inner
-            for limit in e.limits:
-                n = _range_length(limit[1], limit[2]) if len(limit) == 3 else None
-                count *= n if n is not None else 1  # exact: each range is at most the parser's max_terms
-                levels += 1
-            return count, max(worst, count if levels > 1 else 1)
-        counts = [walk(a) for a in e.args]
-        return max(c for c, _ in counts), max(w for _, w in counts)
-
-    return walk(expr)[1]
+            if len(e.limits) > 1 or e.function.has(sp.Sum):
+                worst = max(worst, sum_terms(e))
+        elif isinstance(e, sp.Basic) and e.has(sp.Sum):
+            todo.extend(e.args)
+    return worst
 
 
 def expanded_terms(expr: sp.Basic) -> int:
@@ -159,18 +224,38 @@ def matrix_power_terms(matrix: sp.MatrixBase, exponent: int) -> int:
     return _multisets(monomials, k)
 
 
-def _refuse(expr: sp.Basic) -> None:
+def _refuse_written_out(expr: sp.Basic) -> None:
     nested = nested_sum_terms(expr)
     if nested > MAX_EXPANDED_TERMS:
-        raise InputError(f"nested sums of {nested:,} terms (the product of their ranges) exceed the limit of "
-                         f"{MAX_EXPANDED_TERMS:,} terms")
+        raise InputError(f"nested sums write out to at least {nested:,} terms, over the limit of "
+                         f"{MAX_EXPANDED_TERMS:,} terms: use smaller ranges or write an inner sum in closed form "
+                         "(Sum(i, (i, 1, j)) is j*(j + 1)/2)")
+
+
+#: what a refusal over an expansion limit suggests when the caller does not say
+EXPANSION_FIX = ("use a smaller exponent or fewer terms (curvature --at evaluates such an expression at one point "
+                 "numerically, without expanding it)")
+
+
+def check_expansion(expr: sp.Basic, fix: str = EXPANSION_FIX) -> None:
+    """Refuse ``expr`` when its degree or its terms after expansion are over :data:`MAX_DEGREE` or
+    :data:`MAX_EXPANDED_TERMS`; the message names the limit and ``fix``.
+
+    >>> x = sp.Symbol("x")
+    >>> check_expansion((x + 2) ** 20000, fix="give --at")
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: the expression has degree 20,000 (exponent times degree); the limit is 10,000: give --at
+    """
     d = degree(expr)
     if d > MAX_DEGREE:
-        raise InputError(f"the expression has degree {d:,} (exponent times degree); the limit is {MAX_DEGREE:,}")
+        raise InputError(f"the expression has degree {d:,} (exponent times degree); the limit is {MAX_DEGREE:,}: "
+                         f"{fix}")
     terms = expanded_terms(expr)
     if terms > MAX_EXPANDED_TERMS:
         shown = _exact_terms(sp.Add.make_args(expr))
-        raise InputError(f"the expression has {shown} terms after expansion; the limit is {MAX_EXPANDED_TERMS:,}")
+        raise InputError(f"the expression has {shown} terms after expansion; the limit is {MAX_EXPANDED_TERMS:,}: "
+                         f"{fix}")
 
 
 def _exact_terms(summands) -> str:
@@ -183,24 +268,31 @@ def _exact_terms(summands) -> str:
     return f"at least {worst:,}" if worst > MAX_EXPANDED_TERMS else f"more than {MAX_EXPANDED_TERMS:,}"
 
 
-def check_sizes(value) -> None:
+def check_sizes(value, expansion: bool = True) -> None:
     """Refuse ``value`` (an expression, a matrix, or a list or tuple of them) when an estimate is over its limit.
+
+    Nested sums are always checked (writing them out is work every use does); the expansion
+    limits (:func:`check_expansion`) only with ``expansion``: a caller that only evaluates the
+    expression numerically passes ``False`` and checks before any symbolic work of its own.
 
     >>> i, j, k, y = sp.symbols("i j k y")
     >>> check_sizes(sp.Sum(sp.Sum(y * i * j, (i, 1, 1000)), (j, 1, 1000)))
     Traceback (most recent call last):
     ...
-    derivations.errors.InputError: nested sums of 1,000,000 terms (the product of their ranges) exceed the limit of 100,000 terms
+    derivations.errors.InputError: nested sums write out to at least 1,000,000 terms, over the limit of 100,000 terms: use smaller ranges or write an inner sum in closed form (Sum(i, (i, 1, j)) is j*(j + 1)/2)
     >>> check_sizes(((sp.Symbol("x") + 2) ** 1000) ** 1000)
     Traceback (most recent call last):
     ...
-    derivations.errors.InputError: the expression has degree 1,000,000 (exponent times degree); the limit is 10,000
+    derivations.errors.InputError: the expression has degree 1,000,000 (exponent times degree); the limit is 10,000: use a smaller exponent or fewer terms (curvature --at evaluates such an expression at one point numerically, without expanding it)
+    >>> check_sizes(((sp.Symbol("x") + 2) ** 1000) ** 1000, expansion=False)
     """
     if isinstance(value, (list, tuple)):
         for v in value:
-            check_sizes(v)
+            check_sizes(v, expansion)
     elif isinstance(value, sp.MatrixBase):
         for e in value:
-            _refuse(e)
+            check_sizes(e, expansion)
     elif isinstance(value, sp.Basic):
-        _refuse(value)
+        _refuse_written_out(value)
+        if expansion:
+            check_expansion(value)

@@ -39,7 +39,9 @@ import numpy as np
 import sympy as sp
 
 from derivations.errors import InputError
+from derivations.reading.bounded import MAX_TERMS
 from derivations.reading.parsing import parse_expression
+from derivations.reading.sizes import MAX_DEGREE, degree
 from derivations.topics.critical_points import Kind, StepGuidance, classify, critical_points, step_guidance
 
 from numerics.compare.problems import parse_point
@@ -58,10 +60,11 @@ ZERO_TOL = 1e-8  # an eigenvalue below ZERO_TOL * max(1, max|κ|) in magnitude c
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 
 
-def read_expression(text: str, max_terms: int | None = None) -> sp.Expr:
+def read_expression(text: str, max_terms: int | None = None, expansion: bool = True) -> sp.Expr:
     """A scalar expression typed by a user (parsed, never evaluated); an :class:`InputError` otherwise.
 
-    ``max_terms`` raises the parser's bound on a ``Sum`` with numeric limits (for indexed sums).
+    ``max_terms`` raises the parser's bound on a ``Sum`` with numeric limits (for indexed sums);
+    ``expansion=False`` leaves the limits on expansion to the caller (one that evaluates numerically).
 
     Examples
     ========
@@ -70,7 +73,7 @@ def read_expression(text: str, max_terms: int | None = None) -> sp.Expr:
     x**3 - 3*x
     """
     try:
-        expr = parse_expression(text) if max_terms is None else parse_expression(text, max_terms=max_terms)
+        expr = parse_expression(text, max_terms=MAX_TERMS if max_terms is None else max_terms, expansion=expansion)
     except (TypeError, ValueError, OverflowError) as exc:  # ValueError includes InputError
         if isinstance(exc, InputError):
             raise
@@ -133,8 +136,12 @@ def check_domain(expr: sp.Expr, point: dict) -> None:
     Traceback (most recent call last):
     ...
     derivations.errors.InputError: the point is outside the domain of the expression (the value is not real)
+    >>> check_domain((x + 2) ** 10**9, {x: sp.Integer(1)})  # 3^(10^9) in floating point, never as an integer
     """
-    value = sp.N(expr.xreplace(point), 30)
+    if degree(expr) > MAX_DEGREE:  # exact substitution would compute the power's digits: evaluate at 30 digits
+        value = expr.evalf(30, subs=point)
+    else:
+        value = sp.N(expr.xreplace(point), 30)
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
         raise InputError("the point is outside the domain of the expression (the value is undefined)")
     if abs(sp.im(value)) > 1e-25 * (1 + abs(sp.re(value))):

@@ -50,6 +50,7 @@ from numerics.cli.commands import audit, bench, catalog, check, curvature, docs
 from numerics.cli.supervise import EXIT_TIME, HARD_MARGIN, SOFT_MARGIN, supervised
 
 COMMANDS = (catalog, docs, curvature, bench, check, audit)  # each adds its parser with register(subparsers)
+EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program whose reader closed the pipe
 
 EPILOG = """examples:
   derivkit list
@@ -154,6 +155,12 @@ def main(argv: list[str] | None = None, started: float | None = None) -> int:
     except KeyboardInterrupt:
         print("derivkit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of the output stopped reading (derivkit ... | head): nothing to report
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the final flush has nowhere to fail
+        except (OSError, ValueError):
+            pass
+        return EXIT_PIPE
     except Exception as exc:  # an internal error: one line unless debugging
         if os.environ.get("DERIVKIT_DEBUG"):
             raise

@@ -144,11 +144,15 @@ def _index(pages: list[Page], out: Path, generated: set[str]) -> Page:
     return Page("index.md", "derivkit documentation", "\n".join(lines))
 
 
-def write_site(pages: list[Page], out: Path, index: bool = True, errors: tuple[str, ...] = ()) -> SiteReport:
-    """Write pages and figures under ``out`` by the rules of :mod:`numerics.site.manifest`."""
+def write_site(pages: list[Page], out: Path, index: bool = True, errors: tuple[str, ...] = (),
+               wait: float = 0.0) -> SiteReport:
+    """Write pages and figures under ``out`` by the rules of :mod:`numerics.site.manifest`.
+
+    ``wait`` is how long to wait for another writer's lock on ``out`` before refusing.
+    """
     out = Path(out)
     check_writable(out)
-    with folder_lock(out):
+    with folder_lock(out, wait):
         return _write_site(pages, out, index, errors)
 
 
@@ -168,10 +172,10 @@ def _write_site(pages: list[Page], out: Path, index: bool, errors: tuple[str, ..
     return SiteReport(w.written, w.unchanged, w.skipped, w.removed, errors, unverified, w.warnings)
 
 
-def build_site(out: Path, workers: int = 2) -> SiteReport:
-    """Build every page and write the site into ``out``, holding its lock from the start."""
+def build_site(out: Path, workers: int = 2, wait: float = 0.0) -> SiteReport:
+    """Build every page and write the site into ``out``, holding its lock from the start (waiting up to ``wait`` s)."""
     check_writable(out)
-    with folder_lock(out):  # a second build into the same folder is refused before minutes of work
+    with folder_lock(out, wait):  # a second build into the same folder is refused before minutes of work
         pages, errors = build_pages(workers)
         return _write_site(pages, out, True, tuple(errors))
 

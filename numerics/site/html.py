@@ -38,6 +38,8 @@ from numerics.site.notebook import NotebookError, execute, to_page
 
 SITE_DIR = "_site"
 TUTORIAL = "tutorial.ipynb"
+SITE_MARK = ".derivkit-site"  # in a folder derivkit built a site into (hidden: MkDocs' cleaning keeps it)
+SITE_DESCRIPTION = "Derived, machine-verified mathematics of neural-network optimization"
 
 # (navigation heading, page-name prefixes); a page belongs to the first section that claims it.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -140,8 +142,15 @@ _CSS = """.math-display { overflow-x: auto; margin: 1em 0; }
 
 
 def _stage(docs: Path, staging: Path, notebook: Path | None) -> list[str]:
-    shutil.copytree(docs, staging, ignore=lambda d, names: [n for n in names if n in _SKIP or n.endswith(".ipynb")])
+    """Copy the pages of ``docs`` into ``staging``; a symbolic link is left out (its target may be any file)."""
     failures = []
+
+    def left_out(folder, names):
+        links = [n for n in names if Path(folder, n).is_symlink()]
+        failures.extend(f"{Path(folder, n).relative_to(docs)}: a symbolic link, left out of the site" for n in links)
+        return [n for n in names if n in _SKIP or n.endswith(".ipynb")] + links
+
+    shutil.copytree(docs, staging, ignore=left_out)
     if notebook is not None and notebook.exists():
         try:
             page = to_page(execute(notebook), notebook.stem)
@@ -157,24 +166,89 @@ def _stage(docs: Path, staging: Path, notebook: Path | None) -> list[str]:
     return failures
 
 
+def _built_by_derivkit(site: Path) -> bool:
+    """A site folder derivkit built: its mark, or (built before the mark existed) derivkit's own index page."""
+    if (site / SITE_MARK).is_file():
+        return True
+    index = site / "index.html"
+    try:
+        head = index.read_bytes()[: 1 << 16].decode("utf-8", errors="replace") if index.is_file() else ""
+    except OSError:
+        return False
+    return f'<meta name="description" content="{SITE_DESCRIPTION}">' in head
+
+
+def check_site(docs: Path, site: Path | None = None, option: str = "--site") -> Path:
+    """The folder the site goes to (default ``docs/_site``), if MkDocs may empty it; an :class:`InputError` if not.
+
+    MkDocs removes everything in its site folder (but hidden files) before it builds.  So
+    the folder must be new, empty, or one derivkit built a site into; and it must not be
+    ``docs`` or hold it.
+
+    >>> import tempfile, pathlib
+    >>> home = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (home / "mine.txt").write_text("the user's")
+    >>> check_site(home / "docs", home)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --site ... holds the docs folder ...
+    >>> check_site(home / "docs", home / "html") == (home / "html").resolve()
+    True
+    """
+    from derivations.errors import InputError
+    from numerics.site.manifest import check_writable
+
+    docs = Path(docs).resolve()
+    chosen = Path(site) if site is not None else docs / SITE_DIR
+    check_writable(chosen, option)
+    site = chosen.resolve()
+    if site == docs or docs.is_relative_to(site):
+        raise InputError(f"{option} {chosen} holds the docs folder {docs}: MkDocs empties its site folder before "
+                         "it builds; give a folder of its own such as site")
+    theirs = sorted(e.name for e in site.iterdir() if not e.name.startswith("."))
+    if theirs and not _built_by_derivkit(site):
+        raise InputError(f"{option} {chosen} holds files derivkit did not build (such as {theirs[0]}): MkDocs "
+                         "empties its site folder before it builds; give a new or empty folder")
+    return site
+
+
+def _mark(site: Path) -> None:
+    """Leave :data:`SITE_MARK` in ``site``: a regular file, never written through a symbolic link."""
+    import errno
+    import os
+
+    from derivations.errors import InputError
+
+    try:
+        fd = os.open(site / SITE_MARK, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR):
+            raise InputError(f"{site / SITE_MARK} is a symbolic link or a folder; remove it") from None
+        raise
+    with os.fdopen(fd, "w") as f:
+        f.write("a site derivkit docs built; the next build empties this folder first\n")
+
+
 def build_html(docs: Path, site: Path | None = None, notebook: Path | None | str = "default") -> HtmlSite:
     """Build the HTML site from the pages in ``docs`` into ``site`` (default ``docs/_site``).
 
     ``notebook`` is the tutorial to execute and render (default ``docs/tutorial.ipynb``;
     ``None`` for none).  MkDocs' own warnings (a link to a missing page, say) count as failures.
+    ``site`` must pass :func:`check_site` (new, empty or derivkit's): MkDocs empties it.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     docs = Path(docs).resolve()
-    site = Path(site).resolve() if site is not None else docs / SITE_DIR
+    site = check_site(docs, site)
+    _mark(site)
     notebook = docs / TUTORIAL if notebook == "default" else notebook
     with tempfile.TemporaryDirectory(prefix="derivkit-site-") as tmp:
         staging = Path(tmp) / "pages"
         failures = _stage(docs, staging, None if notebook is None else Path(notebook))
         settings = dict(
             site_name="derivkit",
-            site_description="Derived, machine-verified mathematics of neural-network optimization",
+            site_description=SITE_DESCRIPTION,
             docs_dir=str(staging),
             site_dir=str(site),
             use_directory_urls=False,

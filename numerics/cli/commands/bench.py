@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from derivations.errors import InputError
@@ -128,9 +129,21 @@ def _replaceable(path: Path, option: str) -> Path:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.derivkit-tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    """``text`` into a new temporary file beside ``path`` (never through a link), renamed into place."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".derivkit-tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # the permissions of a file written the ordinary way
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _is_indexed(args) -> bool:
@@ -156,6 +169,7 @@ def _indexed_problem(args) -> problems.Problem:
 
 
 def run(args) -> int:
+    started = time.monotonic()
     n_workers = workers(args)
     if not args.time_limit > 0:
         raise InputError("--time-limit must be positive")
@@ -179,7 +193,10 @@ def run(args) -> int:
     if args.plots is not None:
         import sys
 
-        written = write_plots(chosen, solvers, runs, Path(args.plots))
+        from numerics.site.manifest import lock_wait
+
+        left = args.timeout - (time.monotonic() - started)
+        written = write_plots(chosen, solvers, runs, Path(args.plots), wait=lock_wait(left))
         for rel in written.skipped:
             print(f"derivkit bench: left {Path(args.plots) / rel} alone (not written by derivkit, or edited since)",
                   file=sys.stderr)
@@ -210,11 +227,12 @@ def _check_finite_start(problem: problems.Problem) -> None:
         raise InputError(f"--expr is not finite at x0 = {','.join(f'{v:g}' for v in problem.x0)} (f = {value})")
 
 
-def write_plots(chosen, solvers, runs, out: Path):
+def write_plots(chosen, solvers, runs, out: Path, wait: float = 0.0):
     """The performance profile, a convergence figure per problem and trajectories for 2-D problems.
 
     Written by the docs writer's rules (:func:`numerics.site.manifest.write_files`): a file
-    of the same name that derivkit did not write, or that was edited since, is left alone.
+    of the same name that derivkit did not write, or that was edited since, is left alone;
+    another writer's lock on ``out`` is waited for up to ``wait`` seconds.
     """
     from numerics.compare import plots as bench_plots
     from numerics.compare.performance_profile import costs_from_runs, performance_profile
@@ -233,7 +251,7 @@ def write_plots(chosen, solvers, runs, out: Path):
         save(f"convergence-{_slug(p.name)}.png", bench_plots.convergence_figure(mine, p.name))
         if p.dimension == 2:
             save(f"trajectories-{_slug(p.name)}.png", bench_plots.trajectory_figure(p, mine, p.name))
-    with folder_lock(out):
+    with folder_lock(out, wait):
         return write_files(figures, out, remove_stale=False)
 
 

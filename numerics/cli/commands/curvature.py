@@ -23,6 +23,7 @@ from derivations.errors import InputError
 from derivations.topics.critical_points import Kind
 
 from derivations.reading.indexed import MAX_N, is_indexed
+from derivations.reading.sizes import MAX_DEGREE, MAX_EXPANDED_TERMS, check_expansion, degree, expanded_terms
 from numerics.cli import options
 from numerics.cli.formatting import number, numbers
 
@@ -84,9 +85,17 @@ def run(args) -> int:
     from numerics.compile import objective
 
     size = read_size(args.n)
-    expr = read_expression(args.expr, max_terms=MAX_N)
+    # at a point the expression is only evaluated (compiled derivatives, floats): never expanded
+    expr = shown = read_expression(args.expr, max_terms=MAX_N, expansion=False)
     if size is not None or is_indexed(expr):
-        return _run_indexed(args, expr, size)
+        from derivations.reading.indexed import read_indexed
+
+        fn = read_indexed(expr, size)
+        if fn.sums or fn.vectors:
+            return _run_indexed(args, expr, fn)
+        expr = fn.rest  # every sum written out (within its limit): an ordinary expression
+    if args.at is None:  # the critical-point search works symbolically first: the expansion limits apply
+        check_expansion(expr, fix="give --at POINT to analyze one point numerically, without expanding")
     variables = read_variables(expr, args.vars)
 
     try:
@@ -101,18 +110,81 @@ def run(args) -> int:
         if not (np.isfinite(analysis.value) and np.isfinite(analysis.gradient_norm)
                 and np.all(np.isfinite(analysis.gradient)) and np.all(np.isfinite(analysis.hessian))):
             raise InputError(_nonfinite_message(analysis))
+        note = _unexpanded_note(expr)
+        if note:  # rounding grows with the degree: the doubles must agree with a 30-digit evaluation
+            note += _check_against_reference(expr, variables, point, analysis)
         report = CriticalPointReport(tuple(v.name for v in variables), (analysis,), True, "one point", 0.0)
     else:
         with Progress(default_starts(len(variables)), "critical points") as bar:
             report = find_critical_points(expr, variables, timeout=args.timeout, seed=args.seed, obj=obj,
                                           progress=bar.advance)
     if args.json:
-        print(json.dumps(report.to_json(), indent=1, allow_nan=False))
+        data = report.to_json()
+        if args.at is not None and note:
+            data["note"] = note
+        print(json.dumps(data, indent=1, allow_nan=False))
     elif args.at is not None:
-        print(_point_text(expr, report.points[0]))
+        print(_point_text(shown, report.points[0]) + (f"\nnote: {note}" if note else ""))
     else:
-        print(_table(expr, report))
+        print(_table(shown, report))
     return 0
+
+
+def _unexpanded_note(expr) -> str:
+    """What a point analysis of an expression over the expansion limits rests on ('' when within them).
+
+    Its derivatives are the compiled derivatives of the expression as written, evaluated in
+    double precision: a rounding error of the unit roundoff u = 2^-53 in the base of a power
+    of degree k can grow to about k·u relative error.
+
+    >>> import sympy as sp
+    >>> _unexpanded_note(sp.Symbol("x") ** 2)
+    ''
+    >>> _unexpanded_note((sp.Symbol("x") + 2) ** 10**9)  # doctest: +ELLIPSIS
+    'degree 1,000,000,000 is over the expansion limit of 10,000: ... = 1.1e-07 relative)'
+    """
+    k, terms = degree(expr), expanded_terms(expr)
+    if k <= MAX_DEGREE and terms <= MAX_EXPANDED_TERMS:
+        return ""
+    what = (f"degree {k:,} is over the expansion limit of {MAX_DEGREE:,}" if k > MAX_DEGREE else
+            f"more than {MAX_EXPANDED_TERMS:,} terms after expansion")
+    return (f"{what}: evaluated numerically without expanding (compiled derivatives in double precision; "
+            f"rounding can grow to about degree × 2^-53 = {k * 2.0 ** -53:.2g} relative)")
+
+
+def _check_against_reference(expr, variables, point, analysis) -> str:
+    """What was checked: f, ∇f (and ∇²f for up to 20 variables) in double precision agree with
+    their 30-digit values (:func:`derivations.calculus.reference_values`) to
+    ``max(1e-6, 64 k u)`` of the largest entry, for degree k and u = 2^-53; else an :class:`InputError`.
+
+    A value that underflows (``0.5^(10^9)`` is 0 in double precision) or loses its digits is refused:
+    the analysis of a point would otherwise rest on numbers that are not the function's.
+    """
+    from derivations.calculus import reference_values
+
+    try:
+        ref = reference_values(expr, variables, point)
+    except ValueError as exc:
+        raise InputError(f"the derivatives are undefined at this point ({exc})") from None
+    rtol = max(1e-6, 64 * degree(expr) * 2.0 ** -53)
+    checks = [("f", [analysis.value], [ref.value]), ("the gradient", list(np.ravel(analysis.gradient)), ref.gradient)]
+    if ref.hessian is not None:
+        checks.append(("the Hessian", list(np.ravel(analysis.hessian)), [e for row in ref.hessian for e in row]))
+    for name, doubles, exact in checks:
+        scale = max(abs(e) for e in exact)
+        gap = max(abs(float(d) - e) for d, e in zip(doubles, exact))
+        if gap > rtol * scale:
+            worst = max(range(len(exact)), key=lambda i: abs(float(doubles[i]) - exact[i]))
+            raise InputError(f"double precision cannot represent {name} at this point ({number(doubles[worst])} "
+                             f"in double precision, {sp_text(exact[worst])} at {ref.digits} digits: underflow or "
+                             "lost digits); analyze a point where the values are between about 1e-300 and 1e300")
+    which = "f, gradient and Hessian" if ref.hessian is not None else "f and gradient (not the Hessian: > 20 variables)"
+    return f"; {which} agree with a {ref.digits}-digit evaluation to {rtol:.2g} of their largest entries"
+
+
+def sp_text(value) -> str:
+    """A 30-digit number shown with 6 significant digits, whatever its exponent."""
+    return f"{value:.6g}" if abs(value) == 0 or 1e-300 < abs(value) < 1e300 else str(value.n(6))
 
 
 def _nonfinite_message(analysis) -> str:
@@ -147,9 +219,9 @@ def read_size(text: str | None) -> int | None:
     return int(value)
 
 
-def _run_indexed(args, expr, size) -> int:
-    """An expression with indexed sums: the indexed bridge; dense analysis only up to DENSE_UP_TO variables."""
-    from derivations.reading.indexed import pattern_point, read_indexed
+def _run_indexed(args, expr, fn) -> int:
+    """An expression with indexed sums (read into ``fn``): the indexed bridge, dense up to DENSE_UP_TO variables."""
+    from derivations.reading.indexed import pattern_point
 
     from numerics.analysis.curvature import (DENSE_UP_TO, CriticalPointReport, analyze_large_point, analyze_point,
                                              read_point)
@@ -158,7 +230,9 @@ def _run_indexed(args, expr, size) -> int:
 
     if args.vars is not None:
         raise InputError("--vars cannot be combined with indexed sums (their variables are x0, x1, ... in order)")
-    fn = read_indexed(expr, size)
+    for part in (fn.rest, *(s.term for s in fn.sums)):  # no 30-digit check on this path: the limits apply
+        check_expansion(part, fix="the indexed path has no check against a 30-digit evaluation; use smaller "
+                                  "exponents, or write the function in plain variables x0, x1, ... with --at")
     if args.at is None:
         raise InputError(f"an indexed function of {fn.n} variables is analyzed at a point: give --at (a pattern "
                          "such as --at=-1.2,1 repeated over the variables, or name=value pairs); the critical-point "

@@ -40,7 +40,13 @@ def run(args) -> int:
     out = Path(args.out)
     n_workers = workers(args)
     docs.check_writable(args.out)  # fail fast (exit 2), before minutes of work
-    report = docs.build_site(out, workers=n_workers)
+    if not args.no_site:
+        from numerics.site.html import check_site
+
+        check_site(out, Path(args.site) if args.site else None)
+    from numerics.site.manifest import lock_wait
+
+    report = docs.build_site(out, workers=n_workers, wait=lock_wait(args.timeout))
     docs.print_report(report)
     failed = bool(report.errors or report.unverified)
     if not args.no_site:
