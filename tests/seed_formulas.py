@@ -4,8 +4,18 @@ import os
 import re
 from pathlib import Path
 
-# the lecture notes beside the clone (shared/seeds), or where DERIVKIT_SEEDS points
-SEEDS = Path(os.environ.get("DERIVKIT_SEEDS") or Path(__file__).resolve().parents[2] / "shared" / "seeds")
+
+
+def _seed_folder() -> Path:
+    """Where ``DERIVKIT_SEEDS`` points, else the first ``shared/seeds`` beside or above the clone."""
+    if os.environ.get("DERIVKIT_SEEDS"):
+        return Path(os.environ["DERIVKIT_SEEDS"])
+    here = Path(__file__).resolve()
+    found = (parent / "shared" / "seeds" for parent in here.parents[1:])
+    return next((folder for folder in found if folder.is_dir()), here.parents[2] / "shared" / "seeds")
+
+
+SEEDS = _seed_folder()
 _FORMULA = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(?<![$\\])\$([^$]+?)\$", re.S)
 _RELATION = r"\\leftarrow|\\gets|\\approx|:=|\\coloneqq|(?<![<>!\\])="
 
