@@ -16,7 +16,8 @@ from numerics.analysis.spectrum import dense_hessian
 
 
 def _run(spec, **kw):
-    args = argparse.Namespace(mlp=spec, seed=kw.get("seed", 0), top=kw.get("top", 3), json=kw.get("json", True))
+    args = argparse.Namespace(mlp=spec, seed=kw.get("seed", 0), top=kw.get("top", 3), bottom=kw.get("bottom"),
+                              trace=kw.get("trace", False), json=kw.get("json", True))
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = run(args)
@@ -24,7 +25,7 @@ def _run(spec, **kw):
 
 
 def test_json_report_matches_an_independent_dense_computation():
-    code, out, _ = _run("hidden=4,inputs=3,act=tanh,bn=on,l2=1e-3,samples=30,steps=0", top=3)
+    code, out, _ = _run("hidden=4,inputs=3,act=tanh,bn=on,l2=1e-3,samples=30,steps=0", top=3, bottom=3, trace=True)
     assert code == 0
     r = json.loads(out)
     for key in ("parameters", "eigenvalues_top", "eigenvalues_bottom", "trace", "condition_number", "seconds"):
@@ -39,6 +40,20 @@ def test_json_report_matches_an_independent_dense_computation():
     np.testing.assert_allclose(r["eigenvalues_top"], eigs[::-1][:3], rtol=1e-8)
     np.testing.assert_allclose(r["eigenvalues_bottom"], eigs[:3], rtol=1e-6, atol=1e-10)
     assert abs(r["trace"] - eigs.sum()) < 5 * r["trace_stderr"]
+
+
+def test_only_the_figures_asked_for_are_computed():
+    # 841 parameters: the Lanczos path; --top 2 alone computes neither the bottom nor the trace
+    code, out, _ = _run("hidden=60,inputs=12,samples=64,steps=0", top=2)
+    r = json.loads(out)
+    assert code == 0 and r["figures"] == {"top": 2, "bottom": 0, "trace": False}
+    assert len(r["eigenvalues_top"]) == 2 and r["eigenvalues_bottom"] == [] and r["trace"] is None
+    assert r["trace_probes"] == 0 and r["condition_number"] is None and r["complete"]
+    _, out_all, _ = _run("hidden=60,inputs=12,samples=64,steps=0", top=None)
+    everything = json.loads(out_all)
+    assert everything["figures"] == {"top": 5, "bottom": 5, "trace": True} and everything["trace_probes"] == 30
+    assert r["hessian_vector_products"] < everything["hessian_vector_products"]
+    np.testing.assert_allclose(r["eigenvalues_top"], everything["eigenvalues_top"][:2], rtol=1e-8)
 
 
 def test_lanczos_path_for_larger_nets_and_text_output():
@@ -63,3 +78,5 @@ def test_defaults_and_parsing():
 def test_bad_top_is_an_input_error():
     with pytest.raises(InputError):
         _run("hidden=2,samples=4,steps=0", top=0)
+    with pytest.raises(InputError):
+        _run("hidden=2,samples=4,steps=0", top=None, bottom=0)

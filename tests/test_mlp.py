@@ -30,6 +30,23 @@ def test_gradient_and_hvp_agree_with_central_differences(act, loss, bn):
     check_grads(f.fun, f.jac, theta, hessp=f.hessp, directions=4)
 
 
+@pytest.mark.parametrize("act,loss,bn", [("tanh", "squared", True), ("relu", "logistic", False)])
+def test_linearization_keeps_value_gradient_and_products(act, loss, bn):
+    f, theta = _problem(act, loss, bn)
+    at = f.linearize(theta)
+    value, grad = f.value_and_grad(theta)
+    assert at.value == pytest.approx(value, rel=1e-14) and np.allclose(at.gradient, grad, rtol=1e-13, atol=1e-15)
+    rng = np.random.default_rng(5)
+    V = rng.standard_normal((2, f.n_params))
+    # the kept state serves several directions: linear in V, and each product a central difference of the gradient
+    combo = at.hvp(2.0 * V[0] - 3.0 * V[1])
+    np.testing.assert_allclose(combo, 2.0 * at.hvp(V[0]) - 3.0 * at.hvp(V[1]), rtol=1e-9, atol=1e-12)
+    t = 1e-5
+    for v in V:
+        fd = (f.jac(theta + t * v) - f.jac(theta - t * v)) / (2 * t)
+        np.testing.assert_allclose(at.hvp(v), fd, rtol=1e-5, atol=1e-7)
+
+
 def _expanded_reference(act, loss, bn, X, y, theta, V, alpha, eps):
     """Loss, gradient and Hessian-vector product of the scalar-expanded 2-2-3 net, by sp.diff."""
     n, d = X.shape

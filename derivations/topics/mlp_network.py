@@ -173,6 +173,29 @@ class MLPProgram:
     def assignments(self) -> tuple[Assignment, ...]:
         return self.forward + self.backward + self.rforward + self.rbackward
 
+    @property
+    def direction_free(self) -> tuple[Assignment, ...]:
+        """The R-operator assignments that read no direction block (such as σ''(U)): fixed by θ alone."""
+        moving = set(self.sym.direction(self.bn))
+        free = []
+        for m, e, rule in self.rforward + self.rbackward:
+            if e.free_symbols & moving:
+                moving.add(m)
+            else:
+                free.append((m, e, rule))
+        return tuple(free)
+
+    @property
+    def linearization(self) -> tuple[sp.MatrixSymbol, ...]:
+        """The nodes fixed by θ that the direction-dependent R assignments read.
+
+        Forward, backward and :attr:`direction_free` nodes do not depend on the
+        direction :math:`V`: one evaluation at θ serves every product there.
+        """
+        free = {m for m, _, _ in self.direction_free}
+        read = set().union(*(e.atoms(sp.MatrixSymbol) for m, e, _ in self.rforward + self.rbackward if m not in free))
+        return tuple(m for m, _, _ in self.forward + self.backward + self.direction_free if m in read)
+
     def node(self, name: str) -> sp.MatrixSymbol:
         for node, _, _ in self.assignments:
             if str(node) == name:

@@ -44,7 +44,7 @@ from derivations.topics import mlp as dmlp
 
 from numerics.compile import compile_matrix_program
 
-__all__ = ["MLPSpec", "MLPLoss", "mlp_loss", "init_parameters"]
+__all__ = ["MLPSpec", "MLPLoss", "Linearization", "mlp_loss", "init_parameters"]
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,17 @@ class MLPSpec:
     bn: bool = False
     l2: float = 0.0
     eps: float = 1e-5
+    layers: int = 1
 
     def __post_init__(self):
         if self.act not in dmlp.ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(dmlp.ACTIVATIONS)}, got {self.act!r}")
         if self.loss not in dmlp.LOSSES:
             raise ValueError(f"loss must be one of {', '.join(dmlp.LOSSES)}, got {self.loss!r}")
-        if self.inputs < 1 or self.hidden < 1:
-            raise ValueError("inputs and hidden must be at least 1")
+        if self.inputs < 1 or self.hidden < 1 or self.layers < 1:
+            raise ValueError("inputs, hidden and layers must be at least 1")
+        if self.layers != 1:
+            raise ValueError("only one hidden layer is available")
         if not self.l2 >= 0:
             raise ValueError(f"the L2 weight must be >= 0, got {self.l2}")
 
@@ -85,9 +88,13 @@ class MLPSpec:
 
 @dataclass(frozen=True)
 class _Programs:
+    """``loss``; ``grad`` (loss and gradient blocks); ``state`` (those and the ``kept`` nodes); ``rop``."""
+
     loss: Callable
     grad: Callable
-    hvp: Callable
+    state: Callable
+    rop: Callable
+    kept: int
 
 
 @cache
@@ -101,10 +108,18 @@ def _programs(act: str, loss: str, bn: bool) -> _Programs:
     strip = lambda seq: [(m, e) for m, e, _ in seq]  # noqa: E731
     grads = [m for m, _ in p.gradient]
     hvps = [m for m, _ in p.hvp]
+    # the R passes read forward and backward nodes, which do not depend on the direction V:
+    # computed once per θ (the state), then each product runs only the R passes
+    kept = list(p.linearization)
+    fixed = p.forward + p.backward + p.direction_free
+    moving = [a for a in p.rforward + p.rbackward if a not in p.direction_free]
+    gradient = [p.loss_node] + grads
     return _Programs(
         loss=compile_matrix_program(strip(p.forward), inputs, [p.loss_node], ones=[s.one]),
-        grad=compile_matrix_program(strip(p.forward + p.backward), inputs, [p.loss_node] + grads, ones=[s.one]),
-        hvp=compile_matrix_program(strip(p.assignments), inputs + direction, hvps, ones=[s.one]),
+        grad=compile_matrix_program(strip(p.forward + p.backward), inputs, gradient, ones=[s.one]),
+        state=compile_matrix_program(strip(fixed), inputs, gradient + kept, ones=[s.one]),
+        rop=compile_matrix_program(strip(moving), inputs + kept + direction, hvps, ones=[s.one]),
+        kept=len(kept),
     )
 
 
@@ -155,10 +170,50 @@ class MLPLoss:
         """The gradient :math:`\\nabla L(\\theta)`."""
         return self.value_and_grad(theta)[1]
 
+    def linearize(self, theta: np.ndarray) -> "Linearization":
+        """The forward and backward pass at θ, kept for any number of Hessian-vector products there."""
+        inputs = self._inputs(theta)
+        L, *rest = self.programs.state(*inputs)
+        grads, kept = rest[:len(rest) - self.programs.kept], rest[len(rest) - self.programs.kept:]
+        return Linearization(self, float(np.asarray(L).reshape(())), np.concatenate([np.ravel(b) for b in grads]),
+                             tuple(inputs) + tuple(kept))
+
     def hessp(self, theta: np.ndarray, vec: np.ndarray) -> np.ndarray:
         """The Hessian-vector product :math:`\\nabla^2 L(\\theta)\\,V` by the R-operator."""
-        vblocks = self.unpack(vec)
-        blocks = self.programs.hvp(*self._inputs(theta), *vblocks)
+        return self.linearize(theta).hvp(vec)
+
+
+@dataclass(frozen=True)
+class Linearization:
+    r"""An :class:`MLPLoss` at one θ: its value, gradient, and the nodes the R-operator reads.
+
+    :meth:`hvp` runs only the R-operator passes (:math:`\mathcal{R}\{\cdot\}` of the
+    forward and backward assignments along :math:`V`); the forward and backward
+    nodes they read were computed once, by :meth:`MLPLoss.linearize`.
+
+    Examples
+    ========
+
+    >>> from numerics.analysis.synthetic import synthetic_regression
+    >>> data = synthetic_regression(16, 2, seed=0)
+    >>> f = mlp_loss(MLPSpec(inputs=2, hidden=3, bn=True), data.X, data.y)
+    >>> theta = init_parameters(f.spec, seed=0)
+    >>> at = f.linearize(theta)
+    >>> V = np.random.default_rng(0).standard_normal(f.n_params)
+    >>> t = 1e-5
+    >>> fd = (f.jac(theta + t * V) - f.jac(theta - t * V)) / (2 * t)
+    >>> bool(np.allclose(at.hvp(V), fd, rtol=1e-6, atol=1e-8)), bool(np.array_equal(at.gradient, f.jac(theta)))
+    (True, True)
+    """
+
+    loss: MLPLoss
+    value: float
+    gradient: np.ndarray
+    state: tuple
+
+    def hvp(self, vec: np.ndarray) -> np.ndarray:
+        """:math:`\\nabla^2 L(\\theta)\\,V` for a flat direction ``vec`` (the layout of θ)."""
+        blocks = self.loss.programs.rop(*self.state, *self.loss.unpack(vec))
         return np.concatenate([np.ravel(b) for b in blocks])
 
 
