@@ -70,6 +70,35 @@ def test_bad_specs_are_input_errors(spec):
         parse_spec(spec)
 
 
+def test_deep_networks_parse_and_sizes_are_refused_before_allocating():
+    s = parse_spec("layers=3,hidden=64,act=relu,bn=on")
+    assert (s.layers, s.hidden, s.act, s.bn) == (3, 64, "relu", True)
+    assert parse_spec("hidden=4").layers == 1
+    # (8 + 1) 1000 + 2 (1000 + 1) 1000 + 1000 + 1 = 2,012,001 parameters: accepted; 3 more layers are not
+    assert parse_spec("layers=3,hidden=1000").layers == 3
+    with pytest.raises(InputError, match="5,015,001 parameters exceed"):
+        parse_spec("layers=6,hidden=1000")
+    with pytest.raises(InputError, match="activations"):
+        parse_spec("layers=50,hidden=100,samples=20000")
+    for bad in ("layers=0", "layers=65", "layers=two"):
+        with pytest.raises(InputError, match="layers"):
+            parse_spec(bad)
+
+
+def test_a_deep_network_report_matches_an_independent_dense_computation():
+    code, out, _ = _run("layers=2,hidden=3,inputs=2,act=tanh,bn=on,samples=12,steps=0", top=2, bottom=2, trace=True)
+    r = json.loads(out)
+    spec = MLPSpec(2, 3, "tanh", "squared", True, layers=2)
+    data = synthetic_regression(12, 2, seed=0)
+    f = mlp_loss(spec, data.X, data.y)
+    theta = init_parameters(spec, seed=0)
+    eigs = np.linalg.eigvalsh(dense_hessian(lambda v: f.hessp(theta, v), spec.n_params))
+    assert code == 0 and r["parameters"] == spec.n_params == 2 * 3 + 3 + 9 + 3 + 4 * 3 + 3 + 1
+    assert r["spec"]["layers"] == 2
+    np.testing.assert_allclose(r["eigenvalues_top"], eigs[::-1][:2], rtol=1e-8)
+    np.testing.assert_allclose(r["trace_exact"], eigs.sum(), rtol=1e-8)
+
+
 def test_defaults_and_parsing():
     s = parse_spec("hidden=16,act=relu,bn=on,l2=1e-3,samples=512")
     assert (s.hidden, s.act, s.bn, s.l2, s.samples, s.inputs, s.loss) == (16, "relu", True, 1e-3, 512, 8, "squared")

@@ -1,4 +1,4 @@
-"""``derivkit curvature --mlp SPEC``: the Hessian spectrum of seed 000's two-layer MLP loss.
+"""``derivkit curvature --mlp SPEC``: the Hessian spectrum of an MLP loss (seed 000's net, seed 002's L layers).
 
 Not a command of its own: ``numerics.cli.commands.curvature`` calls :func:`run`
 when ``--mlp`` is given.  SPEC is ``key=value`` pairs separated by commas:
@@ -6,10 +6,11 @@ when ``--mlp`` is given.  SPEC is ``key=value`` pairs separated by commas:
 ========  =====================================  =========
 key       meaning                                default
 ========  =====================================  =========
-hidden    hidden units h (>= 1)                  16
+layers    hidden layers L (1 to 64)              1
+hidden    hidden units h of each layer (>= 1)    16
 inputs    input dimension d (>= 1)               8
 act       sigmoid, tanh or relu                  tanh
-bn        on or off (batch norm before σ)        off
+bn        on or off (batch norm before each σ)   off
 l2        α >= 0 in the penalty (α/2)‖θ‖²        0
 samples   synthetic samples n (>= 1; >= 2 w/ bn) 256
 loss      squared or logistic                    squared
