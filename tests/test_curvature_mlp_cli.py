@@ -79,8 +79,8 @@ def test_deep_networks_parse_and_sizes_are_refused_before_allocating():
     with pytest.raises(InputError, match="5,015,001 parameters exceed"):
         parse_spec("layers=6,hidden=1000")
     with pytest.raises(InputError, match="activations"):
-        parse_spec("layers=50,hidden=100,samples=20000")
-    for bad in ("layers=0", "layers=65", "layers=two"):
+        parse_spec("layers=10,hidden=100,samples=60000")  # 6,000,000 activations a layer, 60,000,000 in all
+    for bad in ("layers=0", "layers=17", "layers=two"):
         with pytest.raises(InputError, match="layers"):
             parse_spec(bad)
 
@@ -109,3 +109,25 @@ def test_bad_top_is_an_input_error():
         _run("hidden=2,samples=4,steps=0", top=0)
     with pytest.raises(InputError):
         _run("hidden=2,samples=4,steps=0", top=None, bottom=0)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_progress_bar_moves_during_the_analysis():
+    # a terminal sees the bar redrawn as products are made: the budget share grows, the product count rises
+    from numerics.cli.commands.curvature_mlp import Figures, analyse, parse_spec
+    from numerics.cli.progress import Progress
+
+    screen = _Terminal()
+    with Progress(1, "curvature", stream=screen, interval=0.0) as bar:
+        report = analyse(parse_spec("hidden=60,inputs=12,samples=64,steps=20"), figures=Figures(2, 0, True),
+                         budget=30, progress=bar)
+    frames = [f for f in screen.getvalue().split("\r") if f.strip()]
+    counts = [int(f.split(": ")[1].split()[0]) for f in frames if " products" in f]
+    fills = [f.split("[")[1].split("]")[0].count("#") for f in frames if "[" in f]
+    assert report["hessian_vector_products"] > 0 and len(frames) >= 3
+    assert any("L-BFGS iterations" in f for f in frames) and any("top eigenvalues" in f for f in frames)
+    assert len(set(counts)) >= 2 and fills == sorted(fills)

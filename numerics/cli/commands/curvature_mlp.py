@@ -6,7 +6,7 @@ when ``--mlp`` is given.  SPEC is ``key=value`` pairs separated by commas:
 ========  =====================================  =========
 key       meaning                                default
 ========  =====================================  =========
-layers    hidden layers L (1 to 64)              1
+layers    hidden layers L (1 to 16)              1
 hidden    hidden units h of each layer (>= 1)    16
 inputs    input dimension d (>= 1)               8
 act       sigmoid, tanh or relu                  tanh
@@ -58,7 +58,7 @@ from numerics.cli import options
 DENSE_MAX = 800  # up to this many parameters the exact Hessian (n products) is cheaper than Lanczos
 MAX_PARAMETERS = 5_000_000  # parameters of a network (each Lanczos vector is 8 bytes a parameter)
 MAX_ACTIVATIONS = 50_000_000  # samples x hidden units of all layers (one activation array each: 400 MB)
-MAX_LAYERS = 64  # hidden layers (the derivation and its compiled program grow linearly with them)
+MAX_LAYERS = 16  # hidden layers: derivation and compilation grow with them (16 layers: 4.4 s at load 5)
 
 
 class _OutOfBudget(Exception):
