@@ -34,6 +34,7 @@ EXAMPLES = """examples:
   derivkit curvature "x^3 - 3*x*y^2" --json              the monkey saddle (degenerate), as JSON
   derivkit curvature "sin(x)*cos(y)" --timeout 5         numeric search, stopped after 5 s
   derivkit curvature --mlp SPEC --seed 1 --top 5         a neural-network loss, within --budget S (default 10)
+  derivkit curvature --mlp layers=3,hidden=64,act=relu,bn=on --top 1 --trace   only λ_max and the trace
   derivkit curvature -- "-x^4 - y^4"                     put -- before an expression that starts with -
   derivkit curvature "Sum(100*(x[i+1]-x[i]^2)^2 + (1-x[i])^2, (i, 0, n-2))" --n 1000 --at=-1.2,1
                                                         chained Rosenbrock in x0 ... x999 at (-1.2, 1, -1.2, 1, ...)
