@@ -299,11 +299,13 @@ class _Ticker:
 
     def __init__(self, progress: Progress | None, start: float, budget: float):
         self.progress, self.start, self.budget = progress, start, budget
-        self.name, self.unit, self.count = "", "products", 0
+        self.name, self.unit, self.count = "", "", 0
 
     def stage(self, name: str, unit: str = "products") -> None:
-        self.name, self.unit, self.count = name, unit, 0
-        self.tick(0)
+        """A new stage; the count goes on while the unit stays (products are counted over the whole analysis)."""
+        self.count = self.count if unit == self.unit else 0
+        self.name, self.unit = name, unit
+        self.tick(self.count)
 
     def tick(self, count: int) -> None:
         if self.progress is not None:
