@@ -66,16 +66,21 @@ class _OutOfBudget(Exception):
 
 
 class _Budgeted:
-    """``hvp`` that counts its calls, ticks ``bar``, and raises :class:`_OutOfBudget` once ``deadline`` has passed."""
+    """Hessian-vector products that count, tick ``bar``, and raise :class:`_OutOfBudget` once ``deadline`` has passed.
 
-    def __init__(self, hvp, deadline: float, bar=None):
-        self.hvp, self.deadline, self.bar, self.calls = hvp, deadline, bar, 0
+    ``linearize()`` (the state at θ) runs at the first product, so a budget spent in training pays no state.
+    """
+
+    def __init__(self, linearize, deadline: float, bar=None):
+        self.linearize, self.deadline, self.bar, self.calls, self.at = linearize, deadline, bar, 0, None
 
     def __call__(self, v):
         if time.perf_counter() > self.deadline:
             raise _OutOfBudget
+        if self.at is None:
+            self.at = self.linearize()
         self.calls += 1
-        out = self.hvp(v)
+        out = self.at.hvp(v)
         if self.bar is not None:
             self.bar.tick(self.calls)
         return out
@@ -219,8 +224,7 @@ def _analyse(net: NetSpec, seed: int, figures: Figures, budget: float, progress:
         theta, reached, converged_early = _train(loss, theta, net.steps, start + 0.6 * budget, bar)
         if reached < net.steps and not converged_early:
             partial["training"] = f"stopped by the budget after {reached} of {net.steps} iterations"
-    at = loss.linearize(theta)
-    hvp = _Budgeted(at.hvp, deadline, bar)
+    hvp = _Budgeted(lambda: loss.linearize(theta), deadline, bar)
     k_top, k_bottom = min(figures.top, n), min(figures.bottom, n)
     top_vals: list = []
     bottom_vals: list = []
@@ -264,6 +268,7 @@ def _analyse(net: NetSpec, seed: int, figures: Figures, budget: float, progress:
     if figures.trace:
         bar.stage("trace")
         tr = _trace(hvp, n, seed, partial)
+    value, gradient = (hvp.at.value, hvp.at.gradient) if hvp.at is not None else loss.value_and_grad(theta)
     lam_max = top_vals[0] if top_vals else None
     lam_min = bottom_vals[0] if bottom_vals else None
     kappa = condition_number([lam_max, lam_min]) if lam_max is not None and lam_min is not None and lam_min > 0 \
@@ -272,8 +277,8 @@ def _analyse(net: NetSpec, seed: int, figures: Figures, budget: float, progress:
         "spec": {"layers": net.layers, "hidden": net.hidden, "inputs": net.inputs, "act": net.act, "bn": net.bn,
                  "l2": net.l2, "samples": net.samples, "loss": net.loss, "steps": net.steps, "seed": seed},
         "parameters": n,
-        "loss": at.value,
-        "gradient_norm": float(np.linalg.norm(at.gradient)),
+        "loss": value,
+        "gradient_norm": float(np.linalg.norm(gradient)),
         "method": method,
         "figures": {"top": k_top, "bottom": k_bottom, "trace": figures.trace},
         "eigenvalues_top": top_vals,
