@@ -21,9 +21,10 @@ from functools import cache
 import sympy as sp
 
 from derivations.record import Derivation, Differs, Equals, Step
-from derivations.topics.mlp_network import ACTIVATIONS, LOSSES, MLPProgram, MLPSymbols, activation, program, symbols
+from derivations.topics.mlp_network import (ACTIVATIONS, LOSSES, MLPProgram, MLPSymbols, activation, program, suffix,
+                                            symbols)
 
-__all__ = ["ACTIVATIONS", "LOSSES", "MLPSymbols", "MLPProgram", "program", "symbols", "RESULTS"]
+__all__ = ["ACTIVATIONS", "LOSSES", "MLPSymbols", "MLPProgram", "program", "suffix", "symbols", "RESULTS"]
 
 
 # --------------------------------------------------------------------------- the scalar reference

@@ -35,6 +35,7 @@ EXAMPLES = """examples:
   derivkit curvature "x^3 - 3*x*y^2" --json              the monkey saddle (degenerate), as JSON
   derivkit curvature "sin(x)*cos(y)" --timeout 5         numeric search, stopped after 5 s
   derivkit curvature --mlp SPEC --seed 1 --top 5         a neural-network loss, within --budget S (default 10)
+  derivkit curvature --mlp layers=3,hidden=64,act=relu,bn=on --top 1 --trace   only λ_max and the trace
   derivkit curvature -- "-x^4 - y^4"                     put -- before an expression that starts with -
   derivkit curvature "Sum(100*(x[i+1]-x[i]^2)^2 + (1-x[i])^2, (i, 0, n-2))" --n 1000 --at=-1.2,1
                                                         chained Rosenbrock in x0 ... x999 at (-1.2, 1, -1.2, 1, ...)
@@ -60,7 +61,11 @@ def register(sub) -> None:
                    help="seconds for the whole command, parsing to output (default 20)")
     p.add_argument("--mlp", metavar="SPEC", help="analyze a neural-network loss instead of EXPR")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--top", type=int, default=5, help="eigenpairs to report for --mlp (default 5)")
+    p.add_argument("--top", type=int, default=None, metavar="K",
+                   help="--mlp: the K largest eigenvalues (with none of --top, --bottom, --trace: top 5, bottom 5 "
+                        "and the trace)")
+    p.add_argument("--bottom", type=int, default=None, metavar="K", help="--mlp: the K smallest eigenvalues")
+    p.add_argument("--trace", action="store_true", help="--mlp: Hutchinson's estimate of the Hessian's trace")
     p.add_argument("--budget", type=float, default=10.0, metavar="S",
                    help="seconds for the whole --mlp analysis: top eigenvalues first, then bottom and trace (default 10)")
     p.add_argument("--n", metavar="N", help="the size n in the bounds of indexed sums, e.g. Sum(..., (i, 0, n-2))")

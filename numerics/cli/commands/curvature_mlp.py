@@ -1,4 +1,4 @@
-"""``derivkit curvature --mlp SPEC``: the Hessian spectrum of seed 000's two-layer MLP loss.
+"""``derivkit curvature --mlp SPEC``: the Hessian spectrum of an MLP loss (seed 000's net, seed 002's L layers).
 
 Not a command of its own: ``numerics.cli.commands.curvature`` calls :func:`run`
 when ``--mlp`` is given.  SPEC is ``key=value`` pairs separated by commas:
@@ -6,10 +6,11 @@ when ``--mlp`` is given.  SPEC is ``key=value`` pairs separated by commas:
 ========  =====================================  =========
 key       meaning                                default
 ========  =====================================  =========
-hidden    hidden units h (>= 1)                  16
+layers    hidden layers L (1 to 16)              1
+hidden    hidden units h of each layer (>= 1)    16
 inputs    input dimension d (>= 1)               8
 act       sigmoid, tanh or relu                  tanh
-bn        on or off (batch norm before σ)        off
+bn        on or off (batch norm before each σ)   off
 l2        α >= 0 in the penalty (α/2)‖θ‖²        0
 samples   synthetic samples n (>= 1; >= 2 w/ bn) 256
 loss      squared or logistic                    squared
@@ -56,7 +57,8 @@ from numerics.cli import options
 
 DENSE_MAX = 800  # up to this many parameters the exact Hessian (n products) is cheaper than Lanczos
 MAX_PARAMETERS = 5_000_000  # parameters of a network (each Lanczos vector is 8 bytes a parameter)
-MAX_ACTIVATIONS = 50_000_000  # samples x hidden units (one activation array: 400 MB)
+MAX_ACTIVATIONS = 50_000_000  # samples x hidden units of all layers (one activation array each: 400 MB)
+MAX_LAYERS = 16  # hidden layers: derivation and compilation grow with them (16 layers: 4.4 s at load 5)
 
 
 class _OutOfBudget(Exception):
@@ -64,25 +66,34 @@ class _OutOfBudget(Exception):
 
 
 class _Budgeted:
-    """``hvp`` that counts its calls and raises :class:`_OutOfBudget` once ``deadline`` has passed."""
+    """Hessian-vector products that count, tick ``bar``, and raise :class:`_OutOfBudget` once ``deadline`` has passed.
 
-    def __init__(self, hvp, deadline: float):
-        self.hvp, self.deadline, self.calls = hvp, deadline, 0
+    ``linearize()`` (the state at θ) runs at the first product, so a budget spent in training pays no state.
+    """
+
+    def __init__(self, linearize, deadline: float, bar=None):
+        self.linearize, self.deadline, self.bar, self.calls, self.at = linearize, deadline, bar, 0, None
 
     def __call__(self, v):
         if time.perf_counter() > self.deadline:
             raise _OutOfBudget
+        if self.at is None:
+            self.at = self.linearize()
         self.calls += 1
-        return self.hvp(v)
+        out = self.at.hvp(v)
+        if self.bar is not None:
+            self.bar.tick(self.calls)
+        return out
 
 
-KEYS = ("hidden", "inputs", "act", "bn", "l2", "samples", "loss", "steps")
+KEYS = ("layers", "hidden", "inputs", "act", "bn", "l2", "samples", "loss", "steps")
 
 
 @dataclass(frozen=True)
 class NetSpec:
     """A parsed ``--mlp`` specification."""
 
+    layers: int = 1
     hidden: int = 16
     inputs: int = 8
     act: str = "tanh"
@@ -121,7 +132,7 @@ def parse_spec(text: str) -> NetSpec:
             raise InputError(f"--mlp: {key} given twice")
         seen[key] = value
     out = {}
-    for key in ("hidden", "inputs", "samples"):
+    for key in ("layers", "hidden", "inputs", "samples"):
         if key in seen:
             out[key] = _int(key, seen[key], 1)
     if "steps" in seen:
@@ -147,97 +158,140 @@ def parse_spec(text: str) -> NetSpec:
             raise InputError(f"--mlp: l2 must be a number >= 0, got {seen['l2']!r}")
         out["l2"] = alpha
     spec = NetSpec(**out)
-    params = (spec.inputs + 1) * spec.hidden + spec.hidden + 1 + (2 * spec.hidden if spec.bn else 0)
+    if spec.layers > MAX_LAYERS:
+        raise InputError(f"--mlp: {spec.layers} layers exceed the limit of {MAX_LAYERS}")
+    h, d, L = spec.hidden, spec.inputs, spec.layers
+    params = (d + 1) * h + (L - 1) * (h + 1) * h + (2 * h * L if spec.bn else 0) + h + 1
     if params > MAX_PARAMETERS:
         raise InputError(f"--mlp: {params:,} parameters exceed the limit of {MAX_PARAMETERS:,}")
-    if spec.samples * max(spec.hidden, spec.inputs) > MAX_ACTIVATIONS:
-        raise InputError(f"--mlp: samples x max(hidden, inputs) = {spec.samples * max(spec.hidden, spec.inputs):,} "
+    activations = spec.samples * max(h * L, d)
+    if activations > MAX_ACTIVATIONS:
+        raise InputError(f"--mlp: samples x max(hidden x layers, inputs) = {activations:,} "
                          f"exceeds the limit of {MAX_ACTIVATIONS:,} activations")
     if spec.bn and spec.samples < 2:
         raise InputError("--mlp: batch norm needs samples >= 2 (the batch variance of one sample is 0)")
     return spec
 
 
-def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0) -> dict:
-    """Train briefly, then measure the spectrum within ``budget`` seconds; a JSON-ready dictionary.
+@dataclass(frozen=True)
+class Figures:
+    """What the analysis is asked for: ``top`` and ``bottom`` eigenvalue counts (0: not asked), the ``trace``."""
+
+    top: int = 5
+    bottom: int = 5
+    trace: bool = True
+
+
+def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0, figures: Figures | None = None,
+            progress: Progress | None = None) -> dict:
+    """Train briefly, then measure the figures asked for within ``budget`` seconds; a JSON-ready dictionary.
 
     Top eigenvalues first, then the bottom ones and the trace while the budget lasts; a figure
-    cut short is reported as partial (``"complete": false`` with what it reached).
+    cut short is reported as partial (``"complete": false`` with what it reached), a figure not
+    asked for is not computed (``[]`` or ``null``).  ``figures`` defaults to the top ``top``, the
+    bottom ``top`` and the trace.  BLAS runs on one thread (see :func:`_one_blas_thread`).
     """
+    figures = Figures(top, top, True) if figures is None else figures
+    with _one_blas_thread():
+        return _analyse(net, seed, figures, budget, progress)
+
+
+def _one_blas_thread():
+    """One BLAS thread for the analysis (restored after it).
+
+    The products are sums of many memory-bound passes and thin matrix products
+    (1000 x 8 times 8 x 1000); on the shared 2-core machine two OpenBLAS threads made
+    one such product 10-20x slower than one thread (``benchmarks/mlp_curvature.py``).
+    """
+    import scipy.sparse.linalg  # noqa: F401 - SciPy's BLAS is loaded before it is limited
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _analyse(net: NetSpec, seed: int, figures: Figures, budget: float, progress: Progress | None) -> dict:
     start = time.perf_counter()
     deadline = start + budget
-    spec = MLPSpec(net.inputs, net.hidden, net.act, net.loss, net.bn, net.l2)
+    spec = MLPSpec(net.inputs, net.hidden, net.act, net.loss, net.bn, net.l2, layers=net.layers)
     data = synthetic_regression(net.samples, net.inputs, seed=seed, labels=net.loss == "logistic")
-    X, y = data.X, data.y
-    loss = mlp_loss(spec, X, y)
+    loss = mlp_loss(spec, data.X, data.y)
     theta = init_parameters(spec, seed=seed)
     n = spec.n_params
     partial: dict[str, str] = {}
-    with Progress(4, "curvature") as bar:
-        if net.steps:
-            theta, reached, converged_early = _train(loss, theta, net.steps, start + 0.6 * budget)
-            if reached < net.steps and not converged_early:
-                partial["training"] = f"stopped by the budget after {reached} of {net.steps} iterations"
-        bar.advance("trained")
-        hvp = _Budgeted(lambda v: loss.hessp(theta, v), deadline)
-        k = max(1, min(top, n))
-        exact_trace = None
-        if n <= DENSE_MAX:
-            method = "dense (Hessian from unit-vector products)"
+    bar = _Ticker(progress, start, budget)
+    if net.steps:
+        bar.stage("training", "L-BFGS iterations")
+        theta, reached, converged_early = _train(loss, theta, net.steps, start + 0.6 * budget, bar)
+        if reached < net.steps and not converged_early:
+            partial["training"] = f"stopped by the budget after {reached} of {net.steps} iterations"
+    hvp = _Budgeted(lambda: loss.linearize(theta), deadline, bar)
+    k_top, k_bottom = min(figures.top, n), min(figures.bottom, n)
+    top_vals: list = []
+    bottom_vals: list = []
+    exact_trace = None
+    converged, messages = True, []
+    if n <= DENSE_MAX:
+        method = "dense (Hessian from unit-vector products)"
+        bar.stage("exact Hessian")
+        try:
+            H = dense_hessian(hvp, n)
+            eigs = np.linalg.eigvalsh(H)
+            top_vals, bottom_vals = eigs[::-1][:k_top].tolist(), eigs[:k_bottom].tolist()
+            exact_trace = float(np.trace(H)) if figures.trace else None
+        except _OutOfBudget:
+            converged = False
+            messages.append("cut short by the budget")
+            partial["eigenvalues"] = f"cut short by the budget at {hvp.calls} of {n} Hessian columns"
+    else:
+        method = "Lanczos (scipy eigsh on Hessian-vector products)"
+        if k_top:
+            bar.stage("top eigenvalues")
             try:
-                H = dense_hessian(hvp, n)
-                eigs = np.linalg.eigvalsh(H)
-                top_vals, bottom_vals = eigs[::-1][:k].tolist(), eigs[:k].tolist()
-                converged, message = True, ""
-                exact_trace = float(np.trace(H))
+                hi = lanczos_eigenvalues(hvp, n, k=k_top, which="largest", seed=seed, tol=1e-10, maxiter=200)
             except _OutOfBudget:
-                top_vals, bottom_vals, converged, message = [], [], False, "cut short by the budget"
-                partial["eigenvalues"] = f"cut short by the budget at {hvp.calls} of {n} Hessian columns"
-            bar.advance("exact Hessian")
-            bar.advance("eigenvalues")
-        else:
-            try:
-                hi = lanczos_eigenvalues(hvp, n, k=k, which="largest", seed=seed, tol=1e-10, maxiter=200)
-            except _OutOfBudget:
-                hi = LanczosEigenvalues("largest", (), False, k, 0, "cut short by the budget")
+                hi = LanczosEigenvalues("largest", (), False, k_top, 0, "cut short by the budget")
                 partial["top eigenvalues"] = "cut short by the budget before any converged"
-            bar.advance("top eigenvalues")
+            top_vals, converged = list(hi.eigenvalues), converged and hi.converged
+            messages.append(hi.message)
+        if k_bottom:
+            bar.stage("bottom eigenvalues")
             # the bottom of a network Hessian is a dense cluster near 0: a looser tolerance, a cap on restarts
             try:
-                lo = lanczos_eigenvalues(hvp, n, k=k, which="smallest", seed=seed, tol=1e-6, maxiter=25,
-                                         ncv=max(2 * k + 1, 60))
+                lo = lanczos_eigenvalues(hvp, n, k=k_bottom, which="smallest", seed=seed, tol=1e-6, maxiter=25,
+                                         ncv=max(2 * k_bottom + 1, 60))
             except _OutOfBudget:
-                lo = LanczosEigenvalues("smallest", (), False, k, 0, "cut short by the budget")
+                lo = LanczosEigenvalues("smallest", (), False, k_bottom, 0, "cut short by the budget")
                 partial["bottom eigenvalues"] = "cut short by the budget before any converged"
-            bar.advance("bottom eigenvalues")
-            top_vals, bottom_vals = list(hi.eigenvalues), list(lo.eigenvalues)
-            converged = hi.converged and lo.converged
-            message = "; ".join(m for m in (hi.message, lo.message) if m != "converged")
-            method = "Lanczos (scipy eigsh on Hessian-vector products)"
+            bottom_vals, converged = list(lo.eigenvalues), converged and lo.converged
+            messages.append(lo.message)
+    tr = TraceEstimate(None, None, 0)
+    if figures.trace:
+        bar.stage("trace")
         tr = _trace(hvp, n, seed, partial)
-        bar.advance("trace")
-    f, g = loss.value_and_grad(theta)
-    lam_max = top_vals[0] if top_vals else float("nan")
-    lam_min = bottom_vals[0] if bottom_vals else float("nan")
-    kappa = condition_number([lam_max, lam_min]) if lam_min > 0 else None
+    value, gradient = (hvp.at.value, hvp.at.gradient) if hvp.at is not None else loss.value_and_grad(theta)
+    lam_max = top_vals[0] if top_vals else None
+    lam_min = bottom_vals[0] if bottom_vals else None
+    kappa = condition_number([lam_max, lam_min]) if lam_max is not None and lam_min is not None and lam_min > 0 \
+        else None
     return {
-        "spec": {"hidden": net.hidden, "inputs": net.inputs, "act": net.act, "bn": net.bn, "l2": net.l2,
-                 "samples": net.samples, "loss": net.loss, "steps": net.steps, "seed": seed},
+        "spec": {"layers": net.layers, "hidden": net.hidden, "inputs": net.inputs, "act": net.act, "bn": net.bn,
+                 "l2": net.l2, "samples": net.samples, "loss": net.loss, "steps": net.steps, "seed": seed},
         "parameters": n,
-        "loss": f,
-        "gradient_norm": float(np.linalg.norm(g)),
+        "loss": value,
+        "gradient_norm": float(np.linalg.norm(gradient)),
         "method": method,
+        "figures": {"top": k_top, "bottom": k_bottom, "trace": figures.trace},
         "eigenvalues_top": top_vals,
         "eigenvalues_bottom": bottom_vals,
         "lanczos_converged": converged,
-        "lanczos_message": message,
+        "lanczos_message": "; ".join(m for m in messages if m != "converged"),
         "hessian_vector_products": hvp.calls,  # every product made, including those of figures cut short
         "trace": tr.trace,
         "trace_exact": exact_trace,
         "trace_stderr": tr.stderr,
         "trace_probes": tr.probes,
         "condition_number": kappa,
-        "gd_step_bound": 2.0 / lam_max if lam_max > 0 else None,
+        "gd_step_bound": 2.0 / lam_max if lam_max is not None and lam_max > 0 else None,
         "seconds": time.perf_counter() - start,
         "budget": budget,
         "complete": not partial,
@@ -245,12 +299,34 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0) -> 
     }
 
 
-def _train(loss, theta, steps: int, deadline: float) -> tuple[np.ndarray, int, bool]:
+class _Ticker:
+    """Moves a :class:`Progress` bar: the share of the budget spent, the stage, the products made."""
+
+    def __init__(self, progress: Progress | None, start: float, budget: float):
+        self.progress, self.start, self.budget = progress, start, budget
+        self.name, self.unit, self.count = "", "", 0
+
+    def stage(self, name: str, unit: str = "products") -> None:
+        """A new stage; the count goes on while the unit stays (products are counted over the whole analysis)."""
+        self.count = self.count if unit == self.unit else 0
+        self.name, self.unit = name, unit
+        self.tick(self.count)
+
+    def tick(self, count: int) -> None:
+        if self.progress is not None:
+            self.count = count
+            spent = time.perf_counter() - self.start
+            self.progress.show(spent / self.budget, f"{self.name}: {self.count} {self.unit}")
+
+
+def _train(loss, theta, steps: int, deadline: float, bar=None) -> tuple[np.ndarray, int, bool]:
     """Up to ``steps`` L-BFGS iterations, stopped at ``deadline``: parameters, iterations, converged before either."""
     count = [0]
 
     def stop(intermediate):
         count[0] += 1
+        if bar is not None:
+            bar.tick(count[0])
         if time.perf_counter() > deadline:
             raise StopIteration
 
@@ -273,18 +349,33 @@ def _trace(hvp, n: int, seed: int, partial: dict) -> TraceEstimate:
             partial["trace"] = f"cut short by the budget at {5 * len(groups)} of 30 probes"
             break
     if not groups:
-        return TraceEstimate(float("nan"), float("nan"), 0)
+        return TraceEstimate(None, None, 0)
     m = len(groups)
     return TraceEstimate(sum(g.trace for g in groups) / m, math.sqrt(sum(g.stderr**2 for g in groups)) / m, 5 * m)
 
 
+def figures(args) -> Figures:
+    """The figures asked for by ``--top K``, ``--bottom K`` and ``--trace``; none of them: all three.
+
+    >>> import argparse
+    >>> figures(argparse.Namespace(top=1))
+    Figures(top=1, bottom=0, trace=False)
+    >>> figures(argparse.Namespace())
+    Figures(top=5, bottom=5, trace=True)
+    """
+    top, bottom, trace = (getattr(args, key, None) for key in ("top", "bottom", "trace"))
+    for option, value in (("--top", top), ("--bottom", bottom)):
+        if value is not None and int(value) < 1:
+            raise InputError(f"{option} must be >= 1, got {value}")
+    if top is None and bottom is None and not trace:
+        return Figures()
+    return Figures(int(top or 0), int(bottom or 0), bool(trace))
+
+
 def run(args) -> int:
-    """Handle ``derivkit curvature --mlp SPEC [--seed S] [--top K] [--json]``."""
+    """Handle ``derivkit curvature --mlp SPEC [--seed S] [--top K] [--bottom K] [--trace] [--json]``."""
     net = parse_spec(args.mlp)
-    top = getattr(args, "top", 5)
-    top = 5 if top is None else int(top)
-    if top < 1:
-        raise InputError(f"--top must be >= 1, got {top}")
+    asked = figures(args)
     seed = options.seed(args)
     budget = float(getattr(args, "budget", 10.0))
     if not (0 < budget <= 3600):
@@ -294,24 +385,37 @@ def run(args) -> int:
         if not (0 < limit <= 3600):
             raise InputError("--timeout must be between 0 and 3600 seconds")
         budget = min(budget, limit)
-    report = analyse(net, seed=seed, top=top, budget=budget)
+    with Progress(1, "curvature") as bar:
+        report = analyse(net, seed=seed, budget=budget, figures=asked, progress=bar)
+        bar.advance("done")
     if getattr(args, "json", False):
-        print(json.dumps(report, indent=1))
+        print(json.dumps(report, indent=1, allow_nan=False))
         return 0
     s = report["spec"]
     kappa = report["condition_number"]
+    shape = "two-layer MLP" if s["layers"] == 1 else f"MLP with {s['layers']} hidden layers"
     lines = [
-        f"two-layer MLP: d={s['inputs']}, h={s['hidden']}, σ={s['act']}, batch norm {'on' if s['bn'] else 'off'}, "
+        f"{shape}: d={s['inputs']}, h={s['hidden']}, σ={s['act']}, batch norm {'on' if s['bn'] else 'off'}, "
         f"L2 α={s['l2']:g}, {s['loss']} loss, n={s['samples']} samples, seed {seed}",
         f"parameters: {report['parameters']}; after {s['steps']} L-BFGS iterations: loss {report['loss']:.6g}, "
         f"|∇L| {report['gradient_norm']:.3g}",
-        f"top eigenvalues:    {numbers(report['eigenvalues_top'], zero=None)}",
-        f"bottom eigenvalues: {numbers(report['eigenvalues_bottom'], zero=None)}",
-        f"trace (Hutchinson, {report['trace_probes']} probes): {report['trace']:.6g} ± {report['trace_stderr']:.2g}"
-        + (f" (exact: {report['trace_exact']:.6g})" if report["trace_exact"] is not None else ""),
+    ]
+    if report["figures"]["top"]:
+        lines.append(f"top eigenvalues:    {numbers(report['eigenvalues_top'], zero=None)}")
+    if report["figures"]["bottom"]:
+        lines.append(f"bottom eigenvalues: {numbers(report['eigenvalues_bottom'], zero=None)}")
+    if report["figures"]["trace"]:
+        if report["trace_probes"]:
+            lines.append(f"trace (Hutchinson, {report['trace_probes']} probes): {report['trace']:.6g} ± "
+                         f"{report['trace_stderr']:.2g}"
+                         + (f" (exact: {report['trace_exact']:.6g})" if report["trace_exact"] is not None else ""))
+        else:
+            lines.append("trace: not reached within the budget")
+    lines += [
         f"eigenvalues by: {report['method']}",
-        "condition number: " + (f"{kappa:.4g}" if kappa is not None else "undefined (the Hessian is not positive "
-                                "definite here: λ_min <= 0)"),
+        "condition number: " + (f"{kappa:.4g}" if kappa is not None else
+                                "not computed (--bottom not asked)" if not report["figures"]["bottom"] else
+                                "undefined (the Hessian is not positive definite here: λ_min <= 0)"),
     ]
     if report["gd_step_bound"] is not None:
         lines.append(f"gradient descent is stable near here for η < 2/λ_max = {report['gd_step_bound']:.4g}")
