@@ -67,6 +67,7 @@ from derivations.reading.kinds import describe
 from derivations.checking.verdicts import CheckResult, Verdict
 from derivations.reading.naming import declared_kinds, parse_sides
 from derivations.reading.shapes import infer_shapes, is_typed
+from derivations.reading.sizes import expansion_work
 from derivations.checking.matrices import function_draws, matrix_algebra_zero, matrix_draws, undefined_functions
 from derivations.checking.diagnostics import SMALL_CONSTANTS, diagnose, names_of
 from derivations.checking.verify import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
@@ -76,6 +77,9 @@ __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check
            "SMALL_CONSTANTS", "name_key", "result_symbols"]
 
 DEFAULT_TIMEOUT = 10.0
+# term products of an expansion (sizes.expansion_work), each some 50 us to 1 ms in SymPy's expand: off the
+# main thread, where no timer interrupts, at most 2 000 (~2 s); in it the timer bounds the symbolic test
+MAX_UNTIMED_WORK = 2_000
 PROBES = 12
 SCREEN = 3
 
@@ -246,7 +250,9 @@ def _symbolic_zero(diff, seconds: float) -> bool | None:
 
 def _symbolic_zero_unguarded(diff, seconds: float) -> bool | None:
     if threading.current_thread() is not threading.main_thread():
-        # no timer can interrupt simplify() here: only the cheap, polynomial-time tests
+        # no timer can interrupt simplify() here: only the cheap, polynomial-time tests, on bounded sizes
+        if any(expansion_work(e) > MAX_UNTIMED_WORK for e in _entries(diff)):
+            return None
         return all(sp.expand(e) == 0 or sp.cancel(sp.together(e)) == 0 for e in _entries(diff)) or None
     if not diff.has(*_TRANSCENDENTAL):
         return symbolic_zero(diff, seconds)
