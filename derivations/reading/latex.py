@@ -384,8 +384,8 @@ class _Reader(NotationReader):
             self.pos += length
             return self.transposed(base, tok)
         exponent = self.script_value()
-        if any(isinstance(s, VectorName) for s in sp.sympify(base).atoms(sp.Symbol)) and \
-                not any(isinstance(s, MatrixName) for s in sp.sympify(base).atoms(sp.Symbol)):
+        if any(isinstance(s, VectorName) for s in sp.sympify(base).atoms(sp.Symbol)) and not self.scalar_form(base) \
+                and not any(isinstance(s, MatrixName) for s in sp.sympify(base).atoms(sp.Symbol)):
             raise Entrywise()
         return power(base, exponent)
 
@@ -486,6 +486,9 @@ class _Reader(NotationReader):
         if name == "left":
             self.next()
             opening = self.next().text
+            if opening in ("\\|", "\\lVert", "\\Vert"):
+                self.pos -= 1
+                return self.norm(self.current())
             closing = {"(": ")", "[": "]", "|": "|", "\\{": "\\}", "\\|": "\\|", "\\lvert": "\\rvert", ".": "."}
             if opening not in closing:
                 raise InputError(f"unsupported delimiter \\left{opening} at column {tok.col}")

@@ -26,7 +26,8 @@ from sympy.core.function import AppliedUndef
 from derivations.errors import InputError
 from derivations.reading.bounded import bounded_diff, bounded_sum
 from derivations.reading.parsing import FUNCTIONS, matrix_of, readable_name
-from derivations.reading.shapes import IdentityName, Kind, MatrixName, VectorName, is_typed, typed
+from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed, \
+    typed
 from derivations.reading.tokens import ACCENTS, BOLD, ENVIRONMENTS, FONTS, FUNCTIONS as LATEX_FUNCTIONS, LETTERS, \
     NAMED, Tok
 
@@ -47,6 +48,18 @@ def _scalar_by_convention(name: str) -> bool:
     for accent in ("hat", "tilde", "bar", "dot", "check"):
         base = base.removesuffix(accent)
     return base in _SCALAR_LETTERS
+
+
+class Norm1(sp.Function):
+    r"""The 1-norm :math:`\|w\|_1 = \sum_i |w_i|` of a vector (no closed form in matrix algebra).
+
+    >>> from derivations.reading.shapes import vector
+    >>> Norm1(vector("w"))
+    Norm1(w)
+    """
+
+    nargs = 1
+    is_commutative = True
 
 
 def capital(name: str) -> bool:
@@ -301,16 +314,30 @@ class NotationReader:
         finally:
             self.norm_depth -= 1
         end = self.next()
+        if end.text == "\\right":  # \left\| w \right\|
+            end = self.next()
         if end.text not in ("\\|", "\\rVert", "\\Vert"):
             raise InputError(f"a norm opened at column {tok.col} is closed by {end.text!r} at column {end.col}")
+        return self.norm_of(value, tok)
+
+    def norm_of(self, value, tok):
+        r"""The norm of ``value`` with its subscript and square: 2 (the default), 1 or F (Frobenius)."""
         p = 2
         if self.peek("_"):
             self.next()
-            p = self.script_value()
+            p = sp.Symbol("F") if self.peek("F") and self.next() else self.script_value()
+        if self.typing.entrywise and any(self.kinds.get(getattr(s, "name", ""), (None,))[0] is Kind.VECTOR
+                                         for s in sp.sympify(value).free_symbols):
+            raise InputError(f"the norm at column {tok.col} is of a vector in a formula read entry by entry "
+                             "(entrywise operations): a norm sums over the entries, so it is not read here")
         if not is_typed(value):
-            return sp.Abs(value)
-        if p != 2 or not all(isinstance(s, VectorName) for s in value.atoms(VectorName, MatrixName, IdentityName)):
-            raise InputError(f"the norm at column {tok.col}: only the 2-norm of a vector, \\|x\\|_2, is read")
+            return sp.Abs(value)  # every p-norm of a number is its absolute value
+        vectors = all(isinstance(s, VectorName) for s in value.atoms(VectorName, MatrixName, IdentityName))
+        if p == 1 and vectors:
+            return Norm1(value)
+        if p not in (2, sp.Symbol("F")) or not vectors:  # of a vector the Frobenius norm is the 2-norm
+            raise InputError(f"the norm at column {tok.col}: the 2-norm, 1-norm and Frobenius norm of a vector are "
+                             "read; of a matrix, the 2-norm is ambiguous (spectral or Frobenius) and neither is read")
         squared = sp.transpose(value) * value
         if self.peek("^") and self.peek_at(1) == "2":
             self.pos += 2
@@ -319,6 +346,17 @@ class NotationReader:
             self.pos += 4
             return squared
         return sp.sqrt(squared)
+
+    def scalar_form(self, value) -> bool:
+        r"""Is a typed ``value`` 1x1 (a norm, :math:`w^\top H w`)? Then a power of it is a power of a number."""
+        if isinstance(value, Norm1):
+            return True
+        try:
+            shapes = infer_shapes([value])
+            shape = shapes.shape(value)
+        except InputError:
+            return False
+        return isinstance(shape, Shape) and shapes.find(shape.rows) == ONE and shapes.find(shape.cols) == ONE
 
     def skip_group(self):
         """Skip a braced group (the label of an underbrace)."""

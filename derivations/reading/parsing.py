@@ -43,7 +43,7 @@ derivations.errors.InputError: attribute access is not allowed (column 1)
 >>> parse_expression("10**10**10")
 Traceback (most recent call last):
 ...
-derivations.errors.InputError: exponent 10000000000 is too large (the limit is 1000)
+derivations.errors.InputError: exponent 10000000000 is too large (the limit is 10000)
 """
 
 from __future__ import annotations

@@ -1,0 +1,49 @@
+"""The seeds' notation read in this round: norms, gradients of applied functions, statements.
+
+Each case names what was shown: the reading as SymPy prints it, or the refusal and why.
+"""
+
+import pytest
+import sympy as sp
+
+from derivations.checking.check import Verdict, check_text
+from derivations.errors import InputError
+from derivations.reading.latex import parse_latex
+
+
+@pytest.mark.parametrize("text, expected", [
+    # \left\| ... \right\| is a norm (it used to be read as its contents)
+    (r"\left\| \mathbf{w} \right\|", "sqrt(transpose(w)*w)"),
+    (r"\left\| \mathbf{w}^{(1)} - \mathbf{w}^{(2)} \right\|_2", "sqrt((transpose(w[1]) - transpose(w[2]))*(w[1] - w[2]))"),
+    (r"\left\lVert \mathbf{w} \right\rVert", "sqrt(transpose(w)*w)"),
+    (r"\left\| x \right\|", "Abs(x)"),
+    # a power of a norm is a power of a number (it used to be read entry by entry: w**2*Abs(w))
+    (r"\|\mathbf{w}\|^3", "(transpose(w)*w)**(3/2)"),
+    (r"\|\mathbf{w}\|^{-1}", "(transpose(w)*w)**(-1/2)"),
+    (r"(\mathbf{v}^T \mathbf{H} \mathbf{v})^2", "(transpose(v)*H*v)**2"),
+    # the Frobenius norm of a vector is its 2-norm; the 1-norm of a vector has no matrix-algebra form
+    (r"\alpha \|\mathbf{w}\|_F", "alpha*sqrt(transpose(w)*w)"),
+    (r"\|\mathbf{w}\|_1", "Norm1(w)"),
+    (r"\|\mathbf{w}\|_1^2", "Norm1(w)**2"),
+])
+def test_norms(text, expected):
+    assert sp.sstr(parse_latex(text)) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    (r"\|\mathbf{W}\|_2", "ambiguous"),  # spectral or Frobenius
+    (r"\|\mathbf{W}\|_F", "of a matrix"),
+    (r"\|\mathbf{w}\|_3", "norm"),
+    (r"\|\mathbf{w}\|_2 + \sqrt{\mathbf{v}}", "entry by entry"),  # was read as Abs(w) + sqrt(v)
+])
+def test_norms_that_are_refused(text, message):
+    with pytest.raises(InputError, match=message):
+        parse_latex(text)
+
+
+def test_norm_identities_are_checked_as_matrices():
+    assert check_text(r"\|\mathbf{w}\|^2", r"\mathbf{w}^T\mathbf{w}", latex=True).verdict is Verdict.EQUIVALENT
+    r = check_text(r"\|\mathbf{w}\|^3", r"(\mathbf{w}^T\mathbf{w})\|\mathbf{w}\|", latex=True)
+    assert r.verdict is Verdict.EQUIVALENT
+    r = check_text(r"\|\mathbf{w}\|^3", r"\mathbf{w}^T\mathbf{w}", latex=True)
+    assert r.verdict is Verdict.DIFFERENT
