@@ -47,3 +47,35 @@ def test_norm_identities_are_checked_as_matrices():
     assert r.verdict is Verdict.EQUIVALENT
     r = check_text(r"\|\mathbf{w}\|^3", r"\mathbf{w}^T\mathbf{w}", latex=True)
     assert r.verdict is Verdict.DIFFERENT
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the gradient with respect to a vector is a vector, named with the point it is taken at
+    (r"\nabla_{\mathbf{w}} \tilde{J}(\mathbf{w}; \mathbf{X}, \mathbf{y})", "nabla_w_Jtilde(w, X, y)"),
+    (r"(1 - \epsilon \alpha) \mathbf{w} - \epsilon \nabla_{\mathbf{w}} J(\mathbf{w}; \mathbf{X}, \mathbf{y})",
+     "-epsilon*nabla_w_J(w, X, y) + (-alpha*epsilon + 1)*w"),
+    # what notation forces: a plain name added to a vector, a gradient met by a matrix, a transposed difference
+    (r"\alpha \mathbf{v} - \varepsilon \nabla_{\theta} J(\theta + \alpha \mathbf{v})",
+     "alpha*v - epsilon*nabla_theta_J(alpha*v + theta)"),
+    (r"\theta_0 - \mathbf{H}^{-1} \nabla_{\theta} J(\theta_0)", "-H**(-1)*nabla_theta_J(theta_0) + theta_0"),
+    (r"\nabla_{\theta} J(\theta_0) + \mathbf{H}(\theta - \theta_0)", "H*(theta - theta_0) + nabla_theta_J(theta_0)"),
+    (r"J(\theta_0) + (\theta - \theta_0)^T \nabla_{\theta} J(\theta_0)",
+     "J(theta_0) + (transpose(theta) - transpose(theta_0))*nabla_theta_J(theta_0)"),
+    # with respect to a name the arguments do not show: the named gradient at those arguments
+    (r"\nabla_{\theta} \ell(y, g(x))", "nabla_theta_ell(y, g(x))"),
+    # SymPy can take it: it is taken
+    (r"\nabla_\theta J(\theta)", "Derivative(J(theta), theta)"),
+])
+def test_gradients(text, expected):
+    assert sp.sstr(parse_latex(text)) == expected
+
+
+def test_a_gradient_at_another_point_is_another_vector():
+    same = check_text(r"\theta_0 - \mathbf{H}^{-1} \nabla_{\theta} J(\theta_0)",
+                      r"\theta_0 - (\mathbf{H}^{-1}) \nabla_{\theta} J(\theta_0)", latex=True)
+    assert same.verdict is Verdict.EQUIVALENT
+    other = check_text(r"\alpha \mathbf{v} - \varepsilon \nabla_{\theta} J(\theta + \alpha \mathbf{v})",
+                       r"\alpha \mathbf{v} - \varepsilon \nabla_{\theta} J(\theta)", latex=True)
+    assert other.verdict is Verdict.DIFFERENT
+    with pytest.raises(InputError, match="mismatch"):  # the gradient is a column: H^{-1} goes on its left
+        check_text(r"\theta_0 - \nabla_{\theta} J(\theta_0) \mathbf{H}^{-1}", r"\theta_0", latex=True)

@@ -66,13 +66,14 @@ import sympy as sp
 
 from derivations.errors import InputError
 from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
+from derivations.reading.application import ApplicationReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
                                          validate_text)
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed
 from derivations.reading.sizes import check_sizes
-from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, INVERSES, LETTERS, MULTIPLY,
+from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, LETTERS, MULTIPLY,
                                         RELATIONS, Tok, number, prepare)
 
 _TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT", "\\mathrmT"}
@@ -176,7 +177,7 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(NotationReader):
+class _Reader(NotationReader, ApplicationReader):
     def __init__(self, toks, symbol, indexed, typing: Typing):
         self.toks, self.pos, self.depth = toks, 0, 0
         self.symbol, self.indexed, self.typing = symbol, indexed, typing
@@ -187,6 +188,7 @@ class _Reader(NotationReader):
         self.applied: dict[str, tuple[int, int]] = {}
         self.bare: dict[str, int] = {}
         self.kinds: dict[str, tuple[Kind, str]] = {}
+        self.gradients: dict = {}  # gradient read -> the plain name it is taken with respect to
         self.value = None
 
     def formula(self, rhs_of_equation: bool):
@@ -284,6 +286,7 @@ class _Reader(NotationReader):
     def same_shape(self, left, right):
         """A plain name added to a vector or matrix is one too (``\\theta + \\alpha \\mathbf{v}``)."""
         for a, b in ((left, right), (right, left)):
+            self.gradient_meets(a, b)
             if isinstance(a, sp.Symbol) and not is_typed(a) and is_typed(b) and self.typing.kind(a.name) is None \
                     and not self.typing.entrywise and a.name != "I":
                 try:
@@ -399,6 +402,10 @@ class _Reader(NotationReader):
         if isinstance(base, sp.Symbol) and self.typing.kind(base.name) is None:
             kind = Kind.MATRIX if capital(base.name) else Kind.VECTOR
             raise Retype(base.name, kind, f"{base.name} is transposed")
+        names = [t.name for t in (-a if a.could_extract_minus_sign() else a for a in sp.Add.make_args(base))
+                 if isinstance(t, sp.Symbol) and self.typing.kind(t.name) is None and not capital(t.name)]
+        if isinstance(base, sp.Add) and len(names) == len(base.args):  # (\theta - \theta_0)^T: names of vectors
+            raise Retype(names[0], Kind.VECTOR, f"{sp.sstr(base)} is transposed")
         if base.is_number or all(self.typing.kind(s.name) is Kind.SCALAR for s in base.free_symbols):
             return base
         raise InputError(f"^T at column {tok.col} transposes {sp.sstr(base)}, which reads as a scalar: mark vectors "
@@ -552,49 +559,3 @@ class _Reader(NotationReader):
         if name == "partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")
-
-    def arguments(self) -> list:
-        """``(a, b; c)``: the arguments of an application (``;`` separates like ``,``)."""
-        closing = ")"
-        if self.peek("\\left"):
-            self.next()
-            self.expect("(")
-            closing = "\\right"
-        else:
-            self.expect("(")
-        args = [self.expression()]
-        while self.peek(",", ";"):
-            self.next()
-            args.append(self.expression())
-        self.expect(closing)
-        if closing == "\\right":
-            self.expect(")")
-        return args
-
-    def apply(self, function: str, tok, latex_name: str = ""):
-        exponent = base = None
-        if function == "log" and self.peek("_"):  # \log_2 x
-            self.next()
-            base = self.script_value()
-        if self.peek("^"):  # \sin^2 x, \sin^{-1} x
-            self.next()
-            exponent = self.script_value()
-            if exponent == -1:
-                if latex_name not in INVERSES:
-                    raise InputError(f"{tok.text}^{{-1}} at column {tok.col}: only sin, cos, tan, sinh, cosh and "
-                                     "tanh have an inverse here; write 1/" + tok.text + "(x) for the reciprocal")
-                function, exponent = INVERSES[latex_name], None
-        if self.peek("(") or (self.peek("\\left") and self.peek_at(1) == "("):
-            args = self.arguments()
-        elif self.peek("{"):
-            args = [self.group()]
-        else:
-            args = [self.postfix()]
-        self.entrywise_with(*args)
-        try:
-            value = FUNCTIONS[function](*args) if base is None else sp.log(*args) / sp.log(base)
-        except InputError:
-            raise
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"bad arguments to {tok.text} at column {tok.col}: {exc}") from None
-        return value if exponent is None else power(value, exponent)

@@ -25,6 +25,7 @@ from sympy.core.function import AppliedUndef
 
 from derivations.errors import InputError
 from derivations.reading.bounded import bounded_diff, bounded_sum
+from derivations.reading.kinds import Retype
 from derivations.reading.parsing import FUNCTIONS, matrix_of, readable_name
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed, \
     typed
@@ -133,24 +134,6 @@ class NotationReader:
             return sp.pi
         self.bare.setdefault(name, start.col)
         return self.symbol(name)
-
-    def application(self, name: str, start: Tok, primes: int = 0):
-        args = self.arguments()
-        previous = self.applied.get(name)
-        if previous is not None and previous[1] != len(args):
-            raise InputError(f"{name} is applied to {previous[1]} and to {len(args)} arguments")
-        self.applied.setdefault(name, (start.col, len(args)))
-        self.kinds.setdefault(name, (Kind.FUNCTION, "declared" if name in self.typing.declared
-                                     else "written with an argument list"))
-        function = sp.Function(name, real=True)
-        if not primes:
-            return function(*args)
-        if len(args) != 1:
-            raise InputError(f"{name}' at column {start.col}: primes are for functions of one argument")
-        if isinstance(args[0], sp.Symbol):
-            return sp.Derivative(function(args[0]), args[0], primes)
-        t = sp.Dummy("t", real=True)
-        return sp.Subs(sp.Derivative(function(t), t, primes), t, args[0])
 
     def name_with_index(self) -> tuple[str, sp.Basic | None]:
         name = self.bare_name()
@@ -282,7 +265,12 @@ class NotationReader:
         text = "".join(parts)
         return f"{{{text}}}" if any(c in text for c in "+-,*") else text
     def gradient(self, tok):
-        r"""``\nabla_\theta J(\theta)`` differentiates; ``\nabla_\theta J`` of a name is the named symbol ``nabla_theta_J``."""
+        r"""``\nabla_\theta J(\theta)`` differentiates; ``\nabla_\theta J`` of a name is the named symbol ``nabla_theta_J``.
+
+        A gradient SymPy cannot take is named: with respect to a vector it is a vector
+        (``\nabla_{\mathbf{w}} J(\mathbf{w}; \mathbf{X})`` is the vector ``nabla_w_J(w, X)``), with
+        respect to a name its arguments do not show it is ``nabla_theta_ell(y, g(x))``.
+        """
         self.next()
         variable = None
         if self.peek("_"):
@@ -291,19 +279,43 @@ class NotationReader:
         operand = self.postfix()
         if variable is not None and not is_typed(operand) and isinstance(variable, sp.Symbol) \
                 and variable in sp.sympify(operand).free_symbols:
-            return sp.diff(operand, variable)
-        if isinstance(operand, AppliedUndef) and len(operand.args) == 1 and not is_typed(operand):
+            return self.marked(sp.diff(operand, variable), variable)
+        if variable is None and isinstance(operand, AppliedUndef) and len(operand.args) == 1 and not is_typed(operand):
             # \nabla J(\theta_k): the derivative of J at its argument
             t = sp.Dummy("t", real=True)
             return sp.Subs(sp.Derivative(operand.func(t), t), t, operand.args[0])
-        if isinstance(operand, sp.Symbol) and not is_typed(operand):
-            name = f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}"
+        if isinstance(operand, AppliedUndef) or (isinstance(operand, sp.Symbol) and not is_typed(operand)):
+            head = operand.func.__name__ if isinstance(operand, AppliedUndef) else operand.name
+            name = f"nabla_{variable}_{head}" if variable is not None else f"nabla_{head}"
+            shown = name if isinstance(operand, sp.Symbol) else f"{name}({', '.join(map(sp.sstr, operand.args))})"
             if isinstance(variable, VectorName):  # the gradient with respect to a vector is a vector
                 self.made_typed = True
-                return typed(name, Kind.VECTOR)
-            return self.symbol(name)
+                return typed(shown, Kind.VECTOR)
+            if variable is not None and not isinstance(variable, sp.Symbol):
+                raise InputError(f"\\nabla at column {tok.col}: the variable below must be a name")
+            if isinstance(operand, sp.Symbol):
+                return self.marked(self.symbol(name), variable)
+            return self.marked(sp.Function(name, real=True)(*operand.args), variable)
         raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
                          "it after) or \\nabla_x J for a named gradient")
+
+    def marked(self, gradient, variable):
+        """Remember a gradient with respect to a plain name: met by a vector, it makes the name a vector."""
+        if isinstance(variable, sp.Symbol) and not is_typed(variable):
+            self.gradients[gradient] = variable.name
+        return gradient
+
+    def gradient_meets(self, term, other):
+        r"""A gradient with respect to a plain lowercase name, added to a vector or matrix: the name is a vector.
+
+        With the name a number the sum would add a number to a matrix or vector, which no reading allows.
+        """
+        if is_typed(term) or not is_typed(other) or self.typing.entrywise:
+            return
+        for gradient, name in getattr(self, "gradients", {}).items():
+            if (sp.sympify(term).has(gradient) or sp.sympify(other).has(gradient)) and self.typing.kind(name) is None \
+                    and not capital(name):
+                raise Retype(name, Kind.VECTOR, f"the gradient with respect to {name} meets a vector or matrix in a sum")
 
     def norm(self, tok):
         r"""``\|w\|``, ``\|w\|_2``, ``\|w\|_2^2``, ``\lVert w \rVert``: |w| of a scalar, sqrt(w^T w) of a vector."""
