@@ -8,7 +8,11 @@ import sympy as sp
 
 from derivations.checking.check import Verdict, check_text
 from derivations.errors import InputError
-from derivations.reading.latex import parse_latex
+from derivations.reading.latex import parse_latex, read_latex
+from derivations.reading.statements import Distributed
+from sympy.stats.crv_types import LaplaceDistribution, NormalDistribution, UniformDistribution
+
+A, W, M, K = (sp.Symbol(n, real=True) for n in ("alpha", "w_i", "m", "k"))
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -79,3 +83,40 @@ def test_a_gradient_at_another_point_is_another_vector():
     assert other.verdict is Verdict.DIFFERENT
     with pytest.raises(InputError, match="mismatch"):  # the gradient is a column: H^{-1} goes on its left
         check_text(r"\theta_0 - \nabla_{\theta} J(\theta_0) \mathbf{H}^{-1}", r"\theta_0", latex=True)
+
+
+def _statement(text):
+    return read_latex([text], rhs_of_equation=False, statements=True).values[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\alpha \geq 0", sp.GreaterThan(A, 0)), (r"|w_i| < 1", sp.StrictLessThan(sp.Abs(W), 1)),
+    (r"m > k > 1", sp.And(sp.StrictGreaterThan(M, K), sp.StrictGreaterThan(K, 1))),
+    (r"\alpha \in [0, 1]", sp.Contains(A, sp.Interval(0, 1))),
+    (r"\alpha \in (0, 1]", sp.Contains(A, sp.Interval.Lopen(0, 1))),
+    (r"\alpha \in \mathbb{R}", sp.Contains(A, sp.S.Reals, evaluate=False)),
+    (r"\alpha \in \{-1, 0, 1\}", sp.Contains(A, sp.FiniteSet(-1, 0, 1))),
+    (r"(2, -2)", sp.Tuple(2, -2)), (r"\left(0, \frac{2}{\alpha}\right)", sp.Tuple(0, 2 / A)),
+])
+def test_statements_are_read_as_relations_memberships_and_points(text, expected):
+    assert _statement(text) == expected
+
+
+def test_distributions_are_read_only_with_unambiguous_parameters():
+    d = _statement(r"w_i \sim \text{Laplace}\left(0, \frac{1}{\alpha}\right)")
+    assert isinstance(d, Distributed) and d.distribution == LaplaceDistribution(0, 1 / A)
+    d = _statement(r"w \sim \mathcal{U}(-a, a)")
+    assert d.distribution == UniformDistribution(-sp.Symbol("a", real=True), sp.Symbol("a", real=True))
+    d = _statement(r"x \sim \mathcal{N}(\mu, \sigma^2)")  # a variance written as a square: the deviation is |sigma|
+    assert d.distribution == NormalDistribution(sp.Symbol("mu", real=True), sp.Abs(sp.Symbol("sigma", real=True)))
+    with pytest.raises(InputError, match="variance in most notes and a standard deviation in some"):
+        _statement(r"w \sim \mathcal{N}(0, \sqrt{\frac{1}{n}})")
+    with pytest.raises(InputError, match="a distribution for a vector or matrix is not read"):
+        _statement(r"\mathbf{w} \sim \mathcal{N}(0, \frac{1}{\alpha} \mathbf{I})")
+
+
+@pytest.mark.parametrize("text, what", [(r"\alpha \geq 0", "a condition"), (r"x \in [0, 1]", "a membership"),
+                                        (r"x \sim \mathcal{U}(0, 1)", "a distribution")])
+def test_check_refuses_statements_naming_what_they_are(text, what):
+    with pytest.raises(InputError, match=f"states {what}, not a quantity"):
+        check_text(text, "x", latex=True)

@@ -39,7 +39,7 @@ def _garbage(seed: str, side: str) -> str | None:
 
 
 def _read(side: str) -> str:
-    value = read_latex([side], rhs_of_equation=False).values[0]
+    value = read_latex([side], rhs_of_equation=False, statements=True).values[0]
     if not isinstance(value, sp.MatrixBase):
         try:
             infer_shapes([value])

@@ -67,6 +67,7 @@ import sympy as sp
 from derivations.errors import InputError
 from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
 from derivations.reading.application import ApplicationReader
+from derivations.reading.statements import STATEMENT_TOKENS, StatementReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
@@ -102,11 +103,13 @@ def read_latex(
     declared: Mapping[str, Kind] | None = None,
     rhs_of_equation: bool = True,
     labels: Sequence[str] = (),
+    statements: bool = False,
 ) -> Reading:
     r"""Read several formulas together (the two sides of a check): one kind per name across all of them.
 
     ``declared`` gives kinds the user stated (``--matrix H``, ``--function f``);
-    ``labels`` prefix error messages (``CLAIMED: ...``).
+    ``labels`` prefix error messages (``CLAIMED: ...``); with ``statements`` conditions, memberships, points and
+    distributions are read too (:mod:`derivations.reading.statements`), otherwise refused as not quantities.
 
     >>> r = read_latex([r"\mathbf{A}\mathbf{B}", r"\mathbf{B}\mathbf{A}"])
     >>> r.values, [(n, k.value) for n, k, _ in r.kinds]
@@ -115,20 +118,21 @@ def read_latex(
     for t in texts:
         validate_text(t)
     def read() -> Reading:
-        reading = _read_all(list(texts), symbol, indexed, dict(declared or {}), rhs_of_equation, list(labels))
+        reading = _read_all(list(texts), symbol, indexed, dict(declared or {}), rhs_of_equation, list(labels),
+                            statements)
         check_sizes(reading.values)  # the formulas, not the record, are what later work expands
         return reading
 
     return guarded(read, texts[0])
 
 
-def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels) -> Reading:
+def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels, statements=False) -> Reading:
     typing = Typing(declared, has_matrices=any(k in (Kind.MATRIX, Kind.VECTOR) for k in declared.values()))
     for _ in range(_MAX_PASSES):
         readers = []
         try:
             for i, text in enumerate(texts):
-                reader = _Reader(prepare(text), symbol, indexed, typing)
+                reader = _Reader(prepare(text), symbol, indexed, typing, statements)
                 readers.append(reader)
                 try:
                     reader.formula(rhs_of_equation)
@@ -177,9 +181,10 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(NotationReader, ApplicationReader):
-    def __init__(self, toks, symbol, indexed, typing: Typing):
+class _Reader(NotationReader, ApplicationReader, StatementReader):
+    def __init__(self, toks, symbol, indexed, typing: Typing, statements: bool = False):
         self.toks, self.pos, self.depth = toks, 0, 0
+        self.statements = statements
         self.symbol, self.indexed, self.typing = symbol, indexed, typing
         self.abs_depth = self.norm_depth = 0
         self.bold = self.in_script = False
@@ -194,18 +199,17 @@ class _Reader(NotationReader, ApplicationReader):
     def formula(self, rhs_of_equation: bool):
         if not self.toks:
             raise InputError("empty expression")
-        value = self.expression()
+        value = (self.statements and self.point()) or self.expression()
         while rhs_of_equation and self.peek(*RELATIONS):
             self.next()
             value = self.expression()
+        if self.peek(*STATEMENT_TOKENS):
+            value = self.statement(value, self.statements)
         if not self.done():
             tok = self.toks[self.pos]
             if tok.text in RELATIONS:
                 raise InputError(f"'{tok.text}' at column {tok.col}: give one side of an equation "
                                  "(or use `derivkit check`)")
-            if tok.text == "\\sim":
-                raise InputError(f"'\\sim' at column {tok.col} states a distribution, not an equation: derivkit "
-                                 "checks formulas related by =, \\leftarrow, \\approx or :=")
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
         self.value = value
         return value
@@ -332,8 +336,8 @@ class _Reader(NotationReader, ApplicationReader):
         if tok.text in ("\\|", "\\lVert"):
             return self.norm_depth == 0
         if tok.kind == "cmd":
-            return tok.text not in MULTIPLY | RELATIONS | {"\\div", "\\right", "\\end", "\\pm", "\\partial", "\\rVert",
-                                                         "\\sim", "\\\\"}
+            return tok.text not in MULTIPLY | RELATIONS | STATEMENT_TOKENS | {"\\div", "\\right", "\\end", "\\pm",
+                                                                           "\\partial", "\\rVert", "\\\\"}
         return False
 
     def unary(self):
