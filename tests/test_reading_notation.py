@@ -120,3 +120,49 @@ def test_distributions_are_read_only_with_unambiguous_parameters():
 def test_check_refuses_statements_naming_what_they_are(text, what):
     with pytest.raises(InputError, match=f"states {what}, not a quantity"):
         check_text(text, "x", latex=True)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\mathbb{E}\epsilon_i", "Expectation(epsilon_i)"),
+    (r"\frac{1}{k} \mathbb{E} \epsilon_i^2 + \frac{k-1}{k} \mathbb{E}[\epsilon_i \epsilon_j]",
+     "(k - 1)*Expectation(epsilon_i*epsilon_j)/k + Expectation(epsilon_i**2)/k"),
+    (r"\mathbb{E}(\epsilon_i)\mathbb{E}(\epsilon_j)", "Expectation(epsilon_i)*Expectation(epsilon_j)"),
+    (r"\text{Var}(\tilde{\theta}_m)", "Variance(thetatilde_m)"),
+    (r"\operatorname{Cov}(x, y)", "Covariance(x, y)"),
+    (r"\mathbb{E}\left[\left(\frac{1}{k} \sum_{i=1}^k \epsilon_i \right)^2 \right]",
+     "Expectation(Sum(epsilon[i], (i, 1, k))**2/k**2)"),
+])
+def test_expectations_and_variances_are_read_unevaluated(text, expected):
+    assert sp.sstr(parse_latex(text)) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    (r"E(x)", "expectation or as a function E"), (r"\mathbb{E} x y", "followed by a product"),
+    (r"\mathbb{E}[x, y]", "takes 1 argument"), (r"\mathbb{E}[\mathbf{w}]", "vector or matrix"),
+    (r"P(y \mid x)", "probability"),
+])
+def test_moments_that_are_refused(text, message):
+    with pytest.raises(InputError, match=message):
+        parse_latex(text)
+
+
+@pytest.mark.parametrize("claimed, expected, law, verdict", [
+    # literature values: E[x^2] = mu^2 + sigma^2 for N(mu, sigma^2); Var = (b - a)^2 / 12 for U(a, b);
+    # E|w| = b for Laplace(0, b); Var of a Laplace(mu, b) is 2 b^2
+    (r"\mathbb{E}[x^2]", r"\mu^2 + \sigma^2", r"x \sim \mathcal{N}(\mu, \sigma^2)", Verdict.EQUIVALENT),
+    (r"\mathbb{E}[x^2]", r"\mu^2", r"x \sim \mathcal{N}(\mu, \sigma^2)", Verdict.DIFFERENT),
+    (r"\mathbb{E}[(x - \mu)^2]", r"\operatorname{Var}(x)", r"x \sim \mathcal{N}(\mu, \sigma^2)", Verdict.EQUIVALENT),
+    (r"\operatorname{Var}(x)", r"\frac{(b-a)^2}{12}", r"x \sim \mathcal{U}(a, b)", Verdict.EQUIVALENT),
+    (r"\operatorname{Var}(x)", r"\frac{(b-a)^2}{6}", r"x \sim \mathcal{U}(a, b)", Verdict.DIFFERENT),
+    (r"\operatorname{Var}(w)", r"2 b^2", r"w \sim \text{Laplace}(\mu, b)", Verdict.EQUIVALENT),
+])
+def test_declared_distributions_give_moments_their_value(claimed, expected, law, verdict):
+    r = check_text(claimed, expected, latex=True, assume=[law])
+    assert r.verdict is verdict
+    assert any("sympy.stats" in d for d in r.diagnostics)
+    assert "Expectation" in r.claimed_read["expression"] or "Variance" in r.claimed_read["expression"]
+
+
+def test_a_moment_of_an_undeclared_name_is_refused_naming_it():
+    with pytest.raises(InputError, match="y has no declared distribution"):
+        check_text(r"\mathbb{E}[x y]", "0", latex=True, assume=[r"x \sim \mathcal{N}(0, s^2)"])

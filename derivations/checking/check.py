@@ -65,6 +65,9 @@ from derivations.errors import InputError
 from derivations.reading.naming import Assumption, match_powers, name_key, parse_assumption, parse_with, result_symbols, symbol_factory
 from derivations.reading.kinds import describe
 from derivations.checking.verdicts import CheckResult, Verdict
+from derivations.checking.distributions import evaluate_moments, has_moments
+from derivations.reading.latex import read_latex
+from derivations.reading.statements import Distributed
 from derivations.reading.naming import declared_kinds, parse_sides
 from derivations.reading.shapes import infer_shapes, is_typed
 from derivations.reading.sizes import expansion_work
@@ -369,7 +372,8 @@ def check_text(
     'different'
     """
     start = time.monotonic()
-    assumptions = [parse_assumption(a) for a in assume]
+    laws = [a for a in assume if "\\sim" in a]  # x \sim \mathcal{N}(\mu, \sigma^2): a distribution, for E and Var
+    assumptions = [parse_assumption(a) for a in assume if a not in laws]
     symbols = symbol_factory(assumptions)
     domains = {a.name: a.domain() for a in assumptions}
     kinds = declared_kinds(matrices, vectors, functions, scalars)
@@ -386,14 +390,29 @@ def check_text(
             v = parse_with(wrt, symbols, latex, "--wrt", kinds)
             if not isinstance(v, (sp.Symbol, sp.Indexed)) or is_typed(v):
                 raise InputError(f"--wrt must be a scalar variable, got {v}")
+        read = (c, e)
+        if laws or has_moments(c) or has_moments(e):
+            (c, e), law_note = evaluate_moments([c, e], [_law(t, symbols) for t in laws])
     remaining = max(timeout - (time.monotonic() - start), 0.01)
     sizes = _integer_sizes(assumptions, symbols[0])
+    if read != (c, e):
+        r = _check_read(c, e, reading, remaining, domains, seed, sizes)
+        return replace(r, claimed=read[0], expected=read[1], claimed_read=describe(read[0], reading),
+                       expected_read=describe(read[1], reading), diagnostics=(law_note,) + r.diagnostics)
     if derivative_of is not None:
         if is_typed(c) or is_typed(f):
             raise InputError("--derivative-of works with scalar formulas; for matrices give EXPECTED")
         r = check(c, derivative_of=(f, v), timeout=remaining, domains=domains, seed=seed, sizes=sizes)
         return _with_reading(r, reading, None)
     return _check_read(c, e, reading, remaining, domains, seed, sizes)
+
+
+def _law(text: str, symbols) -> Distributed:
+    """One ``--assume "x \\sim D"``, read as LaTeX with the names of the formulas."""
+    law = read_latex([text], *symbols, rhs_of_equation=False, statements=True, labels=["--assume"]).values[0]
+    if not isinstance(law, Distributed):
+        raise InputError(f"--assume {text!r}: write a distribution as x \\sim \\mathcal{{N}}(\\mu, \\sigma^2)")
+    return law
 
 
 def _integer_sizes(assumptions, symbol) -> list:

@@ -68,6 +68,7 @@ from derivations.errors import InputError
 from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
 from derivations.reading.application import ApplicationReader
 from derivations.reading.statements import STATEMENT_TOKENS, StatementReader
+from derivations.reading.moments import MomentReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
@@ -181,7 +182,7 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(NotationReader, ApplicationReader, StatementReader):
+class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
     def __init__(self, toks, symbol, indexed, typing: Typing, statements: bool = False):
         self.toks, self.pos, self.depth = toks, 0, 0
         self.statements = statements

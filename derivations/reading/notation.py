@@ -39,7 +39,7 @@ _TEXT_FONTS = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit"}
 _SCALAR_LETTERS = set("abcdekmnpqrstuvwxyzij") | {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "lambda", "mu",
                                                    "nu", "rho", "tau", "kappa", "theta", "omega", "xi", "zeta", "iota",
                                                    "chi", "pi"}
-_STATISTICS = {"E", "Var", "Cov", "P", "Pr", "Prob"}
+_STATISTICS = {"P", "Pr", "Prob"}
 _PROSE = {"and", "where", "for", "if", "when", "with", "or", "otherwise", "s.t.", "st", "then", "since", "hence",
           "thus", "so", "as", "by", "of", "in", "is", "are", "the", "let", "goal", "need", "such", "that"}
 
@@ -79,10 +79,12 @@ class NotationReader:
         name, index = self.name_with_index()
         bold = self.bold
         declared = self.typing.kind(name)
-        if declared is None and (self.font == "mathbb" and name == "E" or (
-                name in _STATISTICS and self.peek("[", "(", "\\left"))):
-            raise InputError(f"{name} at column {start.col} reads as an expectation, variance or probability, which "
-                             f"derivkit check cannot compare: write it out, or say --function {name} for a plain function")
+        moment = self.moment(name, self.font, start) if declared is None and index is None else None
+        if moment is not None:
+            return moment
+        if declared is None and name in _STATISTICS and self.peek("[", "(", "\\left"):
+            raise InputError(f"{name} at column {start.col} reads as a probability, which derivkit check cannot "
+                             f"compare: write it out, or say --function {name} for a plain function")
         if declared is None and self.font == "mathcal" and name in ("N", "U", "O") and self.peek("(", "\\left"):
             raise InputError(f"\\mathcal{{{name}}}(...) at column {start.col} is a distribution or an order of growth, "
                              "not a formula derivkit check can compare")
@@ -479,11 +481,40 @@ class NotationReader:
                 upper = self.script_value()
         if index is None or upper is None:
             raise InputError(f"write sums with both limits: \\sum_{{j=1}}^{{m}} (column {tok.col})")
-        body = self.term()
+        body = self.indexed_by(self.term(), index)
         if tok.text == "\\sum":
             return bounded_sum(body, index, lower, upper)
         bounded_sum(body, index, lower, upper)  # the same bounds
         return sp.Product(body, (index, lower, upper))
+
+    def indexed_by(self, body, index: sp.Symbol):
+        r"""In :math:`\sum_{i}`, a name subscripted by the index is an entry: ``\epsilon_i`` is ``epsilon[i]``.
+
+        ``x_{i,k}`` is ``x[i, k]``; ``h_{ik}`` (two letters, one the index) could be an entry or a name and is
+        refused, as is a vector or matrix subscripted by the index or arithmetic on it (write ``x^{(i+1)}``).
+        """
+        i = index.name
+        swap = {}
+        for s in sp.sympify(body).free_symbols:
+            if not isinstance(s, sp.Symbol) or "_" not in s.name:
+                continue
+            base, _, last = s.name.rpartition("_")
+            parts = last.strip("{}").split(",")
+            mentioned = i in parts or any(len(p) == 2 and i in p and p.isalpha() for p in parts) or (
+                last.startswith("{") and i in "".join(c if c.isalnum() else " " for c in last).split())
+            if not mentioned:
+                continue
+            if is_typed(s):
+                raise InputError(f"{s.name} in a sum over {i}: a vector or matrix subscripted by the index is not "
+                                 f"read; write its entries as {base}^{{({i})}}")
+            if any(not (p.isalpha() or p.isdigit()) or (len(p) == 2 and i in p and p.isalpha()) for p in parts):
+                entry = ",".join(",".join(p) if len(p) == 2 and p.isalpha() else p for p in parts)
+                raise InputError(f"{s.name} in a sum over {i} reads as an entry or as a name: write "
+                                 f"{base}_{{{entry}}} with commas between the indices, "
+                                 f"{base}^{{({last.strip('{}')})}} for arithmetic, or \\text{{...}} for a name")
+            indices = [self.symbol(p) if p.isalpha() else sp.Integer(p) for p in parts]
+            swap[s] = self.indexed(base)[tuple(indices) if len(indices) > 1 else indices[0]]
+        return sp.sympify(body).xreplace(swap) if swap else body
 
     def subscript_text_until(self, stop: str) -> str:
         parts = []
