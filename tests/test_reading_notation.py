@@ -166,3 +166,38 @@ def test_declared_distributions_give_moments_their_value(claimed, expected, law,
 def test_a_moment_of_an_undeclared_name_is_refused_naming_it():
     with pytest.raises(InputError, match="y has no declared distribution"):
         check_text(r"\mathbb{E}[x y]", "0", latex=True, assume=[r"x \sim \mathcal{N}(0, s^2)"])
+
+
+@pytest.mark.parametrize("claimed, expected, symmetric, verdict", [
+    (r"(\mathbf{A}\mathbf{H})^T", r"\mathbf{H}\mathbf{A}^T", "H", Verdict.EQUIVALENT),
+    (r"(\mathbf{A}\mathbf{H})^T", r"\mathbf{H}\mathbf{A}^T", "", Verdict.DIFFERENT),  # H^T != H in general
+    (r"\mathbf{v}^T \mathbf{H}^T \mathbf{w}", r"\mathbf{w}^T \mathbf{H} \mathbf{v}", "H", Verdict.EQUIVALENT),
+    (r"\mathbf{v}^T \mathbf{A} \mathbf{w}", r"\mathbf{w}^T \mathbf{A} \mathbf{v}", "H", Verdict.DIFFERENT),
+    (r"\mathbf{A}\mathbf{H}", r"\mathbf{H}\mathbf{A}", "A,H", Verdict.DIFFERENT),  # symmetric does not commute
+    (r"(\mathbf{A}\mathbf{H})^T", r"\mathbf{H}\mathbf{A}", "A,H", Verdict.EQUIVALENT),
+])
+def test_symmetric_matrices(claimed, expected, symmetric, verdict):
+    r = check_text(claimed, expected, latex=True, symmetric=[symmetric] if symmetric else [])
+    assert r.verdict is verdict
+    if symmetric and "H" in claimed:
+        assert any("declared symmetric" in d for d in r.diagnostics)
+
+
+def test_symmetric_draws_are_symmetric_and_square():
+    import random
+
+    from derivations.checking.matrices import matrix_draws
+    from derivations.reading.shapes import infer_shapes, matrix
+
+    H = matrix("H")
+    c = H
+    draw = matrix_draws(c, c, infer_shapes([c]), random.Random(3), 1, {"H"})[0]
+    assert draw.claimed.is_square and draw.claimed == draw.claimed.T
+
+
+def test_a_sum_over_an_index_reads_the_subscripted_name_as_an_entry():
+    # (1/m) sum_i x_i was read with x_i a constant, and "proved" equal to x_i
+    r = check_text(r"\frac{1}{m}\sum_{i=1}^m x_i", "x_i", latex=True)
+    assert r.verdict is Verdict.DIFFERENT
+    with pytest.raises(InputError, match="h_{i,k} with commas"):
+        check_text(r"\frac{1}{m}\sum_{i=1}^m h_{ik}", "h_{ik}", latex=True)
