@@ -201,3 +201,21 @@ def test_a_sum_over_an_index_reads_the_subscripted_name_as_an_entry():
     assert r.verdict is Verdict.DIFFERENT
     with pytest.raises(InputError, match="h_{i,k} with commas"):
         check_text(r"\frac{1}{m}\sum_{i=1}^m h_{ik}", "h_{ik}", latex=True)
+
+
+@pytest.mark.parametrize("claimed, expected, smooth, verdict", [
+    # Schwarz: for a smooth function the mixed partials commute; without the declaration they are not assumed to
+    (r"\frac{\partial^2 L}{\partial w_i \partial w_j}", r"\frac{\partial^2 L}{\partial w_j \partial w_i}", "L",
+     Verdict.EQUIVALENT),
+    (r"\frac{\partial^2 L}{\partial w_i \partial w_j}", r"\frac{\partial^2 L}{\partial w_j \partial w_i}", "",
+     Verdict.DIFFERENT),
+    (r"\frac{\partial^3 f}{\partial x \partial y \partial x}", r"\frac{\partial^3 f}{\partial x^2 \partial y}", "f",
+     Verdict.EQUIVALENT),
+    (r"\frac{\partial^2 f}{\partial x \partial y}", r"\frac{\partial^2 f}{\partial x^2}", "f", Verdict.DIFFERENT),
+    (r"\frac{\partial^2 g}{\partial x \partial y}", r"\frac{\partial^2 g}{\partial y \partial x}", "f",
+     Verdict.DIFFERENT),  # only the declared function
+])
+def test_mixed_partials_of_declared_smooth_functions_commute(claimed, expected, smooth, verdict):
+    r = check_text(claimed, expected, latex=True, smooth=[smooth] if smooth else [])
+    assert r.verdict is verdict
+    assert any("Schwarz" in d for d in r.diagnostics) == bool(smooth)

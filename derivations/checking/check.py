@@ -340,6 +340,7 @@ def check_text(
     functions: Sequence[str] = (),
     scalars: Sequence[str] = (),
     symmetric: Sequence[str] = (),
+    smooth: Sequence[str] = (),
 ) -> CheckResult:
     """Parse and check user text: ``claimed`` against ``expected`` or against ``d(derivative_of)/d(wrt)``.
 
@@ -353,6 +354,8 @@ def check_text(
     derivative_of, wrt : check ``claimed`` against the derivative of this text.
     seed : the seed of the probe points.
     matrices, vectors, functions, scalars : names declared of that kind (``"H, X"``).
+    smooth : functions declared smooth: their mixed partials commute (Schwarz), ``\\partial^2 f/\\partial x \\partial y``
+        and ``\\partial^2 f/\\partial y \\partial x`` are read alike.
     symmetric : matrices declared symmetric: :math:`H^\\top` is read as :math:`H`, random draws are symmetric.
 
     Returns
@@ -386,7 +389,7 @@ def check_text(
         raise InputError("give EXPECTED, --against NAME or --derivative-of F --wrt X")
     with _building(timeout):
         other, what = (expected, "EXPECTED") if derivative_of is None else (derivative_of, "--derivative-of")
-        reading = parse_sides([claimed, other], symbols, latex, ["CLAIMED", what], kinds)
+        reading = parse_sides([claimed, other], symbols, latex, ["CLAIMED", what], kinds, list(declared_kinds(smooth)))
         c, e = (_symmetric(v, symmetric_names) for v in reading.values)
         if derivative_of is not None:
             f = e
@@ -412,6 +415,9 @@ def check_text(
     if used:
         r = replace(r, diagnostics=(f"{', '.join(used)} declared symmetric: transposes read as the matrix itself, "
                                     "random draws symmetric",) + r.diagnostics)
+    if smooth:
+        r = replace(r, diagnostics=(f"{', '.join(declared_kinds(smooth))} declared smooth: mixed partials named in one "
+                                    "order (Schwarz)",) + r.diagnostics)
     return r
 
 

@@ -105,12 +105,14 @@ def read_latex(
     rhs_of_equation: bool = True,
     labels: Sequence[str] = (),
     statements: bool = False,
+    smooth: Sequence[str] = (),
 ) -> Reading:
     r"""Read several formulas together (the two sides of a check): one kind per name across all of them.
 
     ``declared`` gives kinds the user stated (``--matrix H``, ``--function f``);
     ``labels`` prefix error messages (``CLAIMED: ...``); with ``statements`` conditions, memberships, points and
-    distributions are read too (:mod:`derivations.reading.statements`), otherwise refused as not quantities.
+    distributions are read too (:mod:`derivations.reading.statements`), otherwise refused as not quantities;
+    the mixed partials of the names in ``smooth`` are taken in one order (Schwarz: they commute).
 
     >>> r = read_latex([r"\mathbf{A}\mathbf{B}", r"\mathbf{B}\mathbf{A}"])
     >>> r.values, [(n, k.value) for n, k, _ in r.kinds]
@@ -120,15 +122,16 @@ def read_latex(
         validate_text(t)
     def read() -> Reading:
         reading = _read_all(list(texts), symbol, indexed, dict(declared or {}), rhs_of_equation, list(labels),
-                            statements)
+                            statements, frozenset(smooth))
         check_sizes(reading.values)  # the formulas, not the record, are what later work expands
         return reading
 
     return guarded(read, texts[0])
 
 
-def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels, statements=False) -> Reading:
-    typing = Typing(declared, has_matrices=any(k in (Kind.MATRIX, Kind.VECTOR) for k in declared.values()))
+def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels, statements=False,
+              smooth=frozenset()) -> Reading:
+    typing = Typing(declared, smooth, has_matrices=any(k in (Kind.MATRIX, Kind.VECTOR) for k in declared.values()))
     for _ in range(_MAX_PASSES):
         readers = []
         try:

@@ -445,6 +445,11 @@ class NotationReader:
             operand = self.postfix()
             variables = [self.indexed(n)[i] if i is not None else self.symbol(n) for n, i, e in parts for _ in range(e)]
             return bounded_diff(operand, *variables)
+        if top in self.typing.smooth:  # Schwarz: the partials of a smooth function commute, one order names them
+            counts: dict = {}
+            for n, i, e in parts:
+                counts[(n, i)] = counts.get((n, i), 0) + e
+            parts = sorted(((n, i, e) for (n, i), e in counts.items()), key=lambda p: (p[0], sp.sstr(p[1])))
         top += "" if power == 1 else str(power)  # \partial \sigma^2: the power is part of the name
         names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
         name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
