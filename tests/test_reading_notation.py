@@ -219,3 +219,27 @@ def test_mixed_partials_of_declared_smooth_functions_commute(claimed, expected, 
     r = check_text(claimed, expected, latex=True, smooth=[smooth] if smooth else [])
     assert r.verdict is verdict
     assert any("Schwarz" in d for d in r.diagnostics) == bool(smooth)
+
+
+def test_an_entry_named_outside_its_sum_is_the_same_entry():
+    # d/dx_j sum_i x_i^2 = 2 x_j (it was read as 0: x_j and the x_i of the sum were unrelated names)
+    value = parse_latex(r"\frac{\partial}{\partial x_j} \sum_{i=1}^n x_i^2")
+    x = next(iter(value.atoms(sp.Indexed))).base
+    j, n = sp.Symbol("j", real=True), sp.Symbol("n", real=True)
+    for size in (3, 5):
+        at = {x[k]: k + 2 for k in range(1, size + 1)}
+        for jj in (1, size):
+            got = value.subs({n: size, j: jj}).doit().subs(at)
+            assert got == 2 * at[x[jj]]
+    # read together, the x_j of the other side is the same entry x[j]
+    claimed, expected = read_latex([r"\frac{\partial}{\partial x_j} \sum_{i=1}^n x_i^2", "2 x_j"]).values
+    assert expected == 2 * x[j] and claimed.subs({n: 4, j: 3}).doit() == expected.subs(j, 3)
+
+
+@pytest.mark.parametrize("text, message", [
+    (r"\sum_{i=1}^n x_i + x^{(1)}", "indexed both by a subscript"),
+    (r"\frac{\partial}{\partial x_i}\sum_{j=1}^m (x^{(j)})^2", "an entry x_i or a sample x"),
+])
+def test_an_entry_and_a_sample_of_one_name_are_refused(text, message):
+    with pytest.raises(InputError, match=message):
+        parse_latex(text)

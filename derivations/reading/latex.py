@@ -163,6 +163,10 @@ def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels, stateme
 
 
 def _reading(readers, typing: Typing, labels) -> Reading:
+    subscripted = set().union(*(r.subscript_bases for r in readers))
+    for r in readers:  # x_j on one side is the x[j] of a sum on the other
+        if not isinstance(r.value, sp.MatrixBase):
+            r.value = r.as_entries(r.value, subscripted=subscripted)
     applied: dict[str, tuple[str, int]] = {}
     bare: dict[str, str] = {}
     for i, r in enumerate(readers):
@@ -198,6 +202,8 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
         self.bare: dict[str, int] = {}
         self.kinds: dict[str, tuple[Kind, str]] = {}
         self.gradients: dict = {}  # gradient read -> the plain name it is taken with respect to
+        self.subscript_bases: set[str] = set()  # x of x_i read as x[i] in a sum over i
+        self.superscript_bases: set[str] = set()  # x of x^{(j)}
         self.value = None
 
     def formula(self, rhs_of_equation: bool):
@@ -215,8 +221,8 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
                 raise InputError(f"'{tok.text}' at column {tok.col}: give one side of an equation "
                                  "(or use `derivkit check`)")
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
-        self.value = value
-        return value
+        self.value = value if isinstance(value, sp.MatrixBase) else self.as_entries(value)
+        return self.value
 
     # ------------------------------------------------------------------ tokens
     def done(self) -> bool:

@@ -131,6 +131,7 @@ class NotationReader:
                 return typed(f"{name}[{sp.sstr(index)}]", kind)
             return typed(name, kind)
         if index is not None:
+            self.superscript_bases.add(name)
             return self.indexed(name)[index]
         if name == "pi":
             return sp.pi
@@ -442,9 +443,15 @@ class NotationReader:
         if not parts:
             raise InputError(f"a derivative needs a variable below the line (column {tok.col})")
         if top is None:
-            operand = self.postfix()
+            operand = self.as_entries(self.postfix())
             variables = [self.indexed(n)[i] if i is not None else self.symbol(n) for n, i, e in parts for _ in range(e)]
-            return bounded_diff(operand, *variables)
+            labels = {str(i.base.label) for i in sp.sympify(operand).atoms(sp.Indexed)} & self.superscript_bases
+            for v in variables:
+                if isinstance(v, sp.Symbol) and v.name.rpartition("_")[0] in labels:
+                    base = v.name.rpartition("_")[0]
+                    raise InputError(f"\\partial {v.name} below a formula of {base}^{{(j)}} (column {tok.col}): an entry "
+                                     f"{v.name} or a sample {base}^{{({v.name.rpartition('_')[2]})}}? write the one meant")
+            return bounded_diff(operand, *(self.as_entries(v, operand) for v in variables))
         if top in self.typing.smooth:  # Schwarz: the partials of a smooth function commute, one order names them
             counts: dict = {}
             for n, i, e in parts:
@@ -519,7 +526,30 @@ class NotationReader:
                                  f"{base}^{{({last.strip('{}')})}} for arithmetic, or \\text{{...}} for a name")
             indices = [self.symbol(p) if p.isalpha() else sp.Integer(p) for p in parts]
             swap[s] = self.indexed(base)[tuple(indices) if len(indices) > 1 else indices[0]]
+            self.subscript_bases.add(base)
         return sp.sympify(body).xreplace(swap) if swap else body
+
+    def as_entries(self, value, within=None, subscripted=None):
+        r"""``x_j`` is the entry ``x[j]`` where ``x`` is indexed (``\sum_i x_i`` made it so): one name, one reading.
+
+        ``within`` is where to look for indexed names (``value`` itself by default); ``subscripted`` the bases
+        indexed by a subscript (this formula's by default; the sides of a check share theirs).
+        """
+        subscripted = self.subscript_bases if subscripted is None else subscripted
+        both = subscripted & self.superscript_bases
+        if both:
+            name = sorted(both)[0]
+            raise InputError(f"{name} is indexed both by a subscript ({name}_i in a sum) and by a superscript "
+                             f"({name}^{{(j)}}): one may be an entry, the other a sample; write one of them differently")
+        bases = {str(i.base.label) for i in sp.sympify(within if within is not None else value).atoms(sp.Indexed)}
+        bases = (bases | subscripted) & subscripted if within is None else bases & subscripted
+        swap = {}
+        for s in sp.sympify(value).free_symbols:
+            if isinstance(s, sp.Symbol) and not is_typed(s) and "_" in s.name and s.name not in bases:
+                base, _, sub = s.name.rpartition("_")
+                if base in bases and (sub.isalpha() or sub.isdigit()):
+                    swap[s] = self.indexed(base)[self.symbol(sub) if sub.isalpha() else sp.Integer(sub)]
+        return sp.sympify(value).xreplace(swap) if swap else value
 
     def subscript_text_until(self, stop: str) -> str:
         parts = []
