@@ -139,7 +139,7 @@ def test_expectations_and_variances_are_read_unevaluated(text, expected):
 @pytest.mark.parametrize("text, message", [
     (r"E(x)", "expectation or as a function E"), (r"\mathbb{E} x y", "followed by a product"),
     (r"\mathbb{E}[x, y]", "takes 1 argument"), (r"\mathbb{E}[\mathbf{w}]", "vector or matrix"),
-    (r"P(y \mid x)", "probability"),
+    (r"P(x)", "a probability or as a function P"),
 ])
 def test_moments_that_are_refused(text, message):
     with pytest.raises(InputError, match=message):
@@ -243,3 +243,19 @@ def test_an_entry_named_outside_its_sum_is_the_same_entry():
 def test_an_entry_and_a_sample_of_one_name_are_refused(text, message):
     with pytest.raises(InputError, match=message):
         parse_latex(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"P(y|x_j)", "Probability(y, x_j)"), (r"P(x_j \mid y)", "Probability(x_j, y)"),
+    (r"\frac{P(x_j)P(y \mid x_j)}{P(y)}", "Probability(x_j)*Probability(y, x_j)/Probability(y)"),
+    (r"\mathbb{P}(x)", "Probability(x)"),
+])
+def test_probabilities_are_read_and_never_computed(text, expected):
+    assert sp.sstr(parse_latex(text)) == expected
+    with pytest.raises(InputError, match="does not compute probabilities"):
+        check_text(text, text, latex=True)
+
+
+def test_a_plain_p_applied_is_a_probability_or_a_function():
+    with pytest.raises(InputError, match="reads either as a probability or as a function P"):
+        parse_latex(r"P(x) + 1")

@@ -30,12 +30,13 @@ import sympy.stats as stats
 from sympy.stats.crv import SingleContinuousPSpace
 
 from derivations.errors import InputError
-from derivations.reading.moments import MOMENTS, Covariance, Expectation, Variance
+from derivations.reading.moments import MOMENTS, Covariance, Expectation, Probability, Variance
 from derivations.reading.statements import Distributed
 
 
 def has_moments(value) -> bool:
-    return isinstance(value, sp.Basic) and value.has(*MOMENTS)
+    """Does ``value`` hold an expectation, variance, covariance or probability?"""
+    return isinstance(value, sp.Basic) and value.has(*MOMENTS, Probability)
 
 
 def evaluate_moments(values: Sequence[sp.Basic], declared: Sequence[Distributed]) -> tuple[list, str]:
@@ -68,6 +69,8 @@ def evaluate_moments(values: Sequence[sp.Basic], declared: Sequence[Distributed]
 
     out = []
     for v in values:
+        if isinstance(v, sp.Basic) and v.has(Probability):
+            raise InputError("the formula has a probability P(...): derivkit check does not compute probabilities")
         if not has_moments(v):
             out.append(v)
             continue

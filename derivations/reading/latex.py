@@ -346,7 +346,7 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
         if tok.text in ("\\|", "\\lVert"):
             return self.norm_depth == 0
         if tok.kind == "cmd":
-            return tok.text not in MULTIPLY | RELATIONS | STATEMENT_TOKENS | {"\\div", "\\right", "\\end", "\\pm",
+            return tok.text not in MULTIPLY | RELATIONS | STATEMENT_TOKENS | {"\\div", "\\right", "\\end", "\\pm", "\\mid",
                                                                            "\\partial", "\\rVert", "\\\\"}
         return False
 

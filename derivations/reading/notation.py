@@ -82,9 +82,6 @@ class NotationReader:
         moment = self.moment(name, self.font, start) if declared is None and index is None else None
         if moment is not None:
             return moment
-        if declared is None and name in _STATISTICS and self.peek("[", "(", "\\left"):
-            raise InputError(f"{name} at column {start.col} reads as a probability, which derivkit check cannot "
-                             f"compare: write it out, or say --function {name} for a plain function")
         if declared is None and self.font == "mathcal" and name in ("N", "U", "O") and self.peek("(", "\\left"):
             raise InputError(f"\\mathcal{{{name}}}(...) at column {start.col} is a distribution or an order of growth, "
                              "not a formula derivkit check can compare")
