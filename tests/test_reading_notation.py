@@ -277,3 +277,14 @@ def test_moments_agree_with_sympy_stats_integrals():
         assert sp.simplify(got - stats.E(p.subs({x: X, y: Y}))) == 0
         (got,), _ = evaluate_moments([Variance(p)], laws)
         assert sp.simplify(got - stats.variance(p.subs({x: X, y: Y}))) == 0
+
+
+def test_a_mixed_partial_of_an_applied_function_needs_it_declared_smooth():
+    # SymPy's Derivative orders its variables (Schwarz): only true for a smooth function, so it is asked for
+    with pytest.raises(InputError, match="--smooth f"):
+        check_text(r"\frac{\partial^2}{\partial x \partial y} f(x, y)",
+                   r"\frac{\partial^2}{\partial y \partial x} f(x, y)", latex=True)
+    r = check_text(r"\frac{\partial^2}{\partial x \partial y} f(x, y)",
+                   r"\frac{\partial^2}{\partial y \partial x} f(x, y)", latex=True, smooth=["f"])
+    assert r.verdict is Verdict.EQUIVALENT
+    assert parse_latex(r"\frac{\partial^2}{\partial x \partial y} (x^2 y)") == 2 * sp.Symbol("x", real=True)

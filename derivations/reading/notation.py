@@ -448,6 +448,11 @@ class NotationReader:
                     base = v.name.rpartition("_")[0]
                     raise InputError(f"\\partial {v.name} below a formula of {base}^{{(j)}} (column {tok.col}): an entry "
                                      f"{v.name} or a sample {base}^{{({v.name.rpartition('_')[2]})}}? write the one meant")
+            mixed = len(set(variables)) > 1
+            unknown = sorted({f.func.__name__ for f in sp.sympify(operand).atoms(AppliedUndef)} - self.typing.smooth)
+            if mixed and unknown:  # SymPy's Derivative orders the variables: that is Schwarz, true for smooth f only
+                raise InputError(f"the mixed partial at column {tok.col} of {unknown[0]}(...) depends on the order "
+                                 f"unless {unknown[0]} is smooth: say --smooth {unknown[0]} (Schwarz)")
             return bounded_diff(operand, *(self.as_entries(v, operand) for v in variables))
         if top in self.typing.smooth:  # Schwarz: the partials of a smooth function commute, one order names them
             counts: dict = {}
