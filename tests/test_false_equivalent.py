@@ -94,6 +94,27 @@ LATEX_PAIRS = [
     ("1E-3", "0.001", {}, EQUAL),
     (r"\frac{\eta}{\sqrt{v} + 1e-8}", r"\frac{\eta}{\sqrt{v} + 10^{-8}}", {"assume": ["v>0"]}, EQUAL),
     ("x + 1e-8", "x", {}, DIFFERENT),
+    # norms, gradients, sums, declarations (this round's notation)
+    (rf"\|{x}\|^3", rf"({x}^T{x})\|{x}\|", {}, EQUAL),
+    (rf"\|{x}\|^3", rf"{x}^T{x}", {}, DIFFERENT),
+    (rf"\left\| {x} \right\|^2", rf"{x}^T{x}", {}, EQUAL),
+    (rf"\left\| {x} \right\|", rf"{x}^T{x}", {}, DIFFERENT),  # \left\| x \right\| was read as x
+    (r"\frac{1}{m}\sum_{i=1}^m x_i", "x_i", {}, DIFFERENT),  # x_i in the sum was a constant: "proved" equal
+    (r"\sum_{i=1}^m x_i", r"\sum_{j=1}^m x_j", {}, EQUAL),
+    (rf"\nabla_{{{x}}} J({x} + {v})", rf"\nabla_{{{x}}} J({x})", {}, DIFFERENT),
+    (rf"\theta_0 - {H}^{{-1}}\nabla_\theta J(\theta_0)", rf"\theta_0 - ({H}^{{-1}})\nabla_\theta J(\theta_0)", {},
+     EQUAL),
+    (f"({A}{H})^T", f"{H}{A}^T", {"symmetric": ["H"]}, EQUAL),
+    (f"({A}{H})^T", f"{H}{A}^T", {}, DIFFERENT),
+    (f"{A}{H}", f"{H}{A}", {"symmetric": ["A,H"]}, DIFFERENT),
+    (r"\frac{\partial^2 L}{\partial x \partial y}", r"\frac{\partial^2 L}{\partial y \partial x}", {"smooth": ["L"]},
+     EQUAL),
+    (r"\frac{\partial^2 L}{\partial x \partial y}", r"\frac{\partial^2 L}{\partial y \partial x}", {}, DIFFERENT),
+    (r"\mathbb{E}[x^2]", r"(\mathbb{E}[x])^2", {"assume": [r"x \sim \mathcal{N}(\mu, \sigma^2)"]}, DIFFERENT),
+    (r"\mathbb{E}[x^2] - (\mathbb{E}[x])^2", r"\operatorname{Var}(x)", {"assume": [r"x \sim \mathcal{U}(a, b)"]},
+     EQUAL),
+    ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
+    ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]
 
 SYMPY_PAIRS = [

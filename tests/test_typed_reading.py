@@ -88,8 +88,6 @@ def test_text_in_scripts_is_part_of_a_name():
 @pytest.mark.parametrize("text, message", [
     ("1.1.1", r"malformed number '1.1.1' at column 1"),
     ("2 + 3.4.5", r"malformed number '3.4.5' at column 5"),
-    (r"\mathbb{E}[x]", "expectation"),
-    (r"\operatorname{Var}(x)", "variance"),
     (r"w \sim \mathcal{N}(0, 1)", "distribution"),
     (r"\mathbf{A} + 1", None),
 ])
@@ -100,6 +98,16 @@ def test_refusals_are_one_line_with_a_column_or_a_reason(text, message):
     assert "\n" not in str(info.value)
     if message:
         assert message in str(info.value)
+
+
+@pytest.mark.parametrize("text", [r"\mathbb{E}[x]", r"\operatorname{Var}(x)"])
+def test_moments_without_a_declared_distribution_are_refused_by_check_in_one_line(text):
+    # read as Expectation(x) and Variance(x) (tests/test_reading_notation.py); their value needs a distribution
+    with pytest.raises(InputError) as info:
+        check_text(text, "x", latex=True)
+    assert "\n" not in str(info.value)
+    assert "expectation, variance or covariance" in str(info.value) and "no name has a declared distribution" in str(
+        info.value)
 
 
 def test_sympy_style_methods_are_a_whitelist():

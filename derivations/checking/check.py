@@ -69,8 +69,12 @@ from derivations.errors import InputError
 from derivations.reading.naming import Assumption, match_powers, name_key, parse_assumption, parse_with, result_symbols, symbol_factory
 from derivations.reading.kinds import describe
 from derivations.checking.verdicts import CheckResult, Verdict
+from derivations.checking.distributions import evaluate_moments, has_moments
+from derivations.reading.latex import read_latex
+from derivations.reading.statements import Distributed
 from derivations.reading.naming import declared_kinds, parse_sides
-from derivations.reading.shapes import infer_shapes, is_typed
+from derivations.reading.shapes import MatrixName, infer_shapes, is_typed, square
+from derivations.reading.sizes import expansion_work
 from derivations.checking.matrices import function_draws, matrix_algebra_zero, matrix_draws, undefined_functions
 from derivations.checking.diagnostics import SMALL_CONSTANTS, diagnose, names_of
 from derivations.checking.verify import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
@@ -82,6 +86,9 @@ __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check
            "SMALL_CONSTANTS", "name_key", "result_symbols"]
 
 DEFAULT_TIMEOUT = 10.0
+# term products of an expansion (sizes.expansion_work), each some 50 us to 1 ms in SymPy's expand: off the
+# main thread, where no timer interrupts, at most 2 000 (~2 s); in it the timer bounds the symbolic test
+MAX_UNTIMED_WORK = 2_000
 PROBES = 12
 SCREEN = 3
 
@@ -258,7 +265,9 @@ def _symbolic_zero(diff, seconds: float) -> bool | None:
 
 def _symbolic_zero_unguarded(diff, seconds: float) -> bool | None:
     if threading.current_thread() is not threading.main_thread():
-        # no timer can interrupt simplify() here: only the cheap, polynomial-time tests
+        # no timer can interrupt simplify() here: only the cheap, polynomial-time tests, on bounded sizes
+        if any(expansion_work(e) > MAX_UNTIMED_WORK for e in _entries(diff)):
+            return None
         return all(sp.expand(e) == 0 or sp.cancel(sp.together(e)) == 0 for e in _entries(diff)) or None
     if not diff.has(*_TRANSCENDENTAL):
         return symbolic_zero(diff, seconds)
@@ -387,6 +396,8 @@ def check_text(
     vectors: Sequence[str] = (),
     functions: Sequence[str] = (),
     scalars: Sequence[str] = (),
+    symmetric: Sequence[str] = (),
+    smooth: Sequence[str] = (),
 ) -> CheckResult:
     """Parse and check user text: ``claimed`` against ``expected`` or against ``d(derivative_of)/d(wrt)``.
 
@@ -400,6 +411,9 @@ def check_text(
     derivative_of, wrt : check ``claimed`` against the derivative of this text.
     seed : the seed of the probe points.
     matrices, vectors, functions, scalars : names declared of that kind (``"H, X"``).
+    smooth : functions declared smooth: their mixed partials commute (Schwarz), ``\\partial^2 f/\\partial x \\partial y``
+        and ``\\partial^2 f/\\partial y \\partial x`` are read alike.
+    symmetric : matrices declared symmetric: :math:`H^\\top` is read as :math:`H`, random draws are symmetric.
 
     Returns
     =======
@@ -420,31 +434,67 @@ def check_text(
     'different'
     """
     start = time.monotonic()
-    assumptions = [parse_assumption(a) for a in assume]
+    laws = [a for a in assume if "\\sim" in a]  # x \sim \mathcal{N}(\mu, \sigma^2): a distribution, for E and Var
+    assumptions = [parse_assumption(a) for a in assume if a not in laws]
     symbols = symbol_factory(assumptions)
     domains = {a.name: a.domain() for a in assumptions}
-    kinds = declared_kinds(matrices, vectors, functions, scalars)
+    kinds = declared_kinds(list(matrices) + list(symmetric), vectors, functions, scalars)
+    symmetric_names = set(declared_kinds(symmetric))
     if derivative_of is not None and not wrt:
         raise InputError("--derivative-of needs --wrt VARIABLE")
     if derivative_of is None and expected is None:
         raise InputError("give EXPECTED, --against NAME or --derivative-of F --wrt X")
     with _building(timeout):
         other, what = (expected, "EXPECTED") if derivative_of is None else (derivative_of, "--derivative-of")
-        reading = parse_sides([claimed, other], symbols, latex, ["CLAIMED", what], kinds)
-        c, e = reading.values
+        reading = parse_sides([claimed, other], symbols, latex, ["CLAIMED", what], kinds, list(declared_kinds(smooth)))
+        c, e = (_symmetric(v, symmetric_names) for v in reading.values)
         if derivative_of is not None:
             f = e
             v = parse_with(wrt, symbols, latex, "--wrt", kinds)
             if not isinstance(v, (sp.Symbol, sp.Indexed)) or is_typed(v):
                 raise InputError(f"--wrt must be a scalar variable, got {v}")
+        read = (c, e)
+        if laws or has_moments(c) or has_moments(e):
+            (c, e), law_note = evaluate_moments([c, e], [_law(t, symbols) for t in laws])
     remaining = max(timeout - (time.monotonic() - start), 0.01)
     sizes = _integer_sizes(assumptions, symbols[0])
+    if read != (c, e):
+        r = _check_read(c, e, reading, remaining, domains, seed, sizes, symmetric_names)
+        return replace(r, claimed=read[0], expected=read[1], claimed_read=describe(read[0], reading),
+                       expected_read=describe(read[1], reading), diagnostics=(law_note,) + r.diagnostics)
     if derivative_of is not None:
         if is_typed(c) or is_typed(f):
             raise InputError("--derivative-of works with scalar formulas; for matrices give EXPECTED")
         r = check(c, derivative_of=(f, v), timeout=remaining, domains=domains, seed=seed, sizes=sizes)
         return _with_reading(r, reading, None)
-    return _check_read(c, e, reading, remaining, domains, seed, sizes)
+    r = _check_read(c, e, reading, remaining, domains, seed, sizes, symmetric_names)
+    used = sorted(n for n in symmetric_names if n in {getattr(a, "name", "") for v in (c, e) for a in _atoms(v)})
+    if used:
+        r = replace(r, diagnostics=(f"{', '.join(used)} declared symmetric: transposes read as the matrix itself, "
+                                    "random draws symmetric",) + r.diagnostics)
+    if smooth:
+        r = replace(r, diagnostics=(f"{', '.join(declared_kinds(smooth))} declared smooth: mixed partials named in one "
+                                    "order (Schwarz)",) + r.diagnostics)
+    return r
+
+
+def _atoms(value):
+    return set().union(*(sp.sympify(x).atoms(sp.Symbol) for x in value)) if isinstance(value, sp.MatrixBase) else \
+        sp.sympify(value).atoms(sp.Symbol)
+
+
+def _symmetric(value, names):
+    """``H^T`` read as ``H`` for the matrices declared symmetric (transposes of products are already distributed)."""
+    swap = {sp.transpose(a): a for a in _atoms(value) if isinstance(a, MatrixName) and a.name in names}
+    return value.xreplace(swap) if swap else value
+
+
+def _law(text: str, symbols) -> Distributed:
+    """One ``--assume "x \\sim D"``, read as LaTeX with the names of the formulas."""
+    law = read_latex([text], *symbols, rhs_of_equation=False, statements=True, labels=["--assume"]).values[0]
+    if not isinstance(law, Distributed):
+        raise InputError(f"--assume {text!r}: write a distribution as x \\sim \\mathcal{{N}}(\\mu, \\sigma^2)")
+    return law
 
 
 def _integer_sizes(assumptions, symbol) -> list:
@@ -475,22 +525,31 @@ def _with_reading(r: CheckResult, reading, shapes, claimed=None, expected=None, 
                    expected_read=describe(e, reading, shapes), **changes)
 
 
-def _check_read(c, e, reading, timeout, domains, seed, sizes) -> CheckResult:
+def _shapes(exprs, symmetric, same_shape=False):
+    """:func:`infer_shapes`, with the matrices declared symmetric square."""
+    shapes = infer_shapes(exprs, same_shape=same_shape)
+    for name in symmetric:
+        if name in shapes.names:
+            square(shapes, name)
+    return shapes
+
+
+def _check_read(c, e, reading, timeout, domains, seed, sizes, symmetric=frozenset()) -> CheckResult:
     """Check two read formulas: matrices by matrix algebra or random matrices, functions by random functions."""
     start = time.monotonic()
     rng = random.Random(f"derivkit-typed:{seed}")
     functions = undefined_functions([c, e])
     if c == e:
         r = CheckResult(Verdict.EQUIVALENT, "structural", c, e, seconds=time.monotonic() - start)
-        return _with_reading(r, reading, infer_shapes([c]) if is_typed(c) else None)
+        return _with_reading(r, reading, _shapes([c], symmetric) if is_typed(c) else None)
     if not (is_typed(c) or is_typed(e)):
         if not functions:
             return _with_reading(check(c, e, timeout=timeout, domains=domains, seed=seed, sizes=sizes), reading, None)
         draws = function_draws(c, e, rng, FUNCTION_DRAWS)
         return _over_draws(c, e, draws, "random smooth functions", reading, None, timeout, domains, seed, sizes)
-    shapes = infer_shapes([c, e])
+    shapes = _shapes([c, e], symmetric)
     try:
-        shapes = infer_shapes([c, e], same_shape=not (c == 0 or e == 0))  # 0 is the zero matrix of any shape
+        shapes = _shapes([c, e], symmetric, same_shape=not (c == 0 or e == 0))  # 0: the zero matrix of any shape
     except InputError as exc:
         r = CheckResult(Verdict.DIFFERENT, "shape", c, e, diagnostics=(str(exc).replace("shape mismatch: ", ""),),
                         seconds=time.monotonic() - start)
@@ -499,7 +558,7 @@ def _check_read(c, e, reading, timeout, domains, seed, sizes) -> CheckResult:
         r = CheckResult(Verdict.EQUIVALENT, "symbolic (matrix algebra)", c, e,
                         diagnostics=("proved for matrices of every compatible size",), seconds=time.monotonic() - start)
         return _with_reading(r, reading, shapes)
-    draws = matrix_draws(c, e, shapes, rng, MATRIX_DRAWS)
+    draws = matrix_draws(c, e, shapes, rng, MATRIX_DRAWS, symmetric)
     if functions:
         draws = [replace(f, sizes=f"{d.sizes}; {f.sizes}") for d in draws
                  for f in function_draws(d.claimed, d.expected, rng, 1)]

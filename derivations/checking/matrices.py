@@ -34,7 +34,7 @@ import sympy as sp
 
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
-from derivations.reading.shapes import ONE, Eye, MatrixName, Shapes, VectorName, realize
+from derivations.reading.shapes import ONE, Eye, MatrixName, Shapes, VectorName, realize, square
 
 SIZES = (2, 3, 4)
 
@@ -101,10 +101,17 @@ def matrix_algebra_zero(claimed, expected, shapes: Shapes, seconds: float) -> bo
         return False
 
 
-def matrix_draws(claimed, expected, shapes: Shapes, rng: random.Random, count: int) -> list[Draw]:
-    """``count`` instances with random rational matrices of random compatible sizes (2 to 4)."""
+def matrix_draws(claimed, expected, shapes: Shapes, rng: random.Random, count: int,
+                 symmetric=frozenset()) -> list[Draw]:
+    """``count`` instances with random rational matrices of random compatible sizes (2 to 4).
+
+    The matrices named in ``symmetric`` are square and drawn symmetric, :math:`(M + M^\top)/2`.
+    """
     out = []
     names = _names([claimed, expected])
+    for s in names:
+        if s.name in symmetric:
+            square(shapes, s.name)
     for _ in range(count):
         for _attempt in range(8):
             sizes = {c: rng.choice(SIZES) for c in shapes.classes()}
@@ -114,6 +121,8 @@ def matrix_draws(claimed, expected, shapes: Shapes, rng: random.Random, count: i
                 rows, cols = (1 if shapes.find(d) == ONE else sizes[shapes.find(d)] for d in (shape.rows, shape.cols))
                 values[s] = sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-9, 9),
                                                                                     rng.randint(1, 4)))
+                if s.name in symmetric:
+                    values[s] = sp.ImmutableMatrix((values[s] + values[s].T) / 2)
             try:
                 c, e = _sized(realize(claimed, values.__getitem__, sp.eye),
                               realize(expected, values.__getitem__, sp.eye), sp.eye)

@@ -25,9 +25,10 @@ import math
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.sizes import MAX_EXPANDED_TERMS, matrix_power_terms
+from derivations.reading.sizes import MAX_DEGREE, MAX_EXPANDED_TERMS, matrix_power_terms
 
-MAX_EXPONENT = 1000  # |numeric exponent|
+MAX_EXPONENT = MAX_DEGREE  # |numeric exponent|: more is over the degree limit for any base but a number
+MAX_FACTORIAL = 1000  # n of n!
 MAX_BITS = 70_000  # size of any exact number built while parsing (~21 000 digits)
 MAX_TERMS = 1000  # terms of a sum with numeric bounds
 MAX_ORDER = 10  # order of a derivative
@@ -49,12 +50,12 @@ def check_number(value: sp.Basic) -> sp.Basic:
 def power(base: sp.Basic, exponent: sp.Basic) -> sp.Basic:
     """``base**exponent`` with bounded exponents (``10**10**10`` is refused, not computed).
 
-    >>> power(sp.Integer(2), sp.Integer(10))
-    1024
+    >>> power(sp.Integer(2), sp.Integer(10)), power(sp.Symbol("x") + 1, sp.Integer(2000))
+    (1024, (x + 1)**2000)
     >>> power(sp.Integer(10), sp.Integer(10**6))
     Traceback (most recent call last):
     ...
-    derivations.errors.InputError: exponent 1000000 is too large (the limit is 1000): use a smaller exponent, or a symbol for it
+    derivations.errors.InputError: exponent 1000000 is too large (the limit is 10000): use a smaller exponent, or a symbol for it
     """
     if exponent.is_number and exponent.is_real is not False:
         try:

@@ -50,9 +50,10 @@ class Entrywise(Exception):
 
 @dataclass
 class Typing:
-    """Kinds declared by the user and forced by notation while reading."""
+    """Kinds declared by the user and forced by notation while reading; the functions declared smooth."""
 
     declared: Mapping[str, Kind]
+    smooth: frozenset = frozenset()  # mixed partials of these commute (Schwarz)
     forced: dict[str, tuple[Kind, str]] = field(default_factory=dict)
     has_matrices: bool = False
     entrywise: bool = False

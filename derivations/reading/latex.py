@@ -66,13 +66,16 @@ import sympy as sp
 
 from derivations.errors import InputError
 from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
+from derivations.reading.application import ApplicationReader
+from derivations.reading.statements import STATEMENT_TOKENS, StatementReader
+from derivations.reading.moments import MomentReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
                                          validate_text)
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed
 from derivations.reading.sizes import check_sizes
-from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, INVERSES, LETTERS, MULTIPLY,
+from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, LETTERS, MULTIPLY,
                                         RELATIONS, Tok, number, prepare)
 
 _TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT", "\\mathrmT"}
@@ -101,11 +104,15 @@ def read_latex(
     declared: Mapping[str, Kind] | None = None,
     rhs_of_equation: bool = True,
     labels: Sequence[str] = (),
+    statements: bool = False,
+    smooth: Sequence[str] = (),
 ) -> Reading:
     r"""Read several formulas together (the two sides of a check): one kind per name across all of them.
 
     ``declared`` gives kinds the user stated (``--matrix H``, ``--function f``);
-    ``labels`` prefix error messages (``CLAIMED: ...``).
+    ``labels`` prefix error messages (``CLAIMED: ...``); with ``statements`` conditions, memberships, points and
+    distributions are read too (:mod:`derivations.reading.statements`), otherwise refused as not quantities;
+    the mixed partials of the names in ``smooth`` are taken in one order (Schwarz: they commute).
 
     >>> r = read_latex([r"\mathbf{A}\mathbf{B}", r"\mathbf{B}\mathbf{A}"])
     >>> r.values, [(n, k.value) for n, k, _ in r.kinds]
@@ -114,20 +121,22 @@ def read_latex(
     for t in texts:
         validate_text(t)
     def read() -> Reading:
-        reading = _read_all(list(texts), symbol, indexed, dict(declared or {}), rhs_of_equation, list(labels))
+        reading = _read_all(list(texts), symbol, indexed, dict(declared or {}), rhs_of_equation, list(labels),
+                            statements, frozenset(smooth))
         check_sizes(reading.values)  # the formulas, not the record, are what later work expands
         return reading
 
     return guarded(read, texts[0])
 
 
-def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels) -> Reading:
-    typing = Typing(declared, has_matrices=any(k in (Kind.MATRIX, Kind.VECTOR) for k in declared.values()))
+def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels, statements=False,
+              smooth=frozenset()) -> Reading:
+    typing = Typing(declared, smooth, has_matrices=any(k in (Kind.MATRIX, Kind.VECTOR) for k in declared.values()))
     for _ in range(_MAX_PASSES):
         readers = []
         try:
             for i, text in enumerate(texts):
-                reader = _Reader(prepare(text), symbol, indexed, typing)
+                reader = _Reader(prepare(text), symbol, indexed, typing, statements)
                 readers.append(reader)
                 try:
                     reader.formula(rhs_of_equation)
@@ -154,6 +163,10 @@ def _read_all(texts, symbol, indexed, declared, rhs_of_equation, labels) -> Read
 
 
 def _reading(readers, typing: Typing, labels) -> Reading:
+    subscripted = set().union(*(r.subscript_bases for r in readers))
+    for r in readers:  # x_j on one side is the x[j] of a sum on the other
+        if not isinstance(r.value, sp.MatrixBase):
+            r.value = r.as_entries(r.value, subscripted=subscripted)
     applied: dict[str, tuple[str, int]] = {}
     bare: dict[str, str] = {}
     for i, r in enumerate(readers):
@@ -176,9 +189,10 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(NotationReader):
-    def __init__(self, toks, symbol, indexed, typing: Typing):
+class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
+    def __init__(self, toks, symbol, indexed, typing: Typing, statements: bool = False):
         self.toks, self.pos, self.depth = toks, 0, 0
+        self.statements = statements
         self.symbol, self.indexed, self.typing = symbol, indexed, typing
         self.abs_depth = self.norm_depth = 0
         self.bold = self.in_script = False
@@ -187,26 +201,28 @@ class _Reader(NotationReader):
         self.applied: dict[str, tuple[int, int]] = {}
         self.bare: dict[str, int] = {}
         self.kinds: dict[str, tuple[Kind, str]] = {}
+        self.gradients: dict = {}  # gradient read -> the plain name it is taken with respect to
+        self.subscript_bases: set[str] = set()  # x of x_i read as x[i] in a sum over i
+        self.superscript_bases: set[str] = set()  # x of x^{(j)}
         self.value = None
 
     def formula(self, rhs_of_equation: bool):
         if not self.toks:
             raise InputError("empty expression")
-        value = self.expression()
+        value = (self.statements and self.point()) or self.expression()
         while rhs_of_equation and self.peek(*RELATIONS):
             self.next()
             value = self.expression()
+        if self.peek(*STATEMENT_TOKENS):
+            value = self.statement(value, self.statements)
         if not self.done():
             tok = self.toks[self.pos]
             if tok.text in RELATIONS:
                 raise InputError(f"'{tok.text}' at column {tok.col}: give one side of an equation "
                                  "(or use `derivkit check`)")
-            if tok.text == "\\sim":
-                raise InputError(f"'\\sim' at column {tok.col} states a distribution, not an equation: derivkit "
-                                 "checks formulas related by =, \\leftarrow, \\approx or :=")
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
-        self.value = value
-        return value
+        self.value = value if isinstance(value, sp.MatrixBase) else self.as_entries(value)
+        return self.value
 
     # ------------------------------------------------------------------ tokens
     def done(self) -> bool:
@@ -284,6 +300,7 @@ class _Reader(NotationReader):
     def same_shape(self, left, right):
         """A plain name added to a vector or matrix is one too (``\\theta + \\alpha \\mathbf{v}``)."""
         for a, b in ((left, right), (right, left)):
+            self.gradient_meets(a, b)
             if isinstance(a, sp.Symbol) and not is_typed(a) and is_typed(b) and self.typing.kind(a.name) is None \
                     and not self.typing.entrywise and a.name != "I":
                 try:
@@ -329,8 +346,8 @@ class _Reader(NotationReader):
         if tok.text in ("\\|", "\\lVert"):
             return self.norm_depth == 0
         if tok.kind == "cmd":
-            return tok.text not in MULTIPLY | RELATIONS | {"\\div", "\\right", "\\end", "\\pm", "\\partial", "\\rVert",
-                                                         "\\sim", "\\\\"}
+            return tok.text not in MULTIPLY | RELATIONS | STATEMENT_TOKENS | {"\\div", "\\right", "\\end", "\\pm", "\\mid",
+                                                                           "\\partial", "\\rVert", "\\\\"}
         return False
 
     def unary(self):
@@ -384,8 +401,8 @@ class _Reader(NotationReader):
             self.pos += length
             return self.transposed(base, tok)
         exponent = self.script_value()
-        if any(isinstance(s, VectorName) for s in sp.sympify(base).atoms(sp.Symbol)) and \
-                not any(isinstance(s, MatrixName) for s in sp.sympify(base).atoms(sp.Symbol)):
+        if any(isinstance(s, VectorName) for s in sp.sympify(base).atoms(sp.Symbol)) and not self.scalar_form(base) \
+                and not any(isinstance(s, MatrixName) for s in sp.sympify(base).atoms(sp.Symbol)):
             raise Entrywise()
         return power(base, exponent)
 
@@ -399,6 +416,10 @@ class _Reader(NotationReader):
         if isinstance(base, sp.Symbol) and self.typing.kind(base.name) is None:
             kind = Kind.MATRIX if capital(base.name) else Kind.VECTOR
             raise Retype(base.name, kind, f"{base.name} is transposed")
+        names = [t.name for t in (-a if a.could_extract_minus_sign() else a for a in sp.Add.make_args(base))
+                 if isinstance(t, sp.Symbol) and self.typing.kind(t.name) is None and not capital(t.name)]
+        if isinstance(base, sp.Add) and len(names) == len(base.args):  # (\theta - \theta_0)^T: names of vectors
+            raise Retype(names[0], Kind.VECTOR, f"{sp.sstr(base)} is transposed")
         if base.is_number or all(self.typing.kind(s.name) is Kind.SCALAR for s in base.free_symbols):
             return base
         raise InputError(f"^T at column {tok.col} transposes {sp.sstr(base)}, which reads as a scalar: mark vectors "
@@ -486,6 +507,9 @@ class _Reader(NotationReader):
         if name == "left":
             self.next()
             opening = self.next().text
+            if opening in ("\\|", "\\lVert", "\\Vert"):
+                self.pos -= 1
+                return self.norm(self.current())
             closing = {"(": ")", "[": "]", "|": "|", "\\{": "\\}", "\\|": "\\|", "\\lvert": "\\rvert", ".": "."}
             if opening not in closing:
                 raise InputError(f"unsupported delimiter \\left{opening} at column {tok.col}")
@@ -549,49 +573,3 @@ class _Reader(NotationReader):
         if name == "partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")
-
-    def arguments(self) -> list:
-        """``(a, b; c)``: the arguments of an application (``;`` separates like ``,``)."""
-        closing = ")"
-        if self.peek("\\left"):
-            self.next()
-            self.expect("(")
-            closing = "\\right"
-        else:
-            self.expect("(")
-        args = [self.expression()]
-        while self.peek(",", ";"):
-            self.next()
-            args.append(self.expression())
-        self.expect(closing)
-        if closing == "\\right":
-            self.expect(")")
-        return args
-
-    def apply(self, function: str, tok, latex_name: str = ""):
-        exponent = base = None
-        if function == "log" and self.peek("_"):  # \log_2 x
-            self.next()
-            base = self.script_value()
-        if self.peek("^"):  # \sin^2 x, \sin^{-1} x
-            self.next()
-            exponent = self.script_value()
-            if exponent == -1:
-                if latex_name not in INVERSES:
-                    raise InputError(f"{tok.text}^{{-1}} at column {tok.col}: only sin, cos, tan, sinh, cosh and "
-                                     "tanh have an inverse here; write 1/" + tok.text + "(x) for the reciprocal")
-                function, exponent = INVERSES[latex_name], None
-        if self.peek("(") or (self.peek("\\left") and self.peek_at(1) == "("):
-            args = self.arguments()
-        elif self.peek("{"):
-            args = [self.group()]
-        else:
-            args = [self.postfix()]
-        self.entrywise_with(*args)
-        try:
-            value = FUNCTIONS[function](*args) if base is None else sp.log(*args) / sp.log(base)
-        except InputError:
-            raise
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"bad arguments to {tok.text} at column {tok.col}: {exc}") from None
-        return value if exponent is None else power(value, exponent)

@@ -223,11 +223,13 @@ def declared_kinds(matrices=(), vectors=(), functions=(), scalars=()) -> dict[st
 
 
 def parse_sides(texts: Sequence[str], symbols, latex: bool, whats: Sequence[str],
-                kinds: Mapping[str, Kind] | None = None) -> Reading:
-    """Read the formulas of one check together: a name has one kind in all of them (:func:`read_latex`)."""
+                kinds: Mapping[str, Kind] | None = None, smooth: Sequence[str] = ()) -> Reading:
+    """Read the formulas of one check together: a name has one kind in all of them (:func:`read_latex`).
+
+    ``smooth`` names functions whose mixed partials commute (LaTeX only)."""
     symbol, indexed = symbols
     if latex:
-        return read_latex(list(texts), symbol, indexed, declared=kinds, labels=whats)
+        return read_latex(list(texts), symbol, indexed, declared=kinds, labels=whats, smooth=smooth)
     values = tuple(parse_with(t, symbols, False, w, kinds) for t, w in zip(texts, whats))
     found = {}
     for v in values:

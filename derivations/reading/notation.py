@@ -25,8 +25,10 @@ from sympy.core.function import AppliedUndef
 
 from derivations.errors import InputError
 from derivations.reading.bounded import bounded_diff, bounded_sum
+from derivations.reading.kinds import Retype
 from derivations.reading.parsing import FUNCTIONS, matrix_of, readable_name
-from derivations.reading.shapes import IdentityName, Kind, MatrixName, VectorName, is_typed, typed
+from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed, \
+    typed
 from derivations.reading.tokens import ACCENTS, BOLD, ENVIRONMENTS, FONTS, FUNCTIONS as LATEX_FUNCTIONS, LETTERS, \
     NAMED, Tok
 
@@ -37,7 +39,7 @@ _TEXT_FONTS = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit"}
 _SCALAR_LETTERS = set("abcdekmnpqrstuvwxyzij") | {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "lambda", "mu",
                                                    "nu", "rho", "tau", "kappa", "theta", "omega", "xi", "zeta", "iota",
                                                    "chi", "pi"}
-_STATISTICS = {"E", "Var", "Cov", "P", "Pr", "Prob"}
+_STATISTICS = {"P", "Pr", "Prob"}
 _PROSE = {"and", "where", "for", "if", "when", "with", "or", "otherwise", "s.t.", "st", "then", "since", "hence",
           "thus", "so", "as", "by", "of", "in", "is", "are", "the", "let", "goal", "need", "such", "that"}
 
@@ -47,6 +49,18 @@ def _scalar_by_convention(name: str) -> bool:
     for accent in ("hat", "tilde", "bar", "dot", "check"):
         base = base.removesuffix(accent)
     return base in _SCALAR_LETTERS
+
+
+class Norm1(sp.Function):
+    r"""The 1-norm :math:`\|w\|_1 = \sum_i |w_i|` of a vector (no closed form in matrix algebra).
+
+    >>> from derivations.reading.shapes import vector
+    >>> Norm1(vector("w"))
+    Norm1(w)
+    """
+
+    nargs = 1
+    is_commutative = True
 
 
 def capital(name: str) -> bool:
@@ -65,10 +79,9 @@ class NotationReader:
         name, index = self.name_with_index()
         bold = self.bold
         declared = self.typing.kind(name)
-        if declared is None and (self.font == "mathbb" and name == "E" or (
-                name in _STATISTICS and self.peek("[", "(", "\\left"))):
-            raise InputError(f"{name} at column {start.col} reads as an expectation, variance or probability, which "
-                             f"derivkit check cannot compare: write it out, or say --function {name} for a plain function")
+        moment = self.moment(name, self.font, start) if declared is None and index is None else None
+        if moment is not None:
+            return moment
         if declared is None and self.font == "mathcal" and name in ("N", "U", "O") and self.peek("(", "\\left"):
             raise InputError(f"\\mathcal{{{name}}}(...) at column {start.col} is a distribution or an order of growth, "
                              "not a formula derivkit check can compare")
@@ -115,29 +128,12 @@ class NotationReader:
                 return typed(f"{name}[{sp.sstr(index)}]", kind)
             return typed(name, kind)
         if index is not None:
+            self.superscript_bases.add(name)
             return self.indexed(name)[index]
         if name == "pi":
             return sp.pi
         self.bare.setdefault(name, start.col)
         return self.symbol(name)
-
-    def application(self, name: str, start: Tok, primes: int = 0):
-        args = self.arguments()
-        previous = self.applied.get(name)
-        if previous is not None and previous[1] != len(args):
-            raise InputError(f"{name} is applied to {previous[1]} and to {len(args)} arguments")
-        self.applied.setdefault(name, (start.col, len(args)))
-        self.kinds.setdefault(name, (Kind.FUNCTION, "declared" if name in self.typing.declared
-                                     else "written with an argument list"))
-        function = sp.Function(name, real=True)
-        if not primes:
-            return function(*args)
-        if len(args) != 1:
-            raise InputError(f"{name}' at column {start.col}: primes are for functions of one argument")
-        if isinstance(args[0], sp.Symbol):
-            return sp.Derivative(function(args[0]), args[0], primes)
-        t = sp.Dummy("t", real=True)
-        return sp.Subs(sp.Derivative(function(t), t, primes), t, args[0])
 
     def name_with_index(self) -> tuple[str, sp.Basic | None]:
         name = self.bare_name()
@@ -269,7 +265,12 @@ class NotationReader:
         text = "".join(parts)
         return f"{{{text}}}" if any(c in text for c in "+-,*") else text
     def gradient(self, tok):
-        r"""``\nabla_\theta J(\theta)`` differentiates; ``\nabla_\theta J`` of a name is the named symbol ``nabla_theta_J``."""
+        r"""``\nabla_\theta J(\theta)`` differentiates; ``\nabla_\theta J`` of a name is the named symbol ``nabla_theta_J``.
+
+        A gradient SymPy cannot take is named: with respect to a vector it is a vector
+        (``\nabla_{\mathbf{w}} J(\mathbf{w}; \mathbf{X})`` is the vector ``nabla_w_J(w, X)``), with
+        respect to a name its arguments do not show it is ``nabla_theta_ell(y, g(x))``.
+        """
         self.next()
         variable = None
         if self.peek("_"):
@@ -278,19 +279,43 @@ class NotationReader:
         operand = self.postfix()
         if variable is not None and not is_typed(operand) and isinstance(variable, sp.Symbol) \
                 and variable in sp.sympify(operand).free_symbols:
-            return sp.diff(operand, variable)
-        if isinstance(operand, AppliedUndef) and len(operand.args) == 1 and not is_typed(operand):
+            return self.marked(sp.diff(operand, variable), variable)
+        if variable is None and isinstance(operand, AppliedUndef) and len(operand.args) == 1 and not is_typed(operand):
             # \nabla J(\theta_k): the derivative of J at its argument
             t = sp.Dummy("t", real=True)
             return sp.Subs(sp.Derivative(operand.func(t), t), t, operand.args[0])
-        if isinstance(operand, sp.Symbol) and not is_typed(operand):
-            name = f"nabla_{variable}_{operand}" if variable is not None else f"nabla_{operand}"
+        if isinstance(operand, AppliedUndef) or (isinstance(operand, sp.Symbol) and not is_typed(operand)):
+            head = operand.func.__name__ if isinstance(operand, AppliedUndef) else operand.name
+            name = f"nabla_{variable}_{head}" if variable is not None else f"nabla_{head}"
+            shown = name if isinstance(operand, sp.Symbol) else f"{name}({', '.join(map(sp.sstr, operand.args))})"
             if isinstance(variable, VectorName):  # the gradient with respect to a vector is a vector
                 self.made_typed = True
-                return typed(name, Kind.VECTOR)
-            return self.symbol(name)
+                return typed(shown, Kind.VECTOR)
+            if variable is not None and not isinstance(variable, sp.Symbol):
+                raise InputError(f"\\nabla at column {tok.col}: the variable below must be a name")
+            if isinstance(operand, sp.Symbol):
+                return self.marked(self.symbol(name), variable)
+            return self.marked(sp.Function(name, real=True)(*operand.args), variable)
         raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
                          "it after) or \\nabla_x J for a named gradient")
+
+    def marked(self, gradient, variable):
+        """Remember a gradient with respect to a plain name: met by a vector, it makes the name a vector."""
+        if isinstance(variable, sp.Symbol) and not is_typed(variable):
+            self.gradients[gradient] = variable.name
+        return gradient
+
+    def gradient_meets(self, term, other):
+        r"""A gradient with respect to a plain lowercase name, added to a vector or matrix: the name is a vector.
+
+        With the name a number the sum would add a number to a matrix or vector, which no reading allows.
+        """
+        if is_typed(term) or not is_typed(other) or self.typing.entrywise:
+            return
+        for gradient, name in getattr(self, "gradients", {}).items():
+            if (sp.sympify(term).has(gradient) or sp.sympify(other).has(gradient)) and self.typing.kind(name) is None \
+                    and not capital(name):
+                raise Retype(name, Kind.VECTOR, f"the gradient with respect to {name} meets a vector or matrix in a sum")
 
     def norm(self, tok):
         r"""``\|w\|``, ``\|w\|_2``, ``\|w\|_2^2``, ``\lVert w \rVert``: |w| of a scalar, sqrt(w^T w) of a vector."""
@@ -301,16 +326,30 @@ class NotationReader:
         finally:
             self.norm_depth -= 1
         end = self.next()
+        if end.text == "\\right":  # \left\| w \right\|
+            end = self.next()
         if end.text not in ("\\|", "\\rVert", "\\Vert"):
             raise InputError(f"a norm opened at column {tok.col} is closed by {end.text!r} at column {end.col}")
+        return self.norm_of(value, tok)
+
+    def norm_of(self, value, tok):
+        r"""The norm of ``value`` with its subscript and square: 2 (the default), 1 or F (Frobenius)."""
         p = 2
         if self.peek("_"):
             self.next()
-            p = self.script_value()
+            p = sp.Symbol("F") if self.peek("F") and self.next() else self.script_value()
+        if self.typing.entrywise and any(self.kinds.get(getattr(s, "name", ""), (None,))[0] is Kind.VECTOR
+                                         for s in sp.sympify(value).free_symbols):
+            raise InputError(f"the norm at column {tok.col} is of a vector in a formula read entry by entry "
+                             "(entrywise operations): a norm sums over the entries, so it is not read here")
         if not is_typed(value):
-            return sp.Abs(value)
-        if p != 2 or not all(isinstance(s, VectorName) for s in value.atoms(VectorName, MatrixName, IdentityName)):
-            raise InputError(f"the norm at column {tok.col}: only the 2-norm of a vector, \\|x\\|_2, is read")
+            return sp.Abs(value)  # every p-norm of a number is its absolute value
+        vectors = all(isinstance(s, VectorName) for s in value.atoms(VectorName, MatrixName, IdentityName))
+        if p == 1 and vectors:
+            return Norm1(value)
+        if p not in (2, sp.Symbol("F")) or not vectors:  # of a vector the Frobenius norm is the 2-norm
+            raise InputError(f"the norm at column {tok.col}: the 2-norm, 1-norm and Frobenius norm of a vector are "
+                             "read; of a matrix, the 2-norm is ambiguous (spectral or Frobenius) and neither is read")
         squared = sp.transpose(value) * value
         if self.peek("^") and self.peek_at(1) == "2":
             self.pos += 2
@@ -319,6 +358,17 @@ class NotationReader:
             self.pos += 4
             return squared
         return sp.sqrt(squared)
+
+    def scalar_form(self, value) -> bool:
+        r"""Is a typed ``value`` 1x1 (a norm, :math:`w^\top H w`)? Then a power of it is a power of a number."""
+        if isinstance(value, Norm1):
+            return True
+        try:
+            shapes = infer_shapes([value])
+            shape = shapes.shape(value)
+        except InputError:
+            return False
+        return isinstance(shape, Shape) and shapes.find(shape.rows) == ONE and shapes.find(shape.cols) == ONE
 
     def skip_group(self):
         """Skip a braced group (the label of an underbrace)."""
@@ -390,9 +440,25 @@ class NotationReader:
         if not parts:
             raise InputError(f"a derivative needs a variable below the line (column {tok.col})")
         if top is None:
-            operand = self.postfix()
+            operand = self.as_entries(self.postfix())
             variables = [self.indexed(n)[i] if i is not None else self.symbol(n) for n, i, e in parts for _ in range(e)]
-            return bounded_diff(operand, *variables)
+            labels = {str(i.base.label) for i in sp.sympify(operand).atoms(sp.Indexed)} & self.superscript_bases
+            for v in variables:
+                if isinstance(v, sp.Symbol) and v.name.rpartition("_")[0] in labels:
+                    base = v.name.rpartition("_")[0]
+                    raise InputError(f"\\partial {v.name} below a formula of {base}^{{(j)}} (column {tok.col}): an entry "
+                                     f"{v.name} or a sample {base}^{{({v.name.rpartition('_')[2]})}}? write the one meant")
+            mixed = len(set(variables)) > 1
+            unknown = sorted({f.func.__name__ for f in sp.sympify(operand).atoms(AppliedUndef)} - self.typing.smooth)
+            if mixed and unknown:  # SymPy's Derivative orders the variables: that is Schwarz, true for smooth f only
+                raise InputError(f"the mixed partial at column {tok.col} of {unknown[0]}(...) depends on the order "
+                                 f"unless {unknown[0]} is smooth: say --smooth {unknown[0]} (Schwarz)")
+            return bounded_diff(operand, *(self.as_entries(v, operand) for v in variables))
+        if top in self.typing.smooth:  # Schwarz: the partials of a smooth function commute, one order names them
+            counts: dict = {}
+            for n, i, e in parts:
+                counts[(n, i)] = counts.get((n, i), 0) + e
+            parts = sorted(((n, i, e) for (n, i), e in counts.items()), key=lambda p: (p[0], sp.sstr(p[1])))
         top += "" if power == 1 else str(power)  # \partial \sigma^2: the power is part of the name
         names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
         name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
@@ -429,11 +495,63 @@ class NotationReader:
                 upper = self.script_value()
         if index is None or upper is None:
             raise InputError(f"write sums with both limits: \\sum_{{j=1}}^{{m}} (column {tok.col})")
-        body = self.term()
+        body = self.indexed_by(self.term(), index)
         if tok.text == "\\sum":
             return bounded_sum(body, index, lower, upper)
         bounded_sum(body, index, lower, upper)  # the same bounds
         return sp.Product(body, (index, lower, upper))
+
+    def indexed_by(self, body, index: sp.Symbol):
+        r"""In :math:`\sum_{i}`, a name subscripted by the index is an entry: ``\epsilon_i`` is ``epsilon[i]``.
+
+        ``x_{i,k}`` is ``x[i, k]``; ``h_{ik}`` (two letters, one the index) could be an entry or a name and is
+        refused, as is a vector or matrix subscripted by the index or arithmetic on it (write ``x^{(i+1)}``).
+        """
+        i = index.name
+        swap = {}
+        for s in sp.sympify(body).free_symbols:
+            if not isinstance(s, sp.Symbol) or "_" not in s.name:
+                continue
+            base, _, last = s.name.rpartition("_")
+            parts = last.strip("{}").split(",")
+            mentioned = i in parts or any(len(p) == 2 and i in p and p.isalpha() for p in parts) or (
+                last.startswith("{") and i in "".join(c if c.isalnum() else " " for c in last).split())
+            if not mentioned:
+                continue
+            if is_typed(s):
+                raise InputError(f"{s.name} in a sum over {i}: a vector or matrix subscripted by the index is not "
+                                 f"read; write its entries as {base}^{{({i})}}")
+            if any(not (p.isalpha() or p.isdigit()) or (len(p) == 2 and i in p and p.isalpha()) for p in parts):
+                entry = ",".join(",".join(p) if len(p) == 2 and p.isalpha() else p for p in parts)
+                raise InputError(f"{s.name} in a sum over {i} reads as an entry or as a name: write "
+                                 f"{base}_{{{entry}}} with commas between the indices, "
+                                 f"{base}^{{({last.strip('{}')})}} for arithmetic, or \\text{{...}} for a name")
+            indices = [self.symbol(p) if p.isalpha() else sp.Integer(p) for p in parts]
+            swap[s] = self.indexed(base)[tuple(indices) if len(indices) > 1 else indices[0]]
+            self.subscript_bases.add(base)
+        return sp.sympify(body).xreplace(swap) if swap else body
+
+    def as_entries(self, value, within=None, subscripted=None):
+        r"""``x_j`` is the entry ``x[j]`` where ``x`` is indexed (``\sum_i x_i`` made it so): one name, one reading.
+
+        ``within`` is where to look for indexed names (``value`` itself by default); ``subscripted`` the bases
+        indexed by a subscript (this formula's by default; the sides of a check share theirs).
+        """
+        subscripted = self.subscript_bases if subscripted is None else subscripted
+        both = subscripted & self.superscript_bases
+        if both:
+            name = sorted(both)[0]
+            raise InputError(f"{name} is indexed both by a subscript ({name}_i in a sum) and by a superscript "
+                             f"({name}^{{(j)}}): one may be an entry, the other a sample; write one of them differently")
+        bases = {str(i.base.label) for i in sp.sympify(within if within is not None else value).atoms(sp.Indexed)}
+        bases = (bases | subscripted) & subscripted if within is None else bases & subscripted
+        swap = {}
+        for s in sp.sympify(value).free_symbols:
+            if isinstance(s, sp.Symbol) and not is_typed(s) and "_" in s.name and s.name not in bases:
+                base, _, sub = s.name.rpartition("_")
+                if base in bases and (sub.isalpha() or sub.isdigit()):
+                    swap[s] = self.indexed(base)[self.symbol(sub) if sub.isalpha() else sp.Integer(sub)]
+        return sp.sympify(value).xreplace(swap) if swap else value
 
     def subscript_text_until(self, stop: str) -> str:
         parts = []

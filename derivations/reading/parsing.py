@@ -43,7 +43,7 @@ derivations.errors.InputError: attribute access is not allowed (column 1)
 >>> parse_expression("10**10**10")
 Traceback (most recent call last):
 ...
-derivations.errors.InputError: exponent 10000000000 is too large (the limit is 1000): use a smaller exponent, or a symbol for it
+derivations.errors.InputError: exponent 10000000000 is too large (the limit is 10000): use a smaller exponent, or a symbol for it
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.bounded import (MAX_EXPONENT, MAX_TERMS, _bounded_int,
+from derivations.reading.bounded import (MAX_FACTORIAL, MAX_TERMS, _bounded_int,
                                          bounded_diff,
                                          bounded_sum, check_number, power)
 from derivations.reading.segments import PLACEHOLDER, Chunk, Piece, pieces
@@ -133,8 +133,8 @@ def _eye(n, m=None) -> sp.Matrix:
 
 
 def _factorial(n):
-    if n.is_number and not (n.is_real and n <= MAX_EXPONENT):
-        raise InputError(f"factorial of {n} is too large (the limit is {MAX_EXPONENT}): use a smaller argument")
+    if n.is_number and not (n.is_real and n <= MAX_FACTORIAL):
+        raise InputError(f"factorial of {n} is too large (the limit is {MAX_FACTORIAL}): use a smaller argument")
     return check_number(sp.factorial(n))
 
 

@@ -186,6 +186,18 @@ def _unify(a: str, b: str, shapes: Shapes, why: Callable[[], str]) -> None:
     shapes.parent[ra] = rb
 
 
+def square(shapes: Shapes, name: str) -> None:
+    """Make the matrix ``name`` square (a symmetric matrix is); refused when its shape cannot be.
+
+    >>> A = matrix("A")
+    >>> shapes = infer_shapes([A])
+    >>> square(shapes, "A"); shapes.of_name("A")
+    ('n', 'n')
+    """
+    shape = shapes.names[name]
+    _unify(shape.rows, shape.cols, shapes, lambda: f"{name} is declared symmetric but is not square here")
+
+
 def _scalar_like(s, shapes: Shapes) -> bool:
     return s is None or (s != _EYE and shapes.find(s.rows) == ONE and shapes.find(s.cols) == ONE)
 

@@ -47,7 +47,7 @@ import sympy as sp
 from derivations.errors import InputError
 
 __all__ = ["MAX_EXPANDED_TERMS", "MAX_DEGREE", "EXPANSION_FIX", "sum_terms", "nested_sum_terms", "expanded_terms",
-           "degree", "matrix_power_terms", "check_expansion", "check_sizes"]
+           "expansion_work", "degree", "matrix_power_terms", "check_expansion", "check_sizes"]
 
 MAX_EXPANDED_TERMS = 100_000  # terms after expansion: nested sums, powers of sums, entries of matrix powers
 MAX_DEGREE = 10_000  # polynomial degree (exponent x degree of the base, summed over a product)
@@ -168,25 +168,75 @@ def nested_sum_terms(expr: sp.Basic) -> int:
 def expanded_terms(expr: sp.Basic) -> int:
     r"""An upper bound on the terms of ``expr`` expanded as a polynomial (capped just past the limit).
 
-    Sums add, products multiply, :math:`p^k` (integer :math:`k \ge 2`) has at most
-    :math:`\binom{t+k-1}{k}` terms for :math:`t` terms of :math:`p`; anything else is one term.
+    Read off the tree: sums add, products multiply, :math:`p^k` (integer :math:`k \ge 2`) has at most
+    :math:`\binom{t+k-1}{k}` terms for :math:`t` terms of :math:`p`; anything else is one term.  The
+    smaller bound by degree also counts: a polynomial of degree :math:`d` in
+    :math:`v` generators has at most :math:`\binom{v+d}{d}` monomials (so
+    :math:`(x+1)^{1500}(x-1)^{1500}` has at most 3001 terms, not :math:`1501^2`).
 
     >>> x, y, z = sp.symbols("x y z")
     >>> expanded_terms((x + y + z) ** 4), expanded_terms((x + 1) * (y + 1) + sp.exp(x + y))
     (15, 5)
+    >>> expanded_terms((x + 1) ** 1500 * (x - 1) ** 1500), expanded_terms((sp.sin(x) + x + 1) ** 100)
+    (3001, 5151)
     """
+    by_tree = _tree_terms(expr)
+    if by_tree <= 1:
+        return by_tree
+    generators = _generators(expr)
+    if len(generators) > MAX_EXPANDED_TERMS:
+        return by_tree
+    # a polynomial of degree d in v generators has at most C(v + d, d) monomials (the multisets of size d of v + 1)
+    return min(by_tree, _multisets(len(generators) + 1, degree(expr)))
+
+
+def expansion_work(expr: sp.Basic) -> int:
+    r"""An estimate of the term products ``expand`` forms on ``expr`` (capped just past the limit).
+
+    The bound read off the tree: a product multiplies the terms of its expanded factors before
+    like terms merge, so :math:`(x+1)^{200}(x-1)^{200}` costs :math:`201^2` products although
+    its expansion has 401 terms.
+
+    >>> x = sp.Symbol("x")
+    >>> expansion_work((x + 1) ** 200 * (x - 1) ** 200), expanded_terms((x + 1) ** 200 * (x - 1) ** 200)
+    (40401, 401)
+    """
+    return _tree_terms(expr)
+
+
+def _tree_terms(expr: sp.Basic) -> int:
     if isinstance(expr, sp.Add):
-        return _capped(sum(expanded_terms(a) for a in expr.args))
+        return _capped(sum(_tree_terms(a) for a in expr.args))
     if isinstance(expr, sp.Mul):
-        return _capped(math.prod(expanded_terms(a) for a in expr.args))
+        return _capped(math.prod(_tree_terms(a) for a in expr.args))
     if isinstance(expr, sp.Pow) and isinstance(expr.exp, sp.Integer) and expr.exp >= 2:
-        t, k = expanded_terms(expr.base), int(expr.exp)
+        t, k = _tree_terms(expr.base), int(expr.exp)
         if t <= 1:
             return 1
         if t > MAX_EXPANDED_TERMS:
             return _OVER
         return _multisets(t, k)
     return 1
+
+
+def _generators(expr: sp.Basic) -> set:
+    r"""The atoms of ``expr`` as a polynomial: what is not a number, a sum, a product or an integer power.
+
+    ``(\sin x + x)^3`` has the two generators :math:`\sin x` and :math:`x`.
+    """
+    out: set = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, (sp.Add, sp.Mul)):
+            stack.extend(e.args)
+        elif isinstance(e, sp.Pow) and isinstance(e.exp, sp.Integer) and e.exp > 0:
+            stack.append(e.base)
+        elif isinstance(e, sp.Pow) and isinstance(e.exp, sp.Integer):
+            out.add(("1/", e.base))  # x and 1/x are two generators: (x + 1 + 1/x)^k has 2k + 1 terms
+        elif not e.is_number:
+            out.add(e)
+    return out
 
 
 def degree(expr: sp.Basic) -> int:

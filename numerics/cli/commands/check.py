@@ -56,6 +56,8 @@ EXAMPLES = r"""examples:
   derivkit check " -2/m*Sum(x[j] - mu, (j, 1, m))" --against batchnorm.dx --json   (any name from derivkit list)
   derivkit check --latex '(\mathbf{A}\mathbf{B})^T' '\mathbf{B}^T\mathbf{A}^T'       matrices: bold capitals
   derivkit check --latex 'v^T H v' 'v^T H^T v' --matrix H --vector v            declared kinds
+  derivkit check --latex '(\mathbf{A}\mathbf{H})^T' '\mathbf{H}\mathbf{A}^T' --symmetric H    H^T = H
+  derivkit check --latex '\frac{\partial^2 L}{\partial x \partial y}' '\frac{\partial^2 L}{\partial y \partial x}' --smooth L
   derivkit check --latex 'f(x + h)' 'f(x) + f(h)' --function f                   different: f is applied
   derivkit check "cos(pi*n)" "(-1)^n" --assume "n integer"
 exit codes: 0 equivalent, 1 different, 3 undecided, 2 input error.
@@ -85,6 +87,10 @@ def register(sub) -> None:
     options.add_assume(p)
     p.add_argument("--latex", action="store_true", help="read the formulas as LaTeX")
     options.add_kinds(p)
+    p.add_argument("--symmetric", action="append", default=[], metavar="NAMES",
+                   help="matrices that are symmetric, H^T = H (e.g. H,S; repeatable)")
+    p.add_argument("--smooth", action="append", default=[], metavar="NAMES",
+                   help="functions that are smooth: their mixed partials commute (e.g. L,f; repeatable)")
     p.add_argument("--json", action="store_true", help="print a JSON record")
     options.add_timeout(p, DEFAULT_TIMEOUT, "the whole check")
     options.add_seed(p)
@@ -108,7 +114,8 @@ def run(args) -> int:
     else:
         result = check_text(args.claimed, args.expected, assume=args.assume, latex=args.latex,
                             timeout=args.timeout, derivative_of=args.derivative_of, wrt=args.wrt, seed=args.seed,
-                            matrices=args.matrix, vectors=args.vector, functions=args.function, scalars=args.scalar)
+                            matrices=args.matrix, vectors=args.vector, functions=args.function, scalars=args.scalar,
+                            symmetric=args.symmetric, smooth=args.smooth)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
     else:

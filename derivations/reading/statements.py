@@ -1,0 +1,188 @@
+r"""Statements of lecture LaTeX that are not quantities: conditions, memberships, points, distributions.
+
+Lecture notes state conditions (``\alpha \geq 0``, ``m > k > 1``), memberships
+(``\alpha \in [0, 1]``, ``\lambda \in \mathbb{R}``, ``s \in \{-1, 0, 1\}``),
+points (``(2, -2)``) and distributions (``w \sim \mathcal{U}(a, b)``).  They
+are read as SymPy relations, ``Contains``, ``Tuple`` and :class:`Distributed`
+when the caller asks for statements (``read_latex(..., statements=True)``);
+otherwise each is refused naming what it is, since ``derivkit check`` compares
+quantities.  A distribution is read only where its parameters are unambiguous:
+:math:`\mathcal{U}(a, b)` by its ends, :math:`\text{Laplace}(\mu, b)` by its
+location and scale, :math:`\mathcal{N}(\mu, s^2)` when the second parameter is
+written as a square (a variance); :math:`\mathcal{N}(0, \sigma)` is refused,
+since notes use both the variance and the standard deviation there.
+:class:`StatementReader` is mixed into the reader of :mod:`derivations.reading.latex`.
+
+Examples
+========
+
+>>> from derivations.reading.latex import read_latex
+>>> read = lambda text: read_latex([text], rhs_of_equation=False, statements=True).values[0]
+>>> read(r"m > k > 1"), read(r"\alpha \in [0, 1)"), read(r"(2, -2)")
+((k > 1) & (m > k), Contains(alpha, Interval.Ropen(0, 1)), (2, -2))
+>>> read(r"x \sim \mathcal{N}(\mu, \sigma^2)")
+Distributed(x, NormalDistribution(mu, Abs(sigma)))
+>>> read_latex([r"\alpha \geq 0"], rhs_of_equation=False)
+Traceback (most recent call last):
+...
+derivations.errors.InputError: '\geq' at column 8 states a condition, not a quantity: derivkit check compares quantities
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.stats.crv_types import LaplaceDistribution, NormalDistribution, UniformDistribution
+
+from derivations.errors import InputError
+from derivations.reading.shapes import is_typed
+
+#: comparison tokens and the SymPy relation each means
+COMPARISONS = {"<": sp.StrictLessThan, "\\lt": sp.StrictLessThan, ">": sp.StrictGreaterThan,
+               "\\gt": sp.StrictGreaterThan, "\\leq": sp.LessThan, "\\le": sp.LessThan, "\\leqslant": sp.LessThan,
+               "\\geq": sp.GreaterThan, "\\ge": sp.GreaterThan, "\\geqslant": sp.GreaterThan,
+               "\\neq": sp.Ne, "\\ne": sp.Ne}
+#: tokens that begin the second part of a statement
+STATEMENT_TOKENS = set(COMPARISONS) | {"\\in", "\\sim"}
+_NUMBER_SETS = {"R": sp.S.Reals, "Z": sp.S.Integers, "N": sp.S.Naturals0, "Q": sp.S.Rationals}
+
+
+class Distributed(sp.Basic):
+    r"""``x \sim D``: the name ``x`` is distributed as ``D`` (a distribution of :mod:`sympy.stats`).
+
+    >>> Distributed(sp.Symbol("x"), UniformDistribution(0, 1)).distribution
+    UniformDistribution(0, 1)
+    """
+
+    @property
+    def variable(self) -> sp.Basic:
+        return self.args[0]
+
+    @property
+    def distribution(self) -> sp.Basic:
+        return self.args[1]
+
+
+class StatementReader:
+    """Conditions, memberships, points and distributions, for the LaTeX reader."""
+
+    def point(self):
+        """``(a, b)`` or ``\\left(a, b\\right)`` as the whole formula: the point or pair ``Tuple(a, b)``; else ``None``."""
+        close = self._closing_of_first()
+        if close is None:
+            return None
+        if self.peek("\\left"):
+            self.next()
+        self.next()
+        items = [self.expression()]
+        while self.peek(","):
+            self.next()
+            items.append(self.expression())
+        if self.peek("\\right"):
+            self.next()
+        self.expect(")")
+        if len(items) < 2 or not self.done():
+            raise InputError("a point is written (a, b): one parenthesized list, nothing after it")
+        if any(is_typed(v) for v in items):
+            raise InputError("a point of vectors or matrices is not read: give its coordinates")
+        return sp.Tuple(*items)
+
+    def _closing_of_first(self) -> int | None:
+        """Where the parenthesis opening the formula closes, when it closes the formula and holds a top-level comma."""
+        start = 1 if self.peek("\\left") and self.peek_at(1) == "(" else 0
+        if self.peek_at(start) != "(":
+            return None
+        level, comma = 0, False
+        for i in range(self.pos + start, len(self.toks)):
+            t = self.toks[i].text
+            if t in ("(", "[", "{", "\\{"):
+                level += 1
+            elif t in (")", "]", "}", "\\}"):
+                level -= 1
+                if level == 0:
+                    return i if comma and i == len(self.toks) - 1 else None
+            elif t == "," and level == 1:
+                comma = True
+        return None
+
+    def statement(self, value, allowed: bool):
+        """``value`` followed by a comparison chain, ``\\in S`` or ``\\sim D``: the statement it makes."""
+        tok = self.current()
+        what = {"\\in": "a membership", "\\sim": "a distribution"}.get(tok.text, "a condition")
+        if not allowed:
+            raise InputError(f"'{tok.text}' at column {tok.col} states {what}, not a quantity: derivkit check "
+                             "compares quantities")
+        if is_typed(value):
+            raise InputError(f"'{tok.text}' at column {tok.col}: {what} for a vector or matrix is not read")
+        self.next()
+        if tok.text == "\\in":
+            return sp.Contains(value, self.number_set(tok), evaluate=False)
+        if tok.text == "\\sim":
+            if not isinstance(value, (sp.Symbol, sp.Indexed)):
+                raise InputError(f"'\\sim' at column {tok.col}: the left side of a distribution must be a name")
+            return Distributed(value, self.distribution(tok))
+        relations, left, op = [], value, tok
+        while True:
+            right = self.expression()
+            if is_typed(right):
+                raise InputError(f"'{op.text}' at column {op.col}: a condition between vectors or matrices is not read")
+            relations.append(COMPARISONS[op.text](left, right, evaluate=False))
+            if not self.peek(*COMPARISONS):
+                break
+            op, left = self.next(), right
+        return relations[0] if len(relations) == 1 else sp.And(*relations, evaluate=False)
+
+    def number_set(self, tok) -> sp.Set:
+        r"""``[a, b]``, ``(a, b]``, ``\mathbb{R}``, ``\{a, b, c\}``: the set after ``\in``."""
+        if self.peek("\\mathbb"):
+            self.next()
+            self.expect("{")
+            letter = self.next().text
+            self.expect("}")
+            if letter not in _NUMBER_SETS or self.peek("^", "_"):
+                raise InputError(f"\\mathbb{{{letter}}} at column {tok.col}: only R, Z, N and Q (without powers) are read")
+            return _NUMBER_SETS[letter]
+        if self.peek("\\{"):
+            self.next()
+            items = [self.expression()]
+            while self.peek(","):
+                self.next()
+                items.append(self.expression())
+            self.expect("\\}")
+            return sp.FiniteSet(*items)
+        if self.peek("\\left"):
+            self.next()
+        opening = self.next()
+        if opening.text not in ("[", "("):
+            raise InputError(f"after \\in at column {tok.col}: write an interval [a, b], a set \\{{a, b\\}} or \\mathbb{{R}}")
+        low = self.expression()
+        self.expect(",")
+        high = self.expression()
+        if self.peek("\\right"):
+            self.next()
+        closing = self.next()
+        if closing.text not in ("]", ")"):
+            raise InputError(f"an interval opened at column {opening.col} is closed by {closing.text!r}")
+        return sp.Interval(low, high, left_open=opening.text == "(", right_open=closing.text == ")")
+
+    def distribution(self, tok):
+        r"""``\mathcal{U}(a, b)``, ``\text{Laplace}(\mu, b)``, ``\mathcal{N}(\mu, s^2)``: a distribution of sympy.stats."""
+        start = self.current()
+        self.bold, self.font = False, ""
+        name = self.bare_name()
+        params = self.arguments() if self.peek("(") or self.peek("\\left") else []
+        if any(is_typed(p) for p in params):
+            raise InputError(f"the distribution at column {start.col} has vector or matrix parameters: a "
+                             "multivariate distribution is not read")
+        if name in ("U", "Uniform") and len(params) == 2:
+            return UniformDistribution(*params)
+        if name == "Laplace" and len(params) == 2:
+            return LaplaceDistribution(*params)
+        if name in ("N", "Normal", "Gaussian") and len(params) == 2:
+            variance = params[1]
+            if isinstance(variance, sp.Pow) and variance.exp == 2:
+                return NormalDistribution(params[0], sp.sqrt(variance))  # the standard deviation |s|
+            raise InputError(f"\\mathcal{{N}}(μ, {sp.sstr(variance)}) at column {start.col}: the second parameter is a "
+                             "variance in most notes and a standard deviation in some; write it as a square, "
+                             "\\mathcal{N}(μ, σ^2)")
+        raise InputError(f"the distribution at column {start.col} is not read: write \\mathcal{{U}}(a, b), "
+                         "\\text{Laplace}(μ, b) or \\mathcal{N}(μ, σ^2)")
