@@ -79,8 +79,8 @@ from derivations.checking.matrices import function_draws, matrix_algebra_zero, m
 from derivations.checking.diagnostics import SMALL_CONSTANTS, diagnose, names_of
 from derivations.checking.verify import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
 from derivations.checking.verify import entries as _entries, instantiate, symbolic_zero
-from derivations.checking.instantiate import free_indices, size_symbols
-from derivations.checking.sums import SumAlgebra
+from derivations.checking.instantiate import size_symbols
+from derivations.checking.every_size import generic_zero, index_note, size_note, sum_algebra_sizes
 
 __all__ = ["Verdict", "CheckResult", "Assumption", "check", "check_text", "check_against", "parse_assumption",
            "SMALL_CONSTANTS", "name_key", "result_symbols"]
@@ -211,14 +211,14 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
             return _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state)
     # 3. symbolic zero test, time-bounded: first for every size at once, then per instance
     state["method"] = "symbolic"
-    if any(subs for subs, *_ in pairs) and _generic_zero(claimed, expected, derivative_of, ctx, clock):
+    if any(subs for subs, *_ in pairs) and generic_zero(claimed, expected, derivative_of, ctx, clock):
         sizes = [str(s) for s in size_symbols(exprs)]  # the symbols in the sums' bounds
         return result(Verdict.EQUIVALENT, "symbolic",
                       diagnostics=[f"proved for all {', '.join(sizes)}" if sizes else "proved for every size"])
-    general = _sum_algebra_sizes(claimed, expected, derivative_of, ctx, clock)
+    general = sum_algebra_sizes(claimed, expected, derivative_of, ctx, clock)
     if general:
         return result(Verdict.EQUIVALENT, "symbolic (sum algebra)",
-                      diagnostics=[f"proved for all {', '.join(general)}"] + _index_note(claimed, expected, derivative_of, ctx))
+                      diagnostics=[f"proved for all {', '.join(general)}"] + index_note(claimed, expected, derivative_of, ctx))
     budget = min(clock.left() * 0.5, 2.0 + 0.1 * (clock.left()))
     proved = True
     per = budget / max(1, sum(1 for p in pairs if p[1]))
@@ -230,7 +230,7 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
             proved = False
             break
     if proved and all(p[1] for p in pairs) and not unresolved:
-        return result(Verdict.EQUIVALENT, "symbolic", diagnostics=_size_note(pairs))
+        return result(Verdict.EQUIVALENT, "symbolic", diagnostics=size_note(pairs))
     # 4. numeric probes
     state["method"] = "numeric probes"
     total = 0
@@ -247,7 +247,7 @@ def _decide(claimed, expected, derivative_of, ctx, clock, probes, seed, result, 
                                        f"the formula {why}"])
     method = "symbolic and numeric probes" if proved and not unresolved else "numeric probes"
     notes = [] if proved else [f"not proved symbolically; equal at {total} random points to {DIGITS - 18} digits"]
-    return result(Verdict.EQUIVALENT, method, diagnostics=notes + _size_note(pairs))
+    return result(Verdict.EQUIVALENT, method, diagnostics=notes + size_note(pairs))
 
 
 _TRANSCENDENTAL = (sp.tanh, sp.sinh, sp.cosh, sp.sin, sp.cos, sp.tan)
@@ -275,81 +275,6 @@ def _symbolic_zero_unguarded(diff, seconds: float) -> bool | None:
     if symbolic_zero(diff, seconds / 2):
         return True
     return symbolic_zero(diff.rewrite(sp.exp), max(0.02, seconds - (time.monotonic() - start)))
-
-
-def _generic_zero(claimed, expected, derivative_of, ctx, clock) -> bool:
-    """The difference vanishes with sizes left symbolic (closed forms of sums), within a small budget."""
-    try:
-        with time_limit(max(0.02, min(0.5, 0.1 * clock.left()))):
-            if expected is None:
-                f, v = derivative_of
-                if isinstance(v, sp.Indexed):
-                    return False  # sums of Kronecker deltas: instantiate instead
-                expected = sp.diff(f, v)
-            c = instantiate(claimed, {}, ctx.definitions, flatten=False)
-            e = instantiate(expected, {}, ctx.definitions, flatten=False)
-            if isinstance(c, sp.MatrixBase) or isinstance(e, sp.MatrixBase):
-                return False
-            diff = sp.simplify((c - e).doit())
-            return diff == 0
-    except TimeLimitExceeded:
-        clock.check()
-        return False
-    except Exception:  # noqa: BLE001 - SymPy failing on a generic sum proves nothing
-        return False
-
-
-def _sum_scope(exprs, ctx) -> tuple[list, tuple] | None:
-    """The size symbols of sums with symbolic bounds and each free index with its range; ``None`` if a range is a guess."""
-    bounded = [s for e in exprs for s in e.atoms(sp.Sum) if any(sp.sympify(b).free_symbols for lim in s.limits
-                                                                for b in lim[1:])]
-    sizes = size_symbols(bounded)  # the symbols in the sums' bounds
-    if not bounded or not sizes or not all(s.is_integer and s.is_positive for s in sizes):
-        return None
-    uppers = dict(ctx.indices)
-    free = [i for i in free_indices(exprs, set(sizes)) if i not in uppers]
-    if free and len(sizes) != 1:
-        return None  # which size an index runs to would be a guess
-    return sizes, tuple(uppers.items()) + tuple((i, sizes[0]) for i in free)
-
-
-def _sum_algebra_sizes(claimed, expected, derivative_of, ctx, clock) -> tuple[str, ...]:
-    """The sizes for which the sum algebra proves the pair with them kept symbols (``∂x_k/∂x_j = δ_kj``, linearity,
-    geometric sums); ``()`` when not proved or when no sum has a symbolic bound.  Main thread only (a timer bounds it)."""
-    exprs = [claimed] + ([expected] if expected is not None else list(derivative_of))
-    scope = _sum_scope(exprs, ctx)
-    if scope is None or threading.current_thread() is not threading.main_thread() or is_typed(claimed):
-        return ()
-    sizes, indices = scope
-    algebra = SumAlgebra(tuple(ctx.definitions), indices, sizes=set(sizes), domain=ctx.domains)
-    seconds = max(0.02, min(2.0, 0.3 * clock.left()))
-    try:
-        with time_limit(seconds):
-            if derivative_of is not None:
-                f, v = derivative_of
-                gap = claimed - sp.diff(algebra.expander.expand(f), v)
-            else:
-                gap = claimed - expected
-    except TimeLimitExceeded:
-        clock.check()
-        return ()
-    proved = algebra.zero(gap, seconds)
-    clock.check()
-    return tuple(str(s) for s in sizes) if proved else ()
-
-
-def _index_note(claimed, expected, derivative_of, ctx) -> list[str]:
-    exprs = [claimed] + ([expected] if expected is not None else list(derivative_of))
-    _, indices = _sum_scope(exprs, ctx)
-    return [f"for every index {i} in 1..{upper}" for i, upper in indices]
-
-
-def _size_note(pairs) -> list[str]:
-    sizes = sorted({tuple(sorted((str(k), v) for k, v in subs.items())) for subs, *_ in pairs if subs})
-    if not sizes:
-        return []
-    shown = "; ".join(", ".join(f"{k} = {v}" for k, v in s) for s in sizes)
-    return [f"checked with sums and indices instantiated for {shown} (not a proof for every size)"]
 
 
 def _different(cmp, subs, cs, es, ctx, clock, rng, originals, result, state):
