@@ -169,6 +169,26 @@ def test_lbfgs_first_trial_step_is_lbfgsbs():
     assert ref == pytest.approx(ours, abs=1e-12) and ref[1] == pytest.approx(1.0)
 
 
+def test_lbfgs_sufficient_decrease_constant_is_lbfgsbs():
+    # φ(α) = -α + b α² + c α³ + 10⁻³ α⁴ with φ(1) = -5·10⁻⁴, φ'(1) = 0: the first trial α = 1/|φ'(0)| = 1
+    # meets c1 = 10⁻⁴ but not L-BFGS-B's c1 = 10⁻³ (lnsrlb's ftol); both searches must go on to the same trials
+    import scipy.optimize
+
+    from numerics.solve.quasi_newton import minimize_lbfgs
+
+    b, c, e = 1.9995, -1.001, 0.001
+    fun = lambda x: float(-x[0] + b * x[0]**2 + c * x[0]**3 + e * x[0]**4)  # noqa: E731
+    jac = lambda x: np.array([-1 + 2 * b * x[0] + 3 * c * x[0]**2 + 4 * e * x[0]**3])  # noqa: E731
+    trials = {}
+    for name, solve in (("L-BFGS-B", lambda f: scipy.optimize.minimize(f, np.zeros(1), jac=jac, method="L-BFGS-B")),
+                        ("ours", lambda f: minimize_lbfgs(_Objective(f, jac), np.zeros(1)))):
+        points = []
+        solve(lambda x: points.append(float(x[0])) or fun(x))
+        trials[name] = points[:4]
+    assert trials["L-BFGS-B"][1] == 1.0 and trials["L-BFGS-B"][2] < 1.0
+    assert trials["ours"] == pytest.approx(trials["L-BFGS-B"], abs=1e-9)
+
+
 def test_cg_first_trial_step_is_scipy_cgs():
     # SciPy's CG: min(1, 1.01 · 2 (f_{-1} - f_0)/‖∇f0‖²) with f_{-1} = f_0 + ‖∇f0‖/2 = min(1, 1.01/‖∇f0‖);
     # at scale 1, ‖∇f(0)‖ = 20 and the first trial is x = 1.01/20 · 20 = 1.01
