@@ -248,7 +248,8 @@ def protocol_section() -> list[str]:
              "",
              "Problems: the 20 judged ones (Moré, Garbow & Hillstrom 1981 and four others) and 10 from CUTE "
              "(Bongartz, Conn, Gould & Toint 1995) at n = 100 (DIXMAANA n = 90), their standard start points; "
-             "NONDIA is left out because the compile bridge's SymEngine CSE returns a wrong ∂f/∂x₁ for it. "
+             "NONDIA was replaced by LIARWHD when the compile bridge, through SymEngine's common-subexpression pass, "
+             "gave it a wrong ∂f/∂x₁ (the pass is now off and NONDIA's gradient is a regression test). "
              "There is no tuning set: no constant was tuned. The line searches follow one rule, fixed before "
              "measuring: each method uses the search and first trial step of its SciPy counterpart (Newton, "
              "whose counterparts have none, the textbook backtracking). Earlier variants of the searches were "
