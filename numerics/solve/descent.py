@@ -42,7 +42,7 @@ from numerics.result import MAX_HISTORY, History, Solution, Status, Trace
 
 __all__ = [
     "Counter", "Direction", "Proposal", "Step", "SteepestDescent", "minimize_descent", "wolfe_search",
-    "armijo_search", "more_thuente_search", "MAX_HISTORY",
+    "armijo_search", "more_thuente_search", "first_step", "initial_step", "start_decrease", "MAX_HISTORY",
 ]
 
 _EPS = np.finfo(float).eps
@@ -112,9 +112,14 @@ def wolfe_search(c1: float = 1e-4, c2: float = 0.9) -> Search:
     return lambda line, alpha0: strong_wolfe(line, alpha0, c1=c1, c2=c2)
 
 
-def more_thuente_search(c1: float = 1e-4, c2: float = 0.9) -> Search:
-    """The Moré–Thuente search (MINPACK-2 ``dcsrch``) for the strong Wolfe conditions with ``c1`` and ``c2``."""
-    return lambda line, alpha0: more_thuente(line, alpha0, c1=c1, c2=c2)
+def more_thuente_search(c1: float = 1e-4, c2: float = 0.9, *, xtol: float = 1e-14, alpha_max: float = 1e10,
+                        max_evaluations: int = 40) -> Search:
+    """The Moré–Thuente search (MINPACK-2 ``dcsrch``) for the strong Wolfe conditions with ``c1`` and ``c2``.
+
+    ``xtol``, ``alpha_max`` and ``max_evaluations`` as for :func:`~numerics.solve.more_thuente.more_thuente`.
+    """
+    return lambda line, alpha0: more_thuente(line, alpha0, c1=c1, c2=c2, xtol=xtol, alpha_max=alpha_max,
+                                             max_evaluations=max_evaluations)
 
 
 def armijo_search(c1: float = 1e-4) -> Search:
@@ -126,6 +131,46 @@ def first_step(g: np.ndarray) -> float:
     r"""A first trial step with a predicted decrease of :math:`\tfrac12\|g\|`: :math:`\min(1, 1/\|g\|_2)`."""
     norm = float(np.linalg.norm(g))
     return min(1.0, 1.0 / norm) if norm > 0 else 1.0
+
+
+def initial_step(g: np.ndarray, d: np.ndarray, decrease: float) -> float:
+    r"""First trial step :math:`\min(1,\ 1.01 \cdot 2\,(f_{k-1}-f_k)/|\nabla f_k^T d_k|)` (N&W eq. 3.60, capped at 1).
+
+    The rule of SciPy's BFGS and CG (``scalar_search_wolfe1``): the step that
+    would repeat the last decrease of :math:`f` on a quadratic model, enlarged
+    by 1 %, and the unit step whenever that is longer.  Before the first step
+    the decrease is taken as :math:`\tfrac12\|\nabla f_0\|` (SciPy's
+    :math:`f_{-1} = f_0 + \|\nabla f_0\|/2`), which gives
+    :math:`\min(1, 1.01/\|\nabla f_0\|)` along :math:`-\nabla f_0`.  A
+    decrease that is not positive gives 1.
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> initial_step(np.array([1.0]), np.array([-1.0]), 10.0), initial_step(np.array([1.0]), np.array([-1.0]), 0.1)
+    (1.0, 0.202)
+    >>> g = np.array([30.0, 40.0])
+    >>> initial_step(g, -g, np.linalg.norm(g) / 2)        # 1.01 / ‖∇f₀‖ = 1.01 / 50
+    0.0202
+    """
+    slope = float(g @ d)
+    if not decrease > 0 or not slope < 0:
+        return 1.0
+    return min(1.0, 2.02 * float(decrease) / -slope)
+
+
+def start_decrease(g: np.ndarray) -> float:
+    r"""The decrease :math:`f_{-1} - f_0 = \tfrac12\|\nabla f_0\|_2` assumed before the first step (SciPy's BFGS and CG).
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> start_decrease(np.array([3.0, 4.0]))
+    2.5
+    """
+    return float(np.linalg.norm(g)) / 2
 
 
 @dataclass(frozen=True)

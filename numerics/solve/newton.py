@@ -1,4 +1,4 @@
-r"""Newton's method with a Cholesky-based Hessian modification and a strong-Wolfe line search.
+r"""Newton's method with a Cholesky-based Hessian modification and a backtracking line search.
 
 The Newton direction solves :math:`(H + \tau I)\,d = -\nabla f` with the
 smallest :math:`\tau` of the sequence of Nocedal & Wright's Algorithm 3.3
@@ -22,7 +22,13 @@ the reverse Cuthill–McKee ordering :math:`P H P^T` reduces its bandwidth, at :
 The ordering and the place of every stored entry in the band depend only on the
 sparsity pattern, so they are worked out once (:class:`BandPlan`) and reused while
 the pattern stays the same: an iteration fills the band with one ``bincount``.
-The line search tries the full step :math:`\alpha = 1` first.
+The line search is the backtracking of Nocedal & Wright's Algorithm 3.1 for the
+sufficient-decrease condition with :math:`c_1 = 10^{-4}`, first trial
+:math:`\alpha = 1`, each shorter trial the minimizer of the quadratic (then cubic)
+interpolant kept in :math:`[0.1, 0.5]` times the last (N&W §3.5,
+:func:`~numerics.solve.line_search.backtracking`).  Newton's SciPy counterparts,
+trust-exact and trust-krylov, are trust-region methods with no line search to
+follow, so the textbook search for Newton's method is used.
 
 Examples
 ========
@@ -45,7 +51,7 @@ import scipy.linalg.lapack
 import scipy.sparse
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-from numerics.solve.descent import Proposal, minimize_descent, wolfe_search
+from numerics.solve.descent import Proposal, armijo_search, minimize_descent
 from numerics.result import Solution
 
 __all__ = ["minimize_newton", "NewtonDirection", "BandPlan", "modified_newton_direction", "shift_sequence"]
@@ -252,7 +258,7 @@ class NewtonDirection:
 
 
 def minimize_newton(objective, x0, *, gtol: float = 1e-8, max_iter: int = 500) -> Solution:
-    r"""Minimize with modified Newton steps and a strong-Wolfe line search (first trial step 1).
+    r"""Minimize with modified Newton steps and backtracking from the unit step (N&W Algorithm 3.1).
 
     Parameters and the returned :class:`~numerics.result.Solution` as for
     :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes.
@@ -266,5 +272,5 @@ def minimize_newton(objective, x0, *, gtol: float = 1e-8, max_iter: int = 500) -
     >>> minimize_newton(objective((x - 1)**2 + 10 * (y - 2)**2, [x, y]), [5.0, 5.0]).nit
     1
     """
-    return minimize_descent(objective, x0, NewtonDirection(), wolfe_search(c2=0.9), gtol=gtol,
+    return minimize_descent(objective, x0, NewtonDirection(), armijo_search(), gtol=gtol,
                             max_iter=max_iter, name="Newton")

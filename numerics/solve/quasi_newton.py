@@ -1,13 +1,20 @@
 r"""Quasi-Newton minimizers: BFGS (dense inverse update) and L-BFGS (compact representation).
 
 Both take :math:`d_k = -H_k \nabla f_k` with :math:`H_k` approximating the
-inverse Hessian (the seed's :math:`\mathbf{H}_k^{-1}`, seed 001) and a
-strong-Wolfe line search with Nocedal & Wright's constants for quasi-Newton
-methods, :math:`c_1 = 10^{-4}`, :math:`c_2 = 0.9`: for L-BFGS Moré–Thuente's
-(MINPACK-2 ``dcsrch``, :mod:`numerics.solve.more_thuente`, as in SciPy's
-L-BFGS-B; first trial step 1), for BFGS the bracket-and-zoom search of
-:mod:`numerics.solve.line_search`, which evaluates :math:`\nabla f` only at
-trial steps with sufficient decrease.  After a step :math:`s = x_{k+1}-x_k`,
+inverse Hessian (the seed's :math:`\mathbf{H}_k^{-1}`, seed 001).  Each searches
+as its SciPy counterpart does, a rule fixed before any measurement: the
+Moré–Thuente line search (MINPACK-2 ``dcsrch``, :mod:`numerics.solve.more_thuente`)
+for the strong Wolfe conditions, with
+
+* **BFGS** SciPy BFGS's constants (``line_search_wolfe1``: :math:`c_1 = 10^{-4}`,
+  :math:`c_2 = 0.9`, ``xtol`` :math:`10^{-14}`) and its first trial step,
+  :func:`~numerics.solve.descent.initial_step` (N&W eq. 3.60 with the factor 1.01,
+  capped at 1; :math:`\min(1, 1.01/\|\nabla f_0\|)` at the start);
+* **L-BFGS** L-BFGS-B's (``lnsrlb``: :math:`c_1 = 10^{-3}`, :math:`c_2 = 0.9`,
+  ``xtol`` 0.1) and its first trial step, :math:`1/\|\nabla f_0\|` (not capped)
+  while there is no pair, 1 after.
+
+After a step :math:`s = x_{k+1}-x_k`,
 :math:`y = \nabla f_{k+1} - \nabla f_k` with :math:`y^Ts > 0`:
 
 * **BFGS** applies the inverse update derived and verified in
@@ -25,8 +32,8 @@ trial steps with sufficient decrease.  After a step :math:`s = x_{k+1}-x_k`,
   :math:`H_k^0 = \gamma I`, :math:`\gamma = s^Ty / y^Ty` from the newest pair.
 
 BFGS starts from :math:`H_0 = I` and, before the first update, rescales it to
-:math:`H_0 = \gamma I` with :math:`\gamma` from the first pair (Nocedal & Wright eq. 6.20), and tries
-:func:`initial_step` first.  An update is applied only when
+:math:`H_0 = \gamma I` with :math:`\gamma` from the first pair (Nocedal & Wright eq. 6.20); SciPy's BFGS
+keeps :math:`H_0 = I` (with ``BFGSDirection(scale=False)`` this BFGS takes SciPy's iterates).  An update is applied only when
 :math:`y^Ts > 10^{-10}\|s\|\|y\|`; then :math:`H^+` is positive definite
 whenever :math:`H` is, so every :math:`d_k = -H_k\nabla f_k` is a descent direction.
 
@@ -53,16 +60,65 @@ import numpy as np
 import scipy.linalg
 
 from numerics.compile import compile_matrix_expression
-from numerics.solve.descent import Proposal, first_step, minimize_descent, more_thuente_search, wolfe_search
+from numerics.solve.descent import Proposal, initial_step, minimize_descent, more_thuente_search, start_decrease
 from numerics.result import Solution
 
 __all__ = ["minimize_bfgs", "minimize_lbfgs", "BFGSDirection", "LBFGSDirection", "LBFGSState", "two_loop",
            "compact_product", "bfgs_update"]
 
 _CURVATURE_TOL = 1e-10  # update only if y^T s > _CURVATURE_TOL ‖s‖ ‖y‖ (keeps H positive definite)
-# c2 of the quasi-Newton strong-Wolfe search: accept α with |∇f(x + αd)^T d| ≤ c2 |∇f(x)^T d|;
-# 0.9 for quasi-Newton methods (Nocedal & Wright, Numerical Optimization, 2nd ed., p. 34), c1 = 1e-4.
-BFGS_C2 = 0.9
+# Each method searches as its SciPy counterpart does, fixed by that rule before any measurement.
+# BFGS, as SciPy's BFGS (line_search_wolfe1 -> MINPACK-2 dcsrch): strong Wolfe with c1 = 1e-4, c2 = 0.9,
+# xtol = 1e-14, steps up to 1e100, at most 100 trials.
+BFGS_C1, BFGS_C2 = 1e-4, 0.9
+# L-BFGS, as L-BFGS-B (lnsrlb -> dcsrch): ftol = c1 = 1e-3, gtol = c2 = 0.9, xtol = 0.1, steps up to 1e10.
+LBFGS_C1, LBFGS_C2, LBFGS_XTOL = 1e-3, 0.9, 0.1
+
+
+def bfgs_search():
+    """SciPy BFGS's search: Moré–Thuente with :data:`BFGS_C1`, :data:`BFGS_C2`, steps in (0, 1e100], 100 trials.
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> from numerics.solve.line_search import Line
+    >>> line = Line.of(lambda x: float(x @ x), lambda x: 2 * x, np.array([1.0]), np.array([-1.0]))
+    >>> r = bfgs_search()(line, 1.0)                   # phi(a) = (1 - a)**2: the unit step is exact
+    >>> r.success, r.alpha
+    (True, 1.0)
+    """
+    return more_thuente_search(c1=BFGS_C1, c2=BFGS_C2, alpha_max=1e100, max_evaluations=100)
+
+
+def lbfgs_search():
+    """L-BFGS-B's search: Moré–Thuente with :data:`LBFGS_C1`, :data:`LBFGS_C2`, :data:`LBFGS_XTOL`, steps in (0, 1e10].
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> from numerics.solve.line_search import Line
+    >>> line = Line.of(lambda x: float(x @ x), lambda x: 2 * x, np.array([1.0]), np.array([-1.0]))
+    >>> r = lbfgs_search()(line, 0.5)                  # phi(a) = (1 - a)**2; c2 = 0.9 accepts 0.5
+    >>> r.success, r.alpha
+    (True, 0.5)
+    """
+    return more_thuente_search(c1=LBFGS_C1, c2=LBFGS_C2, xtol=LBFGS_XTOL)
+
+
+def lbfgs_first_step(g: np.ndarray) -> float:
+    r"""L-BFGS-B's first trial step along :math:`-\nabla f_0`: :math:`1/\|\nabla f_0\|_2`, not capped at 1 (at most 1e10).
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> lbfgs_first_step(np.array([0.3, 0.4])), lbfgs_first_step(np.array([30.0, 40.0]))
+    (2.0, 0.02)
+    """
+    norm = float(np.linalg.norm(g))
+    return min(1e10, 1.0 / norm) if norm > 0 else 1.0
 
 
 @cache
@@ -91,32 +147,11 @@ def bfgs_update(H: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class BFGSState:
-    """The inverse-Hessian approximation, whether it has been updated, and the last decrease of f."""
+    r"""The inverse-Hessian approximation, whether it has been updated, and the last decrease :math:`f_{k-1} - f_k`."""
 
     H: np.ndarray
     updated: bool
-    first: bool
-    decrease: float = 0.0
-
-
-def initial_step(g: np.ndarray, d: np.ndarray, decrease: float) -> float:
-    r"""First trial step :math:`\min(1,\ 2.02\,(f_{k-1}-f_k)/|\nabla f_k^T d_k|)` (N&W eq. 3.60, capped at 1).
-
-    The unit step is tried whenever the last decrease of :math:`f` predicts a
-    step at least that long; otherwise the step that would repeat the last
-    decrease on a quadratic model.
-
-    Examples
-    ========
-
-    >>> import numpy as np
-    >>> initial_step(np.array([1.0]), np.array([-1.0]), 10.0), initial_step(np.array([1.0]), np.array([-1.0]), 0.1)
-    (1.0, 0.202)
-    """
-    slope = float(g @ d)
-    if not decrease > 0 or not slope < 0:
-        return 1.0
-    return min(1.0, 2.02 * decrease / -slope)
+    decrease: float
 
 
 @dataclass(frozen=True)
@@ -132,26 +167,25 @@ class BFGSDirection:
     scale: bool = True
 
     def init(self, x, f, g):
-        return BFGSState(np.eye(x.size), False, True)
+        return BFGSState(np.eye(x.size), False, start_decrease(g))
 
     def direction(self, state, x, f, g, counter):
         d = -(state.H @ g)
-        alpha0 = first_step(g) if state.first else initial_step(g, d, state.decrease)
-        return Proposal(d, alpha0, BFGSState(state.H, state.updated, False, state.decrease))
+        return Proposal(d, initial_step(g, d, state.decrease), state)
 
     def update(self, state, step):
         s, y = step.s, step.y
         ys = float(y @ s)
         decrease = step.f - step.f_new
         if not ys > _CURVATURE_TOL * float(np.linalg.norm(s) * np.linalg.norm(y)):
-            return BFGSState(state.H, state.updated, state.first, decrease)  # skip: H stays positive definite
+            return BFGSState(state.H, state.updated, decrease)  # skip: H stays positive definite
         H = state.H
         if self.scale and not state.updated:
             H = (ys / float(y @ y)) * np.eye(s.size)
-        return BFGSState(bfgs_update(H, s, y), True, False, decrease)
+        return BFGSState(bfgs_update(H, s, y), True, decrease)
 
     def restart(self, state, x, f, g):
-        return BFGSState(np.eye(x.size), False, True)
+        return BFGSState(np.eye(x.size), False, start_decrease(g))
 
 
 def two_loop(g: np.ndarray, pairs: tuple[tuple[np.ndarray, np.ndarray, float], ...], gamma: float) -> np.ndarray:
@@ -255,7 +289,7 @@ class LBFGSDirection:
 
     def direction(self, state, x, f, g, counter):
         if state.S.shape[0] == 0:
-            return Proposal(-g, first_step(g), state)
+            return Proposal(-g, lbfgs_first_step(g), state)
         return Proposal(-compact_product(state, g), 1.0, state)
 
     def update(self, state, step):
@@ -270,7 +304,7 @@ class LBFGSDirection:
 
 
 def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) -> Solution:
-    r"""Minimize with BFGS (derived inverse update) and a strong-Wolfe line search.
+    r"""Minimize with BFGS (derived inverse update) and SciPy BFGS's line search and first trial step.
 
     Stops on :math:`\|\nabla f\|_\infty \le` ``gtol``; see
     :func:`numerics.solve.descent.minimize_descent` for the other statuses.
@@ -288,12 +322,12 @@ def minimize_bfgs(objective, x0, *, gtol: float = 1e-8, max_iter: int = 2000) ->
     >>> sol.status.value, bool(abs(sol.x[0] - 2.0) < 1e-3)
     ('converged', True)
     """
-    return minimize_descent(objective, x0, BFGSDirection(), wolfe_search(c2=BFGS_C2), gtol=gtol,
+    return minimize_descent(objective, x0, BFGSDirection(), bfgs_search(), gtol=gtol,
                             max_iter=max_iter, name="BFGS")
 
 
 def minimize_lbfgs(objective, x0, *, memory: int = 10, gtol: float = 1e-8, max_iter: int = 5000) -> Solution:
-    r"""Minimize with L-BFGS (compact representation, ``memory`` pairs) and the Moré–Thuente line search.
+    r"""Minimize with L-BFGS (compact representation, ``memory`` pairs) and L-BFGS-B's line search and first step.
 
     Parameters and the returned :class:`~numerics.result.Solution` as for
     :func:`~numerics.solve.descent.minimize_descent`, whose direction and search this fixes; ``memory`` is how many pairs :math:`(s, y)` the two-loop recursion keeps.
@@ -309,5 +343,5 @@ def minimize_lbfgs(objective, x0, *, memory: int = 10, gtol: float = 1e-8, max_i
     """
     if memory < 1:
         raise ValueError("memory must be at least 1")
-    return minimize_descent(objective, x0, LBFGSDirection(memory), more_thuente_search(c2=0.9), gtol=gtol,
+    return minimize_descent(objective, x0, LBFGSDirection(memory), lbfgs_search(), gtol=gtol,
                             max_iter=max_iter, name=f"L-BFGS(m={memory})")
