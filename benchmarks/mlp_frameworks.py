@@ -34,18 +34,10 @@ from scipy.sparse.linalg import LinearOperator, eigsh  # noqa: E402
 
 from numerics.analysis.mlp import MLPSpec, init_parameters, mlp_loss  # noqa: E402
 from numerics.analysis.synthetic import synthetic_regression  # noqa: E402
+from mlp_curvature import _median_time  # noqa: E402 - the same median timer as the curvature benchmark
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "docs" / "performance" / "mlp_frameworks.md"
 EPS, ALPHA = 1e-5, 1e-3
-
-
-def _median(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
 
 
 def _blocks(spec, theta):
@@ -107,9 +99,9 @@ def ours(spec, X, y, theta, V, repeats):
     with threadpool_limits(limits=1, user_api="blas"):
         at = f.linearize(theta)
         g, hv = f.value_and_grad(theta)[1], at.hvp(V)
-        tg = _median(lambda: f.value_and_grad(theta), repeats)
-        tl = _median(lambda: f.linearize(theta), repeats)
-        th = _median(lambda: at.hvp(V), repeats)
+        tg = _median_time(lambda: f.value_and_grad(theta), repeats)
+        tl = _median_time(lambda: f.linearize(theta), repeats)
+        th = _median_time(lambda: at.hvp(V), repeats)
         lan = _lanczos(at.hvp, f.n_params)
     return {"grad": g, "hvp": hv, "t_grad": tg, "t_state": tl, "t_hvp": th, "lanczos": lan}
 
@@ -131,8 +123,8 @@ def torch_func(spec, X, y, theta, V, repeats):
 
     g = gf(th).numpy()
     hv = hvp(V).numpy()
-    tg = _median(lambda: gf(th), repeats)
-    th_ = _median(lambda: hvp(V), repeats)
+    tg = _median_time(lambda: gf(th), repeats)
+    th_ = _median_time(lambda: hvp(V), repeats)
     lan = _lanczos(lambda v: hvp(v).numpy(), theta.size)
     return {"grad": g, "hvp": hv, "t_grad": tg, "t_hvp": th_, "lanczos": lan, "version": torch.__version__}
 
@@ -154,8 +146,8 @@ def jax_(spec, X, y, theta, V, repeats):
     g = np.asarray(gf(th, Xj, yj).block_until_ready())
     hv = np.asarray(hf(th, jnp.asarray(V), Xj, yj).block_until_ready())
     compile_s = time.perf_counter() - t
-    tg = _median(lambda: gf(th, Xj, yj).block_until_ready(), repeats)
-    th_ = _median(lambda: hf(th, jnp.asarray(V), Xj, yj).block_until_ready(), repeats)
+    tg = _median_time(lambda: gf(th, Xj, yj).block_until_ready(), repeats)
+    th_ = _median_time(lambda: hf(th, jnp.asarray(V), Xj, yj).block_until_ready(), repeats)
     lan = _lanczos(lambda v: np.asarray(hf(th, jnp.asarray(v), Xj, yj)), theta.size)
     return {"grad": g, "hvp": hv, "t_grad": tg, "t_hvp": th_, "lanczos": lan, "version": jax.__version__,
             "compile": compile_s}

@@ -189,24 +189,14 @@ def analyse(net: NetSpec, seed: int = 0, top: int = 5, budget: float = 10.0, fig
     Top eigenvalues first, then the bottom ones and the trace while the budget lasts; a figure
     cut short is reported as partial (``"complete": false`` with what it reached), a figure not
     asked for is not computed (``[]`` or ``null``).  ``figures`` defaults to the top ``top``, the
-    bottom ``top`` and the trace.  BLAS runs on one thread (see :func:`_one_blas_thread`).
+    bottom ``top`` and the trace.  BLAS runs on one thread (:func:`~numerics.compare.harness.single_threaded_blas`: on the shared
+    2-core machine two OpenBLAS threads made one thin product 10-20x slower, ``benchmarks/mlp_curvature.py``).
     """
     figures = Figures(top, top, True) if figures is None else figures
-    with _one_blas_thread():
+    from numerics.compare.harness import single_threaded_blas
+
+    with single_threaded_blas():
         return _analyse(net, seed, figures, budget, progress)
-
-
-def _one_blas_thread():
-    """One BLAS thread for the analysis (restored after it).
-
-    The products are sums of many memory-bound passes and thin matrix products
-    (1000 x 8 times 8 x 1000); on the shared 2-core machine two OpenBLAS threads made
-    one such product 10-20x slower than one thread (``benchmarks/mlp_curvature.py``).
-    """
-    import scipy.sparse.linalg  # noqa: F401 - SciPy's BLAS is loaded before it is limited
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _analyse(net: NetSpec, seed: int, figures: Figures, budget: float, progress: Progress | None) -> dict:
