@@ -75,7 +75,7 @@ from derivations.reading.statements import Distributed
 from derivations.reading.naming import declared_kinds, parse_sides
 from derivations.reading.shapes import MatrixName, infer_shapes, is_typed, square
 from derivations.reading.sizes import expansion_work
-from derivations.checking.matrices import function_draws, matrix_algebra_zero, matrix_draws, undefined_functions
+from derivations.checking.matrices import function_draws, function_stand_ins, matrix_algebra_zero, matrix_draws, undefined_functions
 from derivations.checking.diagnostics import SMALL_CONSTANTS, diagnose, names_of
 from derivations.checking.verify import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
 from derivations.checking.verify import entries as _entries, instantiate, symbolic_zero
@@ -471,7 +471,7 @@ def _check_read(c, e, reading, timeout, domains, seed, sizes, symmetric=frozense
         if not functions:
             return _with_reading(check(c, e, timeout=timeout, domains=domains, seed=seed, sizes=sizes), reading, None)
         draws = function_draws(c, e, rng, FUNCTION_DRAWS)
-        return _over_draws(c, e, draws, "random smooth functions", reading, None, timeout, domains, seed, sizes)
+        return _over_draws(c, e, draws, function_stand_ins(c, e), reading, None, timeout, domains, seed, sizes)
     shapes = _shapes([c, e], symmetric)
     try:
         shapes = _shapes([c, e], symmetric, same_shape=not (c == 0 or e == 0))  # 0: the zero matrix of any shape
@@ -487,7 +487,7 @@ def _check_read(c, e, reading, timeout, domains, seed, sizes, symmetric=frozense
     if functions:
         draws = [replace(f, sizes=f"{d.sizes}; {f.sizes}") for d in draws
                  for f in function_draws(d.claimed, d.expected, rng, 1)]
-    label = "random matrices" + (" and random smooth functions" if functions else "")
+    label = "random matrices" + (f" and {function_stand_ins(c, e)}" if functions else "")
     left = max(timeout - (time.monotonic() - start), 0.01)
     return _over_draws(c, e, draws, label, reading, shapes, left, domains, seed, sizes)
 

@@ -146,6 +146,17 @@ def undefined_functions(exprs) -> list:
     return [found[k] for k in sorted(found)]
 
 
+def function_stand_ins(claimed, expected) -> str:
+    """What :func:`function_draws` puts in place of undefined functions, for a verdict's label.
+
+    >>> import sympy as sp
+    >>> f, x, i, m = sp.Function("f"), sp.Symbol("x"), sp.Symbol("i"), sp.Symbol("m")
+    >>> function_stand_ins(f(x), f(x) + 1), function_stand_ins(sp.Sum(f(i), (i, 1, m)), 0)
+    ('random smooth functions', 'random quadratic functions')
+    """
+    return "random quadratic functions" if _symbolic_sum(claimed, expected) else "random smooth functions"
+
+
 def function_draws(claimed, expected, rng: random.Random, count: int) -> list[Draw]:
     """``count`` instances with every undefined function replaced by a random smooth function."""
     functions = undefined_functions([claimed, expected])
