@@ -1,9 +1,18 @@
-"""The formulas of the five seed lecture notes, one side of a relation at a time (a helper of test_reading_seeds)."""
+"""The formulas of the five seed lecture notes, one side of an equation at a time (a helper of test_reading_seeds).
+
+The seeds are split as ``derivkit audit`` splits them: the formulas of
+:func:`derivations.checking.document.formulas` (``$$…$$``, ``\\[…\\]``, ``$…$``,
+environments), the statements of each (:func:`derivations.checking.statements.statements`:
+rows, systems, listed statements) and the sides of each statement's equations
+(:func:`derivations.checking.statements.sides`: ``=``, ``\\leftarrow``, ``\\gets``,
+``:=``, ``\\approx``).
+"""
 
 import os
-import re
 from pathlib import Path
 
+from derivations.checking.document import Formula, Syntax, formulas as document_formulas
+from derivations.checking.statements import sides, statements
 
 
 def _seed_folder() -> Path:
@@ -16,38 +25,17 @@ def _seed_folder() -> Path:
 
 
 SEEDS = _seed_folder()
-_FORMULA = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(?<![$\\])\$([^$]+?)\$", re.S)
-_RELATION = r"\\leftarrow|\\gets|\\approx|:=|\\coloneqq|(?<![<>!\\])="
 
 
-def formulas() -> list[tuple[str, str]]:
-    """``(seed, formula)`` for every ``$$...$$``, ``\\[...\\]`` and ``$...$`` of the seeds, in order."""
+def formulas() -> list[tuple[str, Formula]]:
+    """``(seed, formula)`` for every formula the audit finds in the seeds (read as Markdown), in order."""
     out = []
     for path in sorted(SEEDS.glob("0*.txt")):
-        text = path.read_text(errors="ignore")
-        out += [(path.name[:3], next(g for g in m.groups() if g is not None).strip()) for m in _FORMULA.finditer(text)]
+        found = document_formulas(path.read_text(errors="ignore"), Syntax.MARKDOWN)
+        out += [(path.name[:3], f) for f in found if isinstance(f, Formula)]
     return out
 
 
-def sides(formula: str) -> list[str]:
-    r"""The sides of ``=``, ``\leftarrow``, ``\approx`` and ``:=`` outside brackets, each stripped.
-
-    >>> sides(r"\theta \leftarrow \theta - \eta g(x = 1)")
-    ['\\theta', '\\theta - \\eta g(x = 1)']
-    """
-    out, depth, start = [], 0, 0
-    for m in re.finditer(_RELATION + r"|[{}()]|\\left(?![a-z])|\\right(?![a-z])", formula):
-        s = m.group()
-        if s in ("{", "(", "\\left"):
-            depth += 1
-        elif s in ("}", ")", "\\right"):
-            depth -= 1
-        elif depth == 0:
-            out.append(formula[start:m.start()])
-            start = m.end()
-    out.append(formula[start:])
-    return [s.strip() for s in out if s.strip()]
-
-
 def all_sides() -> list[tuple[str, str]]:
-    return [(seed, side) for seed, f in formulas() for side in sides(f)]
+    """``(seed, side)`` for every side of every statement of every seed formula, in document order."""
+    return [(seed, side) for seed, f in formulas() for s in statements(f.text, f.environment) for side in sides(s.text)]

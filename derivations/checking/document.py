@@ -4,10 +4,12 @@ A document (Markdown with ``$…$``, ``$$…$$`` and ``\[…\]``, or LaTeX with
 ``equation``, ``align``, ``aligned``, ``gather``, ``multline``, ``\(…\)``,
 ``\[…\]`` and ``$…$``) is read as data: :func:`formulas` finds every formula
 with the line it starts and ends on and the prose before it; :func:`relations`
-splits a formula into the relations it states, one per relation symbol at the
-top level of a chain ``a = b = c`` (each ``=`` a step), one chain per row of an
-aligned environment, where a row that starts with ``&=`` continues the row
-above; a display formula that starts with ``=`` continues the previous formula.
+splits each statement of a formula (:func:`~derivations.checking.statements.statements`:
+the rows of an aligned environment or a system of equations, statements listed
+side by side) into the relations it states, one per relation symbol at the
+top level of a chain ``a = b = c`` (each ``=`` a step), where a row that starts
+with ``&=`` continues the row above; a display formula that starts with ``=``
+continues the previous formula.
 
 Nothing here decides whether a relation holds: that is the audit's work
 (:mod:`derivations.checking.audit`).  A piece that cannot be split (an
@@ -32,6 +34,7 @@ import time
 from dataclasses import dataclass
 from enum import Enum
 
+from derivations.checking.statements import RELATIONS, clean, split_top, statements
 from derivations.errors import InputError
 
 __all__ = ["Formula", "Garbled", "Relation", "Syntax", "formulas", "read_document", "relations", "syntax_of",
@@ -87,10 +90,6 @@ class Relation:
 _ENVIRONMENTS = ("equation", "align", "aligned", "gather", "multline", "eqnarray", "split", "alignat", "flalign",
                  "gathered", "displaymath", "math")
 _ENV = re.compile(r"\\begin\{(" + "|".join(_ENVIRONMENTS) + r")(\*?)\}(\{[^}]*\})?(.*?)\\end\{\1\2\}", re.S)
-_RELATIONS = ("\\notin", "\\in", "\\leftarrow", "\\gets", "\\coloneqq", ":=", "\\approx", "\\simeq", "\\sim", "\\leq", "\\le",
-              "\\geq", "\\ge", "\\neq", "\\ne", "\\equiv", "\\propto", "<", ">", "=", "←", "≈", "≤", "≥", "≠")
-_OPEN, _CLOSE = "({[", ")}]"
-_FIRSTS = frozenset("\\:<>=←≈≤≥≠,;&")  # the first characters of every separator _split_top is given
 _LISTED = re.compile(r"[\s,;]*(?:and|or)?[\s,;]*")
 _BULLET = re.compile(r"\s*(?:[-*+\u2022]|\d+[.)])\s+")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]|\\(?:chapter|section|subsection|subsubsection|paragraph)\*?\{|\\begin\{frame\}",
@@ -153,7 +152,12 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN, deadline: float | None
         found.append((start, end, body, display, env))
 
     for m in _ENV.finditer(masked):
-        claim(m.start(), m.end(), m.group(4), True, m.group(1))
+        # $$\begin{aligned} … \end{aligned}$$: the delimiters around the environment belong to it
+        opened = re.search(r"(\$\$|\\\[)\s*$", masked[max(0, m.start() - 40):m.start()])
+        closing = {"$$": r"\s*\$\$", "\\[": r"\s*\\\]"}.get(opened.group(1)) if opened else None
+        closed = re.compile(closing).match(masked, m.end()) if closing else None
+        start, end = (m.start() - len(opened.group(0)), closed.end()) if closed else (m.start(), m.end())
+        claim(start, end, m.group(4), True, m.group(1))
     for pattern, display in ((r"\$\$(.+?)\$\$", True), (r"\\\[(.+?)\\\]", True), (r"\\\((.+?)\\\)", False)):
         for m in re.finditer(pattern, masked, re.S):
             claim(m.start(), m.end(), m.group(1), display, "")
@@ -203,87 +207,6 @@ def formulas(text: str, syntax: Syntax = Syntax.MARKDOWN, deadline: float | None
     return sorted(out, key=lambda f: f.line)
 
 
-def _split_top(text: str, separators: tuple[str, ...]) -> list[tuple[int, str]]:
-    r"""Split ``text`` at separators outside braces, brackets and ``\left…\right``; (offset, piece) pairs."""
-    pieces, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        c = text[i]
-        if text.startswith("\\left", i) and not text[i + 5:i + 6].isalpha():
-            depth, i = depth + 1, i + 5
-            continue
-        if text.startswith("\\right", i) and not text[i + 6:i + 7].isalpha():
-            depth, i = depth - 1, i + 6
-            continue
-        if c == "\\" and i + 1 < len(text) and text[i + 1] in "{}":
-            i += 2
-            continue
-        if text.startswith("\\begin{", i):
-            depth, i = depth + 1, i + 6
-            continue
-        if text.startswith("\\end{", i):
-            depth, i = depth - 1, i + 4
-            continue
-        if c in _OPEN:
-            depth += 1
-        elif c in _CLOSE:
-            depth -= 1
-        elif depth <= 0 and c in _FIRSTS:
-            hit = next((s for s in separators if text.startswith(s, i)
-                        and not (s[0] == "\\" and text[i + len(s):i + len(s) + 1].isalpha())), None)
-            if hit is not None:
-                pieces.append((start, text[start:i]))
-                pieces.append((i, hit))
-                start = i = i + len(hit)
-                continue
-        i += 1
-    pieces.append((start, text[start:]))
-    return pieces
-
-
-def _clean(side: str) -> str:
-    side = re.sub(r"\\(label|tag|nonumber|notag)(\{[^}]*\})?", "", side)
-    side = "".join(" " if piece == "&" else piece for _, piece in _split_top(side, ("&",)))
-    return " ".join(side.split()).strip(" ,.;")
-
-
-def _rows(f: Formula) -> list[tuple[int, str]]:
-    """The rows of a formula (split at ``\\\\`` outside braces), with their offsets in the formula text."""
-    body = f.text
-    inner = re.search(r"\\begin\{(aligned|split|gathered|alignedat)\}(\{[^}]*\})?(.*?)\\end\{\1\}", body, re.S)
-    base = 0
-    if inner and not f.environment.startswith(("align", "eqnarray", "gather", "multline", "flalign")):
-        base, body = inner.start(3), inner.group(3)
-    rows = [(base + off, piece) for off, piece in _split_top(body, ("\\\\",)) if piece != "\\\\"]
-    return [(off + o, piece) for off, row in rows for o, piece in _statements(row)]
-
-
-_BETWEEN = ("\\qquad", "\\quad", "\\text{and}", "\\text{ and }", "\\text{where}", "\\text{ where }",
-            "\\text{for}", "\\text{ for }", "\\text{with}", "\\text{ with }", ";")
-
-
-def _has_relation(text: str) -> bool:
-    return len(_split_top(text, _RELATIONS)) > 1
-
-
-def _statements(row: str) -> list[tuple[int, str]]:
-    """A row split into the separate statements it lists (``a = 1 \\qquad b = 2``, ``a = 1, b = 2``)."""
-    out = []
-    for off, piece in _split_top(row, _BETWEEN):
-        if piece in _BETWEEN:
-            continue
-        parts = _split_top(piece, (",",))
-        group_off, group = off + parts[0][0], parts[0][1]
-        for k in range(1, len(parts) - 1, 2):
-            nxt_off, nxt = parts[k + 1]
-            if _has_relation(group) and _has_relation(nxt):
-                out.append((group_off, group))
-                group_off, group = off + nxt_off, nxt
-            else:
-                group += "," + nxt
-        out.append((group_off, group))
-    return out
-
-
 def relations(items: list[Formula | Garbled], deadline: float | None = None) -> list[Relation]:
     """The relations stated by the formulas, in order; continuations take their left side from above.
 
@@ -300,16 +223,18 @@ def relations(items: list[Formula | Garbled], deadline: float | None = None) -> 
             break
         if not isinstance(f, Formula):
             continue
-        for offset, row in _rows(f):
-            parts = _split_top(row, _RELATIONS)
-            sides = [(off + offset, _clean(p)) for off, p in parts[::2]]
+        found = statements(f.text, f.environment)
+        for statement in found:
+            offset, row = statement.offset, statement.text
+            parts = split_top(row, RELATIONS)
+            sides = [(off + offset, clean(p)) for off, p in parts[::2]]
             symbols = [p for _, p in parts[1::2]]
             if not symbols:
                 previous = None if f.display else previous
                 continue
             left_off, left = sides[0]
             continued = False
-            if not left and previous is not None and (f.display or row is not f.text):
+            if not left and previous is not None and (f.display or len(found) > 1 or row != f.text):
                 left, continued = previous.right, True
             for k, symbol in enumerate(symbols):
                 right_off, right = sides[k + 1]
