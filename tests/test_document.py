@@ -96,3 +96,34 @@ def test_binary_and_huge_input_never_raise():
     assert relations(formulas("\x00\x01$\x02$" * 1000)) is not None
     big = "$" + "x+" * 20_000 + "x = 1$"
     assert isinstance(formulas(big)[0], Garbled)
+
+
+def test_an_environment_inside_display_dollars_is_one_formula():
+    doc = "$$\\begin{aligned} f &= (x+1)^2 \\\\ &= x^2 + 2x + 1 \\end{aligned}$$\n$$= (1 + x)^2$$\n"
+    found = formulas(doc)
+    assert [(f.environment, f.display) for f in found] == [("aligned", True), ("", True)]
+    assert [(r.left, r.right, r.continued) for r in relations(found)] == [
+        ("f", "(x+1)^2", False), ("(x+1)^2", "x^2 + 2x + 1", True), ("x^2 + 2x + 1", "(1 + x)^2", True)]
+
+
+def test_systems_boxes_and_implications_are_split_into_their_relations():
+    doc = ("$$\\left| \\frac{\\partial \\ell}{\\partial \\beta} = \\sum_j g_j \\right.$$\n"
+           "$$\\left\\{ \\begin{array}{l} \\mu = \\frac{1}{m} \\sum_j x_j \\\\\n"
+           "\\frac{d\\mu}{dx_j} = \\frac{1}{m} \\end{array} \\right.$$\n"
+           "$$\\boxed{w \\leftarrow (1 - \\epsilon \\alpha) w}$$\n"
+           "$$m = 1 \\implies h = w_1 h_1, \\qquad (10)$$\n")
+    assert [(r.line, r.left, r.symbol, r.right) for r in relations(formulas(doc))] == [
+        (1, "\\frac{\\partial \\ell}{\\partial \\beta}", "=", "\\sum_j g_j"),
+        (2, "\\mu", "=", "\\frac{1}{m} \\sum_j x_j"),
+        (3, "\\frac{d\\mu}{dx_j}", "=", "\\frac{1}{m}"),
+        (4, "w", "\\leftarrow", "(1 - \\epsilon \\alpha) w"),
+        (5, "m", "=", "1"),
+        (5, "h", "=", "w_1 h_1"),
+    ]
+
+
+def test_prose_labels_and_remarks_are_not_sides_of_a_relation():
+    doc = ("$$\\text{Goal:} \\; J = \\sum_i \\ell_i, \\text{where } \\ell_i = (y_i - w x_i)^2$$\n"
+           "$$\\begin{aligned} E &= \\frac{1}{k} v \\quad \\text{when errors are independent.} \\\\ & \\end{aligned}$$\n")
+    assert [(r.left, r.right) for r in relations(formulas(doc))] == [
+        ("J", "\\sum_i \\ell_i"), ("\\ell_i", "(y_i - w x_i)^2"), ("E", "\\frac{1}{k} v")]

@@ -118,10 +118,15 @@ def clean(side: str) -> str:
 
     >>> clean(r"&= x^2, \label{eq:1}")
     '= x^2'
+    >>> clean(r"\left| x \right.")
+    '\\left| x \\right.'
     """
     side = _TAGS.sub("", side)
     side = "".join(" " if piece == "&" else piece for _, piece in split_top(side, ("&",)))
-    return " ".join(side.split()).strip(" ,.;")
+    side = " ".join(side.split()).lstrip(" ,.;")
+    while side and side[-1] in " ,.;" and not side[:-1].endswith(("\\", "\\right")):  # not \, nor \right.
+        side = side[:-1]
+    return side
 
 
 def has_relation(text: str) -> bool:
