@@ -75,6 +75,8 @@ def test_each_rule_splits_as_a_reader_would(formula, expected):
     # \sim, <, \in stay inside their side
     (r"w \sim \mathcal{N}(0, 1)", [r"w \sim \mathcal{N}(0, 1)"]),
     (r"\kappa_i > 0 = b", [r"\kappa_i > 0", "b"]),
+    # a condition stays with the formula it conditions
+    (r"|x| = x \text{ if } x > 0", ["|x|", r"x \text{ if } x > 0"]),
     # a text that is a name stays, alone or beside a formula
     (r"\text{relu}", [r"\text{relu}"]),
     (r"h = \text{relu}(z) \quad \text{relu}", ["h", r"\text{relu}(z)", r"\text{relu}"]),

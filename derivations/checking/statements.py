@@ -39,7 +39,7 @@ _OPEN, _CLOSE = "({[", ")}]"
 _FIRSTS = frozenset("\\:<>=←≈≤≥≠,;&")  # the first characters of every separator split_top is given
 
 # Between two statements of one row: spacing, "and"/"where"/"for ..." in prose, an implication.
-_JOINING = re.compile(r"\\text\{\s*,?\s*(?:and|or|where|with|for|for all|if|when|since|so|then)\s*,?\s*\}", re.I)
+_JOINING = re.compile(r"\\text\{\s*,?\s*(?:and|where|with|for|for all)\s*,?\s*\}", re.I)
 _BETWEEN: tuple[str | re.Pattern, ...] = (
     "\\qquad", "\\quad", "\\implies", "\\impliedby", "\\iff", "\\Longrightarrow", "\\Longleftrightarrow",
     "\\Rightarrow", "\\Leftrightarrow", _JOINING, ";")
