@@ -108,3 +108,10 @@ def test_split_top_and_clean():
     assert [p for _, p in split_top(r"a = \begin{bmatrix} 1 \\ 2 \end{bmatrix} \\ b", ("\\\\",))][::2] == \
         [r"a = \begin{bmatrix} 1 \\ 2 \end{bmatrix} ", " b"]
     assert clean(r" &= x^2 \label{eq:a} , ") == "= x^2"
+
+
+def test_deep_nesting_and_long_lists_never_raise():
+    nested = "\\boxed{" * 3000 + "a = b" + "}" * 3000
+    assert [s.text for s in statements(nested)] == [nested[4 * len("\\boxed{"):-4]]
+    listed = "a = 1, " * 2000
+    assert len(statements(listed)) == 2000

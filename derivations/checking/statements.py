@@ -46,10 +46,11 @@ _BETWEEN: tuple[str | re.Pattern, ...] = (
 _LABEL = re.compile(r"\s*\\text(?:bf|it)?\{[^{}]*:\s*\}\s*(?:\\q?quad|\\[,;:!]|~|\s)*")  # "\text{Goal:} \quad"
 _NUMBER = re.compile(r"(?:[,.]\s*|\\q?quad\s*|\\hfill\s*|\\[,;]\s*|~\s*)+\(\d+[a-z]?\)\s*$")  # ", \qquad (10)"
 _TAGS = re.compile(r"\\(?:label|tag\*?|nonumber|notag)(?:\{[^{}]*\})?")
-_PROSE = re.compile(r"\s*\\text(?:bf|it)?\{[^{}]*\w\s+\w[^{}]*\}[.,;:]?\s*")  # words, not a name
+_TEXT = re.compile(r"\s*\\text(?:bf|it)?\{([^{}]*)\}[.,;:]?\s*")
 _ROWS = ("aligned", "split", "gathered", "alignedat", "align", "align*")
 _SYSTEMS = ("array", "cases")
 _WRAPPERS = ("|", "\\{", "\\lbrace", "\\|", "\\vert", "\\Vert", ".")
+MAX_DEPTH = 4  # wrappers and environments unwrapped one inside another, at most
 
 
 @dataclass(frozen=True)
@@ -228,34 +229,44 @@ def statements(text: str, environment: str = "") -> list[Statement]:
     return _statements_of(base, body)
 
 
-def _statements_of(offset: int, text: str) -> list[Statement]:
-    """The statements of ``text`` (at ``offset`` in the formula): its rows, then the statements each row lists."""
+def _statements_of(offset: int, text: str, depth: int = 0) -> list[Statement]:
+    """The statements of ``text`` (at ``offset`` in the formula): its rows, then the statements each row lists.
+
+    ``depth`` counts the wrappers and environments already opened; past :data:`MAX_DEPTH` nothing is unwrapped.
+    """
     out: list[Statement] = []
     for off, row in split_top(text, ("\\\\",))[::2]:
-        out += _statements_of_row(offset + off, row)
+        out += _statements_of_row(offset + off, row, depth)
     return out
 
 
-def _statements_of_row(offset: int, row: str) -> list[Statement]:
+def _statements_of_row(offset: int, row: str, depth: int) -> list[Statement]:
     """One row: unwrapped, its label and number dropped, split at the separators between statements."""
-    inside = _inside(row)
+    inside = _inside(row) if depth < MAX_DEPTH else None
     if inside is not None:
-        return _statements_of(offset + inside[0], inside[1])
+        return _statements_of(offset + inside[0], inside[1], depth + 1)
     label = _LABEL.match(row)
     if label and row[label.end():].strip():
         offset, row = offset + label.end(), row[label.end():]
-    number = _NUMBER.search(row)
+    tail = max(0, len(row) - 80)  # an equation number is at the end: look no further back
+    number = _NUMBER.search(row, tail)
     if number:
         row = row[:number.start()]
     pieces = split_top(row, _BETWEEN)
     out: list[Statement] = []
     for off, piece in pieces[::2]:
-        inside = _inside(piece) if len(pieces) > 1 else None
+        inside = _inside(piece) if len(pieces) > 1 and depth < MAX_DEPTH else None
         if inside is not None:
-            out += _statements_of(offset + off + inside[0], inside[1])
-        elif not (len(pieces) > 1 and _PROSE.fullmatch(piece)):
+            out += _statements_of(offset + off + inside[0], inside[1], depth + 1)
+        elif not (len(pieces) > 1 and _prose(piece)):
             out += _listed(offset + off, piece)
     return [s for s in out if clean(s.text)]
+
+
+def _prose(piece: str) -> bool:
+    r"""Whether ``piece`` is words of prose alone (``\text{when errors are independent.}``), not a name."""
+    m = _TEXT.fullmatch(piece)
+    return bool(m) and len(m.group(1).split()) >= 2
 
 
 def _inside(text: str) -> tuple[int, str] | None:
@@ -274,15 +285,15 @@ def _system(row: str) -> tuple[int, str] | None:
 
 def _listed(offset: int, piece: str) -> list[Statement]:
     """``a = 1, b = 2``: split at a comma only where the pieces on both sides state relations."""
-    parts = split_top(piece, (",",))
-    group_off, group = offset + parts[0][0], parts[0][1]
+    parts = split_top(piece, (",",))[::2]
+    related = [has_relation(part) for _, part in parts]  # a group states one when one of its parts does
     out = []
-    for k in range(1, len(parts) - 1, 2):
-        nxt_off, nxt = parts[k + 1]
-        if has_relation(group) and has_relation(nxt):
+    group_off, group, group_related = offset + parts[0][0], parts[0][1], related[0]
+    for (nxt_off, nxt), nxt_related in zip(parts[1:], related[1:]):
+        if group_related and nxt_related:
             out.append(Statement(group_off, group))
-            group_off, group = offset + nxt_off, nxt
+            group_off, group, group_related = offset + nxt_off, nxt, nxt_related
         else:
-            group += "," + nxt
+            group, group_related = group + "," + nxt, group_related or nxt_related
     out.append(Statement(group_off, group))
     return out
