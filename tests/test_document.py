@@ -124,6 +124,7 @@ def test_systems_boxes_and_implications_are_split_into_their_relations():
 
 def test_prose_labels_and_remarks_are_not_sides_of_a_relation():
     doc = ("$$\\text{Goal:} \\; J = \\sum_i \\ell_i, \\text{where } \\ell_i = (y_i - w x_i)^2$$\n"
-           "$$\\begin{aligned} E &= \\frac{1}{k} v \\quad \\text{when errors are independent.} \\\\ & \\end{aligned}$$\n")
+           "$$\\begin{aligned} E &= \\frac{1}{k} v \\quad \\text{when errors are independent.} \\\\ &"
+           " \\end{aligned}$$\n")
     assert [(r.left, r.right) for r in relations(formulas(doc))] == [
         ("J", "\\sum_i \\ell_i"), ("\\ell_i", "(y_i - w x_i)^2"), ("E", "\\frac{1}{k} v")]

@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["EQUATIONS", "RELATIONS", "Statement", "clean", "sides", "split_top", "statements"]
+__all__ = ["EQUATIONS", "MAX_DEPTH", "RELATIONS", "Statement", "clean", "has_relation", "sides", "split_top",
+           "statements"]
 
 RELATIONS = ("\\notin", "\\in", "\\leftarrow", "\\gets", "\\coloneqq", ":=", "\\approx", "\\simeq", "\\sim", "\\leq",
              "\\le", "\\geq", "\\ge", "\\neq", "\\ne", "\\equiv", "\\propto", "<", ">", "=", "←", "≈", "≤", "≥", "≠")
