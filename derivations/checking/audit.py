@@ -58,6 +58,7 @@ from derivations.checking.context import Context, Unresolved, delta_indices, nam
 from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
                                            syntax_of)
 from derivations.checking.notation import function_definition
+from derivations.checking.update_rules import RuleCheck, rule_checks
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
@@ -202,7 +203,31 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
         if verdict is not None:
             steps.append(verdict)
         prev = r
+    steps = _with_rule_checks(steps, rels, timeout - (time.monotonic() - start))
     return Audit(name, tuple(sorted(steps, key=lambda s: s.line)), time.monotonic() - start)
+
+
+def _with_rule_checks(steps: list[StepVerdict], rels: Sequence[Relation], seconds: float) -> list[StepVerdict]:
+    """The checks of the update rules by what they must do (:mod:`derivations.checking.update_rules`), each a
+    step of its own; a rule they decide replaces the identity check's ``unchecked`` on the same line."""
+    if seconds <= 0.5:
+        return steps
+    try:
+        with time_limit(seconds):
+            checks = rule_checks(rels)
+    except TimeLimitExceeded:
+        return steps
+    decided = {c.line for c in checks if c.holds is not None}
+    kept = [s for s in steps if not (s.verdict is Outcome.UNCHECKED and s.line in decided)]
+    lines = {s.line for s in kept}
+    return kept + [_rule_verdict(c) for c in checks if c.holds is not None or c.line not in lines]
+
+
+def _rule_verdict(c: RuleCheck) -> StepVerdict:
+    verdict = Outcome.UNCHECKED if c.holds is None else Outcome.VERIFIED if c.holds else Outcome.SLIP
+    return StepVerdict(c.line, c.end_line, c.right, c.left, verdict, c.method if c.holds is not None else "",
+                       c.counterexample, c.claimed_value, c.reference_value, (c.diagnosis,) if c.diagnosis else (),
+                       c.method if c.holds is None else "", c.symbol)
 
 
 def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, prev, continues: bool):
