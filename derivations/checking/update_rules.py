@@ -66,6 +66,7 @@ _PARAMETERS = {"theta", "thetatilde", "w", "W", "x", "p", "b", "vartheta"}
 _COUNTERS = {"t", "T", "tau", "k", "n"}
 _STEP_COUNTER = sp.Symbol("n_T", positive=True, integer=True)  # the timestep T written as an exponent
 _ASCENT = re.compile(r"maximi[sz]|ascent|reward|increase (?:the )?loss|most likely to increase|adversarial", re.I)
+_ASSIGNING = re.compile(r"\b(?:set|assign|copy)\b", re.I)
 _INITIAL = re.compile(r"\binit\w*|\buse\b|\bstart", re.I)
 _T_POWER = re.compile(r"\^(?:\{T\}|T(?![A-Za-z]))")
 PROBES = 200
@@ -111,6 +112,7 @@ class _Iteration:
     functions: dict = field(default_factory=dict)  # name -> (Lambda, line)
     fresh: set = field(default_factory=set)  # functions defined since the step was last checked
     initial: dict = field(default_factory=dict)  # name -> number ("Initialize v = 0", v_{-1} = 0)
+    last_step: tuple | None = None  # (parameter, its first step, the rule) of the last step checked
     targets: set = field(default_factory=set)  # every name with a rule somewhere in the document: no constant
     state_names: set = field(default_factory=set)  # names the document initialises ("Initialize v = 0")
 
@@ -203,6 +205,9 @@ def _read_rule(r: Relation, left, right, it: _Iteration) -> list[RuleCheck]:
     if not isinstance(left, sp.Symbol):
         return []
     base, offset = _split(left.name)
+    if isinstance(right, sp.Symbol) and isinstance(offset, int) and _split(right.name)[0] == base \
+            and isinstance(_split(right.name)[1], int) and _split(right.name)[1] != offset:
+        return _renaming(r, base, offset, _split(right.name)[1], it)
     if right.is_number:
         name = base if offset is not None else left.name
         if _INITIAL.search(r.formula.prose) or isinstance(offset, str):
@@ -402,7 +407,32 @@ def _check_step(it: _Iteration, at: Relation) -> list[RuleCheck]:
             return []  # a state the functions name has its rule further on: the step waits for it
         return [_result(at, r, "descent at the first step", None, f"not checked for descent: {exc}")]
     note = "" if at is r else f" (the step of line {r.line} with the functions as defined up to line {at.line})"
+    it.last_step = (_parameter, step, r)
     return [_descent(at, r, step, it, note)]
+
+
+def _renaming(r: Relation, base: str, to: int, source: int, it: _Iteration) -> list[RuleCheck]:
+    """"Set x_new = x_old": an assignment that closes the iteration must carry the new value to the next one.
+
+    Read as written (the left side takes the right side's value), ``x_old ← x_new`` advances the iteration;
+    ``x_new ← x_old`` overwrites the step just computed, so every iteration restarts where the first began.
+    Checked for the parameter whose step was computed, when the text says it assigns (set, assign, copy).
+    """
+    if not _ASSIGNING.search(r.formula.lead) or it.last_step is None or it.last_step[0] != base:
+        return []
+    _parameter, step, at = it.last_step
+    prop = "the iteration advances"
+    if to < source:
+        return [_result(r, r, prop, True, f"the iteration advances: the assignment carries the new {base} (the step "
+                        f"of line {at.line}) to the next iteration")]
+    point = {s: sp.Rational(1, 10) for s in step.free_symbols if s != _G} | {_G: sp.S.One}
+    return [_result(r, r, prop, False, f"the iteration does not advance: read as an assignment (the left side takes "
+                    f"the right side's value), it overwrites the new {base} with the old one, so every iteration "
+                    f"restarts from the first {base}",
+                    tuple((str(k), str(v)) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))),
+                    f"{base} moves by 0 per iteration",
+                    f"the step of line {at.line}, Δ{base} = {_shown(step)} = {_shown(step.xreplace(point))}",
+                    "the assignment is reversed: the new value is overwritten by the old one")]
 
 
 def _initial_note(it: _Iteration) -> str:
