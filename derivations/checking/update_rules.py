@@ -52,17 +52,18 @@ from sympy.core.function import AppliedUndef
 
 from derivations.checking.context import Context, Unresolved
 from derivations.checking.document import Relation
-from derivations.checking.recurrences import linear_recurrence
+from derivations.checking.bias_correction import (SAMPLE, Unbiasedness, corrected_average, fed_back_average,
+                                                  moving_average, readable)
 from derivations.errors import InputError
 from derivations.reading.shapes import Kind, MatrixName
 
-__all__ = ["RuleCheck", "rule_checks", "first_step", "moving_average_estimate"]
+__all__ = ["RuleCheck", "rule_checks", "first_step"]
 
 _UPDATE = ("\\leftarrow", "\\gets", "←")
 _INDEX = r"tau|t|k|n"
 _NAME = re.compile(r"^(?P<base>[A-Za-z][A-Za-z]*(?:_\d+)?)(?:_(?:\{(?P<i>" + _INDEX + r")(?P<o>[+-]\d+)?\}|(?P<j>"
                    + _INDEX + r")|(?P<w>new|old)|\{?(?P<n>-?\d+)\}?))?$")
-_PARAMETERS = {"theta", "thetatilde", "w", "W", "x", "p", "b", "vartheta"}
+_PARAMETERS = {"theta", "thetatilde", "w", "W", "x", "b", "vartheta"}  # θ_{t+1} = θ_t + (no θ): a step
 _COUNTERS = {"t", "T", "tau", "k", "n"}
 _STEP_COUNTER = sp.Symbol("n_T", positive=True, integer=True)  # the timestep T written as an exponent
 _ASCENT = re.compile(r"maximi[sz]|ascent|reward|increase (?:the )?loss|most likely to increase|adversarial", re.I)
@@ -112,6 +113,7 @@ class _Iteration:
     functions: dict = field(default_factory=dict)  # name -> (Lambda, line)
     fresh: set = field(default_factory=set)  # functions defined since the step was last checked
     initial: dict = field(default_factory=dict)  # name -> number ("Initialize v = 0", v_{-1} = 0)
+    used: set = field(default_factory=set)  # the states the last first step was computed from
     last_step: tuple | None = None  # (parameter, its first step, the rule) of the last step checked
     targets: set = field(default_factory=set)  # every name with a rule somewhere in the document: no constant
     state_names: set = field(default_factory=set)  # names the document initialises ("Initialize v = 0")
@@ -138,6 +140,9 @@ def _split(name: str):
     >>> _split("v_{tau-1}"), _split("theta_{t+1}"), _split("shat_tau"), _split("beta_1"), _split("v_{-1}")
     (('v', -1), ('theta', 1), ('shat', 0), ('beta_1', None), ('v', '-1'))
     """
+    start = re.fullmatch(r"([A-Za-z]+)_\{?(-?\d+)\}?", name)
+    if start and not _CONSTANTS.match(name):
+        return start.group(1), start.group(2)  # v_0, v_{-1}: a value at a numbered step
     m = _NAME.match(name)
     if not m:
         return name, None
@@ -202,7 +207,7 @@ def rule_checks(rels: Sequence[Relation]) -> list[RuleCheck]:
 def _read_rule(r: Relation, left, right, it: _Iteration) -> list[RuleCheck]:
     if isinstance(left, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in left.args):
         return _function(r, left, right, it)
-    if not isinstance(left, sp.Symbol):
+    if not isinstance(left, sp.Symbol) or right == left:
         return []
     base, offset = _split(left.name)
     if isinstance(right, sp.Symbol) and isinstance(offset, int) and _split(right.name)[0] == base \
@@ -229,14 +234,12 @@ def _read_rule(r: Relation, left, right, it: _Iteration) -> list[RuleCheck]:
     if isinstance(offset, str):
         return []
     own = _own(left, right)
-    if base in _PARAMETERS:
-        if not own:
+    if base in _PARAMETERS and own:
+        increment = sp.expand(_canonical(right, base, offset, it) - _old(base))
+        if increment == 0:
             return []
-        value = _canonical(right, base, offset, it)
-        increment = sp.expand(value - _old(base))
-        if _old(base) in increment.free_symbols or increment == 0:
-            return []
-        return _step(r, base, increment, it)
+        if _old(base) not in increment.free_symbols:
+            return _step(r, base, increment, it)
     value = _canonical(right, base, offset, it)
     if value == _old(base):
         return []  # "set v_new = v_old": a renaming between iterations, not a rule
@@ -257,8 +260,8 @@ def _read_rule(r: Relation, left, right, it: _Iteration) -> list[RuleCheck]:
 def _own(left: sp.Symbol, right) -> set:
     """The previous value of ``left`` on the right side: ``v`` in ``v ← αv``, ``v_{t-1}`` in ``v_t = αv_{t-1}``."""
     base, offset = _split(left.name)
-    if isinstance(offset, str):
-        return set()
+    if isinstance(offset, str) or right == left:
+        return set()  # ε h / h = ε reads as ε = ε: no rule
     return {s for s in right.free_symbols if s == left or (_split(s.name)[0] == base and (
         (offset is None and _split(s.name)[1] is None) or (isinstance(offset, int) and _split(s.name)[1] == offset - 1)))}
 
@@ -368,6 +371,7 @@ def first_step(it: _Iteration, increment):
     if value is None:
         raise Unresolved("a function the step applies has no definition in the document")
     step = sp.simplify(_at_first(value, it, new))
+    it.used = set(values)
     unplaced = sorted(s.name for s in step.free_symbols if s != _G and not _CONSTANTS.match(s.name))
     if unplaced:
         raise Unresolved(f"the first step depends on {', '.join(unplaced)}, which is neither the gradient nor a "
@@ -406,7 +410,8 @@ def _check_step(it: _Iteration, at: Relation) -> list[RuleCheck]:
         if at is not r:
             return []  # a state the functions name has its rule further on: the step waits for it
         return [_result(at, r, "descent at the first step", None, f"not checked for descent: {exc}")]
-    note = "" if at is r else f" (the step of line {r.line} with the functions as defined up to line {at.line})"
+    used = ", ".join(f"{name} of line {it.functions[name][1]}" for name in sorted(_used(it)) if name in it.functions)
+    note = "" if at is r else f" (the step of line {r.line} with {used})"
     it.last_step = (_parameter, step, r)
     return [_descent(at, r, step, it, note)]
 
@@ -431,13 +436,14 @@ def _renaming(r: Relation, base: str, to: int, source: int, it: _Iteration) -> l
                     f"restarts from the first {base}",
                     tuple((str(k), str(v)) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))),
                     f"{base} moves by 0 per iteration",
-                    f"the step of line {at.line}, Δ{base} = {_shown(step)} = {_shown(step.xreplace(point))}",
+                    f"the step of line {at.line}, Δ{base} = {readable(step)} = {readable(step.xreplace(point))}",
                     "the assignment is reversed: the new value is overwritten by the old one")]
 
 
 def _initial_note(it: _Iteration) -> str:
-    stated = sorted(f"{b} = {v}" for b, v in it.initial.items() if b in it.rules)
-    zero = sorted(b for b in it.rules if b not in it.initial and not it.rules[b].derived)
+    states = [b for b in it.rules if b in it.used and not it.rules[b].derived]
+    stated = sorted(f"{b} = {it.initial[b]}" for b in states if b in it.initial)
+    zero = sorted(b for b in states if b not in it.initial)
     parts = []
     if stated:
         parts.append("the document's " + ", ".join(stated))
@@ -483,28 +489,8 @@ def _descent(at: Relation, r: Relation, step, it: _Iteration, note: str) -> Rule
     return _result(at, r, "descent at the first step", False,
                    f"descent at the first step refuted with {ranges} ({how}, constant gradient g){note}",
                    tuple((str(k), str(v)) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))),
-                   f"g·Δθ₁ = {_shown(value)}", "g·Δθ₁ < 0",
-                   f"steps uphill: g·Δθ₁ = {_shown(product)} > 0 for {where}")
-
-
-def moving_average_estimate(value, base: str):
-    """``(ρ, u, c)`` when ``value`` is ``(ρ x_old + (1 − ρ) u) / c`` in ``x = base`` (c = 1 for a plain average).
-
-    >>> rho, u, T = sp.symbols("rho u T")
-    >>> moving_average_estimate((rho * _old("x") + (1 - rho) * u) / (1 - rho**T), "x")
-    (rho, u, 1 - rho**T)
-    """
-    num, den = sp.fraction(sp.together(value))
-    old = _old(base)
-    if old in den.free_symbols or sp.Poly(num, old).degree() != 1:
-        return None
-    rho = sp.diff(num, old)
-    if not isinstance(rho, sp.Symbol):
-        return None
-    u = sp.simplify((num - rho * old) / (1 - rho))
-    if rho in u.free_symbols or old in u.free_symbols:
-        return None
-    return rho, u, den
+                   f"g·Δθ₁ = {readable(value)}", "g·Δθ₁ < 0",
+                   f"steps uphill: g·Δθ₁ = {readable(product)} > 0 for {where}")
 
 
 def _bias(rule: _Rule, it: _Iteration, at: Relation | None = None) -> list[RuleCheck]:
@@ -513,11 +499,11 @@ def _bias(rule: _Rule, it: _Iteration, at: Relation | None = None) -> list[RuleC
     if value is None:
         return []
     if not rule.derived:
-        found = moving_average_estimate(value, rule.base)
+        found = moving_average(value, _old(rule.base))
         if found is None or found[2] == 1:
             return []
         rho, u, c = found
-        return [_unbiased_unrolled(at, rule.relation, rho, u, c, rule.base)]
+        return [_unbiased_fed_back(at, rule.relation, rho, u, c, rule.base)]
     counters = _counters(it)
     value = value.xreplace({s: it.initial.get(s.name[:-5], sp.S.Zero) + _STEP_COUNTER - int(s.name.endswith("__old"))
                             for s in value.free_symbols if s.name[:-5] in counters})  # t ← t + 1: t = t_0 + n
@@ -527,7 +513,7 @@ def _bias(rule: _Rule, it: _Iteration, at: Relation | None = None) -> list[RuleC
     x = states[0]
     source = it.rules.get(x.name[:-5])
     source_value = _apply(source.value, it) if source else None
-    found = moving_average_estimate(source_value, source.base) if source_value is not None else None
+    found = moving_average(source_value, _old(source.base)) if source_value is not None else None
     factor = sp.simplify(value / x)
     if found is None or found[2] != 1 or x in factor.free_symbols or factor == 1:
         return []
@@ -546,52 +532,26 @@ def _counter(expr):
 
 def _unbiased(at: Relation, r: Relation, rho, u, factor, source: _Rule) -> RuleCheck:
     """``factor · x_t = u`` for the zero-started moving average ``x_t`` of a constant u, for all t."""
-    n = sp.Symbol("t", positive=True, integer=True)
-    X = linear_recurrence("X", "x_{{{}}}", rho, lambda k: (1 - rho) * u)
-    p = sp.Symbol("p", positive=True)
-    inside = {rho: 1 / (1 + p)}  # ρ ∈ (0, 1)
-    closed = X(n).unrolled().doit()
-    estimate = factor.xreplace({s: n for s in _counter(factor)}) * closed
-    gap = sp.simplify(sp.piecewise_fold(estimate - u).xreplace(inside))
-    if isinstance(gap, sp.Piecewise):
-        gap = sp.simplify(gap.args[-1][0])
-    prop = "unbiased for a constant input"
-    if gap == 0:
-        return _result(at, r, prop, True, f"unbiased for a constant input {_shown(u)}: {r.left} = {_shown(u)} proved "
-                       f"for all t (x_t = (1 − {rho}^t)·u, the zero-started average of line {source.relation.line} "
-                       "solved as a linear recurrence)")
-    for t in range(1, 7):
-        at_t = sp.simplify(factor.xreplace({s: t for s in _counter(factor)}) * X(t))
-        if sp.simplify(at_t - u) != 0:
-            return _result(at, r, prop, False, f"unbiased for a constant input refuted at t = {t} (the zero-started "
-                           f"average of line {source.relation.line}; {rho} ∈ (0, 1))", ((str(rho), "9/10"), ("t", str(t))),
-                           f"{_shown(sp.factor(at_t))} = {_shown(at_t.xreplace({rho: sp.Rational(9, 10)}))}",
-                           f"{_shown(u)}", f"at t = {t} the estimate is {_shown(sp.factor(at_t / u))} times the "
-                           "input (equal at t = 1 only)" if t > 1 else "not the input even at the first step")
-    return _result(at, r, prop, None, "no t ≤ 6 where the estimate differs, but no proof for all t")
+    n = sp.Dummy("n")
+    found = corrected_average(rho, u, factor.xreplace({s: n for s in _counter(factor)}), n)
+    where = f"the zero-started average of line {source.relation.line}"
+    if found.holds:
+        method = f"unbiased for a constant input {readable(u)}: {r.left} = {readable(u)} {found.method}, {where}"
+    else:
+        method = f"unbiased for a constant input {found.method}, {where}"
+    return _bias_result(at, r, rho, found, method)
 
 
-def _unbiased_unrolled(at: Relation, r: Relation, rho, u, c, base: str) -> RuleCheck:
-    """An accumulator that stores its corrected value, x_t = (ρ x_{t−1} + (1 − ρ) u)/c(t): x_t = u for t ≤ 6?"""
-    x = sp.S.Zero
-    prop = "unbiased for a constant input"
-    for t in range(1, 7):
-        x = sp.simplify((rho * x + (1 - rho) * u) / c.xreplace({s: t for s in _counter(c)}))
-        if sp.simplify(x - u) != 0:
-            return _result(at, r, prop, False, f"unbiased for a constant input refuted at t = {t}: the corrected value "
-                           f"is fed back into {base} ({rho} ∈ (0, 1), {base}_0 = 0)", ((str(rho), "9/10"), ("t", str(t))),
-                           f"{base}_{t} = {_shown(sp.factor(x))} = {_shown(x.xreplace({rho: sp.Rational(9, 10)}))}",
-                           f"{_shown(u)}", f"the correction divides again what was already corrected: {base}_{t} is "
-                           f"{_shown(sp.factor(x / u))} times the input")
-    return _result(at, r, prop, True, f"unbiased for a constant input checked for t ∈ {{1,…,6}} (the corrected value "
-                   f"is fed back into {base}; no proof for all t)")
+def _unbiased_fed_back(at: Relation, r: Relation, rho, u, c, base: str) -> RuleCheck:
+    n = sp.Dummy("n")
+    found = fed_back_average(rho, u, c.xreplace({s: n for s in _counter(c)}), n, base)
+    return _bias_result(at, r, rho, found, f"unbiased for a constant input {found.method}")
 
 
-def _shown(expr) -> str:
-    """An expression as text, the previous and current values of a state under the state's own name."""
-    if isinstance(expr, sp.Basic):
-        expr = expr.xreplace({s: sp.Symbol(s.name.split("__")[0]) for s in expr.free_symbols if "__" in s.name})
-    return sp.sstr(expr)
+def _bias_result(at: Relation, r: Relation, rho, found: Unbiasedness, method: str) -> RuleCheck:
+    point = None if found.t is None else ((str(rho), str(SAMPLE)), ("t", str(found.t)))
+    return _result(at, r, "unbiased for a constant input", found.holds, method, point, found.estimate, found.input,
+                   found.diagnosis)
 
 
 def _result(at: Relation, r: Relation, prop: str, holds, method: str, point=None, claimed=None, reference=None,
