@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derivations.checking.recurrences import linear_recurrence
+from derivations.checking.recurrences import geometric_ratio, geometric_sum, linear_recurrence
 
 __all__ = ["Unbiasedness", "corrected_average", "fed_back_average", "moving_average", "readable"]
 
@@ -76,7 +76,7 @@ def moving_average(value, old: sp.Symbol):
     rho = sp.diff(num, old)
     if not isinstance(rho, sp.Symbol):
         return None
-    u = sp.simplify((num - rho * old) / (1 - rho))
+    u = sp.cancel((num - rho * old) / (1 - rho))
     if rho in u.free_symbols or old in u.free_symbols:
         return None
     return rho, u, den
@@ -86,16 +86,18 @@ def corrected_average(rho: sp.Symbol, u, factor, n: sp.Symbol) -> Unbiasedness:
     """``factor(n) · x_n = u`` for the zero-started average ``x_n`` of a constant u: for all n, or where it fails."""
     t = sp.Symbol("t", positive=True, integer=True)
     X = linear_recurrence("X", "x_{{{}}}", rho, lambda k: (1 - rho) * u)
-    inside = {rho: 1 / (1 + sp.Symbol("p", positive=True))}  # ρ ∈ (0, 1)
-    gap = sp.simplify(sp.piecewise_fold(factor.xreplace({n: t}) * X(t).unrolled().doit() - u).xreplace(inside))
-    if isinstance(gap, sp.Piecewise):
-        gap = sp.simplify(gap.args[-1][0])
+    unrolled = X(t).unrolled()  # Σ_{k=1}^t ρ^(t−k) (1 − ρ) u, by induction on t
+    (k, lo, hi), = unrolled.limits
+    coefficient, ratio = geometric_ratio([f for f in sp.Mul.make_args(unrolled.function) if f.has(k)], k)
+    rest = sp.Mul(*(f for f in sp.Mul.make_args(unrolled.function) if not f.has(k)))
+    closed = rest * coefficient * geometric_sum(ratio, lo, hi).args[1][0]  # the branch ρ ≠ 1: ρ ∈ (0, 1)
+    gap = sp.simplify(sp.powsimp(sp.together(factor.xreplace({n: t}) * closed - u)))
     if gap == 0:
         return Unbiasedness(True, f"proved for all t (x_t = (1 − {rho}^t)·u: the zero-started average solved as a "
                                   "linear recurrence)")
     for step in range(1, STEPS + 1):
-        estimate = sp.simplify(factor.xreplace({n: step}) * X(step))
-        if sp.simplify(estimate - u) != 0:
+        estimate = sp.cancel(factor.xreplace({n: step}) * X(step))  # a rational function of ρ and u
+        if sp.cancel(estimate - u) != 0:
             return Unbiasedness(False, f"refuted at t = {step} ({rho} ∈ (0, 1))", step,
                                 f"{readable(sp.factor(estimate))} = {readable(estimate.xreplace({rho: SAMPLE}))}",
                                 readable(u), f"at t = {step} the estimate is {readable(sp.factor(estimate / u))} times "
@@ -107,8 +109,8 @@ def fed_back_average(rho: sp.Symbol, u, c, n: sp.Symbol, name: str) -> Unbiasedn
     """``x_t = (ρ x_{t−1} + (1 − ρ) u)/c(t)`` from ``x_0 = 0`` equals u for t = 1, …, STEPS, or where it fails."""
     x = sp.S.Zero
     for step in range(1, STEPS + 1):
-        x = sp.simplify((rho * x + (1 - rho) * u) / c.xreplace({n: step}))
-        if sp.simplify(x - u) != 0:
+        x = sp.cancel((rho * x + (1 - rho) * u) / c.xreplace({n: step}))
+        if sp.cancel(x - u) != 0:
             return Unbiasedness(False, f"refuted at t = {step}: the corrected value is fed back into {name} ({rho} ∈ "
                                        f"(0, 1), {name}_0 = 0)", step,
                                 f"{name}_{step} = {readable(sp.factor(x))} = {readable(x.xreplace({rho: SAMPLE}))}",

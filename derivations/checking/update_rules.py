@@ -69,6 +69,7 @@ _STEP_COUNTER = sp.Symbol("n_T", positive=True, integer=True)  # the timestep T 
 _ASCENT = re.compile(r"maximi[sz]|ascent|reward|increase (?:the )?loss|most likely to increase|adversarial", re.I)
 _ASSIGNING = re.compile(r"\b(?:set|assign|copy)\b", re.I)
 _INITIAL = re.compile(r"\binit\w*|\buse\b|\bstart", re.I)
+_NO_TARGET = re.compile(r"\\(?:frac|sum|prod|partial|nabla|int|mathbb|det|log|exp|sqrt|left|\|)|[*/^]")  # no rule's left
 _T_POWER = re.compile(r"\^(?:\{T\}|T(?![A-Za-z]))")
 PROBES = 200
 PENDING_LINES = 40  # a step waits this many lines for the functions it applies
@@ -189,7 +190,8 @@ def rule_checks(rels: Sequence[Relation]) -> list[RuleCheck]:
     """Every check of the document's update rules, in document order (see the module docstring)."""
     reader, it, out, read = _Reader(), _Iteration(), [], []
     for r in rels:
-        if r.symbol not in ("=", ":=") + _UPDATE or not r.right:
+        if r.symbol not in ("=", ":=") + _UPDATE or not r.right or _NO_TARGET.search(r.left) \
+                or len(r.left) > 60 or len(r.right) > 400:
             continue
         try:
             read.append((r, reader.read(r.left), reader.read(r.right)))
@@ -514,7 +516,7 @@ def _bias(rule: _Rule, it: _Iteration, at: Relation | None = None) -> list[RuleC
     source = it.rules.get(x.name[:-5])
     source_value = _apply(source.value, it) if source else None
     found = moving_average(source_value, _old(source.base)) if source_value is not None else None
-    factor = sp.simplify(value / x)
+    factor = sp.cancel(value / x)
     if found is None or found[2] != 1 or x in factor.free_symbols or factor == 1:
         return []
     rho, u, _ = found
