@@ -242,6 +242,7 @@ def _read_rule(r: Relation, left, right, it: _Iteration) -> list[RuleCheck]:
             return []
         if _old(base) not in increment.free_symbols:
             return _step(r, base, increment, it)
+        return []  # w ← (1 − εα) w − εg: a step that depends on the parameter itself is not placed
     value = _canonical(right, base, offset, it)
     if value == _old(base):
         return []  # "set v_new = v_old": a renaming between iterations, not a rule
@@ -343,9 +344,9 @@ def _ranges(it: _Iteration, expr) -> tuple[set, set]:
         value = _apply(rule.value, it)
         if value is None or rule.derived:
             continue
-        coefficient = sp.diff(value, _old(rule.base))
-        decays |= {s for s in sp.fraction(sp.together(coefficient))[0].free_symbols if s.name not in _COUNTERS
-                   and s != _STEP_COUNTER and "__" not in s.name}
+        decay = sp.fraction(sp.together(sp.diff(value, _old(rule.base))))[0]  # α in αv, ρ in ρR/(1 − ρ^T)
+        if isinstance(decay, sp.Symbol) and "__" not in decay.name:
+            decays.add(decay)
     names = {s for s in expr.free_symbols if s != _G}
     return names & decays, names - decays
 
@@ -374,14 +375,14 @@ def first_step(it: _Iteration, increment):
         raise Unresolved("a function the step applies has no definition in the document")
     step = sp.simplify(_at_first(value, it, new))
     it.used = set(values)
-    unplaced = sorted(s.name for s in step.free_symbols if s != _G and not _CONSTANTS.match(s.name))
-    if unplaced:
-        raise Unresolved(f"the first step depends on {', '.join(unplaced)}, which is neither the gradient nor a "
-                         "learning rate, decay or small constant")
     loose = sorted(s.name for s in step.free_symbols if s != _G and (s.name in it.targets or s.name in it.initial
                                                                       and s.name in it.state_names))
     if loose:
         raise Unresolved(f"{', '.join(loose)} has no update rule in the document before the step")
+    unplaced = sorted(s.name for s in step.free_symbols if s != _G and not _CONSTANTS.match(s.name))
+    if unplaced:
+        raise Unresolved(f"the first step depends on {', '.join(unplaced)}, which is neither the gradient nor a "
+                         "learning rate, decay or small constant")
     return step
 
 
@@ -450,7 +451,7 @@ def _initial_note(it: _Iteration) -> str:
     if stated:
         parts.append("the document's " + ", ".join(stated))
     if zero:
-        parts.append(", ".join(zero) + " = 0 (the document states no initialisation)")
+        parts.append(", ".join(zero) + " = 0 (no initial value written as a formula: zero by convention)")
     return "; ".join(parts)
 
 
