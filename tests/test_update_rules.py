@@ -162,3 +162,21 @@ def test_seed_001s_correct_rules_verify_and_its_nesterov_assignment_is_a_slip():
     assert slips == [1388]
     assert all(rules[line].verdict is Outcome.VERIFIED for line in (1359, 1385, 1483, 1581, 1665, 1763, 1799, 1801,
                                                                      1806))
+
+
+def test_the_docs_page_links_the_update_rule_slips_and_drops_them_from_the_errata_not_found(tmp_path, monkeypatch):
+    from numerics.site.pages import audit as page
+
+    (tmp_path / "003_notes.txt").write_text(
+        "$$\n\\mathbf{v}_{\\tau} = \\alpha \\mathbf{v}_{\\tau-1} - \\epsilon \\mathbf{g}_{\\tau},\\tag{8}\n$$\n\n"
+        "$$\n\\theta_{\\tau+1} = \\theta_{\\tau} - \\mathbf{v}_{\\tau}.\\tag{9}\n$$\n\n"
+        "$$\n\\mathbf{s}_{\\tau} = \\rho_1 \\mathbf{s}_{\\tau-1} + (1 - \\rho_1) \\mathbf{g}_{\\tau} \\tag{14}\n$$\n\n"
+        "$$\n\\hat{\\mathbf{s}}_{\\tau} = \\frac{\\mathbf{s}_{\\tau}}{1 - \\rho_1} \\tag{16}\n$$\n")
+    monkeypatch.setenv(page.SEEDS_ENV, str(tmp_path))
+    (p,) = page.docs_pages()
+    found = p.markdown.split("## Slips the audit finds")[1].split("## Registered errata")[0]
+    assert "`003_notes.txt:6`" in found and "[first_order.momentum](first_order.momentum.md)" in found
+    assert "`003_notes.txt:14`" in found and "eq. (16) divides by 1 − ρ1" in found
+    missing = p.markdown.split("## Registered errata the audit does not find by itself")[1]
+    assert "eq. (9) writes" not in missing and "eq. (16) divides" not in missing
+    assert "eq. (17): likewise" in missing  # eq. (17) is not in this document: still listed

@@ -1,4 +1,4 @@
-r"""Iterative update rules checked by what they must do: descend at the first step, correct the bias exactly.
+r"""Iterative update rules checked by what they must do: descend, correct the bias exactly, advance.
 
 A document states an optimizer as a zero-started iteration: state recurrences
 (:math:`v_\tau = \alpha v_{\tau-1} - \epsilon g_\tau`,
@@ -21,10 +21,20 @@ coordinate-wise, so one coordinate is a scalar: the gradient is a symbol g.
   :math:`x_t = \rho x_{t-1} + (1 - \rho) u` by a factor, or an accumulator that
   feeds such a corrected value back, estimates u without bias only if it equals
   u at every step for a constant u.  With a constant decay the recurrence is
-  solved for all t (:mod:`derivations.checking.recurrences`:
-  :math:`x_t = (1 - \rho^t) u`), so the claim is proved for all t or refuted at
-  the first t where it fails; with a decay that depends on t it is unrolled at
-  t = 1, …, 6.
+  solved for all t (:mod:`derivations.checking.bias_correction`, on
+  :mod:`derivations.checking.recurrences`: :math:`x_t = (1 - \rho^t) u`), so the
+  claim is proved for all t or refuted at the first t where it fails; with a
+  decay that depends on t it is unrolled at t = 1, …, 6.
+* **The iteration advances.** "Set :math:`\theta_{old} = \theta_{new}`" after
+  the step carries the new value forward; "set :math:`\theta_{new} = \theta_{old}`",
+  read as an assignment, overwrites the step just computed.
+
+A state is what a rule sets from its own previous value (``v_{t-1}`` in
+``v_t``, ``v`` in ``v \leftarrow \alpha v``); a rule ``\leftarrow`` reads a state
+set earlier in the iteration at its new value, a recurrence reads the index
+(``v_t`` new, ``v_{t-1}`` old).  Functions the document defines later
+(``f_accum``, ``f_scale``, one pair per section) are applied when they are
+defined: each complete redefinition checks the step again.
 
 A document that maximises (gradient ascent, a reward) is not checked for
 descent; a rule that applies a function the document does not define is
