@@ -46,10 +46,11 @@ WHY = {
     "first_order.adam_bias_correction": "the bias correction is checked for a constant input for all t (it holds "
                                         "with 1 − ρᵗ and fails at t = 2 with 1 − ρ); an erratum listed here was not "
                                         "reached by that check",
-    "first_order.adam": "the update rules are checked by what they must do -- descend at the first step, correct "
-                        "the bias of a zero-started average exactly -- and a rule without any bias correction does "
-                        "both: that Adam divides by 1 − ρᵗ, and how large its first step is, is knowledge of Adam, "
-                        "not a property the document's own rules violate",
+    "first_order.adam": "seed 000 writes its rules as code in the prose (v = beta1 * v + (1 - beta1) * grad), "
+                        "which the audit does not read as formulas; and a rule without any bias correction passes "
+                        "the update-rule checks (it descends at the first step and has no correction to test): that "
+                        "Adam divides by 1 − ρᵗ, and how large its first step is, is knowledge of Adam, not a "
+                        "property the document's own rules violate",
     "first_order.rmsprop": "the update rules are checked for descent at the first step and for their bias "
                            "correction; these steps descend (the step has the gradient's sign with or without the "
                            "square root, δ inside or outside it), and a running sum has no correction to check: "
