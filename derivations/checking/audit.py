@@ -46,18 +46,19 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from enum import Enum
 from typing import Sequence
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derivations.checking.audit_steps import Audit, Outcome, StepVerdict, annotate
 from derivations.checking.approximation import check_series, partials_of_functions, small_quantities, stated_order
 from derivations.checking.check import Verdict, check
 from derivations.checking.context import Context, Unresolved, delta_indices, names_of, zero_as_matrix
 from derivations.checking.document import (MAX_BYTES, Garbled, Relation, Syntax, formulas, read_document, relations,
                                            syntax_of)
 from derivations.checking.notation import function_definition
+from derivations.checking.update_rules import RuleCheck, rule_checks
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
 from derivations.reading.latex import parse_latex
@@ -83,80 +84,6 @@ _DERIVATIVE = re.compile(
     r"^\\nabla_\{?(?P<var3>[^{}\s]+)\}?\s*(?P<num3>.+)$")
 SUPPOSING = re.compile(r"\b(with|if|when|whenever|suppose|assume|assuming|given|at)\W*$", re.I)
 CASE = re.compile(r"\b(if|when|whenever|initiali[sz]e)\W*$", re.I)  # a case, a starting value: no definition
-
-
-class Outcome(Enum):
-    """The verdict on one step of a document."""
-
-    VERIFIED = "verified"
-    SLIP = "slip"
-    UNCHECKED = "unchecked"
-
-
-@dataclass(frozen=True)
-class StepVerdict:
-    """One audited step: where it is, what it claims, what it was checked against, and the verdict."""
-
-    line: int
-    end_line: int
-    claimed: str
-    reference: str
-    verdict: Outcome
-    method: str = ""
-    counterexample: tuple[tuple[str, str], ...] | None = None
-    claimed_value: str | None = None
-    reference_value: str | None = None
-    diagnostics: tuple[str, ...] = ()
-    reason: str = ""
-    relation: str = "="  # "≈" for an approximation: what was verified is that relation, not an identity
-
-    def as_json(self) -> dict:
-        return {"line": self.line, "end_line": self.end_line, "claimed": self.claimed, "reference": self.reference,
-                "relation": self.relation, "verdict": self.verdict.value, "method": self.method,
-                "counterexample": None if self.counterexample is None else dict(self.counterexample),
-                "claimed_value": self.claimed_value, "reference_value": self.reference_value,
-                "diagnostics": list(self.diagnostics), "reason": self.reason}
-
-
-@dataclass(frozen=True)
-class Audit:
-    """The verdicts on every step of one document."""
-
-    file: str
-    steps: tuple[StepVerdict, ...]
-    seconds: float
-
-    def summary(self) -> dict[str, int]:
-        counts = {o.value: 0 for o in Outcome}
-        for s in self.steps:
-            counts[s.verdict.value] += 1
-        return counts
-
-    def as_json(self) -> dict:
-        return {"file": self.file, "steps": [s.as_json() for s in self.steps], "summary": self.summary(),
-                "seconds": round(self.seconds, 3)}
-
-    def report(self) -> str:
-        """``FILE:LINE: verdict — the step — the counterexample``, one line a step, and a summary line."""
-        lines = []
-        for s in self.steps:
-            shown = f"{s.reference} {s.relation} {s.claimed}" if s.reference or s.claimed else "(no step could be read here)"
-            text = f"{self.file}:{s.line}: {s.verdict.value} — {shown}"
-            if s.verdict is Outcome.SLIP and s.counterexample is not None:
-                point = ", ".join(f"{k} = {v}" for k, v in s.counterexample) or "any point"
-                text += f" — at {point}: claimed {s.claimed_value}, expected {s.reference_value}"
-            if s.diagnostics and s.verdict is Outcome.SLIP:
-                text += f" ({'; '.join(s.diagnostics)})"
-            if s.verdict is Outcome.UNCHECKED:
-                text += f" — {s.reason}"
-            elif s.method:
-                scope = f"; {'; '.join(s.diagnostics)}" if s.verdict is Outcome.VERIFIED and s.diagnostics else ""
-                text += f" [{s.method}{scope}]"
-            lines.append(text)
-        counts = self.summary()
-        lines.append(f"{self.file}: {counts['verified']} verified, {counts['slip']} slip, "
-                     f"{counts['unchecked']} unchecked ({self.seconds:.1f} s)")
-        return "\n".join(lines)
 
 
 def _verdict_from(result, claimed: str, reference: str, r: Relation, method_note: str = "") -> StepVerdict:
@@ -276,7 +203,31 @@ def audit_text(text: str, syntax: Syntax = Syntax.MARKDOWN, *, name: str = "<tex
         if verdict is not None:
             steps.append(verdict)
         prev = r
+    steps = _with_rule_checks(steps, rels, timeout - (time.monotonic() - start))
     return Audit(name, tuple(sorted(steps, key=lambda s: s.line)), time.monotonic() - start)
+
+
+def _with_rule_checks(steps: list[StepVerdict], rels: Sequence[Relation], seconds: float) -> list[StepVerdict]:
+    """The checks of the update rules by what they must do (:mod:`derivations.checking.update_rules`), each a
+    step of its own; a rule they decide replaces the identity check's ``unchecked`` on the same line."""
+    if seconds <= 0.5:
+        return steps
+    try:
+        with time_limit(seconds):
+            checks = rule_checks(rels)
+    except TimeLimitExceeded:
+        return steps
+    decided = {c.line for c in checks if c.holds is not None}
+    kept = [s for s in steps if not (s.verdict is Outcome.UNCHECKED and s.line in decided)]
+    lines = {s.line for s in kept}
+    return kept + [_rule_verdict(c) for c in checks if c.holds is not None or c.line not in lines]
+
+
+def _rule_verdict(c: RuleCheck) -> StepVerdict:
+    verdict = Outcome.UNCHECKED if c.holds is None else Outcome.VERIFIED if c.holds else Outcome.SLIP
+    return StepVerdict(c.line, c.end_line, c.right, c.left, verdict, c.method if c.holds is not None else "",
+                       c.counterexample, c.claimed_value, c.reference_value, (c.diagnosis,) if c.diagnosis else (),
+                       c.method if c.holds is None else "", c.symbol)
 
 
 def _step(r: Relation, ctx: Context, chain: _Chain, seconds: float, seed: int, prev, continues: bool):
@@ -578,23 +529,3 @@ def audit_file(path: str, *, assume: Sequence[str] = (), timeout: float = 120.0,
     text = read_document(path)
     return audit_text(text, syntax_of(path), name=path, assume=assume, timeout=timeout, seed=seed,
                       matrices=matrices, vectors=vectors, functions=functions, scalars=scalars)
-
-
-def annotate(text: str, audit: Audit, syntax: Syntax) -> str:
-    """A copy of the document with a mark at the end of each audited step's line."""
-    lines = text.split("\n")
-    marks: dict[int, list[str]] = {}
-    for s in audit.steps:
-        word = {"verified": "✓ verified", "slip": "✗ SLIP", "unchecked": "? unchecked"}[s.verdict.value]
-        detail = ""
-        if s.verdict is Outcome.SLIP and s.counterexample is not None:
-            detail = " at " + ", ".join(f"{k} = {v}" for k, v in s.counterexample)
-        elif s.verdict is Outcome.UNCHECKED:
-            detail = f": {s.reason}"
-        marks.setdefault(s.end_line, []).append(word + detail)
-    comment = ("% derivkit audit: {} ", "") if syntax is Syntax.LATEX else ("<!-- derivkit audit: {} -->", "")
-    for line, notes in marks.items():
-        if 1 <= line <= len(lines):
-            body = "; ".join(notes).replace("--", "—")
-            lines[line - 1] += "  " + comment[0].format(body).rstrip()
-    return "\n".join(lines)

@@ -50,7 +50,12 @@ Steps: each relation of a chain a = b = c; aligned rows (&= continues the row ab
 starting with = continues the previous one; successive update rules of one variable (w \leftarrow ...).
 Context: "Let"/"define"/"where"/:= and the first equation that gives a name a value are definitions;
 "setting ... to zero" makes an = 0 a condition that a later solution is checked against; \lambda > 0 is an
-assumption. Verdicts: verified (how), slip (counterexample and diagnosis), unchecked (why)."""
+assumption.
+Update rules (v_t = \alpha v_{t-1} - \epsilon g_t, \theta \leftarrow \theta - ..., \Delta\theta = -...) are checked by
+what they must do, coordinate-wise with a constant gradient g from the zero state: the first step descends
+(g * Delta theta_1 < 0 for g != 0; learning rates > 0, decays in (0, 1)); a bias-corrected moving average
+equals a constant input at every step; "set x_old = x_new" carries the iteration forward.
+Verdicts: verified (how), slip (counterexample and diagnosis), unchecked (why)."""
 
 
 def register(sub) -> None:

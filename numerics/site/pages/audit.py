@@ -43,20 +43,25 @@ _LATEX_WORDS = {"frac", "partial", "sum", "left", "right", "mathbf", "boldsymbol
 
 #: why the audit cannot find a registered erratum from the document alone, per registered derivation
 WHY = {
-    "first_order.adam_bias_correction": "the seed *defines* ŝ and r̂ with 1 − ρ; nothing in the document says what "
-                                        "they must equal, so only knowledge of Adam (the registered derivation) "
-                                        "shows that 1 − ρᵗ is meant",
-    "first_order.adam": "the seed states Adam's rules as definitions; that they differ from Adam is knowledge of "
-                        "Adam, not a step the document derives",
-    "first_order.rmsprop": "the seed defines RMSProp's step; a missing square root or a running sum instead of a "
-                           "moving average is a wrong definition, not a wrong step",
-    "first_order.momentum": "θ ← θ − v is a definition of the update; that it climbs needs the meaning of v (a "
-                            "descent direction), which the audit does not reason about",
+    "first_order.adam_bias_correction": "the bias correction is checked for a constant input for all t (it holds "
+                                        "with 1 − ρᵗ and fails at t = 2 with 1 − ρ); an erratum listed here was not "
+                                        "reached by that check",
+    "first_order.adam": "seed 000 writes its rules as code in the prose (v = beta1 * v + (1 - beta1) * grad), "
+                        "which the audit does not read as formulas; and a rule without any bias correction passes "
+                        "the update-rule checks (it descends at the first step and has no correction to test): that "
+                        "Adam divides by 1 − ρᵗ, and how large its first step is, is knowledge of Adam, not a "
+                        "property the document's own rules violate",
+    "first_order.rmsprop": "the update rules are checked for descent at the first step and for their bias "
+                           "correction; these steps descend (the step has the gradient's sign with or without the "
+                           "square root, δ inside or outside it), and a running sum has no correction to check: "
+                           "the size of a step is fixed by no property of the document",
+    "first_order.momentum": "the parameter step is checked for descent at the first step from the zero velocity; an "
+                            "erratum listed here was not reached by that check",
     "first_order.sgd": "eqs. (7), (10), (13) are checked against the definition of g_τ in eq. (4) with C and f as "
                        "functions; a check that does not finish within its share of the time limit leaves them "
                        "unchecked",
-    "first_order.nesterov": "'Set v_new = v_old, θ̃_new = θ̃_old' reads as assignments; the audit cannot tell "
-                            "that their direction is reversed",
+    "first_order.nesterov": "an assignment 'set x_new = x_old' after the step is checked for whether the "
+                            "iteration advances; an erratum listed here was not reached by that check",
     "conjugate_gradient.conjugacy": "g_kᵀ H g_{k−1} = 0 reads as vectors and a matrix, but it is a condition the "
                                     "document states, not a step it derives: that the directions d_k, not the "
                                     "gradients g_k, are conjugate needs CG's meaning",
@@ -195,7 +200,12 @@ def docs_pages() -> list[Page]:
              "value), derivative claims against the derivative of the definition (a partial on the computational "
              "graph when the variable is itself defined), conditions to be solved, update rules that rewrite each "
              "other, approximations as series in their small quantity (to the order the text states), names "
-             "applied to argument lists (`C(f(x; θ), y)`) as functions replaced by random ones. Every step is **verified** (and how), a **slip** (with a counterexample) or **unchecked** "
+             "applied to argument lists (`C(f(x; θ), y)`) as functions replaced by random ones, and iterative "
+             "update rules by what they must do: from the zero state with a constant gradient g the first step "
+             "must descend (g·Δθ₁ < 0 for every g ≠ 0, learning rates > 0, decays in (0, 1)), a bias-corrected "
+             "moving average must equal a constant input at every step (proved for all t by solving the "
+             "recurrence, or refuted at the first t where it fails), and an assignment that closes the iteration "
+             "must carry the new value forward. Every step is **verified** (and how), a **slip** (with a counterexample) or **unchecked** "
              "(and why). This page runs it on the five seed lecture notes when the docs are built.", ""]
     if folder is None:
         lines.append(f"*The seed folder was not found (set `{SEEDS_ENV}`): nothing was audited.*")
