@@ -36,7 +36,7 @@ from numerics.site.page import Page
 __all__ = ["docs_pages", "seed_folder", "registered_errata", "Erratum"]
 
 SEEDS_ENV = "DERIVKIT_SEEDS"
-SEED_TIMEOUT = 60.0
+SEED_TIMEOUT = 120.0  # the CLI default; a seed audits in about 2 s on a quiet machine, the rest is headroom for load
 _LATEX_WORDS = {"frac", "partial", "sum", "left", "right", "mathbf", "boldsymbol", "hat", "tilde", "text", "mathrm",
                 "sqrt", "cdot", "times", "begin", "end", "quad", "qquad", "seed", "as", "printed", "the", "a", "of",
                 "and", "is", "in", "for", "with", "its", "it", "to", "not", "only", "by", "Sum", "operatorname", "d"}
