@@ -113,6 +113,23 @@ LATEX_PAIRS = [
     (r"\mathbb{E}[x^2]", r"(\mathbb{E}[x])^2", {"assume": [r"x \sim \mathcal{N}(\mu, \sigma^2)"]}, DIFFERENT),
     (r"\mathbb{E}[x^2] - (\mathbb{E}[x])^2", r"\operatorname{Var}(x)", {"assume": [r"x \sim \mathcal{U}(a, b)"]},
      EQUAL),
+    # sums over sets, entries h_{ik}, indexed derivatives, entrywise application after a row vector
+    (r"\frac{1}{|B|}\sum_{(x,y)\in B} \ell(y, g(x))", r"\frac{1}{|B|}\sum_{(x,y)\in B} \ell(x, g(y))", {}, DIFFERENT),
+    (r"\sum_{w_i\in\theta} w_i^2", r"\sum_{w_k\in\theta} w_k^2", {}, EQUAL),
+    (r"\sum_{w_i\in\theta} w_i^2", r"\sum_{w_i\in\theta} w_i", {}, DIFFERENT),
+    (r"\sum_i |w_i|", r"\sum_i w_i", {}, DIFFERENT),
+    (r"\frac{n}{|M|}\sum_{i\in M} \frac{\partial\ell_i}{\partial\beta}", r"n \frac{\partial\ell_i}{\partial\beta}", {},
+     DIFFERENT),  # read as a name, the sum over i of the derivative of l_i would be n_M times one symbol
+    (r"\frac{\partial \ell^{(j)}}{\partial y}", r"\frac{\partial \ell}{\partial y^{(j)}}", {}, DIFFERENT),
+    (r"\frac{\partial \ell_i}{\partial \beta}", r"\frac{\partial \ell}{\partial \beta_i}", {}, DIFFERENT),
+    (r"\frac1m\sum_{i=1}^m h_{ik}", r"\frac1m\sum_{i=1}^m h_{i,k}", {}, EQUAL),
+    (r"\sum_{i=1}^m h_{ik}", r"\sum_{i=1}^m h_{ki}", {}, DIFFERENT),
+    (r"\sum_{i=1}^m h_{ik}", r"m h_{ik}", {}, DIFFERENT),
+    (r"\sum_{i=1}^m h_{ik}", r"\sum_{k=1}^m h_{ik}", {}, DIFFERENT),
+    (r"v^T \sigma(Wx + b) + c", r"v^T \sigma(b + Wx) + c", {}, EQUAL),
+    (r"v^T \sigma(Wx + b) + c", r"v^T \sigma(Wx) + v^T\sigma(b) + c", {}, DIFFERENT),
+    ("v^T W x", "x^T W v", {}, DIFFERENT),  # was read as x v^T W, x a number
+    ("v^T W x", "x^T W^T v", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]

@@ -199,8 +199,11 @@ def test_a_sum_over_an_index_reads_the_subscripted_name_as_an_entry():
     # (1/m) sum_i x_i was read with x_i a constant, and "proved" equal to x_i
     r = check_text(r"\frac{1}{m}\sum_{i=1}^m x_i", "x_i", latex=True)
     assert r.verdict is Verdict.DIFFERENT
-    with pytest.raises(InputError, match="h_{i,k} with commas"):
-        check_text(r"\frac{1}{m}\sum_{i=1}^m h_{ik}", "h_{ik}", latex=True)
+    # h_{ik} in a sum over i is the entry h[i, k] (single letters, the index among them): a mean, not h_{ik}
+    r = check_text(r"\frac{1}{m}\sum_{i=1}^m h_{ik}", "h_{ik}", latex=True)
+    assert r.verdict is Verdict.DIFFERENT
+    with pytest.raises(InputError, match="reads as an entry or as a name"):
+        check_text(r"\frac{1}{m}\sum_{i=1}^m h_{i\alpha}", "h_{i\alpha}", latex=True)
 
 
 @pytest.mark.parametrize("claimed, expected, smooth, verdict", [

@@ -69,6 +69,7 @@ from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
 from derivations.reading.application import ApplicationReader
 from derivations.reading.statements import STATEMENT_TOKENS, StatementReader
 from derivations.reading.moments import MomentReader
+from derivations.reading.index_sets import IndexSetReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
@@ -189,7 +190,7 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
+class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader, IndexSetReader):
     def __init__(self, toks, symbol, indexed, typing: Typing, statements: bool = False):
         self.toks, self.pos, self.depth = toks, 0, 0
         self.statements = statements
@@ -204,6 +205,8 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
         self.gradients: dict = {}  # gradient read -> the plain name it is taken with respect to
         self.subscript_bases: set[str] = set()  # x of x_i read as x[i] in a sum over i
         self.superscript_bases: set[str] = set()  # x of x^{(j)}
+        self.index_sets: dict[str, int] = {}  # S of a sum over S -> its column
+        self.worded: dict[str, tuple] = {}  # a name whose subscript has a command -> the subscript's tokens
         self.value = None
 
     def formula(self, rhs_of_equation: bool):
@@ -221,6 +224,7 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
                 raise InputError(f"'{tok.text}' at column {tok.col}: give one side of an equation "
                                  "(or use `derivkit check`)")
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
+        value = self.sized(value)
         self.value = value if isinstance(value, sp.MatrixBase) else self.as_entries(value)
         return self.value
 
@@ -317,10 +321,11 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
             if is_typed(b) and isinstance(base, sp.Symbol) and not is_typed(base) and capital(base.name) \
                     and self.typing.kind(base.name) is None and not self.typing.entrywise:
                 raise Retype(base.name, Kind.MATRIX, f"{base.name} multiplies a matrix or vector")
-        last = left.args[-1] if isinstance(left, sp.Mul) else left
-        if isinstance(last, sp.transpose) and isinstance(last.args[0], VectorName) and isinstance(right, sp.Symbol) \
-                and not is_typed(right) and self.typing.kind(right.name) is None and right.name.split("_")[0] in _LATIN:
-            raise Retype(right.name, Kind.VECTOR, f"{right.name} follows the row vector {sp.sstr(last)}")
+        if self.is_row(left):
+            if isinstance(right, sp.Symbol) and not is_typed(right) and self.typing.kind(right.name) is None \
+                    and right.name.split("_")[0] in _LATIN:
+                raise Retype(right.name, Kind.VECTOR, f"{right.name} follows the row vector {sp.sstr(left)}")
+            right = self.entrywise_application(right, left)
         return check_number(left * right)
 
     def divide(self, left, right, tok):

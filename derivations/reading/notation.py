@@ -145,8 +145,11 @@ class NotationReader:
 
     def name_rest(self, name: str) -> tuple[str, sp.Basic | None]:
         while self.peek("_"):
-            self.next()
+            start = self.next()
             name += "_" + self.subscript_text()
+            script = tuple(t.text for t in self.toks[self.toks.index(start) + 1:self.pos])
+            if any(t.startswith("\\") for t in script):
+                self.worded[name] = script  # h_{\text{ik}}, h_{i\alpha}: never split into letters
         index = None
         if self.peek("^") and self.peek_at(1) == "{" and self.peek_at(2) == "(":
             self.pos += 3
@@ -459,7 +462,10 @@ class NotationReader:
             for n, i, e in parts:
                 counts[(n, i)] = counts.get((n, i), 0) + e
             parts = sorted(((n, i, e) for (n, i), e in counts.items()), key=lambda p: (p[0], sp.sstr(p[1])))
-        top += "" if power == 1 else str(power)  # \partial \sigma^2: the power is part of the name
+        top_base, _, sub = top.rpartition("_")
+        if top_index is None and top_base and len(sub) == 1 and sub.isalpha():  # \partial \ell_i: an index of the top
+            top, top_index = top_base, self.symbol(sub)
+        top += ("" if power == 1 else str(power)) + ("" if top_index is None else "_*")  # * marks the top's index
         names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
         name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
         indices = tuple(dict.fromkeys(i for i in [top_index] + [i for _, i, _ in parts] if i is not None))
@@ -481,6 +487,8 @@ class NotationReader:
     # ------------------------------------------------------------------ big operators
     def big_operator(self, tok):
         self.next()
+        if tok.text == "\\sum" and self.over_a_set():
+            return self.set_sum(tok)
         lower = upper = index = None
         for _ in range(2):
             if self.peek("_"):
@@ -501,36 +509,6 @@ class NotationReader:
         bounded_sum(body, index, lower, upper)  # the same bounds
         return sp.Product(body, (index, lower, upper))
 
-    def indexed_by(self, body, index: sp.Symbol):
-        r"""In :math:`\sum_{i}`, a name subscripted by the index is an entry: ``\epsilon_i`` is ``epsilon[i]``.
-
-        ``x_{i,k}`` is ``x[i, k]``; ``h_{ik}`` (two letters, one the index) could be an entry or a name and is
-        refused, as is a vector or matrix subscripted by the index or arithmetic on it (write ``x^{(i+1)}``).
-        """
-        i = index.name
-        swap = {}
-        for s in sp.sympify(body).free_symbols:
-            if not isinstance(s, sp.Symbol) or "_" not in s.name:
-                continue
-            base, _, last = s.name.rpartition("_")
-            parts = last.strip("{}").split(",")
-            mentioned = i in parts or any(len(p) == 2 and i in p and p.isalpha() for p in parts) or (
-                last.startswith("{") and i in "".join(c if c.isalnum() else " " for c in last).split())
-            if not mentioned:
-                continue
-            if is_typed(s):
-                raise InputError(f"{s.name} in a sum over {i}: a vector or matrix subscripted by the index is not "
-                                 f"read; write its entries as {base}^{{({i})}}")
-            if any(not (p.isalpha() or p.isdigit()) or (len(p) == 2 and i in p and p.isalpha()) for p in parts):
-                entry = ",".join(",".join(p) if len(p) == 2 and p.isalpha() else p for p in parts)
-                raise InputError(f"{s.name} in a sum over {i} reads as an entry or as a name: write "
-                                 f"{base}_{{{entry}}} with commas between the indices, "
-                                 f"{base}^{{({last.strip('{}')})}} for arithmetic, or \\text{{...}} for a name")
-            indices = [self.symbol(p) if p.isalpha() else sp.Integer(p) for p in parts]
-            swap[s] = self.indexed(base)[tuple(indices) if len(indices) > 1 else indices[0]]
-            self.subscript_bases.add(base)
-        return sp.sympify(body).xreplace(swap) if swap else body
-
     def as_entries(self, value, within=None, subscripted=None):
         r"""``x_j`` is the entry ``x[j]`` where ``x`` is indexed (``\sum_i x_i`` made it so): one name, one reading.
 
@@ -545,11 +523,18 @@ class NotationReader:
                              f"({name}^{{(j)}}): one may be an entry, the other a sample; write one of them differently")
         bases = {str(i.base.label) for i in sp.sympify(within if within is not None else value).atoms(sp.Indexed)}
         bases = (bases | subscripted) & subscripted if within is None else bases & subscripted
+        ranks: dict[str, set] = {}
+        for a in sp.sympify(within if within is not None else value).atoms(sp.Indexed):
+            ranks.setdefault(str(a.base.label), set()).add(len(a.indices))
         swap = {}
         for s in sp.sympify(value).free_symbols:
             if isinstance(s, sp.Symbol) and not is_typed(s) and "_" in s.name and s.name not in bases:
                 base, _, sub = s.name.rpartition("_")
                 if base in bases and (sub.isalpha() or sub.isdigit()):
+                    if len(sub) > 1 and sub.isalpha():  # h_{ik} beside h[i, k]: the entry, of the same rank only
+                        if sub.isascii() and s.name not in self.worded and len(sub) in ranks.get(base, ()):
+                            swap[s] = self.indexed(base)[tuple(map(self.symbol, sub))]
+                        continue
                     swap[s] = self.indexed(base)[self.symbol(sub) if sub.isalpha() else sp.Integer(sub)]
         return sp.sympify(value).xreplace(swap) if swap else value
 
