@@ -130,6 +130,18 @@ LATEX_PAIRS = [
     (r"v^T \sigma(Wx + b) + c", r"v^T \sigma(Wx) + v^T\sigma(b) + c", {}, DIFFERENT),
     ("v^T W x", "x^T W v", {}, DIFFERENT),  # was read as x v^T W, x a number
     ("v^T W x", "x^T W^T v", {}, EQUAL),
+    # evaluation bars and slash derivatives
+    (r"\left| \frac{\partial L}{\partial \theta} \right|_{\theta_t}", r"L'(\theta_t)", {}, EQUAL),
+    (r"\left(\frac{\partial L}{\partial\theta}\right)_{\theta_0}", r"\left(\frac{\partial L}{\partial\theta}\right)_{\theta_1}", {},
+     DIFFERENT),
+    (r"\left| \frac{\partial L}{\partial \theta} \right|_{\theta_t + \alpha v_t}", r"L'(\theta_t) + \alpha v_t L''(\theta_t)", {},
+     DIFFERENT),  # equal to first order only
+    (r"(\theta-\theta_0)^T \left(\frac{\partial L}{\partial \theta}\right)_{\theta_0}",
+     r"(\theta - \theta_0)^T \nabla_\theta L(\theta_0)", {}, EQUAL),
+    (r"(\theta-\theta_0)^T \left(\frac{\partial L}{\partial \theta}\right)_{\theta_0}",
+     r"(\theta - \theta_0)^T \nabla_\theta L(\theta)", {}, DIFFERENT),
+    (r"\partial \ell / \partial w", r"\frac{\partial \ell}{\partial w}", {}, EQUAL),
+    (r"\partial \ell_i / \partial w", r"\partial \ell / \partial w_i", {}, DIFFERENT),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]

@@ -70,6 +70,7 @@ from derivations.reading.application import ApplicationReader
 from derivations.reading.statements import STATEMENT_TOKENS, StatementReader
 from derivations.reading.moments import MomentReader
 from derivations.reading.index_sets import IndexSetReader
+from derivations.reading.derivatives import DerivativeReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
@@ -190,7 +191,7 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader, IndexSetReader):
+class _Reader(NotationReader, DerivativeReader, ApplicationReader, StatementReader, MomentReader, IndexSetReader):
     def __init__(self, toks, symbol, indexed, typing: Typing, statements: bool = False):
         self.toks, self.pos, self.depth = toks, 0, 0
         self.statements = statements
@@ -203,6 +204,7 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader, 
         self.bare: dict[str, int] = {}
         self.kinds: dict[str, tuple[Kind, str]] = {}
         self.gradients: dict = {}  # gradient read -> the plain name it is taken with respect to
+        self.derivatives: dict = {}  # dL_dtheta -> (L, theta, order): a derivative a bar can evaluate
         self.subscript_bases: set[str] = set()  # x of x_i read as x[i] in a sum over i
         self.superscript_bases: set[str] = set()  # x of x^{(j)}
         self.index_sets: dict[str, int] = {}  # S of a sum over S -> its column
@@ -350,6 +352,9 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader, 
             return self.abs_depth == 0
         if tok.text in ("\\|", "\\lVert"):
             return self.norm_depth == 0
+        if tok.text == "\\partial":  # \gamma \partial f / \partial x: a slash derivative within a few tokens
+            ahead = [t.text for t in self.toks[self.pos + 1:self.pos + 10]]
+            return any(a == "/" and b == "\\partial" for a, b in zip(ahead, ahead[1:]))
         if tok.kind == "cmd":
             return tok.text not in MULTIPLY | RELATIONS | STATEMENT_TOKENS | {"\\div", "\\right", "\\end", "\\pm", "\\mid",
                                                                            "\\partial", "\\rVert", "\\\\"}
@@ -521,8 +526,12 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader, 
             value = self.expression()
             self.expect("\\right")
             end = self.next()
+            if opening == "." and end.text == "|" and self.peek("_") and not self.names_a_variable():
+                return self.derivative_at(value, end)
             if opening == "." and end.text == "|":
                 return self.evaluated_at(value, end)
+            if opening in ("|", "(") and end.text == closing[opening] and self.peek("_") and value in self.derivatives:
+                return self.derivative_at(value, end)  # |dL/dtheta|_{theta_t}, (dL/dtheta)_{theta_0}
             if end.text not in (closing[opening], "."):
                 raise InputError(f"\\left{opening} closed by \\right{end.text} at column {end.col}")
             if opening in ("|", "\\lvert"):
@@ -576,5 +585,5 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader, 
         if name == "begin":
             return self.environment(tok)
         if name == "partial":
-            raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
+            return self.slash_derivative(tok)
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")

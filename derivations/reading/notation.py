@@ -4,9 +4,9 @@ A name is a letter or a Greek letter with accents (``\hat{x}`` is ``xhat``),
 subscripts (``x_1``, ``\theta_{\tau+1}``), an index (``x^{(j)}`` is ``x[j]``)
 or a text superscript (``h^{\text{out}}``); its kind (scalar, vector, matrix,
 function) comes from the typing of :mod:`derivations.reading.kinds`.  The
-calculus notation is ``\frac{\partial \ell}{\partial y_j}`` (one named
-symbol ``dell_dy_j``), ``\sum`` and ``\prod`` with limits, and matrix
-environments.  :class:`NotationReader` is mixed into the reader of
+notation read here is the gradient ``\nabla``, norms, ``\sum`` and ``\prod`` with
+limits, and matrix environments (derivatives are in :mod:`derivations.reading.derivatives`,
+sums over a set in :mod:`derivations.reading.index_sets`).  :class:`NotationReader` is mixed into the reader of
 :mod:`derivations.reading.latex`, which supplies the token and grammar methods.
 
 Examples
@@ -24,7 +24,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derivations.errors import InputError
-from derivations.reading.bounded import bounded_diff, bounded_sum
+from derivations.reading.bounded import bounded_sum
 from derivations.reading.kinds import Retype
 from derivations.reading.parsing import FUNCTIONS, matrix_of, readable_name
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed, \
@@ -397,92 +397,6 @@ class NotationReader:
         point = self.expression()
         self.expect("}")
         return sp.Subs(value, variable, point).doit()
-
-    def is_partial_fraction(self) -> bool:
-        return self.peek("{") and self.pos + 1 < len(self.toks) and self.toks[self.pos + 1].text in (
-            "\\partial", "d") and self._partial_denominator()
-
-    def _partial_denominator(self) -> bool:
-        # {\partial ...}{\partial ...}: find the closing brace of the numerator
-        level, i = 0, self.pos
-        while i < len(self.toks):
-            t = self.toks[i].text
-            level += t == "{"
-            level -= t == "}"
-            if level == 0:
-                break
-            i += 1
-        return i + 2 < len(self.toks) and self.toks[i + 1].text == "{" and self.toks[i + 2].text in (
-            "\\partial", "d") and self.toks[i + 2].text == self.toks[self.pos + 1].text
-
-    def partial_symbol(self, tok):
-        r"""``\frac{\partial \ell}{\partial y_j}`` (the symbol ``dell_dy_j``), ``\frac{\partial^2 L}{\partial w_i \partial w_j}``
-        (``d2L_dw_i_dw_j``), ``\frac{df}{dx}``; ``\frac{d}{dx} f(x)`` and ``\frac{\partial}{\partial x}(...)`` differentiate."""
-        self.expect("{")
-        mark = self.next().text  # \partial or d
-        order = self.derivative_order()
-        if self.peek("(") and self.peek_at(2) == ")" or self.peek("(") and self.peek_at(1) == "\\text":
-            self.next()  # \partial(\text{Loss}): a name in parentheses
-            top, top_index = self.name_with_index()
-            self.expect(")")
-        else:
-            top, top_index = (None, None) if self.peek("}") else self.name_with_index()
-        if top is not None and self.peek("(") and not self.typing.kind(top):
-            self.arguments()  # \partial \Omega_2(\theta): the dependence is shown, the name is the function's
-        power = self.derivative_order() if top is not None and self.peek("^") else 1
-        self.expect("}")
-        self.expect("{")
-        parts = []
-        while not self.peek("}"):
-            if self.next().text != mark:
-                raise InputError(f"write the denominator of a derivative as {mark} x {mark} y (column {tok.col})")
-            name, index = self.name_with_index()
-            exponent = self.derivative_order() if self.peek("^") else 1
-            parts.append((name, index, exponent))
-        self.next()
-        if not parts:
-            raise InputError(f"a derivative needs a variable below the line (column {tok.col})")
-        if top is None:
-            operand = self.as_entries(self.postfix())
-            variables = [self.indexed(n)[i] if i is not None else self.symbol(n) for n, i, e in parts for _ in range(e)]
-            labels = {str(i.base.label) for i in sp.sympify(operand).atoms(sp.Indexed)} & self.superscript_bases
-            for v in variables:
-                if isinstance(v, sp.Symbol) and v.name.rpartition("_")[0] in labels:
-                    base = v.name.rpartition("_")[0]
-                    raise InputError(f"\\partial {v.name} below a formula of {base}^{{(j)}} (column {tok.col}): an entry "
-                                     f"{v.name} or a sample {base}^{{({v.name.rpartition('_')[2]})}}? write the one meant")
-            mixed = len(set(variables)) > 1
-            unknown = sorted({f.func.__name__ for f in sp.sympify(operand).atoms(AppliedUndef)} - self.typing.smooth)
-            if mixed and unknown:  # SymPy's Derivative orders the variables: that is Schwarz, true for smooth f only
-                raise InputError(f"the mixed partial at column {tok.col} of {unknown[0]}(...) depends on the order "
-                                 f"unless {unknown[0]} is smooth: say --smooth {unknown[0]} (Schwarz)")
-            return bounded_diff(operand, *(self.as_entries(v, operand) for v in variables))
-        if top in self.typing.smooth:  # Schwarz: the partials of a smooth function commute, one order names them
-            counts: dict = {}
-            for n, i, e in parts:
-                counts[(n, i)] = counts.get((n, i), 0) + e
-            parts = sorted(((n, i, e) for (n, i), e in counts.items()), key=lambda p: (p[0], sp.sstr(p[1])))
-        top_base, _, sub = top.rpartition("_")
-        if top_index is None and top_base and len(sub) == 1 and sub.isalpha():  # \partial \ell_i: an index of the top
-            top, top_index = top_base, self.symbol(sub)
-        top += ("" if power == 1 else str(power)) + ("" if top_index is None else "_*")  # * marks the top's index
-        names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
-        name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
-        indices = tuple(dict.fromkeys(i for i in [top_index] + [i for _, i, _ in parts] if i is not None))
-        if indices:
-            base = self.indexed(name)
-            return base[indices] if len(indices) > 1 else base[indices[0]]
-        return self.symbol(name)
-
-    def derivative_order(self) -> int:
-        r"""``^2`` of ``\partial^2``: an integer order (1 without a superscript)."""
-        if not self.peek("^"):
-            return 1
-        self.next()
-        value = self.script_value()
-        if not (isinstance(value, sp.Integer) and 1 <= value <= 10):
-            raise InputError("the order of a derivative must be an integer from 1 to 10")
-        return int(value)
 
     # ------------------------------------------------------------------ big operators
     def big_operator(self, tok):

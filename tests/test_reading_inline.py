@@ -1,0 +1,71 @@
+r"""Inline notation of lecture notes: \partial f / \partial x, evaluation bars whose variable the derivative
+settles, and (\partial L / \partial \theta)_{\theta_0} of a vector."""
+
+import pytest
+import sympy as sp
+
+from derivations.errors import InputError
+from derivations.reading.latex import parse_latex, read_latex
+from derivations.reading.shapes import Kind, matrix, vector
+
+R = lambda n: sp.Symbol(n, real=True)  # noqa: E731
+X = lambda n: sp.IndexedBase(n, real=True)  # noqa: E731
+
+
+@pytest.mark.parametrize("inline, fraction", [
+    (r"\partial \ell_i / \partial \boldsymbol W^{(1)}", r"\frac{\partial \ell_i}{\partial \boldsymbol W^{(1)}}"),
+    (r"\partial \ell / \partial w", r"\frac{\partial \ell}{\partial w}"),
+    (r"\left( \partial \ell_i / \partial a^{(1)}_j \right)", r"\frac{\partial \ell_i}{\partial a^{(1)}_j}"),
+])
+def test_a_slash_derivative_is_the_partial_derivative_the_fraction_writes(inline, fraction):
+    assert parse_latex(inline) == parse_latex(fraction)
+
+
+def test_a_slash_derivative_divides_nothing_else():
+    assert parse_latex(r"2 \partial f / \partial x + y") == 2 * R("df_dx") + R("y")
+    with pytest.raises(InputError, match=r"write \\frac\{\\partial f\}\{\\partial x\} or \\partial f / \\partial x"):
+        parse_latex(r"\partial f + x")
+
+
+def _derivative_at(point, order=1):
+    t = sp.Dummy("t", real=True)
+    return sp.Subs(sp.Derivative(sp.Function("L", real=True)(t), (t, order)), t, point)
+
+
+@pytest.mark.parametrize("text, point, order", [
+    (r"\left| \frac{\partial L}{\partial \theta} \right|_{\theta_t}", R("theta_t"), 1),
+    (r"\left| \frac{\partial L}{\partial \theta} \right|_{\theta_t + \alpha v_t}", R("theta_t") + R("alpha") * R("v_t"), 1),
+    (r"\left. \frac{\partial L}{\partial \theta} \right|_{\theta_0}", R("theta_0"), 1),
+    (r"\left( \frac{\partial^2 L}{\partial \theta^2} \right)_{\theta_0}", R("theta_0"), 2),
+])
+def test_a_bar_after_a_derivative_substitutes_the_variable_differentiated(text, point, order):
+    value = parse_latex(text)
+    expected = _derivative_at(point, order)
+    assert isinstance(value, sp.Subs) and value.doit().dummy_eq(expected.doit())
+    f = sp.Lambda(R("u"), sp.sin(3 * R("u")))  # L = sin(3u): the value at the point, against the closed form
+    at = {R("theta_t"): 0.3, R("alpha"): 0.5, R("v_t"): -0.2, R("theta_0"): 0.3}
+    closed = {1: 3 * sp.cos(3 * point), 2: -9 * sp.sin(3 * point)}[order]
+    assert abs(float(value.doit().replace(sp.Function("L", real=True), f).doit().subs(at)) - float(closed.subs(at))) < 1e-12
+
+
+@pytest.mark.parametrize("text, message", [
+    (r"\left. \frac{\partial F}{\partial x} \right|_p", r"write the point of an evaluation bar"),
+    (r"\left| \frac{\partial L}{\partial \theta} \right|_{\alpha}", r"alpha is not written as a value of theta"),
+    (r"\left. \frac{\partial^2 F}{\partial x \partial y} \right|_{x_0}", r"write the point of an evaluation bar"),
+    (r"\left| x \right|_{x_0}", r"unexpected '_'"),  # an absolute value with a subscript: no derivative to evaluate
+    (r"\left| \frac{\partial L}{\partial \theta} \right|_{\theta_t} + L", r"L is written both as a function"),
+])
+def test_a_bar_whose_point_is_not_a_value_of_the_variable_is_refused(text, message):
+    with pytest.raises(InputError, match=message):
+        parse_latex(text)
+
+
+def test_the_derivative_at_a_point_of_a_vector_is_the_gradient_and_the_hessian():
+    r = read_latex([r"(\theta - \theta_0)^T \left(\frac{\partial L}{\partial \theta} \right)_{\theta_0} + \frac{1}{2}"
+                    r"(\theta - \theta_0)^T \left(\frac{\partial^2 L}{\partial \theta^2} \right)_{\theta_0} (\theta - \theta_0)",
+                    r"(\theta - \theta_0)^T \nabla_{\theta} L(\theta_0)"], rhs_of_equation=False)
+    d = vector("theta") - vector("theta_0")
+    assert r.values[0] == sp.transpose(d) * vector("nabla_theta_L(theta_0)") \
+        + sp.transpose(d) * matrix("nabla2_theta_L(theta_0)") * d / 2
+    assert r.values[1] == sp.transpose(d) * vector("nabla_theta_L(theta_0)")  # the same gradient as \nabla reads
+    assert r.kind("theta") is Kind.VECTOR and r.kind("L") is Kind.FUNCTION
