@@ -142,6 +142,20 @@ LATEX_PAIRS = [
      r"(\theta - \theta_0)^T \nabla_\theta L(\theta)", {}, DIFFERENT),
     (r"\partial \ell / \partial w", r"\frac{\partial \ell}{\partial w}", {}, EQUAL),
     (r"\partial \ell_i / \partial w", r"\partial \ell / \partial w_i", {}, DIFFERENT),
+    # a division by the 1 x 1 y^T s (BFGS), the power T of a number
+    (r"\frac{\mathbf s \mathbf s^T}{\mathbf y^T \mathbf s}", r"\frac{\mathbf s \mathbf s^T}{\mathbf s^T \mathbf y}", {}, EQUAL),
+    (r"\frac{\mathbf s \mathbf s^T}{\mathbf y^T \mathbf s}", r"\frac{\mathbf s \mathbf s^T}{\mathbf y^T \mathbf y}", {}, DIFFERENT),
+    (r"\frac{\mathbf x}{\mathbf x^T\mathbf x}", r"\frac{\mathbf x}{\|\mathbf x\|^2}", {}, EQUAL),
+    (r"\left(\mathbf{I} - \frac{\mathbf{s}\mathbf{y}^T}{\mathbf{y}^T\mathbf{s}} \right) \mathbf{H} \left(\mathbf{I} - "
+     r"\frac{\mathbf{y}\mathbf{s}^T}{\mathbf{y}^T\mathbf{s}} \right)",
+     r"\mathbf H - \frac{\mathbf s \mathbf y^T \mathbf H + \mathbf H \mathbf y \mathbf s^T}{\mathbf y^T \mathbf s} + "
+     r"\frac{\mathbf s \mathbf y^T \mathbf H \mathbf y \mathbf s^T}{(\mathbf y^T \mathbf s)^2}", {}, EQUAL),
+    (r"\left(\mathbf{I} - \frac{\mathbf{s}\mathbf{y}^T}{\mathbf{y}^T\mathbf{s}} \right) \mathbf{H} \left(\mathbf{I} - "
+     r"\frac{\mathbf{y}\mathbf{s}^T}{\mathbf{y}^T\mathbf{s}} \right)",
+     r"\left(\mathbf{I} - \frac{\mathbf{y}\mathbf{s}^T}{\mathbf{y}^T\mathbf{s}} \right) \mathbf{H} \left(\mathbf{I} - "
+     r"\frac{\mathbf{s}\mathbf{y}^T}{\mathbf{y}^T\mathbf{s}} \right)", {}, DIFFERENT),
+    (r"1 - \rho^T", r"1 - \rho", {}, DIFFERENT),
+    (r"\frac{\phi S + (1 - \phi) G}{1 - \phi^T}", r"\frac{\phi S + (1 - \phi) G}{1 - \phi}", {}, DIFFERENT),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]

@@ -69,3 +69,37 @@ def test_the_derivative_at_a_point_of_a_vector_is_the_gradient_and_the_hessian()
         + sp.transpose(d) * matrix("nabla2_theta_L(theta_0)") * d / 2
     assert r.values[1] == sp.transpose(d) * vector("nabla_theta_L(theta_0)")  # the same gradient as \nabla reads
     assert r.kind("theta") is Kind.VECTOR and r.kind("L") is Kind.FUNCTION
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\frac{\phi S + (1 - \phi) G}{1 - \phi^T}", (R("phi") * R("S") + (1 - R("phi")) * R("G")) / (1 - R("phi") ** R("T"))),
+    (r"\frac{\rho R + (1 - \rho) G \odot G}{1 - \rho^T}",
+     (R("rho") * R("R") + (1 - R("rho")) * R("G") ** 2) / (1 - R("rho") ** R("T"))),
+    (r"w^T x + \rho^T - 1", sp.transpose(vector("w")) * vector("x") + R("rho") ** R("T") - 1),
+])
+def test_a_transposed_name_added_to_a_number_is_a_number_to_the_power_t(text, expected):
+    assert parse_latex(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1 - x^T y", 1 - sp.transpose(vector("x")) * vector("y")),  # the term is x^T y, not x^T alone
+    (r"1 - \rho^T \mathbf{x}", 1 - sp.transpose(vector("rho")) * vector("x")),
+])
+def test_a_transpose_inside_a_product_stays_a_transpose(text, expected):
+    assert parse_latex(text) == expected
+
+
+def test_a_division_by_a_one_by_one_product_is_a_division_by_a_number():
+    s, y, H = vector("s"), vector("y"), matrix("H")
+    assert parse_latex(r"\frac{\mathbf{s}\mathbf{s}^T}{\mathbf{y}^T\mathbf{s}}") == s * sp.transpose(s) * (sp.transpose(y) * s) ** -1
+    value = parse_latex(r"\left(\mathbf{I} - \frac{\mathbf{s}\mathbf{y}^T}{\mathbf{y}^T\mathbf{s}} \right) \mathbf{H} "
+                        r"\left(\mathbf{I} - \frac{\mathbf{y}\mathbf{s}^T}{\mathbf{y}^T\mathbf{s}} \right)")
+    assert value.has(H) and value.has((sp.transpose(y) * s) ** -1)
+    with pytest.raises(InputError, match="division by a matrix"):
+        parse_latex(r"\frac{\mathbf{s}}{\mathbf{H}}")
+
+
+@pytest.mark.parametrize("text", [r"\mathbf{A} \odot \mathbf{B}", r"\mathbf{G} \odot \mathbf{G} + \mathbf{G}"])
+def test_an_entrywise_product_of_matrices_is_never_a_matrix_product(text):
+    with pytest.raises(InputError, match="mixes entrywise operations with matrices"):
+        parse_latex(text)

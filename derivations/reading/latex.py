@@ -71,6 +71,7 @@ from derivations.reading.statements import STATEMENT_TOKENS, StatementReader
 from derivations.reading.moments import MomentReader
 from derivations.reading.index_sets import IndexSetReader
 from derivations.reading.derivatives import DerivativeReader
+from derivations.reading.transposes import TransposeReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
@@ -80,7 +81,6 @@ from derivations.reading.sizes import check_sizes
 from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, LETTERS, MULTIPLY,
                                         RELATIONS, Tok, number, prepare)
 
-_TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT", "\\mathrmT"}
 _MAX_PASSES = 16
 _LATIN = set("abcdefghijklmnopqrstuvwxyz")  # w^T x: a Latin letter after a row vector is a vector
 
@@ -191,7 +191,7 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(NotationReader, DerivativeReader, ApplicationReader, StatementReader, MomentReader, IndexSetReader):
+class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationReader, StatementReader, MomentReader, IndexSetReader):
     def __init__(self, toks, symbol, indexed, typing: Typing, statements: bool = False):
         self.toks, self.pos, self.depth = toks, 0, 0
         self.statements = statements
@@ -290,6 +290,9 @@ class _Reader(NotationReader, DerivativeReader, ApplicationReader, StatementRead
                 right = self.unary()
                 if tok.text == "\\odot":
                     self.entrywise_with(value, right)
+                    if not (isinstance(value, sp.MatrixBase) and isinstance(right, sp.MatrixBase)) and any(
+                            isinstance(s, MatrixName) for v in (value, right) for s in sp.sympify(v).atoms(sp.Symbol)):
+                        raise Entrywise()  # A \odot B of matrices is no matrix product: read entry by entry, or refused
                     value = hadamard(value, right)
                 else:
                     value = self.multiply(value, right)
@@ -334,6 +337,8 @@ class _Reader(NotationReader, DerivativeReader, ApplicationReader, StatementRead
         if isinstance(right, sp.MatrixBase) or any(isinstance(s, (MatrixName, IdentityName))
                                                    for s in sp.sympify(right).atoms(sp.Symbol)):
             raise InputError(f"division by a matrix at column {tok.col}: write ^{{-1}} for the inverse")
+        if is_typed(right) and not self.typing.entrywise and self.scalar_form(right):
+            return check_number(left * right ** -1)  # by y^T s, a 1 x 1: a number
         self.entrywise_with(right)
         return check_number(left / right)
 
@@ -383,30 +388,11 @@ class _Reader(NotationReader, DerivativeReader, ApplicationReader, StatementRead
         finally:
             self.depth -= 1
 
-    def transpose_length(self) -> int:
-        """Tokens of a transpose script after ``^``: ``T``, ``\\top``, ``{T}``, ``{\\mathsf T}``, ``{\\mathsf{T}}``."""
-        if self.peek("T", "\\top", "\\intercal"):
-            return 1
-        if not self.peek("{"):
-            return 0
-        inner = []
-        i = self.pos + 1
-        while i < len(self.toks) and self.toks[i].text != "}" and len(inner) < 3:
-            if self.toks[i].text != "{":
-                inner.append(self.toks[i].text)
-            i += 1
-        inner_text = "".join(inner)
-        close = i
-        if inner_text in _TRANSPOSE and close < len(self.toks):
-            # {\mathsf{T}}: the inner braces closed, one more brace closes the script
-            if close + 1 < len(self.toks) and self.toks[close + 1].text == "}" and any(
-                    self.toks[k].text == "{" for k in range(self.pos + 1, close)):
-                close += 1
-            return close - self.pos + 1
-        return 0
-
     def superscript(self, base, tok):
         length = self.transpose_length()
+        if length and self.power_of_t(base, length):
+            self.pos += length
+            return power(base, self.symbol("T"))
         if length:
             self.pos += length
             return self.transposed(base, tok)
@@ -415,25 +401,6 @@ class _Reader(NotationReader, DerivativeReader, ApplicationReader, StatementRead
                 and not any(isinstance(s, MatrixName) for s in sp.sympify(base).atoms(sp.Symbol)):
             raise Entrywise()
         return power(base, exponent)
-
-    def transposed(self, base, tok):
-        if isinstance(base, sp.MatrixBase):
-            return base.T
-        if is_typed(base):
-            if self.typing.entrywise:
-                raise InputError("the formula mixes entrywise operations with a transpose")
-            return sp.transpose(base)
-        if isinstance(base, sp.Symbol) and self.typing.kind(base.name) is None:
-            kind = Kind.MATRIX if capital(base.name) else Kind.VECTOR
-            raise Retype(base.name, kind, f"{base.name} is transposed")
-        names = [t.name for t in (-a if a.could_extract_minus_sign() else a for a in sp.Add.make_args(base))
-                 if isinstance(t, sp.Symbol) and self.typing.kind(t.name) is None and not capital(t.name)]
-        if isinstance(base, sp.Add) and len(names) == len(base.args):  # (\theta - \theta_0)^T: names of vectors
-            raise Retype(names[0], Kind.VECTOR, f"{sp.sstr(base)} is transposed")
-        if base.is_number or all(self.typing.kind(s.name) is Kind.SCALAR for s in base.free_symbols):
-            return base
-        raise InputError(f"^T at column {tok.col} transposes {sp.sstr(base)}, which reads as a scalar: mark vectors "
-                         "bold (\\mathbf{x}) or declare them (--vector x, --matrix A)")
 
     def script_value(self):
         """The argument of ``^`` or ``_``: a braced group or a single token (``x^2``, ``x^\\alpha``)."""
