@@ -112,7 +112,10 @@ def test_distributions_are_read_only_with_unambiguous_parameters():
     with pytest.raises(InputError, match="variance in most notes and a standard deviation in some"):
         _statement(r"w \sim \mathcal{N}(0, \sqrt{\frac{1}{n}})")
     with pytest.raises(InputError, match="a distribution for a vector or matrix is not read"):
-        _statement(r"\mathbf{w} \sim \mathcal{N}(0, \frac{1}{\alpha} \mathbf{I})")
+        _statement(r"\mathbf{W} \sim \mathcal{N}(0, \frac{1}{\alpha} \mathbf{I})")  # a matrix normal: not read
+    # of a vector the second parameter is a covariance matrix, unambiguous (tests/test_reading_statements.py)
+    d = _statement(r"\mathbf{w} \sim \mathcal{N}(0, \frac{1}{\alpha} \mathbf{I})")
+    assert isinstance(d, Distributed) and d.distribution.covariance.has(sp.Symbol("alpha", real=True))
 
 
 @pytest.mark.parametrize("text, what", [(r"\alpha \geq 0", "a condition"), (r"x \in [0, 1]", "a membership"),

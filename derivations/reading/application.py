@@ -79,6 +79,8 @@ class ApplicationReader:
 
     def apply(self, function: str, tok, latex_name: str = ""):
         exponent = base = None
+        if function in ("Max", "Min") and self.peek("_"):  # \max_{i,j}: over indices
+            return self.extremum(function.lower(), tok)
         if function == "log" and self.peek("_"):  # \log_2 x
             self.next()
             base = self.script_value()

@@ -72,6 +72,7 @@ from derivations.reading.moments import MomentReader
 from derivations.reading.index_sets import IndexSetReader
 from derivations.reading.derivatives import DerivativeReader
 from derivations.reading.transposes import TransposeReader
+from derivations.reading.ranges import RangeReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
@@ -191,7 +192,8 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationReader, StatementReader, MomentReader, IndexSetReader):
+class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationReader, StatementReader, MomentReader,
+              IndexSetReader, RangeReader):
     def __init__(self, toks, symbol, indexed, typing: Typing, statements: bool = False):
         self.toks, self.pos, self.depth = toks, 0, 0
         self.statements = statements
@@ -208,6 +210,7 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
         self.subscript_bases: set[str] = set()  # x of x_i read as x[i] in a sum over i
         self.superscript_bases: set[str] = set()  # x of x^{(j)}
         self.index_sets: dict[str, int] = {}  # S of a sum over S -> its column
+        self.typed_entries: dict = {}  # the vector x[1] of \mathbf{x}^{(1)} -> (x, 1)
         self.worded: dict[str, tuple] = {}  # a name whose subscript has a command -> the subscript's tokens
         self.value = None
 
@@ -475,6 +478,8 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
             return sp.Abs(value)
         if tok.text == "\\|":
             return self.norm(tok)
+        if tok.text == "\\{":
+            return self.indexed_set(tok)
         if tok.kind != "cmd":
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
         return self.command(tok)

@@ -82,6 +82,8 @@ class NotationReader:
         moment = self.moment(name, self.font, start) if declared is None and index is None else None
         if moment is not None:
             return moment
+        if declared is None and self.font == "mathcal" and name == "O" and self.peek("(", "\\left") and self.statements:
+            return self.order_of_growth(start)
         if declared is None and self.font == "mathcal" and name in ("N", "U", "O") and self.peek("(", "\\left"):
             raise InputError(f"\\mathcal{{{name}}}(...) at column {start.col} is a distribution or an order of growth, "
                              "not a formula derivkit check can compare")
@@ -125,7 +127,9 @@ class NotationReader:
         if kind in (Kind.MATRIX, Kind.VECTOR):
             self.made_typed = True
             if index is not None:
-                return typed(f"{name}[{sp.sstr(index)}]", kind)
+                entry = typed(f"{name}[{sp.sstr(index)}]", kind)
+                self.typed_entries[entry] = (name, index)  # x^{(j)} of a vector: the name and index it was read from
+                return entry
             return typed(name, kind)
         if index is not None:
             self.superscript_bases.add(name)
