@@ -156,6 +156,13 @@ LATEX_PAIRS = [
      r"\frac{\mathbf{s}\mathbf{y}^T}{\mathbf{y}^T\mathbf{s}} \right)", {}, DIFFERENT),
     (r"1 - \rho^T", r"1 - \rho", {}, DIFFERENT),
     (r"\frac{\phi S + (1 - \phi) G}{1 - \phi^T}", r"\frac{\phi S + (1 - \phi) G}{1 - \phi}", {}, DIFFERENT),
+    # the gradient of a sum, term by term
+    (r"\mathbf{w} - \epsilon \nabla_{\mathbf{w}} (J + \frac{\alpha}{2} \mathbf{w}^T \mathbf{w})",
+     r"(1 - \epsilon\alpha)\mathbf{w} - \epsilon \nabla_{\mathbf{w}} J", {}, EQUAL),
+    (r"\mathbf{w} - \epsilon \nabla_{\mathbf{w}} (J + \frac{\alpha}{2} \mathbf{w}^T \mathbf{w})",
+     r"(1 - \epsilon\alpha/2)\mathbf{w} - \epsilon \nabla_{\mathbf{w}} J", {}, DIFFERENT),
+    (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{A} \mathbf{w})", r"2\mathbf{A}\mathbf{w}", {}, DIFFERENT),  # A not symmetric
+    (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{A} \mathbf{w})", r"(\mathbf{A} + \mathbf{A}^T)\mathbf{w}", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]

@@ -103,3 +103,19 @@ def test_a_division_by_a_one_by_one_product_is_a_division_by_a_number():
 def test_an_entrywise_product_of_matrices_is_never_a_matrix_product(text):
     with pytest.raises(InputError, match="mixes entrywise operations with matrices"):
         parse_latex(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\nabla_{\mathbf{w}} (J + \frac{\alpha}{2} \mathbf{w}^T \mathbf{w})", vector("nabla_w_J") + R("alpha") * vector("w")),
+    (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{A} \mathbf{w} + \mathbf{b}^T \mathbf{w} + 3)",
+     (matrix("A") + sp.transpose(matrix("A"))) * vector("w") + vector("b")),
+    (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{b})", vector("b")),
+])
+def test_the_gradient_of_a_sum_is_taken_term_by_term(text, expected):
+    assert parse_latex(text) == expected
+    assert parse_latex(r"\nabla_{\mathbf{w}} J") == vector("nabla_w_J")  # a name alone: the same named gradient
+
+
+def test_the_gradient_of_a_form_it_does_not_know_is_refused():
+    with pytest.raises(InputError, match="is not read"):
+        parse_latex(r"\nabla_{\mathbf{w}} (J + \mathbf{w}^T \mathbf{w} \mathbf{w}^T \mathbf{w})")

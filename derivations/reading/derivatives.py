@@ -20,7 +20,7 @@ from sympy.core.function import AppliedUndef
 
 from derivations.errors import InputError
 from derivations.reading.bounded import bounded_diff
-from derivations.reading.shapes import Kind, typed
+from derivations.reading.shapes import Kind, is_typed, typed
 
 
 class DerivativeReader:
@@ -179,3 +179,40 @@ class DerivativeReader:
         if not (isinstance(value, sp.Integer) and 1 <= value <= 10):
             raise InputError("the order of a derivative must be an integer from 1 to 10")
         return int(value)
+
+    def gradient_of_sum(self, operand, w, tok):
+        r"""``\nabla_{\mathbf w}(J + \frac{\alpha}{2}\mathbf w^\top \mathbf w)``: term by term (the gradient is linear).
+
+        A plain name is the named gradient ``nabla_w_J`` (as :math:`\nabla_{\mathbf w} J` alone reads); a term free
+        of :math:`\mathbf w` contributes 0; :math:`c\,\mathbf w^\top \mathbf w` gives :math:`2c\,\mathbf w`,
+        :math:`c\,\mathbf w^\top A \mathbf w` gives :math:`c(A + A^\top)\mathbf w`, :math:`c\,\mathbf a^\top \mathbf w`
+        and :math:`c\,\mathbf w^\top \mathbf a` give :math:`c\,\mathbf a`; any other term is refused.
+        """
+        total = []
+        for term in sp.Add.make_args(operand):
+            coeff, factors = term.args_cnc() if isinstance(term, sp.Mul) else (([], [term]) if not term.is_commutative
+                                                                                else ([term], []))
+            c = sp.Mul(*coeff)
+            if not factors and isinstance(c, sp.Symbol) and not is_typed(c) and self.typing.kind(c.name) is None:
+                self.made_typed = True
+                total.append(typed(f"nabla_{w.name}_{c.name}", Kind.VECTOR))
+                continue
+            if not factors and w not in c.free_symbols and not c.has(AppliedUndef):
+                continue  # free of w
+            if w in c.free_symbols or c.has(AppliedUndef):
+                raise InputError(f"\\nabla at column {tok.col}: the term {sp.sstr(term)} is not read "
+                                 "(the gradient of a sum is read for names, constants and forms in the vector)")
+            wt = sp.transpose(w)
+            if factors == [wt, w]:
+                total.append(2 * c * w)
+            elif len(factors) == 3 and factors[0] == wt and factors[2] == w and w not in factors[1].free_symbols:
+                total.append(c * (factors[1] + sp.transpose(factors[1])) * w)
+            elif len(factors) == 2 and factors[1] == w and isinstance(factors[0], sp.transpose) \
+                    and w not in factors[0].free_symbols:
+                total.append(c * factors[0].args[0])
+            elif len(factors) == 2 and factors[0] == wt and w not in factors[1].free_symbols:
+                total.append(c * factors[1])
+            else:
+                raise InputError(f"\\nabla at column {tok.col}: the term {sp.sstr(term)} is not read "
+                                 "(the gradient of a sum is read for names, constants and forms in the vector)")
+        return sp.Add(*total)

@@ -303,6 +303,8 @@ class NotationReader:
             if isinstance(operand, sp.Symbol):
                 return self.marked(self.symbol(name), variable)
             return self.marked(sp.Function(name, real=True)(*operand.args), variable)
+        if isinstance(variable, VectorName) and (isinstance(operand, sp.Add) or is_typed(operand)):
+            return self.gradient_of_sum(operand, variable, tok)
         raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
                          "it after) or \\nabla_x J for a named gradient")
 
