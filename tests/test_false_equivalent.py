@@ -163,6 +163,8 @@ LATEX_PAIRS = [
      r"(1 - \epsilon\alpha/2)\mathbf{w} - \epsilon \nabla_{\mathbf{w}} J", {}, DIFFERENT),
     (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{A} \mathbf{w})", r"2\mathbf{A}\mathbf{w}", {}, DIFFERENT),  # A not symmetric
     (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{A} \mathbf{w})", r"(\mathbf{A} + \mathbf{A}^T)\mathbf{w}", {}, EQUAL),
+    (r"\alpha x + \alpha(y + z)", r"\alpha x + \alpha y + \alpha z", {}, EQUAL),  # alpha is a factor in alpha x
+    (r"\alpha x + \alpha(y + z)", r"\alpha x + \alpha y", {}, DIFFERENT),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]

@@ -119,3 +119,23 @@ def test_the_gradient_of_a_sum_is_taken_term_by_term(text, expected):
 def test_the_gradient_of_a_form_it_does_not_know_is_refused():
     with pytest.raises(InputError, match="is not read"):
         parse_latex(r"\nabla_{\mathbf{w}} (J + \mathbf{w}^T \mathbf{w} \mathbf{w}^T \mathbf{w})")
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\alpha x + \alpha(y + z)", R("alpha") * R("x") + R("alpha") * (R("y") + R("z"))),
+    (r"\alpha^2 + \alpha(y + z)", R("alpha") ** 2 + R("alpha") * (R("y") + R("z"))),
+    (r"x^\alpha + \alpha(y)", R("x") ** R("alpha") + R("alpha") * R("y")),
+])
+def test_a_name_used_as_a_number_elsewhere_in_the_formula_multiplies_its_parenthesis(text, expected):
+    assert parse_latex(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    r"-\varepsilon (\alpha^2 g_1 + \alpha g_2 + g_3)",  # epsilon only here: function or product is not settled
+    r"\tilde{\theta}_{\text{old}} + \mathbf{v}_{\text{new}} + \alpha (\mathbf{v}_{\text{new}} - \mathbf{v}_{\text{old}})",
+    r"x_\alpha + \alpha(y)", r"\alpha^{(1)} + \alpha(y)",  # x_alpha and alpha^(1) are other names
+    r"\frac{\partial L}{\partial \alpha} + \alpha(y)",
+])
+def test_function_or_product_stays_refused_where_nothing_settles_it(text):
+    with pytest.raises(InputError, match=r"reads either as the function \w+ applied or as \w+ times"):
+        parse_latex(text)

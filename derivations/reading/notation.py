@@ -100,6 +100,9 @@ class NotationReader:
             if function in FUNCTIONS:
                 return self.apply(function, self.toks[self.pos - 1], name)
         kind = self.typing.kind(name)
+        if index is None and applies and kind is None and not bold and _scalar_by_convention(name) \
+                and self.factor_elsewhere(start):
+            applies = False  # \alpha x + \alpha(y + z): a number times (...), as the formula uses it elsewhere
         if index is None and applies and kind is None and not bold and _scalar_by_convention(name):
             raise InputError(
                 f"{name}(...) at column {start.col} reads either as the function {name} applied or as {name} times "
@@ -138,6 +141,29 @@ class NotationReader:
             return sp.pi
         self.bare.setdefault(name, start.col)
         return self.symbol(name)
+
+    def factor_elsewhere(self, start: Tok) -> bool:
+        r"""Is the one-token name at ``start`` used elsewhere in the formula as a plain number (``\alpha x``, ``\alpha^2``)?"""
+        at = self.toks.index(start)
+        if self.pos != at + 1:
+            return False  # a name of several tokens (x_1, \hat{x})
+        texts = [t.text for t in self.toks] + ["", "", ""]
+        level, close = 0, len(self.toks)
+        for close in range(self.pos, len(self.toks)):  # the argument list after the name: x(1 - x) stays ambiguous
+            level += (texts[close] == "(") - (texts[close] == ")")
+            if level == 0:
+                break
+        for i, t in enumerate(texts[:len(self.toks)]):
+            after = texts[i + 1]
+            if i == at or self.pos <= i <= close or t != start.text or after in ("(", "\\left", "_", "'", "\\right"):
+                continue
+            if after == "^" and texts[i + 2] == "{" and texts[i + 3] == "(":
+                continue  # \alpha^{(k)}: another name
+            before = texts[i - 1] if i > 0 else ""
+            if before in ("_", "\\partial") or (before == "{" and i > 1 and texts[i - 2] == "_"):
+                continue  # x_\alpha, x_{\alpha}, \partial \alpha: not a factor
+            return True
+        return False
 
     def name_with_index(self) -> tuple[str, sp.Basic | None]:
         name = self.bare_name()
