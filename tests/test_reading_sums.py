@@ -49,6 +49,7 @@ def test_the_readers_size_of_a_set_is_the_audits():
     (r"\sum_{(x,y) \in B} x + B", r"B is the set of the sum .* also used as a number"),
     (r"\sum_{x^2 \in B} x", r"write i, w_i or \(x, y\) before \\in"),
     (r"\sum_{i \in M}^{n} x_i", r"has no upper limit"),
+    (r"\sum_{(\mathbf{x}, y) \in B} \ell(y, f(\mathbf{x}))", r"a vector or an indexed name there is not read"),
 ])
 def test_sums_whose_range_is_not_settled_are_refused(text, message):
     with pytest.raises(InputError, match=message):

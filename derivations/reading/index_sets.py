@@ -129,9 +129,11 @@ class IndexSetReader:
         self.next()
         names = []
         while True:
+            self.bold = False
             name, index = self.name_with_index()
-            if index is not None:
-                raise InputError(f"the element of the sum at column {tok.col}: write plain names in (x, y)")
+            if index is not None or self.bold or self.typing.kind(name) is not None:
+                raise InputError(f"the element of the sum at column {tok.col}: write plain names in (x, y) (a vector "
+                                 "or an indexed name there is not read)")
             names.append(name)
             if self.peek(")"):
                 self.next()
