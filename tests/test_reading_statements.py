@@ -71,3 +71,21 @@ def test_a_limit_and_a_vector_normal_are_statements():
 def test_check_refuses_each_statement_as_no_quantity(text, what):
     with pytest.raises(InputError, match=what):
         check_text(text, "x", latex=True)
+
+
+def test_a_vector_written_with_an_ellipsis_is_the_vector_its_first_and_last_entries_settle():
+    from derivations.reading.ranges import PatternVector
+
+    g, j, D = sp.Function("g", real=True), R("j"), R("D")
+    p_j = sp.IndexedBase("p_j", real=True)
+    value = read(r"\begin{bmatrix} g(p^{(t)}_1) & \ldots & g(p^{(t)}_D) \end{bmatrix}^\top")
+    assert value == PatternVector(g(p_j[R("t")]), sp.Tuple(j, 1, D), sp.false)  # a column, transposed from a row
+    assert read(r"\begin{bmatrix} x_1 \\ \vdots \\ x_n \end{bmatrix}") == PatternVector(
+        R("x_j"), sp.Tuple(j, 1, R("n")), sp.false)
+    for text in (r"\begin{bmatrix} g(p_1) & g(p_3) & \ldots & g(p_D) \end{bmatrix}",  # not the entry after p_1
+                 r"\begin{bmatrix} 1 \\ 0 \\ 1 \\ \vdots \\ 0 \end{bmatrix}",  # numbers: no pattern to read
+                 r"\begin{bmatrix} a & \ldots & b \end{bmatrix}"):
+        with pytest.raises(InputError, match="pattern is not settled"):
+            read(text)
+    with pytest.raises(InputError, match="a vector of symbolic length is not a formula derivkit check compares"):
+        check_text(r"\begin{bmatrix} x_1 & \ldots & x_n \end{bmatrix}", "x", latex=True)

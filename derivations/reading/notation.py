@@ -505,7 +505,7 @@ class NotationReader:
             raise InputError(f"unsupported environment {kind!r} at column {tok.col}")
         rows, row = [], []
         while True:
-            row.append(self.expression())
+            row.append(self.next() if self.peek("\\dots", "\\ldots", "\\cdots", "\\vdots") else self.expression())
             if self.peek("&"):
                 self.next()
                 continue
@@ -522,4 +522,6 @@ class NotationReader:
         if self.braced_name() != kind:
             raise InputError(f"\\begin{{{kind}}} closed by a different \\end")
         rows = [r for r in rows if r]
+        if any(isinstance(x, Tok) for r in rows for x in r):  # [g(p_1) & \ldots & g(p_D)]: entries by a pattern
+            return self.vector_by_pattern(rows, tok)
         return matrix_of(rows if len(rows[0]) > 1 else [r[0] for r in rows])

@@ -32,7 +32,7 @@ import sympy as sp
 from derivations.errors import InputError
 from derivations.reading.shapes import kind_of, typed
 
-__all__ = ["IndexedSet", "Extremum", "RangeReader"]
+__all__ = ["IndexedSet", "Extremum", "PatternVector", "RangeReader"]
 
 _ELLIPSES = ("\\dots", "\\ldots", "\\cdots")
 _FRESH = "jklpqrstuv"
@@ -70,6 +70,33 @@ class Extremum(sp.Basic):
     @property
     def indices(self) -> sp.Tuple:
         return self.args[2]
+
+
+class PatternVector(sp.Basic):
+    r"""The vector with entries :math:`e_j`, :math:`j = a, \dots, b`, written with an ellipsis:
+    ``PatternVector(e_j, (j, a, b), row)`` (``row`` True for a row, False for a column).
+
+    >>> j, D = sp.symbols("j D")
+    >>> PatternVector(sp.Function("g")(j), sp.Tuple(j, 1, D), sp.false).transposed()
+    PatternVector(g(j), (j, 1, D), True)
+    """
+
+    def transposed(self) -> "PatternVector":
+        return PatternVector(self.args[0], self.args[1], sp.true if self.args[2] == sp.false else sp.false)
+
+
+def _template(value, at, index, indexed):
+    r"""``value`` with its names subscripted by ``at`` (``p_1``, ``p_D``, ``x[1]``) written in ``index`` instead."""
+    suffix = f"_{sp.sstr(at)}"
+    swap = {}
+    for a in sp.sympify(value).atoms(sp.Symbol, sp.Indexed):
+        if isinstance(a, sp.Indexed) and a.indices == (at,):
+            swap[a] = a.base[index]
+        elif isinstance(a, sp.Indexed) and str(a.base.label).endswith(suffix):
+            swap[a] = indexed(str(a.base.label)[:-len(suffix)] + f"_{index}")[a.indices]
+        elif isinstance(a, sp.Symbol) and a.name.endswith(suffix) and not isinstance(a, sp.Dummy):
+            swap[a] = sp.Symbol(a.name[:-len(suffix)] + f"_{index}", **a.assumptions0)
+    return sp.sympify(value).xreplace(swap) if swap else None
 
 
 def _entry(value, typed_entries) -> tuple[str, sp.Basic, object] | None:
@@ -137,3 +164,36 @@ class RangeReader:
         for index in indices:
             body = self.indexed_by(body, index)
         return Extremum(sp.Symbol(function), body, sp.Tuple(*indices))
+
+    def vector_by_pattern(self, rows, tok):
+        r"""``\begin{bmatrix} g(p_1) & \ldots & g(p_D) \end{bmatrix}``: the row (or column) of the :math:`g(p_j)`.
+
+        The first entry is at an integer (its names subscripted by it, ``p_1``), the last at ``b`` (``p_D``); with the
+        index written in, the two must be the same formula, and a second entry, if written, the one at the integer
+        after the first.  Otherwise the pattern is not settled and the vector is refused.
+        """
+        row = len(rows) == 1
+        items = rows[0] if row else [r[0] for r in rows if len(r) == 1]
+        fix = "write the entries around \\ldots as one formula in a subscript, g(p_1) & \\ldots & g(p_D)"
+        if not row and len(items) != len(rows) or not self.statements:
+            raise InputError(f"the matrix at column {tok.col} is written with an ellipsis: "
+                             + ("only a row or a column is read" if self.statements else
+                                "a vector of symbolic length is not a formula derivkit check compares"))
+        dots = [k for k, x in enumerate(items) if isinstance(x, type(tok))]
+        if len(dots) != 1 or dots[0] == 0 or dots[0] != len(items) - 2:
+            raise InputError(f"the vector at column {tok.col}: {fix}")
+        first_entry, last_entry = items[0], items[-1]
+        used = {t.text for t in self.toks if t.kind == "letter"}
+        index = self.symbol(next(c for c in _FRESH if c not in used))
+        for first in (sp.Integer(0), sp.Integer(1)):
+            template = _template(first_entry, first, index, self.indexed)
+            if template is None:
+                continue
+            lasts = {a.name.rpartition("_")[2] for a in sp.sympify(last_entry).atoms(sp.Symbol)} | {
+                str(a.base.label).rpartition("_")[2] for a in sp.sympify(last_entry).atoms(sp.Indexed)}
+            for last in sorted(lasts):
+                at = sp.Integer(last) if last.isdigit() else self.symbol(last)
+                if last and _template(last_entry, at, index, self.indexed) == template and all(
+                        _template(e, first + k, index, self.indexed) == template for k, e in enumerate(items[1:-2], 1)):
+                    return PatternVector(template, sp.Tuple(index, first, at), sp.true if row else sp.false)
+        raise InputError(f"the vector at column {tok.col}: {fix}; the pattern is not settled")

@@ -58,6 +58,8 @@ class TransposeReader:
     def transposed(self, base, tok):
         if isinstance(base, sp.MatrixBase):
             return base.T
+        if hasattr(base, "transposed"):  # a vector written with an ellipsis (derivations.reading.ranges)
+            return base.transposed()
         if is_typed(base):
             if self.typing.entrywise:
                 raise InputError("the formula mixes entrywise operations with a transpose")
