@@ -113,6 +113,58 @@ LATEX_PAIRS = [
     (r"\mathbb{E}[x^2]", r"(\mathbb{E}[x])^2", {"assume": [r"x \sim \mathcal{N}(\mu, \sigma^2)"]}, DIFFERENT),
     (r"\mathbb{E}[x^2] - (\mathbb{E}[x])^2", r"\operatorname{Var}(x)", {"assume": [r"x \sim \mathcal{U}(a, b)"]},
      EQUAL),
+    # sums over sets, entries h_{ik}, indexed derivatives, entrywise application after a row vector
+    (r"\frac{1}{|B|}\sum_{(x,y)\in B} \ell(y, g(x))", r"\frac{1}{|B|}\sum_{(x,y)\in B} \ell(x, g(y))", {}, DIFFERENT),
+    (r"\sum_{w_i\in\theta} w_i^2", r"\sum_{w_k\in\theta} w_k^2", {}, EQUAL),
+    (r"\sum_{w_i\in\theta} w_i^2", r"\sum_{w_i\in\theta} w_i", {}, DIFFERENT),
+    (r"\sum_i |w_i|", r"\sum_i w_i", {}, DIFFERENT),
+    (r"\frac{n}{|M|}\sum_{i\in M} \frac{\partial\ell_i}{\partial\beta}", r"n \frac{\partial\ell_i}{\partial\beta}", {},
+     DIFFERENT),  # read as a name, the sum over i of the derivative of l_i would be n_M times one symbol
+    (r"\frac{\partial \ell^{(j)}}{\partial y}", r"\frac{\partial \ell}{\partial y^{(j)}}", {}, DIFFERENT),
+    (r"\frac{\partial \ell_i}{\partial \beta}", r"\frac{\partial \ell}{\partial \beta_i}", {}, DIFFERENT),
+    (r"\frac1m\sum_{i=1}^m h_{ik}", r"\frac1m\sum_{i=1}^m h_{i,k}", {}, EQUAL),
+    (r"\sum_{i=1}^m h_{ik}", r"\sum_{i=1}^m h_{ki}", {}, DIFFERENT),
+    (r"\sum_{i=1}^m h_{ik}", r"m h_{ik}", {}, DIFFERENT),
+    (r"\sum_{i=1}^m h_{ik}", r"\sum_{k=1}^m h_{ik}", {}, DIFFERENT),
+    (r"v^T \sigma(Wx + b) + c", r"v^T \sigma(b + Wx) + c", {}, EQUAL),
+    (r"v^T \sigma(Wx + b) + c", r"v^T \sigma(Wx) + v^T\sigma(b) + c", {}, DIFFERENT),
+    ("v^T W x", "x^T W v", {}, DIFFERENT),  # was read as x v^T W, x a number
+    ("v^T W x", "x^T W^T v", {}, EQUAL),
+    # evaluation bars and slash derivatives
+    (r"\left| \frac{\partial L}{\partial \theta} \right|_{\theta_t}", r"L'(\theta_t)", {}, EQUAL),
+    (r"\left(\frac{\partial L}{\partial\theta}\right)_{\theta_0}", r"\left(\frac{\partial L}{\partial\theta}\right)_{\theta_1}", {},
+     DIFFERENT),
+    (r"\left| \frac{\partial L}{\partial \theta} \right|_{\theta_t + \alpha v_t}", r"L'(\theta_t) + \alpha v_t L''(\theta_t)", {},
+     DIFFERENT),  # equal to first order only
+    (r"(\theta-\theta_0)^T \left(\frac{\partial L}{\partial \theta}\right)_{\theta_0}",
+     r"(\theta - \theta_0)^T \nabla_\theta L(\theta_0)", {}, EQUAL),
+    (r"(\theta-\theta_0)^T \left(\frac{\partial L}{\partial \theta}\right)_{\theta_0}",
+     r"(\theta - \theta_0)^T \nabla_\theta L(\theta)", {}, DIFFERENT),
+    (r"\partial \ell / \partial w", r"\frac{\partial \ell}{\partial w}", {}, EQUAL),
+    (r"\partial \ell_i / \partial w", r"\partial \ell / \partial w_i", {}, DIFFERENT),
+    # a division by the 1 x 1 y^T s (BFGS), the power T of a number
+    (r"\frac{\mathbf s \mathbf s^T}{\mathbf y^T \mathbf s}", r"\frac{\mathbf s \mathbf s^T}{\mathbf s^T \mathbf y}", {}, EQUAL),
+    (r"\frac{\mathbf s \mathbf s^T}{\mathbf y^T \mathbf s}", r"\frac{\mathbf s \mathbf s^T}{\mathbf y^T \mathbf y}", {}, DIFFERENT),
+    (r"\frac{\mathbf x}{\mathbf x^T\mathbf x}", r"\frac{\mathbf x}{\|\mathbf x\|^2}", {}, EQUAL),
+    (r"\left(\mathbf{I} - \frac{\mathbf{s}\mathbf{y}^T}{\mathbf{y}^T\mathbf{s}} \right) \mathbf{H} \left(\mathbf{I} - "
+     r"\frac{\mathbf{y}\mathbf{s}^T}{\mathbf{y}^T\mathbf{s}} \right)",
+     r"\mathbf H - \frac{\mathbf s \mathbf y^T \mathbf H + \mathbf H \mathbf y \mathbf s^T}{\mathbf y^T \mathbf s} + "
+     r"\frac{\mathbf s \mathbf y^T \mathbf H \mathbf y \mathbf s^T}{(\mathbf y^T \mathbf s)^2}", {}, EQUAL),
+    (r"\left(\mathbf{I} - \frac{\mathbf{s}\mathbf{y}^T}{\mathbf{y}^T\mathbf{s}} \right) \mathbf{H} \left(\mathbf{I} - "
+     r"\frac{\mathbf{y}\mathbf{s}^T}{\mathbf{y}^T\mathbf{s}} \right)",
+     r"\left(\mathbf{I} - \frac{\mathbf{y}\mathbf{s}^T}{\mathbf{y}^T\mathbf{s}} \right) \mathbf{H} \left(\mathbf{I} - "
+     r"\frac{\mathbf{s}\mathbf{y}^T}{\mathbf{y}^T\mathbf{s}} \right)", {}, DIFFERENT),
+    (r"1 - \rho^T", r"1 - \rho", {}, DIFFERENT),
+    (r"\frac{\phi S + (1 - \phi) G}{1 - \phi^T}", r"\frac{\phi S + (1 - \phi) G}{1 - \phi}", {}, DIFFERENT),
+    # the gradient of a sum, term by term
+    (r"\mathbf{w} - \epsilon \nabla_{\mathbf{w}} (J + \frac{\alpha}{2} \mathbf{w}^T \mathbf{w})",
+     r"(1 - \epsilon\alpha)\mathbf{w} - \epsilon \nabla_{\mathbf{w}} J", {}, EQUAL),
+    (r"\mathbf{w} - \epsilon \nabla_{\mathbf{w}} (J + \frac{\alpha}{2} \mathbf{w}^T \mathbf{w})",
+     r"(1 - \epsilon\alpha/2)\mathbf{w} - \epsilon \nabla_{\mathbf{w}} J", {}, DIFFERENT),
+    (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{A} \mathbf{w})", r"2\mathbf{A}\mathbf{w}", {}, DIFFERENT),  # A not symmetric
+    (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{A} \mathbf{w})", r"(\mathbf{A} + \mathbf{A}^T)\mathbf{w}", {}, EQUAL),
+    (r"\alpha x + \alpha(y + z)", r"\alpha x + \alpha y + \alpha z", {}, EQUAL),  # alpha is a factor in alpha x
+    (r"\alpha x + \alpha(y + z)", r"\alpha x + \alpha y", {}, DIFFERENT),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]

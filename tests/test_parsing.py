@@ -169,7 +169,7 @@ def test_batch_norm_formulas_of_seed_001():
     (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", sp.Matrix([[R("a"), R("b")], [R("c"), R("d")]])),
     (r"\tilde{\theta}_{\text{old}} + \bar{x}", R("thetatilde_old") + R("xbar")),
     (r"\operatorname{sign}(w_k) + \max(0, x)", sp.sign(R("w_k")) + sp.Max(0, R("x"))),
-    (r"\frac{\partial b^{(j)}}{\partial c^{(j)}}", X("db_dc")[R("j")]),
+    (r"\frac{\partial b^{(j)}}{\partial c^{(j)}}", X("db_*_dc")[R("j")]),  # * : the top carries the index too
     (r"\exp\left(-\frac{x^2}{2}\right)", sp.exp(-R("x") ** 2 / 2)),
     (r"\prod_{k=1}^{3} x^{(k)}", sp.Product(X("x")[R("k")], (R("k"), 1, 3))),
 ])

@@ -112,7 +112,10 @@ def test_distributions_are_read_only_with_unambiguous_parameters():
     with pytest.raises(InputError, match="variance in most notes and a standard deviation in some"):
         _statement(r"w \sim \mathcal{N}(0, \sqrt{\frac{1}{n}})")
     with pytest.raises(InputError, match="a distribution for a vector or matrix is not read"):
-        _statement(r"\mathbf{w} \sim \mathcal{N}(0, \frac{1}{\alpha} \mathbf{I})")
+        _statement(r"\mathbf{W} \sim \mathcal{N}(0, \frac{1}{\alpha} \mathbf{I})")  # a matrix normal: not read
+    # of a vector the second parameter is a covariance matrix, unambiguous (tests/test_reading_statements.py)
+    d = _statement(r"\mathbf{w} \sim \mathcal{N}(0, \frac{1}{\alpha} \mathbf{I})")
+    assert isinstance(d, Distributed) and d.distribution.covariance.has(sp.Symbol("alpha", real=True))
 
 
 @pytest.mark.parametrize("text, what", [(r"\alpha \geq 0", "a condition"), (r"x \in [0, 1]", "a membership"),
@@ -199,8 +202,11 @@ def test_a_sum_over_an_index_reads_the_subscripted_name_as_an_entry():
     # (1/m) sum_i x_i was read with x_i a constant, and "proved" equal to x_i
     r = check_text(r"\frac{1}{m}\sum_{i=1}^m x_i", "x_i", latex=True)
     assert r.verdict is Verdict.DIFFERENT
-    with pytest.raises(InputError, match="h_{i,k} with commas"):
-        check_text(r"\frac{1}{m}\sum_{i=1}^m h_{ik}", "h_{ik}", latex=True)
+    # h_{ik} in a sum over i is the entry h[i, k] (single letters, the index among them): a mean, not h_{ik}
+    r = check_text(r"\frac{1}{m}\sum_{i=1}^m h_{ik}", "h_{ik}", latex=True)
+    assert r.verdict is Verdict.DIFFERENT
+    with pytest.raises(InputError, match="reads as an entry or as a name"):
+        check_text(r"\frac{1}{m}\sum_{i=1}^m h_{i\alpha}", "h_{i\alpha}", latex=True)
 
 
 @pytest.mark.parametrize("claimed, expected, smooth, verdict", [

@@ -79,7 +79,7 @@ def test_each_side_reads_as_the_reviewed_table_says(seed, side, reading):
 
 def test_misread_sides_are_few_and_each_says_how():
     misread = [row for row in TABLE if row[2] is None and row[3].startswith(MISREAD)]
-    assert len(misread) <= 5
+    assert len(misread) <= 0  # none is left: the x^{i} samples and the derivative of the l_i were mended
     assert all(len(row[3]) > len(MISREAD) + 20 for row in misread)
 
 
@@ -92,6 +92,6 @@ def test_garbage_is_only_what_the_listed_reasons_name():
 def test_share_of_seed_formulas_read():
     formulas = [row for row in TABLE if not _garbage(row[0], row[1])]
     read = sum(row[2] is not None for row in formulas)
-    # measured 517 of 605 formula sides, 0.8545 (the goal is 0.95; the refusals are in the table, each with its
-    # reason; the 5 misread sides count as not read)
-    assert read / len(formulas) >= 0.854
+    # measured 560 of 605 formula sides, 0.9256 (the goal is 0.95; the refusals are in the table, each with its
+    # reason; a misread side would count as not read)
+    assert read / len(formulas) >= 0.925

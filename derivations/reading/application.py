@@ -4,7 +4,9 @@ A known function applied is that function (``\sin^{-1} x`` is ``asin(x)``,
 ``\sin^2 x`` is ``(\sin x)^2``, ``\log_2 x`` is ``log(x)/log(2)``); a name
 written with an argument list is an undefined function applied (``f(x + h)``
 is not ``f x + f h``), of several arguments separated by ``,`` or ``;``
-(``J(\theta; X, y)``); ``f'(x)`` is its derivative.  :class:`ApplicationReader`
+(``J(\theta; X, y)``); ``f'(x)`` is its derivative.  After a row vector, a
+function of one vector argument is applied entry by entry, a vector
+(:math:`v^\top \sigma(Wx + b)` is a number).  :class:`ApplicationReader`
 is mixed into the reader of :mod:`derivations.reading.latex`.
 
 Examples
@@ -13,17 +15,27 @@ Examples
 >>> from derivations.reading.latex import parse_latex
 >>> parse_latex(r"J(\theta; X, y) + \log_2 x + f'(x)")
 J(theta, X, y) + log(x)/log(2) + Derivative(f(x), x)
+>>> parse_latex(r"v^{\top} \sigma(Wx + b) + c")
+c + transpose(v)*sigma(W*x + b)
 """
 
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derivations.errors import InputError
 from derivations.reading.bounded import power
-from derivations.reading.kinds import Kind
+from derivations.reading.kinds import Kind, Retype
 from derivations.reading.parsing import FUNCTIONS
+from derivations.reading.shapes import ONE, Shape, infer_shapes, is_typed, typed
 from derivations.reading.tokens import INVERSES, Tok
+
+_LATIN = set("abcdefghijklmnopqrstuvwxyz")
+
+
+def _capital(name: str) -> bool:
+    return name[:1].isupper()
 
 
 class ApplicationReader:
@@ -67,6 +79,8 @@ class ApplicationReader:
 
     def apply(self, function: str, tok, latex_name: str = ""):
         exponent = base = None
+        if function in ("Max", "Min") and self.peek("_"):  # \max_{i,j}: over indices
+            return self.extremum(function.lower(), tok)
         if function == "log" and self.peek("_"):  # \log_2 x
             self.next()
             base = self.script_value()
@@ -92,3 +106,45 @@ class ApplicationReader:
         except (TypeError, ValueError) as exc:
             raise InputError(f"bad arguments to {tok.text} at column {tok.col}: {exc}") from None
         return value if exponent is None else power(value, exponent)
+
+    def is_row(self, value) -> bool:
+        """Is ``value`` a row vector (``v^T``, ``v^T W``)?"""
+        if not is_typed(value) or isinstance(value, sp.MatrixBase):
+            return False
+        try:
+            shapes = infer_shapes([value])
+            shape = shapes.shape(value)
+        except InputError:
+            return False
+        return isinstance(shape, Shape) and shapes.find(shape.rows) == ONE and shapes.find(shape.cols) != ONE
+
+    def entrywise_application(self, value, row):
+        r"""``\sigma(Wx + b)`` after a row vector: ``\sigma`` applied entry by entry to a vector, a vector.
+
+        A row vector times a number would be a row vector; times the vector ``\sigma(z)`` it is the number
+        :math:`v^\top \sigma(z)`.  Plain names in the argument are vectors where the argument needs them:
+        a lowercase letter alone or beside a capital (``W x``); the capital becomes a matrix by the rule of
+        :meth:`multiply`, a name added to the vector by :meth:`same_shape`.
+        """
+        if not isinstance(value, AppliedUndef) or len(value.args) != 1 or self.typing.entrywise:
+            return value
+        arg, name = value.args[0], value.func.__name__
+        if not is_typed(arg):
+            terms = sorted(sp.Add.make_args(arg), key=lambda t: not any(
+                isinstance(s, sp.Symbol) and _capital(s.name) for s in t.free_symbols))
+            for term in terms:
+                names = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Symbol) and not is_typed(f)
+                         and self.typing.kind(f.name) is None and f.name.split("_")[0] in _LATIN]
+                if names and (len(sp.Mul.make_args(term)) == 1 or any(_capital(s.name) for s in term.free_symbols)):
+                    raise Retype(names[-1].name, Kind.VECTOR, f"{names[-1].name} is in the argument of {name}, which "
+                                 f"the row vector {sp.sstr(row)} multiplies")
+            return value
+        try:
+            shapes = infer_shapes([arg])
+            shape = shapes.shape(arg)
+        except InputError:
+            return value
+        if not (isinstance(shape, Shape) and shapes.find(shape.cols) == ONE and shapes.find(shape.rows) != ONE):
+            return value
+        self.kinds[name] = (Kind.FUNCTION, f"applied entry by entry to the vector {sp.sstr(arg)}")
+        return typed(f"{name}({sp.sstr(sp.expand(arg))})", Kind.VECTOR)

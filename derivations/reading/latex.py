@@ -69,6 +69,10 @@ from derivations.reading.kinds import Entrywise, Reading, Retype, Typing
 from derivations.reading.application import ApplicationReader
 from derivations.reading.statements import STATEMENT_TOKENS, StatementReader
 from derivations.reading.moments import MomentReader
+from derivations.reading.index_sets import IndexSetReader
+from derivations.reading.derivatives import DerivativeReader
+from derivations.reading.transposes import TransposeReader
+from derivations.reading.ranges import RangeReader
 from derivations.reading.notation import NotationReader, capital
 from derivations.reading.bounded import check_number, power
 from derivations.reading.parsing import (FUNCTIONS, MAX_DEPTH, guarded, hadamard, matrix_of, real_indexed, real_symbol,
@@ -78,7 +82,6 @@ from derivations.reading.sizes import check_sizes
 from derivations.reading.tokens import (ACCENTS, FONTS, FUNCTIONS as _FUNCTIONS, LETTERS, MULTIPLY,
                                         RELATIONS, Tok, number, prepare)
 
-_TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT", "\\mathrmT"}
 _MAX_PASSES = 16
 _LATIN = set("abcdefghijklmnopqrstuvwxyz")  # w^T x: a Latin letter after a row vector is a vector
 
@@ -189,7 +192,8 @@ def _reading(readers, typing: Typing, labels) -> Reading:
                    tuple((n, a) for n, (_, a) in applied.items()), typing.entrywise)
 
 
-class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
+class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationReader, StatementReader, MomentReader,
+              IndexSetReader, RangeReader):
     def __init__(self, toks, symbol, indexed, typing: Typing, statements: bool = False):
         self.toks, self.pos, self.depth = toks, 0, 0
         self.statements = statements
@@ -202,8 +206,13 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
         self.bare: dict[str, int] = {}
         self.kinds: dict[str, tuple[Kind, str]] = {}
         self.gradients: dict = {}  # gradient read -> the plain name it is taken with respect to
+        self.derivatives: dict = {}  # dL_dtheta -> (L, theta, order): a derivative a bar can evaluate
         self.subscript_bases: set[str] = set()  # x of x_i read as x[i] in a sum over i
         self.superscript_bases: set[str] = set()  # x of x^{(j)}
+        self.index_sets: dict[str, int] = {}  # S of a sum over S -> its column
+        self.typed_entries: dict = {}  # the vector x[1] of \mathbf{x}^{(1)} -> (x, 1)
+        self.worded: dict[str, tuple] = {}  # a name whose subscript has a command -> the subscript's tokens
+        self.summing: list[str] = []  # the indices of the sums whose body is being read, innermost last
         self.value = None
 
     def formula(self, rhs_of_equation: bool):
@@ -221,6 +230,7 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
                 raise InputError(f"'{tok.text}' at column {tok.col}: give one side of an equation "
                                  "(or use `derivkit check`)")
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
+        value = self.sized(value)
         self.value = value if isinstance(value, sp.MatrixBase) else self.as_entries(value)
         return self.value
 
@@ -284,6 +294,9 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
                 right = self.unary()
                 if tok.text == "\\odot":
                     self.entrywise_with(value, right)
+                    if not (isinstance(value, sp.MatrixBase) and isinstance(right, sp.MatrixBase)) and any(
+                            isinstance(s, MatrixName) for v in (value, right) for s in sp.sympify(v).atoms(sp.Symbol)):
+                        raise Entrywise()  # A \odot B of matrices is no matrix product: read entry by entry, or refused
                     value = hadamard(value, right)
                 else:
                     value = self.multiply(value, right)
@@ -317,16 +330,19 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
             if is_typed(b) and isinstance(base, sp.Symbol) and not is_typed(base) and capital(base.name) \
                     and self.typing.kind(base.name) is None and not self.typing.entrywise:
                 raise Retype(base.name, Kind.MATRIX, f"{base.name} multiplies a matrix or vector")
-        last = left.args[-1] if isinstance(left, sp.Mul) else left
-        if isinstance(last, sp.transpose) and isinstance(last.args[0], VectorName) and isinstance(right, sp.Symbol) \
-                and not is_typed(right) and self.typing.kind(right.name) is None and right.name.split("_")[0] in _LATIN:
-            raise Retype(right.name, Kind.VECTOR, f"{right.name} follows the row vector {sp.sstr(last)}")
+        if self.is_row(left):
+            if isinstance(right, sp.Symbol) and not is_typed(right) and self.typing.kind(right.name) is None \
+                    and right.name.split("_")[0] in _LATIN:
+                raise Retype(right.name, Kind.VECTOR, f"{right.name} follows the row vector {sp.sstr(left)}")
+            right = self.entrywise_application(right, left)
         return check_number(left * right)
 
     def divide(self, left, right, tok):
         if isinstance(right, sp.MatrixBase) or any(isinstance(s, (MatrixName, IdentityName))
                                                    for s in sp.sympify(right).atoms(sp.Symbol)):
             raise InputError(f"division by a matrix at column {tok.col}: write ^{{-1}} for the inverse")
+        if is_typed(right) and not self.typing.entrywise and self.scalar_form(right):
+            return check_number(left * right ** -1)  # by y^T s, a 1 x 1: a number
         self.entrywise_with(right)
         return check_number(left / right)
 
@@ -345,6 +361,9 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
             return self.abs_depth == 0
         if tok.text in ("\\|", "\\lVert"):
             return self.norm_depth == 0
+        if tok.text == "\\partial":  # \gamma \partial f / \partial x: a slash derivative within a few tokens
+            ahead = [t.text for t in self.toks[self.pos + 1:self.pos + 10]]
+            return any(a == "/" and b == "\\partial" for a, b in zip(ahead, ahead[1:]))
         if tok.kind == "cmd":
             return tok.text not in MULTIPLY | RELATIONS | STATEMENT_TOKENS | {"\\div", "\\right", "\\end", "\\pm", "\\mid",
                                                                            "\\partial", "\\rVert", "\\\\"}
@@ -373,30 +392,11 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
         finally:
             self.depth -= 1
 
-    def transpose_length(self) -> int:
-        """Tokens of a transpose script after ``^``: ``T``, ``\\top``, ``{T}``, ``{\\mathsf T}``, ``{\\mathsf{T}}``."""
-        if self.peek("T", "\\top", "\\intercal"):
-            return 1
-        if not self.peek("{"):
-            return 0
-        inner = []
-        i = self.pos + 1
-        while i < len(self.toks) and self.toks[i].text != "}" and len(inner) < 3:
-            if self.toks[i].text != "{":
-                inner.append(self.toks[i].text)
-            i += 1
-        inner_text = "".join(inner)
-        close = i
-        if inner_text in _TRANSPOSE and close < len(self.toks):
-            # {\mathsf{T}}: the inner braces closed, one more brace closes the script
-            if close + 1 < len(self.toks) and self.toks[close + 1].text == "}" and any(
-                    self.toks[k].text == "{" for k in range(self.pos + 1, close)):
-                close += 1
-            return close - self.pos + 1
-        return 0
-
     def superscript(self, base, tok):
         length = self.transpose_length()
+        if length and self.power_of_t(base, length):
+            self.pos += length
+            return power(base, self.symbol("T"))
         if length:
             self.pos += length
             return self.transposed(base, tok)
@@ -405,25 +405,6 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
                 and not any(isinstance(s, MatrixName) for s in sp.sympify(base).atoms(sp.Symbol)):
             raise Entrywise()
         return power(base, exponent)
-
-    def transposed(self, base, tok):
-        if isinstance(base, sp.MatrixBase):
-            return base.T
-        if is_typed(base):
-            if self.typing.entrywise:
-                raise InputError("the formula mixes entrywise operations with a transpose")
-            return sp.transpose(base)
-        if isinstance(base, sp.Symbol) and self.typing.kind(base.name) is None:
-            kind = Kind.MATRIX if capital(base.name) else Kind.VECTOR
-            raise Retype(base.name, kind, f"{base.name} is transposed")
-        names = [t.name for t in (-a if a.could_extract_minus_sign() else a for a in sp.Add.make_args(base))
-                 if isinstance(t, sp.Symbol) and self.typing.kind(t.name) is None and not capital(t.name)]
-        if isinstance(base, sp.Add) and len(names) == len(base.args):  # (\theta - \theta_0)^T: names of vectors
-            raise Retype(names[0], Kind.VECTOR, f"{sp.sstr(base)} is transposed")
-        if base.is_number or all(self.typing.kind(s.name) is Kind.SCALAR for s in base.free_symbols):
-            return base
-        raise InputError(f"^T at column {tok.col} transposes {sp.sstr(base)}, which reads as a scalar: mark vectors "
-                         "bold (\\mathbf{x}) or declare them (--vector x, --matrix A)")
 
     def script_value(self):
         """The argument of ``^`` or ``_``: a braced group or a single token (``x^2``, ``x^\\alpha``)."""
@@ -498,6 +479,8 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
             return sp.Abs(value)
         if tok.text == "\\|":
             return self.norm(tok)
+        if tok.text == "\\{":
+            return self.indexed_set(tok)
         if tok.kind != "cmd":
             raise InputError(f"unexpected {tok.text!r} at column {tok.col}")
         return self.command(tok)
@@ -516,8 +499,12 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
             value = self.expression()
             self.expect("\\right")
             end = self.next()
+            if opening == "." and end.text == "|" and self.peek("_") and not self.names_a_variable():
+                return self.derivative_at(value, end)
             if opening == "." and end.text == "|":
                 return self.evaluated_at(value, end)
+            if opening in ("|", "(") and end.text == closing[opening] and self.peek("_") and value in self.derivatives:
+                return self.derivative_at(value, end)  # |dL/dtheta|_{theta_t}, (dL/dtheta)_{theta_0}
             if end.text not in (closing[opening], "."):
                 raise InputError(f"\\left{opening} closed by \\right{end.text} at column {end.col}")
             if opening in ("|", "\\lvert"):
@@ -571,5 +558,5 @@ class _Reader(NotationReader, ApplicationReader, StatementReader, MomentReader):
         if name == "begin":
             return self.environment(tok)
         if name == "partial":
-            raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}")
+            return self.slash_derivative(tok)
         raise InputError(f"unsupported LaTeX command {tok.text} at column {tok.col}")

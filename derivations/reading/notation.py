@@ -4,9 +4,9 @@ A name is a letter or a Greek letter with accents (``\hat{x}`` is ``xhat``),
 subscripts (``x_1``, ``\theta_{\tau+1}``), an index (``x^{(j)}`` is ``x[j]``)
 or a text superscript (``h^{\text{out}}``); its kind (scalar, vector, matrix,
 function) comes from the typing of :mod:`derivations.reading.kinds`.  The
-calculus notation is ``\frac{\partial \ell}{\partial y_j}`` (one named
-symbol ``dell_dy_j``), ``\sum`` and ``\prod`` with limits, and matrix
-environments.  :class:`NotationReader` is mixed into the reader of
+notation read here is the gradient ``\nabla``, norms, ``\sum`` and ``\prod`` with
+limits, and matrix environments (derivatives are in :mod:`derivations.reading.derivatives`,
+sums over a set in :mod:`derivations.reading.index_sets`).  :class:`NotationReader` is mixed into the reader of
 :mod:`derivations.reading.latex`, which supplies the token and grammar methods.
 
 Examples
@@ -24,7 +24,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derivations.errors import InputError
-from derivations.reading.bounded import bounded_diff, bounded_sum
+from derivations.reading.bounded import bounded_sum
 from derivations.reading.kinds import Retype
 from derivations.reading.parsing import FUNCTIONS, matrix_of, readable_name
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed, \
@@ -82,6 +82,8 @@ class NotationReader:
         moment = self.moment(name, self.font, start) if declared is None and index is None else None
         if moment is not None:
             return moment
+        if declared is None and self.font == "mathcal" and name == "O" and self.peek("(", "\\left") and self.statements:
+            return self.order_of_growth(start)
         if declared is None and self.font == "mathcal" and name in ("N", "U", "O") and self.peek("(", "\\left"):
             raise InputError(f"\\mathcal{{{name}}}(...) at column {start.col} is a distribution or an order of growth, "
                              "not a formula derivkit check can compare")
@@ -98,6 +100,9 @@ class NotationReader:
             if function in FUNCTIONS:
                 return self.apply(function, self.toks[self.pos - 1], name)
         kind = self.typing.kind(name)
+        if index is None and applies and kind is None and not bold and _scalar_by_convention(name) \
+                and self.factor_elsewhere(start):
+            applies = False  # \alpha x + \alpha(y + z): a number times (...), as the formula uses it elsewhere
         if index is None and applies and kind is None and not bold and _scalar_by_convention(name):
             raise InputError(
                 f"{name}(...) at column {start.col} reads either as the function {name} applied or as {name} times "
@@ -125,7 +130,9 @@ class NotationReader:
         if kind in (Kind.MATRIX, Kind.VECTOR):
             self.made_typed = True
             if index is not None:
-                return typed(f"{name}[{sp.sstr(index)}]", kind)
+                entry = typed(f"{name}[{sp.sstr(index)}]", kind)
+                self.typed_entries[entry] = (name, index)  # x^{(j)} of a vector: the name and index it was read from
+                return entry
             return typed(name, kind)
         if index is not None:
             self.superscript_bases.add(name)
@@ -134,6 +141,29 @@ class NotationReader:
             return sp.pi
         self.bare.setdefault(name, start.col)
         return self.symbol(name)
+
+    def factor_elsewhere(self, start: Tok) -> bool:
+        r"""Is the one-token name at ``start`` used elsewhere in the formula as a plain number (``\alpha x``, ``\alpha^2``)?"""
+        at = self.toks.index(start)
+        if self.pos != at + 1:
+            return False  # a name of several tokens (x_1, \hat{x})
+        texts = [t.text for t in self.toks] + ["", "", ""]
+        level, close = 0, len(self.toks)
+        for close in range(self.pos, len(self.toks)):  # the argument list after the name: x(1 - x) stays ambiguous
+            level += (texts[close] == "(") - (texts[close] == ")")
+            if level == 0:
+                break
+        for i, t in enumerate(texts[:len(self.toks)]):
+            after = texts[i + 1]
+            if i == at or self.pos <= i <= close or t != start.text or after in ("(", "\\left", "_", "'", "\\right"):
+                continue
+            if after == "^" and texts[i + 2] == "{" and texts[i + 3] == "(":
+                continue  # \alpha^{(k)}: another name
+            before = texts[i - 1] if i > 0 else ""
+            if before in ("_", "\\partial") or (before == "{" and i > 1 and texts[i - 2] == "_"):
+                continue  # x_\alpha, x_{\alpha}, \partial \alpha: not a factor
+            return True
+        return False
 
     def name_with_index(self) -> tuple[str, sp.Basic | None]:
         name = self.bare_name()
@@ -145,8 +175,11 @@ class NotationReader:
 
     def name_rest(self, name: str) -> tuple[str, sp.Basic | None]:
         while self.peek("_"):
-            self.next()
+            start = self.next()
             name += "_" + self.subscript_text()
+            script = tuple(t.text for t in self.toks[self.toks.index(start) + 1:self.pos])
+            if any(t.startswith("\\") for t in script):
+                self.worded[name] = script  # h_{\text{ik}}, h_{i\alpha}: never split into letters
         index = None
         if self.peek("^") and self.peek_at(1) == "{" and self.peek_at(2) == "(":
             self.pos += 3
@@ -156,6 +189,10 @@ class NotationReader:
             if self.peek("_"):  # x^{(j)}_i
                 self.next()
                 name += "_" + self.subscript_text()
+        elif self.bold and self.sample_script():  # \mathbf{x}^{i} in a sum over i: the i-th sample x^{(i)}
+            braced = self.peek_at(1) == "{"
+            index = self.symbol(self.peek_at(2 if braced else 1))
+            self.pos += 4 if braced else 2
         elif self.peek("^") and self.text_script():
             self.next()
             name += "^" + self.braced_name()
@@ -163,6 +200,29 @@ class NotationReader:
                 self.next()
                 name += "_" + self.subscript_text()
         return name, index
+
+    def sample_script(self) -> bool:
+        r"""``^{i}`` or ``^i`` after a bold name, ``i`` the index of a sum being read: the sample, not a power.
+
+        A vector has no power; written with the index of the sum around it, :math:`\sum_i C(\mathbf{x}^{i})` is
+        the lecture notes' :math:`\mathbf{x}^{(i)}`.
+        """
+        if not self.peek("^"):
+            return False
+        braced = self.peek_at(1) == "{"
+        at = 2 if braced else 1
+        tok = self.toks[self.pos + at] if self.pos + at < len(self.toks) else None
+        return tok is not None and tok.kind == "letter" and tok.text in self.summing and (
+            not braced or self.peek_at(at + 1) == "}")
+
+    def summand(self, index: sp.Symbol):
+        """The body of a sum over ``index`` (a term), its entries indexed (:meth:`indexed_by`)."""
+        self.summing.append(index.name)
+        try:
+            body = self.term()
+        finally:
+            self.summing.pop()
+        return self.indexed_by(body, index)
 
     def text_script(self) -> bool:
         """``^{\\text{shared}}`` or ``^\\text{new}``: a superscript that is part of the name."""
@@ -277,7 +337,10 @@ class NotationReader:
             self.next()
             variable = self.script_value()
         operand = self.postfix()
-        if variable is not None and not is_typed(operand) and isinstance(variable, sp.Symbol) \
+        # the samples x^{(i)} of a bold name are data: a gradient with respect to a number is taken term by term
+        samples = {e: sp.Dummy() for e in self.typed_entries if e in sp.sympify(operand).free_symbols}
+        if variable is not None and not is_typed(sp.sympify(operand).xreplace(samples)) and not is_typed(variable) \
+                and isinstance(variable, sp.Symbol) \
                 and variable in sp.sympify(operand).free_symbols:
             return self.marked(sp.diff(operand, variable), variable)
         if variable is None and isinstance(operand, AppliedUndef) and len(operand.args) == 1 and not is_typed(operand):
@@ -296,6 +359,8 @@ class NotationReader:
             if isinstance(operand, sp.Symbol):
                 return self.marked(self.symbol(name), variable)
             return self.marked(sp.Function(name, real=True)(*operand.args), variable)
+        if isinstance(variable, VectorName) and (isinstance(operand, sp.Add) or is_typed(operand)):
+            return self.gradient_of_sum(operand, variable, tok)
         raise InputError(f"\\nabla at column {tok.col}: write \\nabla_x f(x) (the variable below, the function of "
                          "it after) or \\nabla_x J for a named gradient")
 
@@ -395,92 +460,11 @@ class NotationReader:
         self.expect("}")
         return sp.Subs(value, variable, point).doit()
 
-    def is_partial_fraction(self) -> bool:
-        return self.peek("{") and self.pos + 1 < len(self.toks) and self.toks[self.pos + 1].text in (
-            "\\partial", "d") and self._partial_denominator()
-
-    def _partial_denominator(self) -> bool:
-        # {\partial ...}{\partial ...}: find the closing brace of the numerator
-        level, i = 0, self.pos
-        while i < len(self.toks):
-            t = self.toks[i].text
-            level += t == "{"
-            level -= t == "}"
-            if level == 0:
-                break
-            i += 1
-        return i + 2 < len(self.toks) and self.toks[i + 1].text == "{" and self.toks[i + 2].text in (
-            "\\partial", "d") and self.toks[i + 2].text == self.toks[self.pos + 1].text
-
-    def partial_symbol(self, tok):
-        r"""``\frac{\partial \ell}{\partial y_j}`` (the symbol ``dell_dy_j``), ``\frac{\partial^2 L}{\partial w_i \partial w_j}``
-        (``d2L_dw_i_dw_j``), ``\frac{df}{dx}``; ``\frac{d}{dx} f(x)`` and ``\frac{\partial}{\partial x}(...)`` differentiate."""
-        self.expect("{")
-        mark = self.next().text  # \partial or d
-        order = self.derivative_order()
-        if self.peek("(") and self.peek_at(2) == ")" or self.peek("(") and self.peek_at(1) == "\\text":
-            self.next()  # \partial(\text{Loss}): a name in parentheses
-            top, top_index = self.name_with_index()
-            self.expect(")")
-        else:
-            top, top_index = (None, None) if self.peek("}") else self.name_with_index()
-        if top is not None and self.peek("(") and not self.typing.kind(top):
-            self.arguments()  # \partial \Omega_2(\theta): the dependence is shown, the name is the function's
-        power = self.derivative_order() if top is not None and self.peek("^") else 1
-        self.expect("}")
-        self.expect("{")
-        parts = []
-        while not self.peek("}"):
-            if self.next().text != mark:
-                raise InputError(f"write the denominator of a derivative as {mark} x {mark} y (column {tok.col})")
-            name, index = self.name_with_index()
-            exponent = self.derivative_order() if self.peek("^") else 1
-            parts.append((name, index, exponent))
-        self.next()
-        if not parts:
-            raise InputError(f"a derivative needs a variable below the line (column {tok.col})")
-        if top is None:
-            operand = self.as_entries(self.postfix())
-            variables = [self.indexed(n)[i] if i is not None else self.symbol(n) for n, i, e in parts for _ in range(e)]
-            labels = {str(i.base.label) for i in sp.sympify(operand).atoms(sp.Indexed)} & self.superscript_bases
-            for v in variables:
-                if isinstance(v, sp.Symbol) and v.name.rpartition("_")[0] in labels:
-                    base = v.name.rpartition("_")[0]
-                    raise InputError(f"\\partial {v.name} below a formula of {base}^{{(j)}} (column {tok.col}): an entry "
-                                     f"{v.name} or a sample {base}^{{({v.name.rpartition('_')[2]})}}? write the one meant")
-            mixed = len(set(variables)) > 1
-            unknown = sorted({f.func.__name__ for f in sp.sympify(operand).atoms(AppliedUndef)} - self.typing.smooth)
-            if mixed and unknown:  # SymPy's Derivative orders the variables: that is Schwarz, true for smooth f only
-                raise InputError(f"the mixed partial at column {tok.col} of {unknown[0]}(...) depends on the order "
-                                 f"unless {unknown[0]} is smooth: say --smooth {unknown[0]} (Schwarz)")
-            return bounded_diff(operand, *(self.as_entries(v, operand) for v in variables))
-        if top in self.typing.smooth:  # Schwarz: the partials of a smooth function commute, one order names them
-            counts: dict = {}
-            for n, i, e in parts:
-                counts[(n, i)] = counts.get((n, i), 0) + e
-            parts = sorted(((n, i, e) for (n, i), e in counts.items()), key=lambda p: (p[0], sp.sstr(p[1])))
-        top += "" if power == 1 else str(power)  # \partial \sigma^2: the power is part of the name
-        names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
-        name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
-        indices = tuple(dict.fromkeys(i for i in [top_index] + [i for _, i, _ in parts] if i is not None))
-        if indices:
-            base = self.indexed(name)
-            return base[indices] if len(indices) > 1 else base[indices[0]]
-        return self.symbol(name)
-
-    def derivative_order(self) -> int:
-        r"""``^2`` of ``\partial^2``: an integer order (1 without a superscript)."""
-        if not self.peek("^"):
-            return 1
-        self.next()
-        value = self.script_value()
-        if not (isinstance(value, sp.Integer) and 1 <= value <= 10):
-            raise InputError("the order of a derivative must be an integer from 1 to 10")
-        return int(value)
-
     # ------------------------------------------------------------------ big operators
     def big_operator(self, tok):
         self.next()
+        if tok.text == "\\sum" and self.over_a_set():
+            return self.set_sum(tok)
         lower = upper = index = None
         for _ in range(2):
             if self.peek("_"):
@@ -495,41 +479,11 @@ class NotationReader:
                 upper = self.script_value()
         if index is None or upper is None:
             raise InputError(f"write sums with both limits: \\sum_{{j=1}}^{{m}} (column {tok.col})")
-        body = self.indexed_by(self.term(), index)
+        body = self.summand(index)
         if tok.text == "\\sum":
             return bounded_sum(body, index, lower, upper)
         bounded_sum(body, index, lower, upper)  # the same bounds
         return sp.Product(body, (index, lower, upper))
-
-    def indexed_by(self, body, index: sp.Symbol):
-        r"""In :math:`\sum_{i}`, a name subscripted by the index is an entry: ``\epsilon_i`` is ``epsilon[i]``.
-
-        ``x_{i,k}`` is ``x[i, k]``; ``h_{ik}`` (two letters, one the index) could be an entry or a name and is
-        refused, as is a vector or matrix subscripted by the index or arithmetic on it (write ``x^{(i+1)}``).
-        """
-        i = index.name
-        swap = {}
-        for s in sp.sympify(body).free_symbols:
-            if not isinstance(s, sp.Symbol) or "_" not in s.name:
-                continue
-            base, _, last = s.name.rpartition("_")
-            parts = last.strip("{}").split(",")
-            mentioned = i in parts or any(len(p) == 2 and i in p and p.isalpha() for p in parts) or (
-                last.startswith("{") and i in "".join(c if c.isalnum() else " " for c in last).split())
-            if not mentioned:
-                continue
-            if is_typed(s):
-                raise InputError(f"{s.name} in a sum over {i}: a vector or matrix subscripted by the index is not "
-                                 f"read; write its entries as {base}^{{({i})}}")
-            if any(not (p.isalpha() or p.isdigit()) or (len(p) == 2 and i in p and p.isalpha()) for p in parts):
-                entry = ",".join(",".join(p) if len(p) == 2 and p.isalpha() else p for p in parts)
-                raise InputError(f"{s.name} in a sum over {i} reads as an entry or as a name: write "
-                                 f"{base}_{{{entry}}} with commas between the indices, "
-                                 f"{base}^{{({last.strip('{}')})}} for arithmetic, or \\text{{...}} for a name")
-            indices = [self.symbol(p) if p.isalpha() else sp.Integer(p) for p in parts]
-            swap[s] = self.indexed(base)[tuple(indices) if len(indices) > 1 else indices[0]]
-            self.subscript_bases.add(base)
-        return sp.sympify(body).xreplace(swap) if swap else body
 
     def as_entries(self, value, within=None, subscripted=None):
         r"""``x_j`` is the entry ``x[j]`` where ``x`` is indexed (``\sum_i x_i`` made it so): one name, one reading.
@@ -545,11 +499,18 @@ class NotationReader:
                              f"({name}^{{(j)}}): one may be an entry, the other a sample; write one of them differently")
         bases = {str(i.base.label) for i in sp.sympify(within if within is not None else value).atoms(sp.Indexed)}
         bases = (bases | subscripted) & subscripted if within is None else bases & subscripted
+        ranks: dict[str, set] = {}
+        for a in sp.sympify(within if within is not None else value).atoms(sp.Indexed):
+            ranks.setdefault(str(a.base.label), set()).add(len(a.indices))
         swap = {}
         for s in sp.sympify(value).free_symbols:
             if isinstance(s, sp.Symbol) and not is_typed(s) and "_" in s.name and s.name not in bases:
                 base, _, sub = s.name.rpartition("_")
                 if base in bases and (sub.isalpha() or sub.isdigit()):
+                    if len(sub) > 1 and sub.isalpha():  # h_{ik} beside h[i, k]: the entry, of the same rank only
+                        if sub.isascii() and s.name not in self.worded and len(sub) in ranks.get(base, ()):
+                            swap[s] = self.indexed(base)[tuple(map(self.symbol, sub))]
+                        continue
                     swap[s] = self.indexed(base)[self.symbol(sub) if sub.isalpha() else sp.Integer(sub)]
         return sp.sympify(value).xreplace(swap) if swap else value
 
@@ -574,7 +535,7 @@ class NotationReader:
             raise InputError(f"unsupported environment {kind!r} at column {tok.col}")
         rows, row = [], []
         while True:
-            row.append(self.expression())
+            row.append(self.next() if self.peek("\\dots", "\\ldots", "\\cdots", "\\vdots") else self.expression())
             if self.peek("&"):
                 self.next()
                 continue
@@ -591,4 +552,6 @@ class NotationReader:
         if self.braced_name() != kind:
             raise InputError(f"\\begin{{{kind}}} closed by a different \\end")
         rows = [r for r in rows if r]
+        if any(isinstance(x, Tok) for r in rows for x in r):  # [g(p_1) & \ldots & g(p_D)]: entries by a pattern
+            return self.vector_by_pattern(rows, tok)
         return matrix_of(rows if len(rows[0]) > 1 else [r[0] for r in rows])

@@ -34,7 +34,7 @@ import sympy as sp
 from sympy.stats.crv_types import LaplaceDistribution, NormalDistribution, UniformDistribution
 
 from derivations.errors import InputError
-from derivations.reading.shapes import is_typed
+from derivations.reading.shapes import ONE, IdentityName, MatrixName, Shape, VectorName, infer_shapes, is_typed
 
 #: comparison tokens and the SymPy relation each means
 COMPARISONS = {"<": sp.StrictLessThan, "\\lt": sp.StrictLessThan, ">": sp.StrictGreaterThan,
@@ -42,7 +42,8 @@ COMPARISONS = {"<": sp.StrictLessThan, "\\lt": sp.StrictLessThan, ">": sp.Strict
                "\\geq": sp.GreaterThan, "\\ge": sp.GreaterThan, "\\geqslant": sp.GreaterThan,
                "\\neq": sp.Ne, "\\ne": sp.Ne}
 #: tokens that begin the second part of a statement
-STATEMENT_TOKENS = set(COMPARISONS) | {"\\in", "\\sim"}
+STATEMENT_TOKENS = set(COMPARISONS) | {"\\in", "\\sim", "\\rightarrow", "\\to"}
+_COUNTS = set("nmkdNMKDT")  # names of counts: an order of growth in one of them is as it grows without bound
 _NUMBER_SETS = {"R": sp.S.Reals, "Z": sp.S.Integers, "N": sp.S.Naturals0, "Q": sp.S.Rationals}
 
 
@@ -59,6 +60,31 @@ class Distributed(sp.Basic):
 
     @property
     def distribution(self) -> sp.Basic:
+        return self.args[1]
+
+
+class Tends(sp.Basic):
+    r"""``\alpha \rightarrow \infty``: the name ``\alpha`` tends to a point (a limit taken, not a quantity).
+
+    >>> Tends(sp.Symbol("alpha"), sp.oo).point
+    oo
+    """
+
+    @property
+    def point(self) -> sp.Basic:
+        return self.args[1]
+
+
+class MultivariateNormal(sp.Basic):
+    r"""``\mathcal{N}(\mu, \Sigma)`` of a vector: its mean and covariance (the second parameter of a vector normal
+    is a matrix, its covariance, unlike the scalar :math:`\mathcal{N}(\mu, \sigma)`, read only as a square).
+
+    >>> MultivariateNormal(sp.S.Zero, sp.Symbol("Sigma")).covariance
+    Sigma
+    """
+
+    @property
+    def covariance(self) -> sp.Basic:
         return self.args[1]
 
 
@@ -107,10 +133,19 @@ class StatementReader:
     def statement(self, value, allowed: bool):
         """``value`` followed by a comparison chain, ``\\in S`` or ``\\sim D``: the statement it makes."""
         tok = self.current()
-        what = {"\\in": "a membership", "\\sim": "a distribution"}.get(tok.text, "a condition")
+        what = {"\\in": "a membership", "\\sim": "a distribution", "\\rightarrow": "a limit",
+                "\\to": "a limit"}.get(tok.text, "a condition")
         if not allowed:
             raise InputError(f"'{tok.text}' at column {tok.col} states {what}, not a quantity: derivkit check "
                              "compares quantities")
+        if tok.text in ("\\rightarrow", "\\to"):
+            self.next()
+            if not isinstance(value, sp.Symbol) or is_typed(value):
+                raise InputError(f"'{tok.text}' at column {tok.col}: the left side of a limit must be a name")
+            return Tends(value, self.expression())
+        if tok.text == "\\sim" and isinstance(value, VectorName):
+            self.next()
+            return Distributed(value, self.vector_normal(tok))
         if is_typed(value):
             raise InputError(f"'{tok.text}' at column {tok.col}: {what} for a vector or matrix is not read")
         self.next()
@@ -186,3 +221,39 @@ class StatementReader:
                              "\\mathcal{N}(μ, σ^2)")
         raise InputError(f"the distribution at column {start.col} is not read: write \\mathcal{{U}}(a, b), "
                          "\\text{Laplace}(μ, b) or \\mathcal{N}(μ, σ^2)")
+
+    def vector_normal(self, tok):
+        r"""``\mathcal{N}(0, \frac{1}{\alpha}\mathbf{I})`` after a vector: the mean (0 or a vector) and the covariance."""
+        start = self.current()
+        self.bold, self.font = False, ""
+        name = self.bare_name()
+        params = self.arguments() if self.peek("(") or self.peek("\\left") else []
+        if name not in ("N", "Normal", "Gaussian") or len(params) != 2:
+            raise InputError(f"the distribution of a vector at column {start.col} is read only as a normal, "
+                             "\\mathcal{N}(\\mu, \\Sigma)")
+        mean, covariance = params
+        square = False
+        if any(isinstance(a, (MatrixName, IdentityName)) for a in sp.sympify(covariance).atoms(sp.Symbol)):
+            try:
+                shapes = infer_shapes([covariance])
+                shape = shapes.shape(covariance)
+                square = shape is None or not isinstance(shape, Shape) or shapes.find(shape.rows) != ONE
+            except InputError:
+                square = False
+        if not square or not (mean == 0 or isinstance(mean, VectorName)):
+            raise InputError(f"\\mathcal{{N}}(...) at column {start.col} of a vector: write the mean (0 or a vector) "
+                             "and the covariance as a matrix, \\mathcal{N}(0, \\sigma^2 \\mathbf{I})")
+        return MultivariateNormal(mean, covariance)
+
+    def order_of_growth(self, start):
+        r"""``\mathcal{O}(N^3)``: the order of growth as the one count in it grows, ``O(N**3, (N, oo))``."""
+        if not self.statements:
+            raise InputError(f"\\mathcal{{O}}(...) at column {start.col} is an order of growth, not a formula "
+                             "derivkit check can compare")
+        args = self.arguments()
+        names = sorted(sp.sympify(args[0]).free_symbols, key=str) if len(args) == 1 else []
+        if len(names) != 1 or names[0].name not in _COUNTS:
+            raise InputError(f"\\mathcal{{O}}(...) at column {start.col}: the order of growth is read in one count "
+                             "(n, m, k, d, N, ...) as it grows; of other names it may be as they tend to 0 or to "
+                             "infinity, which is not settled")
+        return sp.Order(args[0], (names[0], sp.oo))

@@ -1,0 +1,199 @@
+r"""Statements over a range of indices: a set written by its elements, ``\{x^{(1)}, \dots, x^{(m)}\}``, and a
+maximum or minimum over indices, ``\max_{i,j} |\kappa_i / \kappa_j|``.
+
+An ellipsis is read only where the first and last elements settle its pattern: the
+elements are one name indexed by one index, the first at an integer ``a`` (and the
+second, if written, at ``a + 1``), the last at ``b``; the set is
+:math:`\{x^{(j)} : j = a, \dots, b\}` (:class:`IndexedSet`).  A maximum over indices
+is left unevaluated (:class:`Extremum`).  Both are statements: read with
+``read_latex(..., statements=True)``, refused by ``derivkit check``, which compares
+quantities.  :class:`RangeReader` is mixed into the reader of
+:mod:`derivations.reading.latex`.
+
+Examples
+========
+
+>>> from derivations.reading.latex import read_latex
+>>> read = lambda text: read_latex([text], rhs_of_equation=False, statements=True).values[0]
+>>> read(r"\{\mathbf{x}^{(1)}, \mathbf{x}^{(2)}, \dots, \mathbf{x}^{(m)}\}")
+IndexedSet(x[j], (j, 1, m))
+>>> read(r"\max_{i,j} \left| \frac{\kappa_i}{\kappa_j} \right|")
+Extremum(max, Abs(kappa[i]/kappa[j]), (i, j))
+>>> read(r"\{x^{(1)}, x^{(3)}, \dots, x^{(m)}\}")
+Traceback (most recent call last):
+...
+derivations.errors.InputError: the set at column 1: the elements before \dots must be at consecutive indices (x^{(1)}, x^{(2)}, \dots, x^{(m)}); the pattern is not settled
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations.errors import InputError
+from derivations.reading.shapes import kind_of, typed
+
+__all__ = ["IndexedSet", "Extremum", "PatternVector", "RangeReader"]
+
+_ELLIPSES = ("\\dots", "\\ldots", "\\cdots")
+_FRESH = "jklpqrstuv"
+
+
+class IndexedSet(sp.Basic):
+    r"""The set :math:`\{x_j : j = a, \dots, b\}`: ``IndexedSet(element, (j, a, b))``.
+
+    >>> j, m = sp.symbols("j m")
+    >>> IndexedSet(sp.IndexedBase("x")[j], sp.Tuple(j, 1, m)).limits
+    (j, 1, m)
+    """
+
+    @property
+    def element(self) -> sp.Basic:
+        return self.args[0]
+
+    @property
+    def limits(self) -> sp.Tuple:
+        return self.args[1]
+
+
+class Extremum(sp.Basic):
+    r"""An unevaluated :math:`\max_{i,j} f_{ij}` (or min): ``Extremum(max, body, (i, j))``.
+
+    >>> i = sp.Symbol("i")
+    >>> Extremum(sp.Symbol("max"), sp.IndexedBase("a")[i], sp.Tuple(i)).indices
+    (i,)
+    """
+
+    @property
+    def body(self) -> sp.Basic:
+        return self.args[1]
+
+    @property
+    def indices(self) -> sp.Tuple:
+        return self.args[2]
+
+
+class PatternVector(sp.Basic):
+    r"""The vector with entries :math:`e_j`, :math:`j = a, \dots, b`, written with an ellipsis:
+    ``PatternVector(e_j, (j, a, b), row)`` (``row`` True for a row, False for a column).
+
+    >>> j, D = sp.symbols("j D")
+    >>> PatternVector(sp.Function("g")(j), sp.Tuple(j, 1, D), sp.false).transposed()
+    PatternVector(g(j), (j, 1, D), True)
+    """
+
+    def transposed(self) -> "PatternVector":
+        return PatternVector(self.args[0], self.args[1], sp.true if self.args[2] == sp.false else sp.false)
+
+
+def _template(value, at, index, indexed):
+    r"""``value`` with its names subscripted by ``at`` (``p_1``, ``p_D``, ``x[1]``) written in ``index`` instead."""
+    suffix = f"_{sp.sstr(at)}"
+    swap = {}
+    for a in sp.sympify(value).atoms(sp.Symbol, sp.Indexed):
+        if isinstance(a, sp.Indexed) and a.indices == (at,):
+            swap[a] = a.base[index]
+        elif isinstance(a, sp.Indexed) and str(a.base.label).endswith(suffix):
+            swap[a] = indexed(str(a.base.label)[:-len(suffix)] + f"_{index}")[a.indices]
+        elif isinstance(a, sp.Symbol) and a.name.endswith(suffix) and not isinstance(a, sp.Dummy):
+            swap[a] = sp.Symbol(a.name[:-len(suffix)] + f"_{index}", **a.assumptions0)
+    return sp.sympify(value).xreplace(swap) if swap else None
+
+
+def _entry(value, typed_entries) -> tuple[str, sp.Basic, object] | None:
+    """``(base, index, kind)`` of ``x[k]`` (an Indexed, or a vector or matrix read from ``x^{(k)}``), else ``None``."""
+    if isinstance(value, sp.Indexed) and len(value.indices) == 1:
+        return str(value.base.label), value.indices[0], None
+    if value in typed_entries:
+        name, index = typed_entries[value]
+        return name, index, kind_of(value)
+    return None
+
+
+class RangeReader:
+    """Sets written by their elements and extrema over indices, for the LaTeX reader."""
+
+    def indexed_set(self, tok):
+        r"""``\{x^{(1)}, x^{(2)}, \dots, x^{(m)}\}`` (after ``\{``'s position): the set of the ``x^{(j)}``."""
+        if not self.statements:
+            raise InputError(f"\\{{...\\}} at column {tok.col} is a set, not a quantity: derivkit check compares "
+                             "quantities")
+        self.next()
+        items, dots = [], None
+        while True:
+            if self.peek(*_ELLIPSES):
+                dots = len(items)
+                self.next()
+            else:
+                items.append(self.expression())
+            if self.peek("\\}"):
+                self.next()
+                break
+            self.expect(",")
+        if dots is None:
+            return sp.FiniteSet(*items)
+        entries = [_entry(v, self.typed_entries) for v in items]
+        fix = "x^{(1)}, x^{(2)}, \\dots, x^{(m)}"
+        if dots == 0 or dots != len(items) - 1 or any(e is None for e in entries) or \
+                len({(e[0], e[2]) for e in entries}) != 1:
+            raise InputError(f"the set at column {tok.col}: write the elements as one indexed name around \\dots "
+                             f"({fix}); the pattern is not settled")
+        first, last = entries[0][1], entries[-1][1]
+        consecutive = all(e[1] == first + k for k, e in enumerate(entries[:-1]))
+        if not (first.is_Integer and consecutive):
+            raise InputError(f"the set at column {tok.col}: the elements before \\dots must be at consecutive indices "
+                             f"({fix}); the pattern is not settled")
+        base, _, kind = entries[0]
+        used = {t.text for t in self.toks if t.kind == "letter"}
+        index = self.symbol(next(c for c in _FRESH if c not in used))
+        element = self.indexed(base)[index] if kind is None else typed(f"{base}[{index}]", kind)
+        return IndexedSet(element, sp.Tuple(index, first, last))
+
+    def extremum(self, function: str, tok):
+        r"""``\max_{i,j} body`` (at the ``_`` after ``\max``): the maximum over the indices, unevaluated."""
+        if not self.statements:
+            raise InputError(f"\\{function}_{{...}} at column {tok.col} is a {function}imum over indices, which "
+                             "derivkit check does not compare; give the quantity it is taken of")
+        self.expect("_")
+        self.expect("{")
+        indices = [self.symbol(self.subscript_text())]
+        while self.peek(","):
+            self.next()
+            indices.append(self.symbol(self.subscript_text()))
+        self.expect("}")
+        body = self.postfix()
+        for index in indices:
+            body = self.indexed_by(body, index)
+        return Extremum(sp.Symbol(function), body, sp.Tuple(*indices))
+
+    def vector_by_pattern(self, rows, tok):
+        r"""``\begin{bmatrix} g(p_1) & \ldots & g(p_D) \end{bmatrix}``: the row (or column) of the :math:`g(p_j)`.
+
+        The first entry is at an integer (its names subscripted by it, ``p_1``), the last at ``b`` (``p_D``); with the
+        index written in, the two must be the same formula, and a second entry, if written, the one at the integer
+        after the first.  Otherwise the pattern is not settled and the vector is refused.
+        """
+        row = len(rows) == 1
+        items = rows[0] if row else [r[0] for r in rows if len(r) == 1]
+        fix = "write the entries around \\ldots as one formula in a subscript, g(p_1) & \\ldots & g(p_D)"
+        if not row and len(items) != len(rows) or not self.statements:
+            raise InputError(f"the matrix at column {tok.col} is written with an ellipsis: "
+                             + ("only a row or a column is read" if self.statements else
+                                "a vector of symbolic length is not a formula derivkit check compares"))
+        dots = [k for k, x in enumerate(items) if isinstance(x, type(tok))]
+        if len(dots) != 1 or dots[0] == 0 or dots[0] != len(items) - 2:
+            raise InputError(f"the vector at column {tok.col}: {fix}")
+        first_entry, last_entry = items[0], items[-1]
+        used = {t.text for t in self.toks if t.kind == "letter"}
+        index = self.symbol(next(c for c in _FRESH if c not in used))
+        for first in (sp.Integer(0), sp.Integer(1)):
+            template = _template(first_entry, first, index, self.indexed)
+            if template is None:
+                continue
+            lasts = {a.name.rpartition("_")[2] for a in sp.sympify(last_entry).atoms(sp.Symbol)} | {
+                str(a.base.label).rpartition("_")[2] for a in sp.sympify(last_entry).atoms(sp.Indexed)}
+            for last in sorted(lasts):
+                at = sp.Integer(last) if last.isdigit() else self.symbol(last)
+                if last and _template(last_entry, at, index, self.indexed) == template and all(
+                        _template(e, first + k, index, self.indexed) == template for k, e in enumerate(items[1:-2], 1)):
+                    return PatternVector(template, sp.Tuple(index, first, at), sp.true if row else sp.false)
+        raise InputError(f"the vector at column {tok.col}: {fix}; the pattern is not settled")
