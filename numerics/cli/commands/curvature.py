@@ -68,7 +68,7 @@ def register(sub) -> None:
     p.add_argument("--trace", action="store_true", help="--mlp: Hutchinson's estimate of the Hessian's trace")
     p.add_argument("--budget", type=float, default=10.0, metavar="S",
                    help="seconds for the whole --mlp analysis: top eigenvalues first, then bottom and trace (default 10)")
-    p.add_argument("--n", metavar="N", help="the size n in the bounds of indexed sums, e.g. Sum(..., (i, 0, n-2))")
+    options.add_size(p, "at most 1,000,000")
     p.add_argument("--full", action="store_true", help="print the full Hessian (above 500 variables: its nonzeros)")
     p.set_defaults(handler=run)
 
@@ -89,7 +89,7 @@ def run(args) -> int:
     from numerics.cli.progress import Progress
     from numerics.compile import objective
 
-    size = read_size(args.n)
+    size = options.size(args.n)
     # at a point the expression is only evaluated (compiled derivatives, floats): never expanded
     expr = shown = read_expression(args.expr, max_terms=MAX_N, expansion=False)
     if size is not None or is_indexed(expr):
@@ -206,22 +206,6 @@ def _nonfinite_message(analysis) -> str:
 
 _SHAPE = {Kind.MINIMUM: "positive definite", Kind.MAXIMUM: "negative definite", Kind.SADDLE: "indefinite",
           Kind.DEGENERATE: "singular, semidefinite"}
-
-
-def read_size(text: str | None) -> int | None:
-    """The checked ``--n``: an integer from 1 to :data:`~derivations.reading.indexed.MAX_N`, or ``None``.
-
-    >>> read_size("10**9")
-    Traceback (most recent call last):
-    ...
-    derivations.errors.InputError: --n must be an integer from 1 to 1,000,000 (the limit of variables), got '10**9'
-    """
-    if text is None:
-        return None
-    value = text.strip().replace("_", "")
-    if not value.isdigit() or not 1 <= int(value) <= MAX_N:
-        raise InputError(f"--n must be an integer from 1 to {MAX_N:,} (the limit of variables), got {text!r}")
-    return int(value)
 
 
 def _run_indexed(args, expr, fn) -> int:
