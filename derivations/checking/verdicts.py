@@ -48,6 +48,7 @@ class CheckResult:
     seconds: float = 0.0
     claimed_read: Mapping | None = None
     expected_read: Mapping | None = None
+    scope: Mapping | None = None  # check --n: {"n": N, "indices": {k: [values]}, "proved_for_all_n": bool}
 
     def as_json(self) -> dict:
         """The ``--json`` record: verdict, method, counterexample, both values, diagnostics."""
@@ -64,6 +65,7 @@ class CheckResult:
             "seconds": round(self.seconds, 4),
             "claimed_read": self.claimed_read,
             "expected_read": self.expected_read,
+            "scope": self.scope,
         }
 
     def summary(self) -> str:

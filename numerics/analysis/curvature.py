@@ -48,7 +48,7 @@ from numerics.compare.problems import parse_point
 from numerics.compile import Objective, objective
 
 if TYPE_CHECKING:
-    from numerics.analysis.spectrum import Inertia, LanczosEigenvalues
+    from numerics.analysis.spectrum import BisectedEigenvalues, Inertia, LanczosEigenvalues
 
 __all__ = ["PointAnalysis", "CriticalPointReport", "Eigen", "MultistartResult", "analyze_point", "default_starts",
            "DENSE_UP_TO", "LargePointAnalysis", "analyze_large_point",
@@ -446,8 +446,8 @@ class LargePointAnalysis:
     value: float
     gradient: np.ndarray
     hessian: object  # scipy.sparse.csr_matrix
-    largest: "LanczosEigenvalues"
-    smallest: "LanczosEigenvalues"
+    largest: "BisectedEigenvalues | LanczosEigenvalues"
+    smallest: "BisectedEigenvalues | LanczosEigenvalues"
     inertia: "Inertia | None"
     bounds: tuple[float, float, float, float]  # λ_min ∈ [b0, b1], λ_max ∈ [b2, b3] (Gershgorin and Ritz values)
 
@@ -472,10 +472,8 @@ class LargePointAnalysis:
             "n": len(self.variables), "point": _nums(self.point), "value": _num(self.value),
             "gradient": _nums(self.gradient), "gradient_norm": _num(self.gradient_norm),
             "hessian_nonzeros": int(h.nnz),
-            "largest_eigenvalues": {"values": _nums(self.largest.eigenvalues), "converged": self.largest.converged,
-                                    "method": "Lanczos (ARPACK eigsh) on the sparse Hessian"},
-            "smallest_eigenvalues": {"values": _nums(self.smallest.eigenvalues), "converged": self.smallest.converged,
-                                     "method": "Lanczos (ARPACK eigsh) on the sparse Hessian"},
+            "largest_eigenvalues": _extreme_json(self.largest),
+            "smallest_eigenvalues": _extreme_json(self.smallest),
             "inertia": None if self.inertia is None else {
                 "negative": self.inertia.negative, "zero": self.inertia.zero, "positive": self.inertia.positive,
                 "method": self.inertia.method},
@@ -488,11 +486,25 @@ class LargePointAnalysis:
         return out
 
 
-def analyze_large_point(obj: Objective, x: Sequence[float], k: int = 1, seed: int = 0) -> LargePointAnalysis:
+def _extreme_json(e) -> dict:
+    """An end of the spectrum: values, whether converged, how; for bisection each bracket and the width asked for."""
+    from numerics.analysis.spectrum import BisectedEigenvalues
+
+    out = {"values": _nums(e.eigenvalues), "converged": e.converged, "method": f"{e.method} on the sparse Hessian",
+           "message": e.message}
+    if isinstance(e, BisectedEigenvalues):
+        out.update(brackets=[_nums(b) for b in e.brackets], tolerance=_num(e.tolerance), factorizations=e.factorizations)
+    return out
+
+
+def analyze_large_point(obj: Objective, x: Sequence[float], k: int = 1, seed: int = 0,
+                        seconds: float = math.inf) -> LargePointAnalysis:
     r"""Curvature at ``x`` for many variables: ``k`` largest and smallest eigenvalues and the inertia.
 
-    The extreme eigenvalues come from Lanczos (``scipy.sparse.linalg.eigsh``) on
-    the sparse Hessian; the counts of negative, zero and positive eigenvalues
+    Each extreme eigenvalue is bracketed to :data:`EIGEN_RTOL` of the spectrum's scale by bisection
+    on the inertia of :math:`H - \sigma I` (:func:`numerics.analysis.spectrum.bisected_eigenvalues`),
+    within ``seconds`` for both ends (partial brackets when cut short); where that factorization does
+    not exist, by Lanczos (``scipy.sparse.linalg.eigsh``). The counts of negative, zero and positive eigenvalues
     from the pivots of a sparse :math:`LDL^\top` (Sylvester's law of inertia,
     :func:`numerics.analysis.spectrum.sparse_inertia`), ``None`` when that
     factorization does not exist.
@@ -507,22 +519,29 @@ def analyze_large_point(obj: Objective, x: Sequence[float], k: int = 1, seed: in
     """
     from scipy.sparse import csr_matrix
 
-    from numerics.analysis.spectrum import lanczos_eigenvalues, sparse_inertia
+    from numerics.analysis.spectrum import bisected_eigenvalues, lanczos_eigenvalues, sparse_inertia
 
     x = np.asarray(x, dtype=float).reshape(obj.n)
     value, g = obj.fun(x), np.asarray(obj.jac(x), dtype=float)
     h = csr_matrix(obj.hess(x))
     if not (math.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(h.data))):
         raise InputError("the function or its derivatives are not finite at this point")
-    ncv = 64 if obj.n <= WIDE_BASIS_UP_TO else None  # None: ARPACK's default max(2k + 1, 20)
-    top = lanczos_eigenvalues(h.dot, obj.n, k=k, which="largest", seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS,
-                              ncv=ncv)
-    bottom = lanczos_eigenvalues(h.dot, obj.n, k=k, which="smallest", seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS,
-                                 ncv=ncv)
-    return LargePointAnalysis(tuple(map(str, obj.variables)), x, value, g, h, top, bottom, sparse_inertia(h, ZERO_TOL),
-                              eigenvalue_bounds(h, seed))
+    stop = time.monotonic() + seconds
+    bounds = eigenvalue_bounds(h, seed)
+    ends = []
+    for which, inner, share in (("largest", bounds[2], 2), ("smallest", bounds[1], 1)):
+        e = bisected_eigenvalues(h, k, which, inner=inner, rtol=EIGEN_RTOL,
+                                 seconds=max(0.0, (stop - time.monotonic()) / share))
+        if not e.factored:  # no inertia to count with: Lanczos, whose restarts a tight cluster can exhaust
+            ncv = 64 if obj.n <= WIDE_BASIS_UP_TO else None  # None: ARPACK's default max(2k + 1, 20)
+            e = lanczos_eigenvalues(h.dot, obj.n, k=k, which=which, seed=seed, tol=1e-8, maxiter=LANCZOS_RESTARTS,
+                                    ncv=ncv)
+        ends.append(e)
+    return LargePointAnalysis(tuple(map(str, obj.variables)), x, value, g, h, *ends, sparse_inertia(h, ZERO_TOL),
+                              bounds)
 
 
+EIGEN_RTOL = 1e-10  # width of an eigenvalue's bracket, relative to the largest Gershgorin bound
 WIDE_BASIS_UP_TO = 2000  # a 64-vector Lanczos basis up to this size (its orthogonalization is cheap there)
 LANCZOS_RESTARTS = 100  # ARPACK restarts per extreme: a tight cluster at an end of the spectrum stops it here
 BOUNDS_METHOD = ("Gershgorin discs (outer bounds) and the extreme Ritz values of 120 Lanczos steps (inner bounds: "

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from derivations.errors import InputError
 
-__all__ = ["CONSTANTS", "add_assume", "add_kinds", "add_seed", "add_timeout", "add_workers", "seed", "timeout",
-           "variables", "workers"]
+__all__ = ["CONSTANTS", "add_assume", "add_kinds", "add_seed", "add_size", "add_timeout", "add_workers", "seed",
+           "size", "timeout", "variables", "workers"]
 
 CONSTANTS = {"pi": "the constant π"}  # the one name the reader does not make a symbol
 
@@ -80,6 +80,32 @@ def seed(args) -> int:
     if not 0 <= args.seed < 2**32:  # NumPy's seeds
         raise InputError(f"--seed must be an integer from 0 to {2**32 - 1}, got {args.seed}")
     return args.seed
+
+
+def add_size(parser, what: str) -> None:
+    """Add ``--n N`` (the value of the size ``n`` in the bounds of indexed sums, for ``what``) to ``parser``."""
+    parser.add_argument("--n", metavar="N", help=f"the size n in the bounds of indexed sums, e.g. Sum(..., (i, 0, n-2)), "
+                                                 f"{what}")
+
+
+def size(text: str | None) -> int | None:
+    """The checked ``--n``: an integer from 1 to :data:`~derivations.reading.indexed.MAX_N`, or ``None``.
+
+    >>> size("1_000")
+    1000
+    >>> size("10**9")
+    Traceback (most recent call last):
+    ...
+    derivations.errors.InputError: --n must be an integer from 1 to 1,000,000 (the limit of variables), got '10**9'
+    """
+    from derivations.reading.indexed import MAX_N  # SymPy behind it: only for a command given --n
+
+    if text is None:
+        return None
+    value = text.strip().replace("_", "")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_N:
+        raise InputError(f"--n must be an integer from 1 to {MAX_N:,} (the limit of variables), got {text!r}")
+    return int(value)
 
 
 def add_kinds(parser) -> None:

@@ -22,6 +22,7 @@ from derivations.errors import InputError
 from numerics.compare import report as bench_report
 from numerics.compare import harness as compare
 from numerics.compare import collection, problems
+from numerics.cli import options
 from numerics.cli.options import add_timeout, add_workers, variables, workers
 from numerics.cli.progress import Progress
 
@@ -53,7 +54,7 @@ def register(sub) -> None:
     p.add_argument("--x0", help="starting point of --expr, comma-separated (use --x0=-1,2 for a leading minus)")
     p.add_argument("--vars", help="variables of --expr in the order of --x0 (default: its symbols by name)")
     p.add_argument("--fstar", help="known minimum value of --expr (enables the f - f* success test)")
-    p.add_argument("--n", metavar="N", help="the size n in the bounds of indexed sums of --expr")
+    options.add_size(p, "in --expr")
     p.add_argument("--json", metavar="FILE", help="write every run as JSON")
     p.add_argument("--csv", metavar="FILE", help="write every run as CSV")
     p.add_argument("--plots", metavar="DIR", help="write the performance profile and per-problem figures")
@@ -158,11 +159,10 @@ def _indexed_problem(args) -> problems.Problem:
     from derivations.reading.indexed import MAX_N, pattern_point, read_indexed
     from derivations.reading.parsing import parse_expression
 
-    from numerics.cli.commands.curvature import read_size
 
     if args.vars is not None:
         raise InputError("--vars cannot be combined with indexed sums (their variables are x0, x1, ... in order)")
-    fn = read_indexed(parse_expression(args.expr, max_terms=MAX_N), read_size(args.n))
+    fn = read_indexed(parse_expression(args.expr, max_terms=MAX_N), options.size(args.n))
     x0 = pattern_point(problems.parse_point(args.x0, "--x0"), fn.n, "--x0")
     f_star = None if args.fstar is None else float(problems.parse_point(args.fstar, "--fstar")[0])
     return problems.Problem("expr", fn.expand(), fn.variables, x0, f_star, None, f"user expression {args.expr.strip()}")

@@ -60,6 +60,9 @@ EXAMPLES = r"""examples:
   derivkit check --latex '\frac{\partial^2 L}{\partial x \partial y}' '\frac{\partial^2 L}{\partial y \partial x}' --smooth L
   derivkit check --latex 'f(x + h)' 'f(x) + f(h)' --function f                   different: f is applied
   derivkit check "cos(pi*n)" "(-1)^n" --assume "n integer"
+  derivkit check "200*(x[3]-x[2]^2) - 400*x[3]*(x[4]-x[3]^2) - 2*(1-x[3])" \
+                 "diff(Sum(100*(x[i+1]-x[i]^2)^2 + (1-x[i])^2, (i, 0, n-2)), x[3])" --n 10000
+                                                                 checked at n = 10000 (x[0] ... x[9999])
 exit codes: 0 equivalent, 1 different, 3 undecided, 2 input error.
 SymPy-style input: ^ or ** for powers, x[j] or x^{(j)} for indexed symbols, Sum(f, (j, 1, m)),
 Matrix([[a, b], [c, d]]) or [a, b] for vectors; every name is a symbol (also E, I, N, S, beta,
@@ -94,6 +97,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON record")
     options.add_timeout(p, DEFAULT_TIMEOUT, "the whole check")
     options.add_seed(p)
+    options.add_size(p, "checked at n = N (with x[i] the entries x[0] ... x[N-1]); also proved for all n where the "
+                        "sum algebra can")
     p.set_defaults(handler=run)
 
 
@@ -105,7 +110,17 @@ def run(args) -> int:
         raise InputError("--wrt needs --derivative-of")
     options.timeout(args)
     options.seed(args)
-    if args.against is not None:
+    size = options.size(args.n)
+    if size is not None and args.against is not None:
+        raise InputError("--n works with EXPECTED or --derivative-of F --wrt X, not with --against")
+    if size is not None:
+        from derivations.checking.at_size import check_at_size
+
+        result = check_at_size(args.claimed, args.expected, n=size, assume=args.assume, latex=args.latex,
+                               timeout=args.timeout, derivative_of=args.derivative_of, wrt=args.wrt, seed=args.seed,
+                               matrices=args.matrix, vectors=args.vector, functions=args.function,
+                               scalars=args.scalar, symmetric=args.symmetric, smooth=args.smooth)
+    elif args.against is not None:
         from derivations import registry
 
         derivation = registry.get(args.against)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import time
 
 import numpy as np
 
@@ -42,9 +43,11 @@ EXAMPLES = """examples:
 Indexed sums: x[i] inside Sum(term, (i, lo, hi)) is the vector x0, x1, ...; the bounds are integers or
 written in n (--n N, at most 1,000,000). --at then takes a pattern of k values, repeated n/k times
 (--at=-1.2,1), or name=value pairs. Above 500 variables the Hessian is not decomposed densely: the
-largest and smallest eigenvalues come from Lanczos on the sparse Hessian and the inertia from
-the signs of a sparse LDLᵀ (Sylvester's law); --json keeps the full gradient, --full adds the
-Hessian's nonzero entries.
+largest and smallest eigenvalues are bracketed by bisection on the inertia of H − σI (the signs of
+sparse LDLᵀ pivots, Sylvester's law; Lanczos where that factorization does not exist), each to
+1e-10 of the spectrum's scale within the time bound, and the inertia comes from the same
+factorization of H; --json keeps the full gradient and the brackets, --full adds the Hessian's
+nonzero entries.
 A search that cannot prove it found every critical point says so
 (JSON: "search_complete": false). In JSON, eigenvectors[i] is the unit eigenvector
 of eigenvalues[i] (ascending); infinite or undefined numbers are null.
@@ -68,12 +71,13 @@ def register(sub) -> None:
     p.add_argument("--trace", action="store_true", help="--mlp: Hutchinson's estimate of the Hessian's trace")
     p.add_argument("--budget", type=float, default=10.0, metavar="S",
                    help="seconds for the whole --mlp analysis: top eigenvalues first, then bottom and trace (default 10)")
-    p.add_argument("--n", metavar="N", help="the size n in the bounds of indexed sums, e.g. Sum(..., (i, 0, n-2))")
+    options.add_size(p, "at most 1,000,000")
     p.add_argument("--full", action="store_true", help="print the full Hessian (above 500 variables: its nonzeros)")
     p.set_defaults(handler=run)
 
 
 def run(args) -> int:
+    start = time.monotonic()
     if (args.expr is None) == (args.mlp is None):
         raise InputError("give exactly one of EXPR or --mlp SPEC")
     options.seed(args)
@@ -89,7 +93,7 @@ def run(args) -> int:
     from numerics.cli.progress import Progress
     from numerics.compile import objective
 
-    size = read_size(args.n)
+    size = options.size(args.n)
     # at a point the expression is only evaluated (compiled derivatives, floats): never expanded
     expr = shown = read_expression(args.expr, max_terms=MAX_N, expansion=False)
     if size is not None or is_indexed(expr):
@@ -97,7 +101,7 @@ def run(args) -> int:
 
         fn = read_indexed(expr, size)
         if fn.sums or fn.vectors:
-            return _run_indexed(args, expr, fn)
+            return _run_indexed(args, expr, fn, start)
         expr = fn.rest  # every sum written out (within its limit): an ordinary expression
     if args.at is None:  # the critical-point search works symbolically first: the expansion limits apply
         check_expansion(expr, fix="give --at POINT to analyze one point numerically, without expanding")
@@ -208,23 +212,7 @@ _SHAPE = {Kind.MINIMUM: "positive definite", Kind.MAXIMUM: "negative definite", 
           Kind.DEGENERATE: "singular, semidefinite"}
 
 
-def read_size(text: str | None) -> int | None:
-    """The checked ``--n``: an integer from 1 to :data:`~derivations.reading.indexed.MAX_N`, or ``None``.
-
-    >>> read_size("10**9")
-    Traceback (most recent call last):
-    ...
-    derivations.errors.InputError: --n must be an integer from 1 to 1,000,000 (the limit of variables), got '10**9'
-    """
-    if text is None:
-        return None
-    value = text.strip().replace("_", "")
-    if not value.isdigit() or not 1 <= int(value) <= MAX_N:
-        raise InputError(f"--n must be an integer from 1 to {MAX_N:,} (the limit of variables), got {text!r}")
-    return int(value)
-
-
-def _run_indexed(args, expr, fn) -> int:
+def _run_indexed(args, expr, fn, start: float) -> int:
     """An expression with indexed sums (read into ``fn``): the indexed bridge, dense up to DENSE_UP_TO variables."""
     from derivations.reading.indexed import pattern_point
 
@@ -250,7 +238,8 @@ def _run_indexed(args, expr, fn) -> int:
         values = pattern_point(parse_point(args.at, "--at"), fn.n, "--at")
     with np.errstate(all="ignore"):
         if fn.n > DENSE_UP_TO:
-            analysis = analyze_large_point(obj, values, seed=options.seed(args))
+            analysis = analyze_large_point(obj, values, seed=options.seed(args),
+                                           seconds=max(0.5, 0.8 * args.timeout - (time.monotonic() - start)))
         else:
             analysis = analyze_point(obj, values)
             if not (np.all(np.isfinite(analysis.gradient)) and np.all(np.isfinite(analysis.hessian))):
@@ -266,6 +255,8 @@ def _run_indexed(args, expr, fn) -> int:
 
 
 def _large_text(expr, fn, a, full: bool) -> str:
+    from numerics.analysis.spectrum import BisectedEigenvalues
+
     shown = ", ".join(f"{name} {length} entries" for name, _, length in fn.vectors)
     worst = int(np.argmax(np.abs(a.gradient)))
     lines = [f"f = {fn.source}", f"{fn.n} variables ({shown}); f = {number(a.value)}", "",
@@ -275,7 +266,12 @@ def _large_text(expr, fn, a, full: bool) -> str:
                                                                                       "   (--full for the entries)")]
     for label, e in (("largest", a.largest), ("smallest", a.smallest)):
         state = "" if e.converged else f"  (partial: {e.message})"
-        lines.append(f"{label + ' eigenvalues':<22}{numbers(e.eigenvalues)}{state}   (Lanczos on the sparse Hessian)")
+        if isinstance(e, BisectedEigenvalues):  # the midpoints, to the digits their brackets carry
+            shown = ", ".join(f"{v:.{_digits(v, e.width)}g}" for v in e.eigenvalues) + f" ± {e.width / 2:.2g}"
+            how = f"{e.method}: {e.factorizations} factorizations, brackets of at most {e.tolerance:.2g} asked"
+        else:
+            shown, how = numbers(e.eigenvalues), f"{e.method} on the sparse Hessian"
+        lines.append(f"{label + ' eigenvalues':<22}{shown}{state}   ({how})")
     b = a.bounds
     lines.append(f"bounds            λ_min ∈ [{number(b[0])}, {number(b[1])}], λ_max ∈ [{number(b[2])}, {number(b[3])}]"
                  "   (Gershgorin; Ritz values of 120 Lanczos steps)")
@@ -292,6 +288,17 @@ def _large_text(expr, fn, a, full: bool) -> str:
         h = a.hessian.tocoo()
         lines += [f"H[{a.variables[i]}, {a.variables[j]}] = {number(v)}" for i, j, v in zip(h.row, h.col, h.data)]
     return "\n".join(lines)
+
+
+def _digits(value: float, width: float) -> int:
+    """Significant digits of ``value`` down to the order of ``width`` (6 to 16).
+
+    >>> _digits(2603.427392, 1.5e-07)
+    12
+    """
+    if not (width > 0 and math.isfinite(width) and value):
+        return 6
+    return int(min(16, max(6, math.ceil(math.log10(abs(value) / width)) + 1)))
 
 
 def _vector(values) -> str:
