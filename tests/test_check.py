@@ -381,3 +381,20 @@ def test_latex_printed_by_sympy_reads_back_equivalent(expr):
     original = parse_with(_text(expr), symbols, False, "SymPy")
     r = check(back, original, timeout=5)
     assert r.verdict is Verdict.EQUIVALENT, (text, back, original, r.summary())
+
+
+def test_a_gradient_through_applied_functions_in_a_sum_is_compared_not_a_crash():
+    one = r"\frac{1}{m} \nabla_{\theta} \sum_{i=1}^{m} C(f(x; \theta), y)"
+    zero = one.replace("i=1", "i=0")  # m + 1 terms over m
+    assert check_text(zero, one, latex=True).verdict is Verdict.DIFFERENT
+    assert check_text(one, one.replace("i=1", "j=1").replace("_{i", "_{j"), latex=True).verdict is Verdict.EQUIVALENT
+
+
+@pytest.mark.parametrize("claimed, expected, verdict", [
+    (r"\sum_{i=1}^{2} C(\mathbf{x}^{(i)})", r"C(\mathbf{x}^{(1)}) + C(\mathbf{x}^{(2)})", "equivalent"),
+    (r"\sum_{i=1}^{2} C(\mathbf{x}^{(i)})", r"2 C(\mathbf{x}^{(i)})", "different"),  # the samples differ
+    (r"\sum_{i=1}^{2} C(\mathbf{x}^{(i)})", r"2 C(\mathbf{x}^{(1)})", "different"),
+    (r"\sum_{i=0}^{m} C(\mathbf{x}^{i}, \theta)", r"\sum_{i=1}^{m} C(\mathbf{x}^{i}, \theta)", "different"),
+])
+def test_vectors_only_inside_applied_functions_are_told_apart_sample_by_sample(claimed, expected, verdict):
+    assert check_text(claimed, expected, latex=True).verdict.value == verdict

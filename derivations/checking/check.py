@@ -75,7 +75,8 @@ from derivations.reading.statements import Distributed
 from derivations.reading.naming import declared_kinds, parse_sides
 from derivations.reading.shapes import MatrixName, infer_shapes, is_typed, square
 from derivations.reading.sizes import expansion_work
-from derivations.checking.matrices import function_draws, function_stand_ins, matrix_algebra_zero, matrix_draws, undefined_functions
+from derivations.checking.matrices import arguments_as_labels, function_draws, function_stand_ins, matrix_algebra_zero, \
+    matrix_draws, undefined_functions
 from derivations.checking.diagnostics import SMALL_CONSTANTS, diagnose, names_of
 from derivations.checking.verify import DIGITS, Clock, ProbeContext, compare, evaluate, flatten_indexed, instances, show
 from derivations.checking.verify import entries as _entries, instantiate, symbolic_zero
@@ -467,6 +468,9 @@ def _check_read(c, e, reading, timeout, domains, seed, sizes, symmetric=frozense
     if c == e:
         r = CheckResult(Verdict.EQUIVALENT, "structural", c, e, seconds=time.monotonic() - start)
         return _with_reading(r, reading, _shapes([c], symmetric) if is_typed(c) else None)
+    labels = arguments_as_labels([c, e])  # vectors only as arguments of functions: numbers in their place
+    if labels:
+        c, e = c.xreplace(labels), e.xreplace(labels)
     if not (is_typed(c) or is_typed(e)):
         if not functions:
             return _with_reading(check(c, e, timeout=timeout, domains=domains, seed=seed, sizes=sizes), reading, None)

@@ -29,6 +29,7 @@ import sympy as sp
 
 from sympy.core.function import AppliedUndef
 
+from derivations.checking.matrices import at_arguments
 from derivations.checking.notation import (CONVENTIONAL, applied_names, bind_sum_indices, function_definition,
                                            listed_names, parameter_semicolons, set_sums)
 from derivations.errors import InputError
@@ -145,7 +146,7 @@ class Context:
             return self.derivative_of(self.read(operator.group("rest")), var)
         value = read_latex([parameter_semicolons(set_sums(text))], self.symbol, self.indexed,
                            declared=self.kinds_for(text), rhs_of_equation=False).values[0]
-        expr = self.apply_functions(self._indices(bind_sum_indices(_at_arguments(value), self.indexed)))
+        expr = self.apply_functions(self._indices(bind_sum_indices(at_arguments(value), self.indexed)))
         if not plain:
             expr = self.realize(expr)
         if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
@@ -324,37 +325,6 @@ def _undefined(e) -> bool:
     inner = e.expr if isinstance(e, sp.Subs) else e
     inner = inner.expr if isinstance(inner, sp.Derivative) else inner
     return isinstance(inner, AppliedUndef)
-
-
-def _at_arguments(expr):
-    """A derivative with respect to an applied function's value, ``Derivative(C(f(x), y), f(x))``, as the
-    derivative in C's own argument taken at that value (a ``Subs``), so that ``f`` can be replaced by a body.
-
-    >>> x, y = sp.symbols("x y")
-    >>> C, f = sp.Function("C"), sp.Function("f")
-    >>> _at_arguments(sp.Derivative(C(f(x), y), f(x)))
-    Subs(Derivative(C(_xi_1, y), _xi_1), _xi_1, f(x))
-    """
-    if not isinstance(expr, sp.Basic) or not expr.has(sp.Derivative):
-        return expr
-
-    def rewrite(d):
-        if not any(isinstance(v, AppliedUndef) for v, _n in d.variable_count):
-            return d
-        body, points = d.expr, []
-        variables = []
-        for k, (v, n) in enumerate(d.variable_count):
-            if isinstance(v, AppliedUndef):
-                xi = sp.Dummy(f"xi_{k + 1}")
-                body = body.xreplace({v: xi})
-                points.append((xi, v))
-                variables.append((xi, n))
-            else:
-                variables.append((v, n))
-        inner = sp.Derivative(body, *variables)
-        return sp.Subs(inner, [p for p, _ in points], [v for _, v in points])
-
-    return expr.replace(lambda e: isinstance(e, sp.Derivative), rewrite)
 
 
 def _rename_bound(expr, avoid: set):

@@ -31,6 +31,7 @@ import random
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derivations.deadline import TimeLimitExceeded, time_limit
 from derivations.errors import InputError
@@ -146,6 +147,49 @@ def undefined_functions(exprs) -> list:
     return [found[k] for k in sorted(found)]
 
 
+def arguments_as_labels(exprs) -> dict:
+    r"""Vectors and matrices that occur only as arguments of undefined functions, each to a number of its name.
+
+    In :math:`\sum_i C(f(\mathbf{x}^{(i)}; \theta))` the samples only tell the applications apart: an identity
+    holds for every function of every vector argument exactly when it holds for every function of a number in
+    their place, and a counterexample with numbers is one with vectors (take a function of the first entry).
+    Empty when a vector or matrix occurs anywhere else.
+
+    >>> from derivations.reading.shapes import vector
+    >>> f, x, t = sp.Function("f"), vector("x"), sp.Symbol("t")
+    >>> i = sp.Symbol("i")
+    >>> arguments_as_labels([f(x, t) + t]), arguments_as_labels([f(x) + x])
+    ({x: x}, {})
+    >>> arguments_as_labels([sp.Sum(f(vector("x[i]")), (i, 1, 3))])
+    {x[i]: x[i]}
+    >>> _[vector("x[i]")].indices
+    (i,)
+    """
+    exprs = [sp.sympify(e) for e in exprs]
+    typed = {s for e in exprs for s in e.free_symbols if isinstance(s, (MatrixName, VectorName))}
+    if not typed:
+        return {}
+    for e in exprs:
+        outside = e.xreplace({a: sp.Dummy() for a in e.atoms(sp.core.function.AppliedUndef)})
+        if outside.free_symbols & typed or any(v in typed for d in e.atoms(sp.Derivative) for v, _ in d.variable_count):
+            return {}
+    names = {a.name: a for e in exprs for a in e.atoms(sp.Symbol)}  # the summation indices too
+    labels = {}
+    for s in typed:
+        base, bracket, index = s.name.partition("[")
+        if not bracket:  # a vector x: the number x
+            labels[s] = sp.Symbol(s.name, real=True)
+            continue
+        index = index[:-1]  # the sample x[i] of the reader (derivations.reading.notation): the entry x[i]
+        if index.isdigit():
+            labels[s] = sp.IndexedBase(base, real=True)[int(index)]
+        elif index in names and not isinstance(names[index], (MatrixName, VectorName)):
+            labels[s] = sp.IndexedBase(base, real=True)[names[index]]
+        else:
+            return {}
+    return labels
+
+
 def function_stand_ins(claimed, expected) -> str:
     """What :func:`function_draws` puts in place of undefined functions, for a verdict's label.
 
@@ -155,6 +199,37 @@ def function_stand_ins(claimed, expected) -> str:
     ('random smooth functions', 'random quadratic functions')
     """
     return "random quadratic functions" if _symbolic_sum(claimed, expected) else "random smooth functions"
+
+
+def at_arguments(expr):
+    """A derivative with respect to an applied function's value, ``Derivative(C(f(x), y), f(x))``, as the
+    derivative in C's own argument taken at that value (a ``Subs``), so that ``f`` can be replaced by a body.
+
+    >>> x, y = sp.symbols("x y")
+    >>> C, f = sp.Function("C"), sp.Function("f")
+    >>> at_arguments(sp.Derivative(C(f(x), y), f(x)))
+    Subs(Derivative(C(_xi_1, y), _xi_1), _xi_1, f(x))
+    """
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Derivative):
+        return expr
+
+    def rewrite(d):
+        if not any(isinstance(v, AppliedUndef) for v, _n in d.variable_count):
+            return d
+        body, points = d.expr, []
+        variables = []
+        for k, (v, n) in enumerate(d.variable_count):
+            if isinstance(v, AppliedUndef):
+                xi = sp.Dummy(f"xi_{k + 1}")
+                body = body.xreplace({v: xi})
+                points.append((xi, v))
+                variables.append((xi, n))
+            else:
+                variables.append((v, n))
+        inner = sp.Derivative(body, *variables)
+        return sp.Subs(inner, [p for p, _ in points], [v for _, v in points])
+
+    return expr.replace(lambda e: isinstance(e, sp.Derivative), rewrite)
 
 
 def function_draws(claimed, expected, rng: random.Random, count: int) -> list[Draw]:
@@ -170,7 +245,7 @@ def function_draws(claimed, expected, rng: random.Random, count: int) -> list[Dr
             mapping[f] = sp.Lambda(us, body)
             shown.append(f"{f.__name__}({', '.join(map(str, us))}) = a random quadratic"
                          + (" + exp + sin" if smooth else " (inside a sum to a symbolic size)"))
-        c, e = claimed, expected
+        c, e = at_arguments(claimed), at_arguments(expected)  # Derivative(C(f(x)), f(x)): C' at f(x)
         for f, lam in mapping.items():
             c, e = c.replace(f, lam), e.replace(f, lam)
         out.append(Draw(_derivatives_taken(c), _derivatives_taken(e), "; ".join(shown)))
