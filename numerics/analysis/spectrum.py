@@ -435,8 +435,10 @@ def bisected_eigenvalues(h, k: int, which: str, inner: float | None = None, rtol
     Van Loan, *Matrix Computations*, 4th ed., §8.4.1, where the count comes from a Sturm sequence).
     The brackets start from proved bounds: the Gershgorin discs, and for :math:`\lambda_1` ``inner``, a
     Ritz value (``inner <= λ_1`` for the largest, ``>= λ_1`` for the smallest; Cauchy interlacing); they
-    are halved until at most ``rtol · max(|g_-|, |g_+|, 1)`` wide, or for ``seconds``.  A count is exact up to the
-    rounding of the pivots, about ``2^-53 ‖H‖``, far below ``rtol``.  When the factorization needs
+    are halved until at most ``rtol · max(|g_-|, |g_+|, 1)`` wide, or for ``seconds``.  A count is exact in
+    exact arithmetic; in floating point an :math:`LDL^\top` with diagonal pivots only is not backward stable for
+    indefinite :math:`H - \sigma I`, so a count for :math:`\sigma` very near an eigenvalue can be off when the
+    pivots grow (the tests compare with ``numpy.linalg.eigvalsh``).  When the factorization needs
     off-diagonal pivots the record says so and carries the brackets reached.
 
     Examples
