@@ -85,14 +85,19 @@ class PatternVector(sp.Basic):
         return PatternVector(self.args[0], self.args[1], sp.true if self.args[2] == sp.false else sp.false)
 
 
-def _template(value, at, index, indexed):
-    r"""``value`` with its names subscripted by ``at`` (``p_1``, ``p_D``, ``x[1]``) written in ``index`` instead."""
+def _template(value, at, index, indexed, by_name=False):
+    r"""``value`` with its names subscripted by ``at`` (``p_1``, ``p_D``, ``x[1]``) written in ``index`` instead.
+
+    An entry ``p_1[1]`` (``p^{(1)}_1``) is at 1 both in its subscript and in its superscript: ``by_name`` takes the
+    subscript of the name (``p_j[1]``), otherwise the index (``p_1[j]``).
+    """
     suffix = f"_{sp.sstr(at)}"
     swap = {}
     for a in sp.sympify(value).atoms(sp.Symbol, sp.Indexed):
-        if isinstance(a, sp.Indexed) and a.indices == (at,):
+        named = isinstance(a, sp.Indexed) and str(a.base.label).endswith(suffix)
+        if isinstance(a, sp.Indexed) and a.indices == (at,) and not (by_name and named):
             swap[a] = a.base[index]
-        elif isinstance(a, sp.Indexed) and str(a.base.label).endswith(suffix):
+        elif named:
             swap[a] = indexed(str(a.base.label)[:-len(suffix)] + f"_{index}")[a.indices]
         elif isinstance(a, sp.Symbol) and a.name.endswith(suffix) and not isinstance(a, sp.Dummy):
             swap[a] = sp.Symbol(a.name[:-len(suffix)] + f"_{index}", **a.assumptions0)
@@ -185,15 +190,20 @@ class RangeReader:
         first_entry, last_entry = items[0], items[-1]
         used = {t.text for t in self.toks if t.kind == "letter"}
         index = self.symbol(next(c for c in _FRESH if c not in used))
-        for first in (sp.Integer(0), sp.Integer(1)):
-            template = _template(first_entry, first, index, self.indexed)
+        found = set()
+        for first, by_name in ((f, b) for f in (sp.Integer(0), sp.Integer(1)) for b in (False, True)):
+            template = _template(first_entry, first, index, self.indexed, by_name)
             if template is None:
                 continue
             lasts = {a.name.rpartition("_")[2] for a in sp.sympify(last_entry).atoms(sp.Symbol)} | {
                 str(a.base.label).rpartition("_")[2] for a in sp.sympify(last_entry).atoms(sp.Indexed)}
             for last in sorted(lasts):
                 at = sp.Integer(last) if last.isdigit() else self.symbol(last)
-                if last and _template(last_entry, at, index, self.indexed) == template and all(
-                        _template(e, first + k, index, self.indexed) == template for k, e in enumerate(items[1:-2], 1)):
-                    return PatternVector(template, sp.Tuple(index, first, at), sp.true if row else sp.false)
-        raise InputError(f"the vector at column {tok.col}: {fix}; the pattern is not settled")
+                if last and _template(last_entry, at, index, self.indexed, by_name) == template and all(
+                        _template(e, first + k, index, self.indexed, by_name) == template
+                        for k, e in enumerate(items[1:-2], 1)):
+                    found.add(PatternVector(template, sp.Tuple(index, first, at), sp.true if row else sp.false))
+        if len(found) == 1:
+            return found.pop()
+        raise InputError(f"the vector at column {tok.col}: {fix}; the pattern is "
+                         + ("read in more than one way" if found else "not settled"))

@@ -63,6 +63,23 @@ class Distributed(sp.Basic):
         return self.args[1]
 
 
+class ShapeDeclaration(sp.Basic):
+    r"""``\mathbf{W} \in \mathbb{R}^{D \times D}``: the vector or matrix ``W`` has the shape (rows, columns);
+    a vector in :math:`\mathbb{R}^n` is a column, ``(n, 1)``.
+
+    >>> ShapeDeclaration(sp.Symbol("W"), sp.Tuple(sp.Symbol("D"), sp.Symbol("D"))).shape
+    (D, D)
+    """
+
+    @property
+    def name(self) -> sp.Basic:
+        return self.args[0]
+
+    @property
+    def shape(self) -> sp.Tuple:
+        return self.args[1]
+
+
 class Tends(sp.Basic):
     r"""``\alpha \rightarrow \infty``: the name ``\alpha`` tends to a point (a limit taken, not a quantity).
 
@@ -146,6 +163,9 @@ class StatementReader:
         if tok.text == "\\sim" and isinstance(value, VectorName):
             self.next()
             return Distributed(value, self.vector_normal(tok))
+        if tok.text == "\\in" and isinstance(value, (VectorName, MatrixName)):
+            self.next()
+            return self.shape_declaration(value, tok)
         if is_typed(value):
             raise InputError(f"'{tok.text}' at column {tok.col}: {what} for a vector or matrix is not read")
         self.next()
@@ -165,6 +185,36 @@ class StatementReader:
                 break
             op, left = self.next(), right
         return relations[0] if len(relations) == 1 else sp.And(*relations, evaluate=False)
+
+    def shape_declaration(self, value, tok) -> "ShapeDeclaration":
+        r"""``\mathbb{R}^{D}`` after a vector, ``\mathbb{R}^{m \times n}`` after a matrix: the shape it declares."""
+        fix = "write \\mathbb{R}^{n} after a vector, \\mathbb{R}^{m \\times n} after a matrix"
+        if self.peek("\\R"):
+            self.next()
+        elif self.peek("\\mathbb") and self.peek_at(1) == "{" and self.peek_at(2) == "R" and self.peek_at(3) == "}":
+            self.pos += 4
+        else:
+            raise InputError(f"'\\in' at column {tok.col}: a vector or matrix is declared in a real space; {fix}")
+        if not self.peek("^"):
+            raise InputError(f"'\\in' at column {tok.col}: the space of a vector or matrix has a size; {fix}")
+        self.next()
+        braced = self.peek("{")
+        if braced:
+            self.next()
+        dims = [self.unary() if braced else self.script_value()]
+        while braced and self.peek("\\times"):
+            self.next()
+            dims.append(self.unary())
+        if braced:
+            self.expect("}")
+        if any(is_typed(d) or not (isinstance(d, sp.Symbol) or (d.is_Integer and d > 0)) for d in dims):
+            raise InputError(f"'\\in' at column {tok.col}: each size of the space is a name or a positive integer")
+        if isinstance(value, VectorName) and len(dims) == 1:
+            return ShapeDeclaration(value, sp.Tuple(dims[0], sp.Integer(1)))
+        if isinstance(value, MatrixName) and len(dims) == 2:
+            return ShapeDeclaration(value, sp.Tuple(*dims))
+        what = "vector" if isinstance(value, VectorName) else "matrix"
+        raise InputError(f"'\\in' at column {tok.col}: a {what} declared in a space of {len(dims)} size(s); {fix}")
 
     def number_set(self, tok) -> sp.Set:
         r"""``[a, b]``, ``(a, b]``, ``\mathbb{R}``, ``\{a, b, c\}``: the set after ``\in``."""
