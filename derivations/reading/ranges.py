@@ -30,9 +30,9 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.errors import InputError
-from derivations.reading.shapes import kind_of, typed
+from derivations.reading.shapes import is_typed, kind_of, typed
 
-__all__ = ["IndexedSet", "Extremum", "PatternVector", "RangeReader"]
+__all__ = ["IndexedSet", "IntegerRange", "Extremum", "PatternVector", "RangeReader", "integer_range"]
 
 _ELLIPSES = ("\\dots", "\\ldots", "\\cdots")
 _FRESH = "jklpqrstuv"
@@ -53,6 +53,39 @@ class IndexedSet(sp.Basic):
     @property
     def limits(self) -> sp.Tuple:
         return self.args[1]
+
+
+class IntegerRange(sp.Set):
+    r"""The integers :math:`a, a + 1, \dots, b` written with an ellipsis (``1, \ldots, n`` or ``1 \ldots L``):
+    ``IntegerRange(a, b)``.
+
+    >>> IntegerRange(sp.Integer(1), sp.Symbol("n")).last
+    n
+    """
+
+    @property
+    def first(self) -> sp.Basic:
+        return self.args[0]
+
+    @property
+    def last(self) -> sp.Basic:
+        return self.args[1]
+
+
+def integer_range(items, dots: int, col: int) -> IntegerRange | None:
+    r"""The integers ``items`` written around an ellipsis at position ``dots`` (``1, 2, \dots, n``), when they are
+    integers: consecutive integers before the ellipsis, one last element after it, not a typed name; else ``None``.
+    """
+    if not items or not all(sp.sympify(v).is_Integer for v in items[:-1]) or dots != len(items) - 1:
+        return None
+    first, last = items[0], items[-1]
+    if not all(v == first + k for k, v in enumerate(items[:-1])) or dots == 0:
+        return None
+    if is_typed(last) or not (last.is_Integer or last.is_Symbol or last.is_Add) or sp.sympify(last).atoms(sp.Indexed) \
+            or last.is_Integer and last < first:
+        raise InputError(f"the set at column {col}: the last of the integers {sp.sstr(first)}, \\dots is an integer "
+                         "or a count")
+    return IntegerRange(first, last)
 
 
 class Extremum(sp.Basic):
@@ -136,6 +169,9 @@ class RangeReader:
             self.expect(",")
         if dots is None:
             return sp.FiniteSet(*items)
+        integers = integer_range(items, dots, tok.col)
+        if integers is not None:
+            return integers
         entries = [_entry(v, self.typed_entries) for v in items]
         fix = "x^{(1)}, x^{(2)}, \\dots, x^{(m)}"
         if dots == 0 or dots != len(items) - 1 or any(e is None for e in entries) or \

@@ -34,6 +34,7 @@ import sympy as sp
 from sympy.stats.crv_types import LaplaceDistribution, NormalDistribution, UniformDistribution
 
 from derivations.errors import InputError
+from derivations.reading.ranges import _ELLIPSES, integer_range
 from derivations.reading.shapes import ONE, IdentityName, MatrixName, Shape, VectorName, infer_shapes, is_typed
 
 #: comparison tokens and the SymPy relation each means
@@ -42,7 +43,7 @@ COMPARISONS = {"<": sp.StrictLessThan, "\\lt": sp.StrictLessThan, ">": sp.Strict
                "\\geq": sp.GreaterThan, "\\ge": sp.GreaterThan, "\\geqslant": sp.GreaterThan,
                "\\neq": sp.Ne, "\\ne": sp.Ne}
 #: tokens that begin the second part of a statement
-STATEMENT_TOKENS = set(COMPARISONS) | {"\\in", "\\sim", "\\rightarrow", "\\to"}
+STATEMENT_TOKENS = set(COMPARISONS) | {"\\in", "\\sim", "\\rightarrow", "\\to", "\\subset", "\\subseteq"}
 _COUNTS = set("nmkdNMKDT")  # names of counts: an order of growth in one of them is as it grows without bound
 _NUMBER_SETS = {"R": sp.S.Reals, "Z": sp.S.Integers, "N": sp.S.Naturals0, "Q": sp.S.Rationals}
 
@@ -77,6 +78,19 @@ class ShapeDeclaration(sp.Basic):
 
     @property
     def shape(self) -> sp.Tuple:
+        return self.args[1]
+
+
+class Subset(sp.Basic):
+    r"""``\mathcal{M} \subset \{1, \ldots, n\}``: the name is a subset of the set, :math:`M \subseteq S` (notes write
+    ``\subset`` for both the subset and the proper subset; the subset is what both state).
+
+    >>> Subset(sp.Symbol("M"), sp.FiniteSet(1, 2)).superset
+    {1, 2}
+    """
+
+    @property
+    def superset(self) -> sp.Basic:
         return self.args[1]
 
 
@@ -151,7 +165,7 @@ class StatementReader:
         """``value`` followed by a comparison chain, ``\\in S`` or ``\\sim D``: the statement it makes."""
         tok = self.current()
         what = {"\\in": "a membership", "\\sim": "a distribution", "\\rightarrow": "a limit",
-                "\\to": "a limit"}.get(tok.text, "a condition")
+                "\\to": "a limit", "\\subset": "a subset", "\\subseteq": "a subset"}.get(tok.text, "a condition")
         if not allowed:
             raise InputError(f"'{tok.text}' at column {tok.col} states {what}, not a quantity: derivkit check "
                              "compares quantities")
@@ -169,8 +183,16 @@ class StatementReader:
         if is_typed(value):
             raise InputError(f"'{tok.text}' at column {tok.col}: {what} for a vector or matrix is not read")
         self.next()
+        if tok.text in ("\\subset", "\\subseteq"):
+            if not isinstance(value, sp.Symbol) or not self.peek("\\{"):
+                raise InputError(f"'{tok.text}' at column {tok.col}: a subset is read as a name in a set written by "
+                                 "its elements, S \\subset \\{1, \\ldots, n\\}")
+            return Subset(value, self.indexed_set(self.current()))
         if tok.text == "\\in":
-            return sp.Contains(value, self.number_set(tok), evaluate=False)
+            membership = sp.Contains(value, self.number_set(tok), evaluate=False)
+            if self.peek(":") and self.pos == len(self.toks) - 1:
+                self.next()  # t \in 1 \ldots L: the colon ending a loop header
+            return membership
         if tok.text == "\\sim":
             if not isinstance(value, (sp.Symbol, sp.Indexed)):
                 raise InputError(f"'\\sim' at column {tok.col}: the left side of a distribution must be a name")
@@ -227,18 +249,16 @@ class StatementReader:
                 raise InputError(f"\\mathbb{{{letter}}} at column {tok.col}: only R, Z, N and Q (without powers) are read")
             return _NUMBER_SETS[letter]
         if self.peek("\\{"):
+            return self.indexed_set(self.current())
+        if self.current().kind == "num" and self.peek_at(1) in _ELLIPSES:
+            first = self.primary()  # 1 \ldots L: the integers 1 to L
             self.next()
-            items = [self.expression()]
-            while self.peek(","):
-                self.next()
-                items.append(self.expression())
-            self.expect("\\}")
-            return sp.FiniteSet(*items)
+            return integer_range([first, self.expression()], 1, tok.col) or self.not_a_set(tok)
         if self.peek("\\left"):
             self.next()
         opening = self.next()
         if opening.text not in ("[", "("):
-            raise InputError(f"after \\in at column {tok.col}: write an interval [a, b], a set \\{{a, b\\}} or \\mathbb{{R}}")
+            self.not_a_set(tok)
         low = self.expression()
         self.expect(",")
         high = self.expression()
@@ -248,6 +268,10 @@ class StatementReader:
         if closing.text not in ("]", ")"):
             raise InputError(f"an interval opened at column {opening.col} is closed by {closing.text!r}")
         return sp.Interval(low, high, left_open=opening.text == "(", right_open=closing.text == ")")
+
+    def not_a_set(self, tok):
+        raise InputError(f"after \\in at column {tok.col}: write an interval [a, b], a set \\{{a, b\\}}, the integers "
+                         "\\{1, \\ldots, n\\} or \\mathbb{R}")
 
     def distribution(self, tok):
         r"""``\mathcal{U}(a, b)``, ``\text{Laplace}(\mu, b)``, ``\mathcal{N}(\mu, s^2)``: a distribution of sympy.stats."""
