@@ -487,6 +487,8 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
 
     def command(self, tok):
         name = tok.text[1:]
+        if name in ("argmin", "argmax", "mathrm", "operatorname") and (function := self.arg_extremum_name()):
+            return self.arg_extremum(function, tok)
         if name == "left":
             self.next()
             opening = self.next().text

@@ -32,7 +32,7 @@ import sympy as sp
 from derivations.errors import InputError
 from derivations.reading.shapes import is_typed, kind_of, typed
 
-__all__ = ["IndexedSet", "IntegerRange", "Extremum", "PatternVector", "RangeReader", "integer_range"]
+__all__ = ["IndexedSet", "IntegerRange", "Extremum", "ArgExtremum", "PatternVector", "RangeReader", "integer_range"]
 
 _ELLIPSES = ("\\dots", "\\ldots", "\\cdots")
 _FRESH = "jklpqrstuv"
@@ -103,6 +103,27 @@ class Extremum(sp.Basic):
     @property
     def indices(self) -> sp.Tuple:
         return self.args[2]
+
+
+class ArgExtremum(sp.Basic):
+    r"""An unevaluated :math:`\operatorname{argmin}_{W, \beta} f` (or argmax): where ``body`` is least over the
+    ``variables``, ``ArgExtremum(argmin, body, (W, beta))``.
+
+    >>> W = sp.Symbol("W")
+    >>> ArgExtremum(sp.Symbol("argmin"), W**2, sp.Tuple(W)).variables
+    (W,)
+    """
+
+    @property
+    def body(self) -> sp.Basic:
+        return self.args[1]
+
+    @property
+    def variables(self) -> sp.Tuple:
+        return self.args[2]
+
+
+_ARG_EXTREMA = ("argmin", "argmax")
 
 
 class PatternVector(sp.Basic):
@@ -205,6 +226,45 @@ class RangeReader:
         for index in indices:
             body = self.indexed_by(body, index)
         return Extremum(sp.Symbol(function), body, sp.Tuple(*indices))
+
+    def arg_extremum_name(self) -> str | None:
+        r"""``\argmin``, ``\mathrm{argmin}``, ``\operatorname*{argmax}`` at the reader's position: the name, else None."""
+        i = self.pos + (self.peek_at(1) == "*")
+        if self.peek("\\argmin", "\\argmax"):
+            return self.current().text[1:]
+        spelled = [self.toks[k].text for k in range(i + 1, min(i + 9, len(self.toks)))]
+        if self.peek("\\mathrm", "\\operatorname") and spelled[:1] == ["{"] and spelled[7:8] == ["}"] \
+                and "".join(spelled[1:7]) in _ARG_EXTREMA:
+            return "".join(spelled[1:7])
+        return None
+
+    def arg_extremum(self, function: str, tok):
+        r"""``\argmin_{W, \beta} body`` (at ``\argmin`` or ``\mathrm{argmin}``): where the body is least, unevaluated.
+
+        The variables are the subscript's names, the body the rest of the formula, which the arg-min must begin.
+        """
+        if not self.statements:
+            raise InputError(f"{function} at column {tok.col} is the point where a {function[3:]}imum is reached, "
+                             "which derivkit check does not compare; give the quantity it is taken of")
+        if self.pos != 0:
+            raise InputError(f"{function} at column {tok.col}: an arg-{function[3:]} is read only as the whole formula")
+        self.pos += 1 if self.peek("\\argmin", "\\argmax") else 9 + (self.peek_at(1) == "*")
+        if not self.peek("_"):
+            raise InputError(f"{function} at column {tok.col}: write the variables it is taken over in its subscript, "
+                             f"\\{function}_{{w, b}}")
+        self.next()
+        braced = self.peek("{")
+        if braced:
+            self.next()
+        variables = [self.expression() if braced else self.script_value()]
+        while braced and self.peek(","):
+            self.next()
+            variables.append(self.expression())
+        if braced:
+            self.expect("}")
+        if not all(isinstance(v, (sp.Symbol, sp.Indexed)) for v in variables) or len(set(variables)) < len(variables):
+            raise InputError(f"{function} at column {tok.col}: the variables in its subscript are distinct names")
+        return ArgExtremum(sp.Symbol(function), self.expression(), sp.Tuple(*variables))
 
     def vector_by_pattern(self, rows, tok):
         r"""``\begin{bmatrix} g(p_1) & \ldots & g(p_D) \end{bmatrix}``: the row (or column) of the :math:`g(p_j)`.
