@@ -55,16 +55,18 @@ class DerivativeReader:
             self.expect(")")
         else:
             top, top_index = (None, None) if self.peek("}") else self.name_with_index()
+        scalar_top = top is not None and not self.bold and self.typing.kind(top) in (None, Kind.SCALAR)
         if top is not None and self.peek("(") and not self.typing.kind(top):
             self.arguments()  # \partial \Omega_2(\theta): the dependence is shown, the name is the function's
         power = self.derivative_order() if top is not None and self.peek("^") else 1
         self.expect("}")
         self.expect("{")
-        parts = []
+        parts, kinds = [], []
         while not self.peek("}"):
             if self.next().text != mark:
                 raise InputError(f"write the denominator of a derivative as {mark} x {mark} y (column {tok.col})")
             name, index = self.name_with_index()
+            kinds.append(self.kind_below(name))
             exponent = self.derivative_order() if self.peek("^") else 1
             parts.append((name, index, exponent))
         self.next()
@@ -97,13 +99,23 @@ class DerivativeReader:
             for n, i, e in parts:
                 counts[(n, i)] = counts.get((n, i), 0) + e
             parts = sorted(((n, i, e) for (n, i), e in counts.items()), key=lambda p: (p[0], sp.sstr(p[1])))
-        return self.derivative_symbol(order, top, top_index, power, parts)
+        gradient = kinds[0] if (order, power, len(parts), parts[0][2], scalar_top) == (1, 1, 1, 1, True) else None
+        return self.derivative_symbol(order, top, top_index, power, parts, gradient)
 
-    def derivative_symbol(self, order: int, top: str, top_index, power: int, parts: list):
+    def kind_below(self, name: str) -> Kind | None:
+        """The kind of the variable a derivative is taken with respect to, when it is a vector or matrix."""
+        kind = self.typing.kind(name)
+        if kind in (Kind.VECTOR, Kind.MATRIX):
+            return kind
+        return (Kind.MATRIX if name[:1].isupper() else Kind.VECTOR) if self.bold and kind is None else None
+
+    def derivative_symbol(self, order: int, top: str, top_index, power: int, parts: list, gradient=None):
         r"""The symbol naming :math:`\partial^{order} top^{power} / \partial x^e \cdots` (``parts``: (x, index, e)).
 
         An index of the top is marked ``*`` in the name: :math:`\partial \ell_i/\partial \beta` is
-        ``dell_*_dbeta[i]``, apart from :math:`\partial \ell/\partial \beta_i` (``dell_dbeta_i``).
+        ``dell_*_dbeta[i]``, apart from :math:`\partial \ell/\partial \beta_i` (``dell_dbeta_i``).  The first
+        derivative of a scalar with respect to a vector or matrix (``gradient``, its kind) is a vector or matrix of
+        that kind, the shape of the variable (:math:`\partial \ell / \partial \mathbf{W}` beside :math:`\mathbf{W}`).
         """
         top_base, _, sub = top.rpartition("_")
         if top_index is None and top_base and len(sub) == 1 and sub.isalpha():  # \partial \ell_i: an index of the top
@@ -115,6 +127,12 @@ class DerivativeReader:
         names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
         name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
         indices = tuple(dict.fromkeys(i for i in [top_index] + [i for _, i, _ in parts] if i is not None))
+        if gradient is not None:
+            self.made_typed = True
+            named = typed(name + (f"[{sp.sstr(sp.Tuple(*indices))[1:-1].rstrip(',')}]" if indices else ""), gradient)
+            if differentiated is not None:
+                self.derivatives[named] = differentiated
+            return named
         if indices:
             base = self.indexed(name)
             return base[indices] if len(indices) > 1 else base[indices[0]]
@@ -173,9 +191,11 @@ class DerivativeReader:
         if not self.peek("/") or self.peek_at(1) != "\\partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}: "
                              "write \\frac{\\partial f}{\\partial x} or \\partial f / \\partial x")
+        scalar_top = not self.bold and self.typing.kind(top) in (None, Kind.SCALAR)
         self.pos += 2
         name, index = self.name_with_index()
-        return self.derivative_symbol(1, top, top_index, 1, [(name, index, 1)])
+        gradient = self.kind_below(name) if scalar_top else None
+        return self.derivative_symbol(1, top, top_index, 1, [(name, index, 1)], gradient)
 
     def derivative_order(self) -> int:
         r"""``^2`` of ``\partial^2``: an integer order (1 without a superscript)."""

@@ -285,6 +285,8 @@ def _shape(e, shapes: Shapes):  # noqa: C901 - one case per kind of node
     if isinstance(e, sp.transpose):
         s = _shape(e.args[0], shapes)
         return Shape(s.cols, s.rows) if isinstance(s, Shape) else s
+    if isinstance(e, sp.Sum):  # a sum has the shape of its terms (its limits are scalars)
+        return _shape(e.function, shapes)
     for arg in e.args:
         s = _shape(arg, shapes)
         if not _scalar_like(s, shapes):
