@@ -448,6 +448,8 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
         if tok.kind == "num":
             self.next()
             return number(tok)
+        if self.iverson_ahead():
+            return self.iverson(tok)
         if tok.kind == "letter" or (tok.kind == "cmd" and tok.text[1:] in LETTERS):
             return self.name_expression()
         if tok.text in ("(", "["):

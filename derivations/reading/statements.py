@@ -161,6 +161,37 @@ class StatementReader:
                 comma = True
         return None
 
+    def iverson_ahead(self) -> bool:
+        """Is the reader at ``I[`` whose bracket holds a comparison (an indicator, never the identity matrix)?"""
+        if not (self.peek("I") and self.peek_at(1) == "[") or self.typing.kind("I") is not None:
+            return False
+        level = 0
+        for t in self.toks[self.pos + 1:]:
+            level += (t.text in ("(", "[", "{")) - (t.text in (")", "]", "}"))
+            if level == 0:
+                return False
+            if level == 1 and t.text in COMPARISONS:
+                return True
+        return False
+
+    def iverson(self, tok):
+        r"""``I[a \geq b]``: the indicator of the condition, 1 where it holds and 0 elsewhere (Iverson's bracket).
+
+        Read as a statement only: two indicators may differ on the boundary alone (``I[x > 0]``, ``I[x \geq 0]``),
+        which random probes never meet, so ``derivkit check`` does not compare them.
+        """
+        if not self.statements:
+            raise InputError(f"I[...] at column {tok.col} is an indicator, which derivkit check does not compare: "
+                             "indicators can differ on a boundary alone, where probes do not look")
+        self.pos += 2
+        left = self.expression()
+        op = self.next()
+        right = self.expression()
+        if is_typed(left) or is_typed(right) or self.peek(*COMPARISONS):
+            raise InputError(f"the indicator I[...] at column {tok.col} is read of one condition between scalars")
+        self.expect("]")
+        return sp.Piecewise((1, COMPARISONS[op.text](left, right)), (0, True))
+
     def statement(self, value, allowed: bool):
         """``value`` followed by a comparison chain, ``\\in S`` or ``\\sim D``: the statement it makes."""
         tok = self.current()
