@@ -124,6 +124,8 @@ class StatementReader:
 
     def point(self):
         """``(a, b)`` or ``\\left(a, b\\right)`` as the whole formula: the point or pair ``Tuple(a, b)``; else ``None``."""
+        if self.current().kind == "num" and self.peek_at(1) == "," and any(t.text in _ELLIPSES for t in self.toks):
+            return self.integer_list()
         close = self._closing_of_first()
         if close is None:
             return None
@@ -142,6 +144,24 @@ class StatementReader:
         if any(is_typed(v) for v in items):
             raise InputError("a point of vectors or matrices is not read: give its coordinates")
         return sp.Tuple(*items)
+
+    def integer_list(self):
+        r"""``0, \dots, k`` as the whole formula (``i = 0, \dots, k``): the integers from 0 to k."""
+        start, items, dots = self.current(), [], None
+        while True:
+            if self.peek(*_ELLIPSES):
+                dots = len(items)
+                self.next()
+            else:
+                items.append(self.expression())
+            if self.done():
+                break
+            self.expect(",")
+        integers = integer_range(items, dots, start.col)
+        if integers is None:
+            raise InputError(f"the list at column {start.col} is read only as consecutive integers around an "
+                             "ellipsis, 0, 1, \\dots, k")
+        return integers
 
     def _closing_of_first(self) -> int | None:
         """Where the parenthesis opening the formula closes, when it closes the formula and holds a top-level comma."""
