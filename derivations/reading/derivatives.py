@@ -54,6 +54,7 @@ class DerivativeReader:
             top, top_index = self.name_with_index()
             self.expect(")")
         else:
+            self.bold, self.font = False, ""
             top, top_index = (None, None) if self.peek("}") else self.name_with_index()
         scalar_top = top is not None and not self.bold and self.typing.kind(top) in (None, Kind.SCALAR)
         if top is not None and self.peek("(") and not self.typing.kind(top):
@@ -65,6 +66,7 @@ class DerivativeReader:
         while not self.peek("}"):
             if self.next().text != mark:
                 raise InputError(f"write the denominator of a derivative as {mark} x {mark} y (column {tok.col})")
+            self.bold, self.font = False, ""
             name, index = self.name_with_index()
             kinds.append(self.kind_below(name))
             exponent = self.derivative_order() if self.peek("^") else 1
@@ -187,12 +189,14 @@ class DerivativeReader:
     def slash_derivative(self, tok):
         r"""``\partial \ell_i / \partial \boldsymbol W^{(1)}``: the partial derivative, as ``\frac`` writes it."""
         self.next()
+        self.bold, self.font = False, ""
         top, top_index = self.name_with_index()
         if not self.peek("/") or self.peek_at(1) != "\\partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}: "
                              "write \\frac{\\partial f}{\\partial x} or \\partial f / \\partial x")
         scalar_top = not self.bold and self.typing.kind(top) in (None, Kind.SCALAR)
         self.pos += 2
+        self.bold, self.font = False, ""
         name, index = self.name_with_index()
         gradient = self.kind_below(name) if scalar_top else None
         return self.derivative_symbol(1, top, top_index, 1, [(name, index, 1)], gradient)
