@@ -194,3 +194,18 @@ def test_a_bold_name_subscripted_by_a_sums_index_is_the_ith_vector():
     for text in (r"\sum_{i=1}^n \mathbf{W}_i", r"\sum_{i=1}^n \mathbf{x}_{i+1}"):  # a matrix: a member, a row?
         with pytest.raises(InputError, match="subscripted by the index"):
             read(text)
+
+
+def test_a_slash_derivative_of_a_formula_differentiates_it_and_a_tensor_derivative_is_refused():
+    x, y = R("x"), R("y")
+    assert read(r"\partial (x^2 y) / \partial x") == 2 * x * y
+    assert read(r"\partial \overbrace{x^2 y}^{p} / \partial x") == 2 * x * y  # the label names the braced part
+    with pytest.raises(InputError, match="does not appear"):
+        read(r"\partial (y) / \partial x")
+    for text, what in ((r"\partial \overbrace{\boldsymbol W \boldsymbol x}^{\boldsymbol p} / \partial \boldsymbol W",
+                        "with respect to a matrix"),
+                       (r"\frac{\partial}{\partial \mathbf{W}} (\mathbf{W}\mathbf{x})", "with respect to a matrix"),
+                       (r"\frac{\partial}{\partial \mathbf{w}} L(\mathbf{w})", "with respect to a vector"),
+                       (r"\partial \overbrace{\boldsymbol g(p_j)}^{a_j} / \partial p_j", "a vector or matrix formula")):
+        with pytest.raises(InputError, match=what):
+            read(text)

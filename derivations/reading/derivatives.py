@@ -90,6 +90,9 @@ class DerivativeReader:
                                  f"unless {unknown[0]} is smooth: say --smooth {unknown[0]} (Schwarz)")
             variables = [self.as_entries(v, operand) for v in variables]
             absent = [v for v in variables if not _appears(v, operand)]
+            shown = {sp.sstr(a) for a in sp.sympify(operand).atoms(sp.Symbol, sp.Indexed)}
+            if not absent or any(sp.sstr(v) in shown for v in absent):  # W*x below \partial W: not absent, typed
+                self.not_a_tensor(operand, [k for k in kinds if k is not None], tok)
             if absent:  # \frac{d}{dx} y is 0 only if y does not depend on x, which the formula does not say
                 raise InputError(f"the derivative at column {tok.col} is of {sp.sstr(operand)}, in which "
                                  f"{sp.sstr(absent[0])} does not appear: it is 0 only if nothing in it depends on "
@@ -189,6 +192,8 @@ class DerivativeReader:
     def slash_derivative(self, tok):
         r"""``\partial \ell_i / \partial \boldsymbol W^{(1)}``: the partial derivative, as ``\frac`` writes it."""
         self.next()
+        if self.peek("(", "\\left", "\\overbrace", "\\underbrace"):
+            return self.slash_derivative_of_formula(tok)
         self.bold, self.font = False, ""
         top, top_index = self.name_with_index()
         if not self.peek("/") or self.peek_at(1) != "\\partial":
@@ -200,6 +205,34 @@ class DerivativeReader:
         name, index = self.name_with_index()
         gradient = self.kind_below(name) if scalar_top else None
         return self.derivative_symbol(1, top, top_index, 1, [(name, index, 1)], gradient)
+
+    def slash_derivative_of_formula(self, tok):
+        r"""``\partial (x^2 y) / \partial x``, ``\partial \overbrace{...}^{p} / \partial x``: the derivative of the formula."""
+        operand = self.as_entries(self.postfix())
+        if not self.peek("/") or self.peek_at(1) != "\\partial":
+            raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}: "
+                             "write \\frac{\\partial f}{\\partial x} or \\partial f / \\partial x")
+        self.pos += 2
+        self.bold, self.font = False, ""
+        name, index = self.name_with_index()
+        kind = self.kind_below(name)
+        self.not_a_tensor(operand, [kind] if kind is not None else [], tok)
+        variable = self.as_entries(self.indexed(name)[index] if index is not None else self.symbol(name), operand)
+        if not _appears(variable, operand):
+            raise InputError(f"the derivative at column {tok.col} is of {sp.sstr(operand)}, in which "
+                             f"{sp.sstr(variable)} does not appear: it is 0 only if nothing in it depends on "
+                             f"{sp.sstr(variable)}; write \\partial y / \\partial x for a quantity that does")
+        return bounded_diff(operand, variable)
+
+    def not_a_tensor(self, operand, kinds: list, tok):
+        """Refuse the derivative of a vector or matrix formula, or with respect to a vector or matrix (a Jacobian
+        or a higher tensor, which the reading does not hold)."""
+        if is_typed(operand) or kinds:
+            what = f"of {sp.sstr(operand)} with respect to a {kinds[0].value}" if kinds else \
+                f"of {sp.sstr(operand)}, a vector or matrix formula"
+            raise InputError(f"the derivative at column {tok.col} is {what}: a gradient, Jacobian or tensor "
+                             "derivative of a formula is not read; name it, \\frac{\\partial \\ell}{\\partial W}, "
+                             "or write \\nabla_{\\mathbf{w}} L")
 
     def derivative_order(self) -> int:
         r"""``^2`` of ``\partial^2``: an integer order (1 without a superscript)."""
