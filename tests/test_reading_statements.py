@@ -189,10 +189,17 @@ def test_the_derivative_of_a_scalar_with_respect_to_a_vector_or_matrix_has_its_k
 
 
 def test_a_bold_name_subscripted_by_a_sums_index_is_the_ith_vector():
+    from derivations.reading.shapes import VectorName
+
     value = read(r"\sum_{i=1}^n \mathbf{x}_i")
     assert isinstance(value, sp.Sum) and value.function == vector("x[i]")
     for text in (r"\sum_{i=1}^n \mathbf{W}_i", r"\sum_{i=1}^n \mathbf{x}_{i+1}"):  # a matrix: a member, a row?
         with pytest.raises(InputError, match="subscripted by the index"):
+            read(text)
+    assert read(r"\sum_{i=1}^n \mathbf{x}_i + \sum_{j=1}^n \mathbf{x}_j").atoms(VectorName) == {vector("x[i]"),
+                                                                                           vector("x[j]")}
+    for text in (r"\mathbf{x}^{(1)} + \sum_{i=1}^n \mathbf{x}_i", r"\sum_{i=1}^n \mathbf{x}_i + \mathbf{x}^{(1)}"):
+        with pytest.raises(InputError, match="both by a subscript"):  # x_i and x^{(1)}: one family or two?
             read(text)
 
 

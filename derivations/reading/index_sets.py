@@ -43,7 +43,7 @@ from derivations.errors import InputError
 from derivations.reading.bounded import bounded_sum
 from derivations.reading.shapes import Kind, is_typed, kind_of, typed
 
-__all__ = ["IndexSetReader", "set_size_name"]
+__all__ = ["IndexSetReader", "set_size_name", "both_scripts"]
 
 _TEXT = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit"}  # a subscript in these is a name
 _FRESH = "jklpqrstuv"  # the index of a sum over pairs: the first of these the formula does not use
@@ -56,6 +56,11 @@ def set_size_name(set_name: str) -> str:
     'n_theta'
     """
     return f"n_{set_name}"
+
+
+def both_scripts(base: str) -> InputError:
+    return InputError(f"the vector {base} is indexed both by a subscript ({base}_i in a sum) and by a superscript "
+                      f"({base}^{{(j)}}): write one of them differently")
 
 
 class IndexSetReader:
@@ -186,11 +191,11 @@ class IndexSetReader:
             if not mentioned:
                 continue
             if is_typed(s) and kind_of(s) is Kind.VECTOR and parts == [i] and s.name not in self.worded:
-                if any(name == base for name, _ in self.typed_entries.values()):
-                    raise InputError(f"{s.name} in a sum over {i} beside {base}^{{(...)}}: the vector {base} is indexed "
-                                     "both by a subscript and by a superscript; write one of them differently")
+                if base not in self.vector_families and any(n == base for n, _ in self.typed_entries.values()):
+                    raise both_scripts(base)
                 entry = typed(f"{base}[{i}]", Kind.VECTOR)  # bold x_i in a sum over i: the i-th vector x_1, ..., x_n
                 self.typed_entries[entry] = (base, index)
+                self.vector_families.add(base)
                 swap[s] = entry
                 continue
             if is_typed(s):

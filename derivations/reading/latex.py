@@ -211,6 +211,7 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
         self.superscript_bases: set[str] = set()  # x of x^{(j)}
         self.index_sets: dict[str, int] = {}  # S of a sum over S -> its column
         self.typed_entries: dict = {}  # the vector x[1] of \mathbf{x}^{(1)} -> (x, 1)
+        self.vector_families: set[str] = set()  # x of a bold x_i in a sum over i: the i-th vector
         self.worded: dict[str, tuple] = {}  # a name whose subscript has a command -> the subscript's tokens
         self.summing: list[str] = []  # the indices of the sums whose body is being read, innermost last
         self.value = None

@@ -1,11 +1,13 @@
-r"""Statements over a range of indices: a set written by its elements, ``\{x^{(1)}, \dots, x^{(m)}\}``, and a
-maximum or minimum over indices, ``\max_{i,j} |\kappa_i / \kappa_j|``.
+r"""Statements over a range of indices: a set written by its elements, ``\{x^{(1)}, \dots, x^{(m)}\}``, the
+integers ``1, \ldots, n``, a maximum or minimum over indices, ``\max_{i,j} |\kappa_i / \kappa_j|``, and an
+arg-min over named variables, ``\argmin_{W, \beta} \sum_i \ell_i``.
 
 An ellipsis is read only where the first and last elements settle its pattern: the
 elements are one name indexed by one index, the first at an integer ``a`` (and the
 second, if written, at ``a + 1``), the last at ``b``; the set is
 :math:`\{x^{(j)} : j = a, \dots, b\}` (:class:`IndexedSet`).  A maximum over indices
-is left unevaluated (:class:`Extremum`).  Both are statements: read with
+is left unevaluated (:class:`Extremum`), and so is an arg-min (:class:`ArgExtremum`); consecutive integers
+around an ellipsis are :class:`IntegerRange`.  Both are statements: read with
 ``read_latex(..., statements=True)``, refused by ``derivkit check``, which compares
 quantities.  :class:`RangeReader` is mixed into the reader of
 :mod:`derivations.reading.latex`.
@@ -19,6 +21,8 @@ Examples
 IndexedSet(x[j], (j, 1, m))
 >>> read(r"\max_{i,j} \left| \frac{\kappa_i}{\kappa_j} \right|")
 Extremum(max, Abs(kappa[i]/kappa[j]), (i, j))
+>>> read(r"\argmin_{w} (w - y)^2"), read(r"0, 1, \dots, k")
+(ArgExtremum(argmin, (w - y)**2, (w,)), IntegerRange(0, k))
 >>> read(r"\{x^{(1)}, x^{(3)}, \dots, x^{(m)}\}")
 Traceback (most recent call last):
 ...

@@ -1,10 +1,11 @@
 r"""Statements of lecture LaTeX that are not quantities: conditions, memberships, points, distributions.
 
 Lecture notes state conditions (``\alpha \geq 0``, ``m > k > 1``), memberships
-(``\alpha \in [0, 1]``, ``\lambda \in \mathbb{R}``, ``s \in \{-1, 0, 1\}``),
-points (``(2, -2)``) and distributions (``w \sim \mathcal{U}(a, b)``).  They
-are read as SymPy relations, ``Contains``, ``Tuple`` and :class:`Distributed`
-when the caller asks for statements (``read_latex(..., statements=True)``);
+(``\alpha \in [0, 1]``, ``\lambda \in \mathbb{R}``, ``s \in \{-1, 0, 1\}``, ``t \in 1 \ldots L``),
+shapes (``\mathbf{W} \in \mathbb{R}^{D \times D}``), subsets (``\mathcal M \subset \{1, \ldots, n\}``),
+indicators (``I[x \geq 0]``), points (``(2, -2)``) and distributions (``w \sim \mathcal{U}(a, b)``).  They
+are read as SymPy relations, ``Contains``, :class:`ShapeDeclaration`, :class:`Subset`, ``Piecewise``, ``Tuple``
+and :class:`Distributed` when the caller asks for statements (``read_latex(..., statements=True)``);
 otherwise each is refused naming what it is, since ``derivkit check`` compares
 quantities.  A distribution is read only where its parameters are unambiguous:
 :math:`\mathcal{U}(a, b)` by its ends, :math:`\text{Laplace}(\mu, b)` by its
@@ -22,6 +23,8 @@ Examples
 ((k > 1) & (m > k), Contains(alpha, Interval.Ropen(0, 1)), (2, -2))
 >>> read(r"x \sim \mathcal{N}(\mu, \sigma^2)")
 Distributed(x, NormalDistribution(mu, Abs(sigma)))
+>>> read(r"\mathbf{W} \in \mathbb{R}^{m \times n}"), read(r"\mathcal M \subset \{1, \ldots, n \}")
+(ShapeDeclaration(W, (m, n)), Subset(M, IntegerRange(1, n)))
 >>> read_latex([r"\alpha \geq 0"], rhs_of_equation=False)
 Traceback (most recent call last):
 ...
