@@ -176,9 +176,6 @@ LATEX_PAIRS = [
     (r"\mathbf{x}^T \frac{\partial \ell}{\partial \mathbf{x}}", r"(\frac{\partial \ell}{\partial \mathbf{x}})^T \mathbf{x}", {}, EQUAL),
     (r"\frac{\partial \ell}{\partial \mathbf{x}} \mathbf{x}^T", r"\mathbf{x} (\frac{\partial \ell}{\partial \mathbf{x}})^T", {},
      DIFFERENT),
-    # a bold lowercase name subscripted by a sum's index is the i-th vector
-    (r"\sum_{i=1}^n \mathbf{x}_i^T\mathbf{y}", r"\sum_{i=1}^n \mathbf{y}^T\mathbf{x}_i", {}, EQUAL),
-    (r"\sum_{i=1}^n \mathbf{x}_i\mathbf{y}^T", r"\sum_{i=1}^n \mathbf{y}\mathbf{x}_i^T", {}, DIFFERENT),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]

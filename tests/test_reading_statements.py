@@ -198,6 +198,12 @@ def test_a_bold_name_subscripted_by_a_sums_index_is_the_ith_vector():
             read(text)
     assert read(r"\sum_{i=1}^n \mathbf{x}_i + \sum_{j=1}^n \mathbf{x}_j").atoms(VectorName) == {vector("x[i]"),
                                                                                            vector("x[j]")}
+    for claimed, expected in ((r"\sum_{i=1}^n \mathbf{A}\mathbf{x}_i", r"\mathbf{A}\sum_{i=1}^n \mathbf{x}_i"),
+                              (r"\sum_{i=1}^n \mathbf{x}_i^T\mathbf{y}", r"\sum_{i=1}^n \mathbf{y}^T\mathbf{x}_i")):
+        with pytest.raises(InputError, match="Sum of a matrix or vector is not supported"):  # nothing to draw for x_i
+            check_text(claimed, expected, latex=True)
+    with pytest.raises(InputError, match="adds a scalar"):  # the terms' shapes are still checked
+        check_text(r"\sum_{i=1}^n (1 + \mathbf{x}_i)", "1", latex=True)
     for text in (r"\mathbf{x}^{(1)} + \sum_{i=1}^n \mathbf{x}_i", r"\sum_{i=1}^n \mathbf{x}_i + \mathbf{x}^{(1)}"):
         with pytest.raises(InputError, match="both by a subscript"):  # x_i and x^{(1)}: one family or two?
             read(text)

@@ -318,7 +318,7 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
             if isinstance(a, sp.Symbol) and not is_typed(a) and is_typed(b) and self.typing.kind(a.name) is None \
                     and not self.typing.entrywise and a.name != "I":
                 try:
-                    shape = infer_shapes([b]).shape(b)
+                    shape = infer_shapes([b], sums=True).shape(b)
                 except InputError:
                     return
                 if isinstance(shape, Shape) and shape.cols == ONE and shape.rows != ONE:

@@ -432,7 +432,7 @@ class NotationReader:
         if isinstance(value, Norm1):
             return True
         try:
-            shapes = infer_shapes([value])
+            shapes = infer_shapes([value], sums=True)
             shape = shapes.shape(value)
         except InputError:
             return False
