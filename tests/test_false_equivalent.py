@@ -165,6 +165,17 @@ LATEX_PAIRS = [
     (r"\nabla_{\mathbf{w}} (\mathbf{w}^T \mathbf{A} \mathbf{w})", r"(\mathbf{A} + \mathbf{A}^T)\mathbf{w}", {}, EQUAL),
     (r"\alpha x + \alpha(y + z)", r"\alpha x + \alpha y + \alpha z", {}, EQUAL),  # alpha is a factor in alpha x
     (r"\alpha x + \alpha(y + z)", r"\alpha x + \alpha y", {}, DIFFERENT),
+    # the derivative of a scalar with respect to a vector or matrix has that kind
+    (r"\mathbf{A}\frac{\partial \ell}{\partial \mathbf{W}}", r"\frac{\partial \ell}{\partial \mathbf{W}}\mathbf{A}", {},
+     DIFFERENT),  # read as a number, the derivative commuted with A
+    (r"\mathbf{A} (\partial \ell / \partial \mathbf{W})", r"(\partial \ell / \partial \mathbf{W}) \mathbf{A}", {}, DIFFERENT),
+    (r"\mathbf{W} - \gamma \frac{\partial \ell}{\partial \mathbf{W}}", r"\mathbf{W} - \frac{\partial \ell}{\partial \mathbf{W}} \gamma",
+     {}, EQUAL),
+    (r"\mathbf{W} - \frac{\partial \ell}{\partial \mathbf{W}}", r"\mathbf{W} - (\frac{\partial \ell}{\partial \mathbf{W}})^T", {},
+     DIFFERENT),
+    (r"\mathbf{x}^T \frac{\partial \ell}{\partial \mathbf{x}}", r"(\frac{\partial \ell}{\partial \mathbf{x}})^T \mathbf{x}", {}, EQUAL),
+    (r"\frac{\partial \ell}{\partial \mathbf{x}} \mathbf{x}^T", r"\mathbf{x} (\frac{\partial \ell}{\partial \mathbf{x}})^T", {},
+     DIFFERENT),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+1)", {}, EQUAL),
     ("(x+1)^{2000}", "(x+1)^{1999}(x+2)", {}, DIFFERENT),
 ]

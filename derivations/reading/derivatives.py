@@ -54,17 +54,21 @@ class DerivativeReader:
             top, top_index = self.name_with_index()
             self.expect(")")
         else:
+            self.bold, self.font = False, ""
             top, top_index = (None, None) if self.peek("}") else self.name_with_index()
+        scalar_top = top is not None and not self.bold and self.typing.kind(top) in (None, Kind.SCALAR)
         if top is not None and self.peek("(") and not self.typing.kind(top):
             self.arguments()  # \partial \Omega_2(\theta): the dependence is shown, the name is the function's
         power = self.derivative_order() if top is not None and self.peek("^") else 1
         self.expect("}")
         self.expect("{")
-        parts = []
+        parts, kinds = [], []
         while not self.peek("}"):
             if self.next().text != mark:
                 raise InputError(f"write the denominator of a derivative as {mark} x {mark} y (column {tok.col})")
+            self.bold, self.font = False, ""
             name, index = self.name_with_index()
+            kinds.append(self.kind_below(name))
             exponent = self.derivative_order() if self.peek("^") else 1
             parts.append((name, index, exponent))
         self.next()
@@ -86,6 +90,9 @@ class DerivativeReader:
                                  f"unless {unknown[0]} is smooth: say --smooth {unknown[0]} (Schwarz)")
             variables = [self.as_entries(v, operand) for v in variables]
             absent = [v for v in variables if not _appears(v, operand)]
+            shown = {sp.sstr(a) for a in sp.sympify(operand).atoms(sp.Symbol, sp.Indexed)}
+            if not absent or any(sp.sstr(v) in shown for v in absent):  # W*x below \partial W: not absent, typed
+                self.not_a_tensor(operand, [k for k in kinds if k is not None], tok)
             if absent:  # \frac{d}{dx} y is 0 only if y does not depend on x, which the formula does not say
                 raise InputError(f"the derivative at column {tok.col} is of {sp.sstr(operand)}, in which "
                                  f"{sp.sstr(absent[0])} does not appear: it is 0 only if nothing in it depends on "
@@ -97,13 +104,23 @@ class DerivativeReader:
             for n, i, e in parts:
                 counts[(n, i)] = counts.get((n, i), 0) + e
             parts = sorted(((n, i, e) for (n, i), e in counts.items()), key=lambda p: (p[0], sp.sstr(p[1])))
-        return self.derivative_symbol(order, top, top_index, power, parts)
+        gradient = kinds[0] if (order, power, len(parts), parts[0][2], scalar_top) == (1, 1, 1, 1, True) else None
+        return self.derivative_symbol(order, top, top_index, power, parts, gradient)
 
-    def derivative_symbol(self, order: int, top: str, top_index, power: int, parts: list):
+    def kind_below(self, name: str) -> Kind | None:
+        """The kind of the variable a derivative is taken with respect to, when it is a vector or matrix."""
+        kind = self.typing.kind(name)
+        if kind in (Kind.VECTOR, Kind.MATRIX):
+            return kind
+        return (Kind.MATRIX if name[:1].isupper() else Kind.VECTOR) if self.bold and kind is None else None
+
+    def derivative_symbol(self, order: int, top: str, top_index, power: int, parts: list, gradient=None):
         r"""The symbol naming :math:`\partial^{order} top^{power} / \partial x^e \cdots` (``parts``: (x, index, e)).
 
         An index of the top is marked ``*`` in the name: :math:`\partial \ell_i/\partial \beta` is
-        ``dell_*_dbeta[i]``, apart from :math:`\partial \ell/\partial \beta_i` (``dell_dbeta_i``).
+        ``dell_*_dbeta[i]``, apart from :math:`\partial \ell/\partial \beta_i` (``dell_dbeta_i``).  The first
+        derivative of a scalar with respect to a vector or matrix (``gradient``, its kind) is a vector or matrix of
+        that kind, the shape of the variable (:math:`\partial \ell / \partial \mathbf{W}` beside :math:`\mathbf{W}`).
         """
         top_base, _, sub = top.rpartition("_")
         if top_index is None and top_base and len(sub) == 1 and sub.isalpha():  # \partial \ell_i: an index of the top
@@ -115,6 +132,12 @@ class DerivativeReader:
         names = [n + ("" if e == 1 else str(e)) for n, _, e in parts]
         name = f"d{'' if order == 1 else order}{top}_" + "_".join(f"d{n}" for n in names)
         indices = tuple(dict.fromkeys(i for i in [top_index] + [i for _, i, _ in parts] if i is not None))
+        if gradient is not None:
+            self.made_typed = True
+            named = typed(name + (f"[{sp.sstr(sp.Tuple(*indices))[1:-1].rstrip(',')}]" if indices else ""), gradient)
+            if differentiated is not None:
+                self.derivatives[named] = differentiated
+            return named
         if indices:
             base = self.indexed(name)
             return base[indices] if len(indices) > 1 else base[indices[0]]
@@ -169,13 +192,47 @@ class DerivativeReader:
     def slash_derivative(self, tok):
         r"""``\partial \ell_i / \partial \boldsymbol W^{(1)}``: the partial derivative, as ``\frac`` writes it."""
         self.next()
+        if self.peek("(", "\\left", "\\overbrace", "\\underbrace"):
+            return self.slash_derivative_of_formula(tok)
+        self.bold, self.font = False, ""
         top, top_index = self.name_with_index()
         if not self.peek("/") or self.peek_at(1) != "\\partial":
             raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}: "
                              "write \\frac{\\partial f}{\\partial x} or \\partial f / \\partial x")
+        scalar_top = not self.bold and self.typing.kind(top) in (None, Kind.SCALAR)
         self.pos += 2
+        self.bold, self.font = False, ""
         name, index = self.name_with_index()
-        return self.derivative_symbol(1, top, top_index, 1, [(name, index, 1)])
+        gradient = self.kind_below(name) if scalar_top else None
+        return self.derivative_symbol(1, top, top_index, 1, [(name, index, 1)], gradient)
+
+    def slash_derivative_of_formula(self, tok):
+        r"""``\partial (x^2 y) / \partial x``, ``\partial \overbrace{...}^{p} / \partial x``: the derivative of the formula."""
+        operand = self.as_entries(self.postfix())
+        if not self.peek("/") or self.peek_at(1) != "\\partial":
+            raise InputError(f"\\partial outside \\frac{{\\partial ...}}{{\\partial ...}} at column {tok.col}: "
+                             "write \\frac{\\partial f}{\\partial x} or \\partial f / \\partial x")
+        self.pos += 2
+        self.bold, self.font = False, ""
+        name, index = self.name_with_index()
+        kind = self.kind_below(name)
+        self.not_a_tensor(operand, [kind] if kind is not None else [], tok)
+        variable = self.as_entries(self.indexed(name)[index] if index is not None else self.symbol(name), operand)
+        if not _appears(variable, operand):
+            raise InputError(f"the derivative at column {tok.col} is of {sp.sstr(operand)}, in which "
+                             f"{sp.sstr(variable)} does not appear: it is 0 only if nothing in it depends on "
+                             f"{sp.sstr(variable)}; write \\partial y / \\partial x for a quantity that does")
+        return bounded_diff(operand, variable)
+
+    def not_a_tensor(self, operand, kinds: list, tok):
+        """Refuse the derivative of a vector or matrix formula, or with respect to a vector or matrix (a Jacobian
+        or a higher tensor, which the reading does not hold)."""
+        if is_typed(operand) or kinds:
+            what = f"of {sp.sstr(operand)} with respect to a {kinds[0].value}" if kinds else \
+                f"of {sp.sstr(operand)}, a vector or matrix formula"
+            raise InputError(f"the derivative at column {tok.col} is {what}: a gradient, Jacobian or tensor "
+                             "derivative of a formula is not read; name it, \\frac{\\partial \\ell}{\\partial W}, "
+                             "or write \\nabla_{\\mathbf{w}} L")
 
     def derivative_order(self) -> int:
         r"""``^2`` of ``\partial^2``: an integer order (1 without a superscript)."""

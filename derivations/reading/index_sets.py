@@ -41,9 +41,9 @@ import sympy as sp
 
 from derivations.errors import InputError
 from derivations.reading.bounded import bounded_sum
-from derivations.reading.shapes import is_typed
+from derivations.reading.shapes import Kind, is_typed, kind_of, typed
 
-__all__ = ["IndexSetReader", "set_size_name"]
+__all__ = ["IndexSetReader", "set_size_name", "both_scripts"]
 
 _TEXT = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit"}  # a subscript in these is a name
 _FRESH = "jklpqrstuv"  # the index of a sum over pairs: the first of these the formula does not use
@@ -56,6 +56,11 @@ def set_size_name(set_name: str) -> str:
     'n_theta'
     """
     return f"n_{set_name}"
+
+
+def both_scripts(base: str) -> InputError:
+    return InputError(f"the vector {base} is indexed both by a subscript ({base}_i in a sum) and by a superscript "
+                      f"({base}^{{(j)}}): write one of them differently")
 
 
 class IndexSetReader:
@@ -163,8 +168,10 @@ class IndexSetReader:
         ``x_{i,k}`` is ``x[i, k]``, and so is ``h_{ik}``: single letters, one of them the index, are the indices
         of an entry (:math:`a_{ij}`, the convention of all of mathematics; as a name, :math:`\sum_i h_{ik}` would
         be :math:`m\,h_{ik}`).  A subscript with a command in it (``h_{\text{ik}}``, ``h_{i\alpha}``) is not split
-        into letters, and is refused as an entry or a name; so is a vector or matrix subscripted by the index,
-        or arithmetic on it (write ``x^{(i+1)}``).
+        into letters, and is refused as an entry or a name.  A bold lowercase name subscripted by the index alone,
+        ``\mathbf{x}_i``, is the i-th vector of the family :math:`\mathbf{x}_1, \dots, \mathbf{x}_n` (bold is a
+        vector, never an entry); a matrix subscripted by the index (a member of a family, or a row or column?) and
+        arithmetic on the index are refused (write ``x^{(i+1)}``).
         """
         i = index.name
         swap = {}
@@ -182,6 +189,14 @@ class IndexSetReader:
             mentioned = i in parts or any(len(p) == 2 and i in p and p.isalpha() for p in parts) or (
                 last.startswith("{") and i in "".join(c if c.isalnum() else " " for c in last).split())
             if not mentioned:
+                continue
+            if is_typed(s) and kind_of(s) is Kind.VECTOR and parts == [i] and s.name not in self.worded:
+                if base not in self.vector_families and any(n == base for n, _ in self.typed_entries.values()):
+                    raise both_scripts(base)
+                entry = typed(f"{base}[{i}]", Kind.VECTOR)  # bold x_i in a sum over i: the i-th vector x_1, ..., x_n
+                self.typed_entries[entry] = (base, index)
+                self.vector_families.add(base)
+                swap[s] = entry
                 continue
             if is_typed(s):
                 raise InputError(f"{s.name} in a sum over {i}: a vector or matrix subscripted by the index is not "

@@ -211,6 +211,7 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
         self.superscript_bases: set[str] = set()  # x of x^{(j)}
         self.index_sets: dict[str, int] = {}  # S of a sum over S -> its column
         self.typed_entries: dict = {}  # the vector x[1] of \mathbf{x}^{(1)} -> (x, 1)
+        self.vector_families: set[str] = set()  # x of a bold x_i in a sum over i: the i-th vector
         self.worded: dict[str, tuple] = {}  # a name whose subscript has a command -> the subscript's tokens
         self.summing: list[str] = []  # the indices of the sums whose body is being read, innermost last
         self.value = None
@@ -317,7 +318,7 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
             if isinstance(a, sp.Symbol) and not is_typed(a) and is_typed(b) and self.typing.kind(a.name) is None \
                     and not self.typing.entrywise and a.name != "I":
                 try:
-                    shape = infer_shapes([b]).shape(b)
+                    shape = infer_shapes([b], sums=True).shape(b)
                 except InputError:
                     return
                 if isinstance(shape, Shape) and shape.cols == ONE and shape.rows != ONE:
@@ -448,6 +449,8 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
         if tok.kind == "num":
             self.next()
             return number(tok)
+        if self.iverson_ahead():
+            return self.iverson(tok)
         if tok.kind == "letter" or (tok.kind == "cmd" and tok.text[1:] in LETTERS):
             return self.name_expression()
         if tok.text in ("(", "["):
@@ -487,6 +490,8 @@ class _Reader(TransposeReader, NotationReader, DerivativeReader, ApplicationRead
 
     def command(self, tok):
         name = tok.text[1:]
+        if name in ("argmin", "argmax", "mathrm", "operatorname") and (function := self.arg_extremum_name()):
+            return self.arg_extremum(function, tok)
         if name == "left":
             self.next()
             opening = self.next().text

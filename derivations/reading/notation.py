@@ -25,6 +25,7 @@ from sympy.core.function import AppliedUndef
 
 from derivations.errors import InputError
 from derivations.reading.bounded import bounded_sum
+from derivations.reading.index_sets import both_scripts
 from derivations.reading.kinds import Retype
 from derivations.reading.parsing import FUNCTIONS, matrix_of, readable_name
 from derivations.reading.shapes import ONE, IdentityName, Kind, MatrixName, Shape, VectorName, infer_shapes, is_typed, \
@@ -130,6 +131,8 @@ class NotationReader:
         if kind in (Kind.MATRIX, Kind.VECTOR):
             self.made_typed = True
             if index is not None:
+                if name in self.vector_families:
+                    raise both_scripts(name)
                 entry = typed(f"{name}[{sp.sstr(index)}]", kind)
                 self.typed_entries[entry] = (name, index)  # x^{(j)} of a vector: the name and index it was read from
                 return entry
@@ -429,7 +432,7 @@ class NotationReader:
         if isinstance(value, Norm1):
             return True
         try:
-            shapes = infer_shapes([value])
+            shapes = infer_shapes([value], sums=True)
             shape = shapes.shape(value)
         except InputError:
             return False

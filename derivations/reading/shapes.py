@@ -129,6 +129,7 @@ class Shapes:
 
     parent: dict[str, str] = field(default_factory=dict)
     names: dict[str, Shape] = field(default_factory=dict)
+    sums: bool = False  # a sum of vectors or matrices has its terms' shape (else it is refused, after its terms)
 
     def find(self, dim: str) -> str:
         root = dim
@@ -202,12 +203,15 @@ def _scalar_like(s, shapes: Shapes) -> bool:
     return s is None or (s != _EYE and shapes.find(s.rows) == ONE and shapes.find(s.cols) == ONE)
 
 
-def infer_shapes(exprs: Sequence[sp.Basic], same_shape: bool = False) -> Shapes:
-    """Shapes for every matrix and vector of ``exprs`` (jointly); with ``same_shape`` the results share one shape.
+def infer_shapes(exprs: Sequence[sp.Basic], same_shape: bool = False, sums: bool = False) -> Shapes:
+    r"""Shapes for every matrix and vector of ``exprs`` (jointly); with ``same_shape`` the results share one shape.
 
-    Refuses (:class:`~derivations.errors.InputError`) shapes that cannot agree.
+    Refuses (:class:`~derivations.errors.InputError`) shapes that cannot agree.  A sum of vectors or matrices
+    (:math:`\sum_i \mathbf{x}_i`, its terms names of a family, not values of the index) has its terms' shape with
+    ``sums``, for the reader to settle kinds by; otherwise it is refused once its terms agree, since no numbers can
+    be drawn for it.
     """
-    shapes = Shapes()
+    shapes = Shapes(sums=sums)
     results = [_shape(e, shapes) for e in exprs]
     if same_shape and len(results) > 1:
         first = results[0]
@@ -285,6 +289,11 @@ def _shape(e, shapes: Shapes):  # noqa: C901 - one case per kind of node
     if isinstance(e, sp.transpose):
         s = _shape(e.args[0], shapes)
         return Shape(s.cols, s.rows) if isinstance(s, Shape) else s
+    if isinstance(e, sp.Sum) and isinstance(term := _shape(e.function, shapes), Shape):
+        if shapes.sums:
+            return term
+        raise InputError(f"{sp.sstr(e)}: Sum of a matrix or vector is not supported "
+                         "(only matrix products, sums, transposes, inverses and powers)")
     for arg in e.args:
         s = _shape(arg, shapes)
         if not _scalar_like(s, shapes):
