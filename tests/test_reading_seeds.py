@@ -92,6 +92,6 @@ def test_garbage_is_only_what_the_listed_reasons_name():
 def test_share_of_seed_formulas_read():
     formulas = [row for row in TABLE if not _garbage(row[0], row[1])]
     read = sum(row[2] is not None for row in formulas)
-    # measured 574 of 605 formula sides, 0.94876 (the goal is 0.95; the refusals are in the table, each with its
-    # reason; a misread side would count as not read)
-    assert read / len(formulas) >= 0.9487
+    # measured 575 of 605 formula sides, 0.95041 (the goal, 0.95, is reached; the refusals are in the table, each with
+    # its reason; a misread side would count as not read)
+    assert read / len(formulas) >= 0.95

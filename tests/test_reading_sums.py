@@ -99,8 +99,20 @@ def test_a_gradient_with_respect_to_a_number_of_a_sum_over_samples_is_taken_term
     assert value.has(sp.Derivative) and isinstance(value, sp.Sum)
 
 
-@pytest.mark.parametrize("text", [r"\frac{d}{dx} y", r"\frac{\partial}{\partial \boldsymbol W} \sum_{i=1}^n \ell_i",
-                                  r"\frac{\partial}{\partial x_j} \sum_{i=1}^n y_i"])
-def test_a_derivative_of_what_does_not_show_the_variable_is_refused_not_read_as_zero(text):
+@pytest.mark.parametrize("text", [r"\frac{d}{dx} (y + 1)", r"\frac{\partial}{\partial x} (y z)",
+                                  r"\frac{\partial}{\partial x_j} \sum_{i=1}^n y_i^2"])
+def test_a_derivative_of_a_formula_that_does_not_show_the_variable_is_refused_not_read_as_zero(text):
     with pytest.raises(InputError, match="does not appear"):
         parse_latex(text)
+
+
+@pytest.mark.parametrize("operator, fraction", [
+    (r"\frac{d}{dx} y", r"\frac{dy}{dx}"),
+    (r"\frac{\partial^2}{\partial x^2} y", r"\frac{\partial^2 y}{\partial x^2}"),
+    (r"\frac{\partial}{\partial \boldsymbol W^{(t)}} \sum_{i=1}^n \ell_i",
+     r"\sum_{i=1}^n \frac{\partial \ell_i}{\partial \boldsymbol W^{(t)}}"),
+    (r"\frac{\partial}{\partial x_j} \sum_{i=1}^n y_i", r"\sum_{i=1}^n \frac{\partial y_i}{\partial x_j}"),
+])
+def test_the_operator_before_a_lone_name_is_the_derivative_the_fraction_names(operator, fraction):
+    value = parse_latex(operator)
+    assert value == parse_latex(fraction) and value != 0

@@ -93,6 +93,9 @@ class DerivativeReader:
             shown = {sp.sstr(a) for a in sp.sympify(operand).atoms(sp.Symbol, sp.Indexed)}
             if not absent or any(sp.sstr(v) in shown for v in absent):  # W*x below \partial W: not absent, typed
                 self.not_a_tensor(operand, [k for k in kinds if k is not None], tok)
+            named = self.named_derivative(operand, order, parts, kinds) if absent else None
+            if named is not None:
+                return named
             if absent:  # \frac{d}{dx} y is 0 only if y does not depend on x, which the formula does not say
                 raise InputError(f"the derivative at column {tok.col} is of {sp.sstr(operand)}, in which "
                                  f"{sp.sstr(absent[0])} does not appear: it is 0 only if nothing in it depends on "
@@ -106,6 +109,21 @@ class DerivativeReader:
             parts = sorted(((n, i, e) for (n, i), e in counts.items()), key=lambda p: (p[0], sp.sstr(p[1])))
         gradient = kinds[0] if (order, power, len(parts), parts[0][2], scalar_top) == (1, 1, 1, 1, True) else None
         return self.derivative_symbol(order, top, top_index, power, parts, gradient)
+
+    def named_derivative(self, operand, order: int, parts: list, kinds: list):
+        r"""``\frac{\partial}{\partial x} y`` read as ``\frac{\partial y}{\partial x}``: the operator written before
+        a lone name (or a sum of one indexed name, :math:`\frac{\partial}{\partial W} \sum_i \ell_i`) that does not
+        show the variable is the derivative of that quantity, named as the fraction names it; None otherwise."""
+        body, limits = (operand.function, operand.limits) if isinstance(operand, sp.Sum) else (operand, None)
+        if isinstance(body, sp.Indexed) and len(body.indices) == 1 and not is_typed(body):
+            top, top_index = str(body.base.label), body.indices[0]
+        elif isinstance(body, sp.Symbol) and not is_typed(body) and limits is None:
+            top, top_index = body.name, None
+        else:
+            return None
+        gradient = kinds[0] if (order, len(parts), parts[0][2]) == (1, 1, 1) else None
+        named = self.derivative_symbol(order, top, top_index, 1, parts, gradient)
+        return sp.Sum(named, *limits) if limits is not None else named
 
     def kind_below(self, name: str) -> Kind | None:
         """The kind of the variable a derivative is taken with respect to, when it is a vector or matrix."""
