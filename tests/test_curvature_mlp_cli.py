@@ -131,3 +131,17 @@ def test_the_progress_bar_moves_during_the_analysis():
     assert report["hessian_vector_products"] > 0 and len(frames) >= 3
     assert any("L-BFGS iterations" in f for f in frames) and any("top eigenvalues" in f for f in frames)
     assert len(set(counts)) >= 2 and fills == sorted(fills)
+
+
+def test_the_text_says_how_many_training_iterations_ran():
+    import re
+
+    args = argparse.Namespace(mlp="hidden=200,inputs=8,samples=400,steps=300", seed=0, top=1, bottom=None,
+                              trace=False, json=False, budget=1.0)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert run(args) == 0
+    ran = re.search(r"after (\d+) of 300 L-BFGS iterations", out.getvalue())
+    assert ran is not None, out.getvalue()
+    cut = re.search(r"training stopped by the budget after (\d+) of 300 iterations", out.getvalue())
+    assert cut is None or cut.group(1) == ran.group(1)  # cut by the budget: the same count in both lines

@@ -26,8 +26,8 @@ Examples
 >>> with contextlib.redirect_stdout(out):
 ...     code = run(args)
 >>> report = json.loads(out.getvalue())
->>> code, report["parameters"], len(report["eigenvalues_top"])
-(0, 19, 2)
+>>> code, report["parameters"], len(report["eigenvalues_top"]), report["iterations"] <= 5
+(0, 19, 2, True)
 >>> parse_spec("hidden=4,l2=-1")
 Traceback (most recent call last):
 ...
@@ -209,6 +209,7 @@ def _analyse(net: NetSpec, seed: int, figures: Figures, budget: float, progress:
     n = spec.n_params
     partial: dict[str, str] = {}
     bar = _Ticker(progress, start, budget)
+    reached = 0  # the L-BFGS iterations run
     if net.steps:
         bar.stage("training", "L-BFGS iterations")
         theta, reached, converged_early = _train(loss, theta, net.steps, start + 0.6 * budget, bar)
@@ -267,6 +268,7 @@ def _analyse(net: NetSpec, seed: int, figures: Figures, budget: float, progress:
         "spec": {"layers": net.layers, "hidden": net.hidden, "inputs": net.inputs, "act": net.act, "bn": net.bn,
                  "l2": net.l2, "samples": net.samples, "loss": net.loss, "steps": net.steps, "seed": seed},
         "parameters": n,
+        "iterations": reached,
         "loss": value,
         "gradient_norm": float(np.linalg.norm(gradient)),
         "method": method,
@@ -387,7 +389,7 @@ def run(args) -> int:
     lines = [
         f"{shape}: d={s['inputs']}, h={s['hidden']}, σ={s['act']}, batch norm {'on' if s['bn'] else 'off'}, "
         f"L2 α={s['l2']:g}, {s['loss']} loss, n={s['samples']} samples, seed {seed}",
-        f"parameters: {report['parameters']}; after {s['steps']} L-BFGS iterations: loss {report['loss']:.6g}, "
+        f"parameters: {report['parameters']}; after {report['iterations']} of {s['steps']} L-BFGS iterations: loss {report['loss']:.6g}, "
         f"|∇L| {report['gradient_norm']:.3g}",
     ]
     if report["figures"]["top"]:
