@@ -3,7 +3,9 @@
 SymPy's simplification has no timeout of its own.  In the main thread a
 ``SIGALRM`` interval timer interrupts it, and keeps interrupting every
 :data:`REPEAT` seconds until the block ends (in case the first exception is
-swallowed); nested bounds keep the tighter one.
+swallowed); nested bounds keep the tighter one.  An alarm that arrives inside a
+garbage-collector callback, where an exception could only be lost, waits for
+the next repeat.
 Elsewhere (worker threads) the bound is only checked when the block ends.
 
 Examples
@@ -24,6 +26,7 @@ stopped
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import time
@@ -42,6 +45,21 @@ def _can_use_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+def _in_gc_callback(frame) -> bool:
+    """Is ``frame`` (where a signal arrived) inside a garbage-collector callback (``gc.callbacks``)?
+
+    >>> import sys
+    >>> _in_gc_callback(sys._getframe())
+    False
+    """
+    codes = {getattr(c, "__code__", None) for c in gc.callbacks}
+    while frame is not None:
+        if frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Run the block for at most ``seconds`` (``None``: no bound)."""
@@ -53,6 +71,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     budget = seconds if outer_remaining <= 0 else min(seconds, outer_remaining)
 
     def _expire(signum, frame):  # noqa: ARG001 - signal handler signature
+        if _in_gc_callback(frame):
+            return  # an exception there is unraisable (lost): the alarm repeats REPEAT seconds later
         raise TimeLimitExceeded(f"time limit of {seconds:g} s exceeded")
 
     previous = signal.signal(signal.SIGALRM, _expire)

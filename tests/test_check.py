@@ -398,3 +398,29 @@ def test_a_gradient_through_applied_functions_in_a_sum_is_compared_not_a_crash()
 ])
 def test_vectors_only_inside_applied_functions_are_told_apart_sample_by_sample(claimed, expected, verdict):
     assert check_text(claimed, expected, latex=True).verdict.value == verdict
+
+
+def test_a_time_limit_never_raises_inside_a_garbage_collector_callback():
+    import gc
+
+    from derivations.deadline import TimeLimitExceeded, time_limit
+
+    finished = []
+
+    def slow_callback(phase, info):
+        if phase == "start":
+            t = time.monotonic()
+            while time.monotonic() - t < 0.2:  # the alarm arrives in here, where an exception would be lost
+                pass
+            finished.append(phase)
+
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(TimeLimitExceeded):
+            with time_limit(0.05):
+                gc.collect()
+                while True:
+                    pass
+    finally:
+        gc.callbacks.remove(slow_callback)
+    assert finished == ["start"]  # the callback ran to its end; the block was stopped after it
