@@ -111,12 +111,7 @@ class ApplicationReader:
         """Is ``value`` a row vector (``v^T``, ``v^T W``)?"""
         if not is_typed(value) or isinstance(value, sp.MatrixBase):
             return False
-        try:
-            shapes = infer_shapes([value])
-            shape = shapes.shape(value)
-        except InputError:
-            return False
-        return isinstance(shape, Shape) and shapes.find(shape.rows) == ONE and shapes.find(shape.cols) != ONE
+        return _unit_sides(value) == (True, False)
 
     def entrywise_application(self, value, row):
         r"""``\sigma(Wx + b)`` after a row vector: ``\sigma`` applied entry by entry to a vector, a vector.
@@ -139,12 +134,25 @@ class ApplicationReader:
                     raise Retype(names[-1].name, Kind.VECTOR, f"{names[-1].name} is in the argument of {name}, which "
                                  f"the row vector {sp.sstr(row)} multiplies")
             return value
-        try:
-            shapes = infer_shapes([arg])
-            shape = shapes.shape(arg)
-        except InputError:
-            return value
-        if not (isinstance(shape, Shape) and shapes.find(shape.cols) == ONE and shapes.find(shape.rows) != ONE):
+        if _unit_sides(arg) != (False, True):  # not a column vector
             return value
         self.kinds[name] = (Kind.FUNCTION, f"applied entry by entry to the vector {sp.sstr(arg)}")
         return typed(f"{name}({sp.sstr(sp.expand(arg))})", Kind.VECTOR)
+
+
+def _unit_sides(value) -> tuple[bool, bool] | None:
+    """Whether the rows and the columns of ``value``'s inferred shape are one (``(True, False)``: a row vector);
+    None where the shapes cannot be inferred.
+
+    >>> from derivations.reading.shapes import vector
+    >>> _unit_sides(sp.transpose(vector("v"))), _unit_sides(vector("v"))
+    ((True, False), (False, True))
+    """
+    try:
+        shapes = infer_shapes([value])
+        shape = shapes.shape(value)
+    except InputError:
+        return None
+    if not isinstance(shape, Shape):
+        return None
+    return shapes.find(shape.rows) == ONE, shapes.find(shape.cols) == ONE
